@@ -1,0 +1,122 @@
+// multiclusterdns.kubefed.io/v1alpha1 and the external-dns DNSEndpoint shape.
+import type { Condition, KubeObject, ObjectMeta } from './meta.js';
+
+export const DNS_GROUP = 'multiclusterdns.kubefed.io';
+export const DNS_VERSION = 'v1alpha1';
+export const EXTERNALDNS_GROUP = 'externaldns.k8s.io';
+
+export type RecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'NS' | 'SRV' | 'MX' | 'PTR' | 'CAA';
+
+export interface ProviderSpecificProperty {
+  name: string;
+  value: string;
+}
+
+/** One record set: field-compatible with external-dns's `endpoint.Endpoint`. */
+export interface Endpoint {
+  dnsName: string;
+  targets: string[];
+  recordType: RecordType;
+  setIdentifier?: string;
+  recordTTL?: number;
+  labels?: Record<string, string>;
+  providerSpecific?: ProviderSpecificProperty[];
+}
+
+export interface DNSEndpointSpec {
+  endpoints: Endpoint[];
+}
+
+export interface DNSEndpointStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+}
+
+export interface DNSEndpoint extends KubeObject {
+  metadata: ObjectMeta;
+  spec: DNSEndpointSpec;
+  status?: DNSEndpointStatus;
+}
+
+export type RoutingPolicy = 'simple' | 'latency' | 'geo' | 'weighted' | 'failover';
+
+/**
+ * Provider-neutral routing properties carried in `providerSpecific` of an endpoint
+ * that has a `setIdentifier` (one endpoint per cluster). Each provider maps them to
+ * its native form; the embedded DNS server evaluates them per query.
+ */
+export const ROUTING = {
+  /** latency | geo | weighted | failover */
+  policy: 'kfed.io/routing-policy',
+  /** cloud region of the cluster, e.g. eu-west-1 */
+  region: 'kfed.io/region',
+  /** zone of the cluster, e.g. eu-west-1a */
+  zone: 'kfed.io/zone',
+  /** integer weight, 0..255 */
+  weight: 'kfed.io/weight',
+  /** primary | secondary */
+  failover: 'kfed.io/failover',
+  /** comma-separated geo codes: continents as `continent:EU`, countries as ISO-3166 `country:DE`, or `*` for the default set */
+  geo: 'kfed.io/geo',
+  /** name of the member cluster behind this endpoint (also its setIdentifier); only healthy clusters are published */
+  cluster: 'kfed.io/cluster',
+} as const;
+
+export interface DomainObject extends KubeObject {
+  domain: string;
+  nameServer?: string;
+}
+
+export interface RoutingSpec {
+  policy?: RoutingPolicy;
+  /** weight per cluster name (weighted policy); clusters not listed get weight 1 */
+  weights?: Record<string, number>;
+  /** primary clusters (failover policy) */
+  primary?: string[];
+  /** geo codes per cluster name (geo policy), e.g. { "cluster-2": ["continent:EU"] }; `*` marks the default */
+  geo?: Record<string, string[]>;
+}
+
+export interface ServiceDNSRecordSpec {
+  domainRef: string;
+  recordTTL?: number;
+  dnsPrefix?: string;
+  externalName?: string;
+  allowServiceWithoutEndpoints?: boolean;
+  routing?: RoutingSpec;
+}
+
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+}
+
+export interface ClusterDNS {
+  cluster: string;
+  zones?: string[];
+  region?: string;
+  loadBalancer?: { ingress?: LoadBalancerIngress[] };
+}
+
+export interface DNSRecordStatus {
+  observedGeneration?: number;
+  domain?: string;
+  dns?: ClusterDNS[];
+  conditions?: Condition[];
+}
+
+export interface ServiceDNSRecord extends KubeObject {
+  spec: ServiceDNSRecordSpec;
+  status?: DNSRecordStatus;
+}
+
+export interface IngressDNSRecordSpec {
+  hosts: string[];
+  recordTTL?: number;
+  routing?: RoutingSpec;
+}
+
+export interface IngressDNSRecord extends KubeObject {
+  spec: IngressDNSRecordSpec;
+  status?: DNSRecordStatus;
+}

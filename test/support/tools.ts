@@ -1,0 +1,42 @@
+// External tools for end-to-end tests. On a developer's laptop a missing tool skips
+// the test with a notice; under CI (KFED_E2E_REQUIRED=1) a missing tool is a failure.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const EXTRA_PATHS = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
+
+/** Absolute path of `name` on PATH (or in the sbin folders), or undefined. */
+export function findTool(name: string): string | undefined {
+  try {
+    const out = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    if (out) return out;
+  } catch {
+    // not on PATH; look in sbin folders below
+  }
+  for (const dir of EXTRA_PATHS) {
+    const p = `${dir}/${name}`;
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export const e2eRequired = process.env.KFED_E2E_REQUIRED === '1';
+
+/**
+ * Resolve tools for a test file. Returns the paths, or undefined when one is missing
+ * and e2e is optional (callers then `describe.skipIf(!tools)`). Throws under CI.
+ */
+export function requireTools<T extends string>(...names: T[]): Record<T, string> | undefined {
+  const found = {} as Record<T, string>;
+  const missing: string[] = [];
+  for (const n of names) {
+    const p = findTool(n);
+    if (p) found[n] = p;
+    else missing.push(n);
+  }
+  if (missing.length === 0) return found;
+  const msg = `missing tool(s) ${missing.join(', ')}: install them (see .ci/run)`;
+  if (e2eRequired) throw new Error(`e2e required but ${msg}`);
+  console.warn(`[kfed tests] skipping: ${msg}`);
+  return undefined;
+}

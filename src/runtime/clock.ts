@@ -1,0 +1,45 @@
+// Time source for queues, controllers and leader election. Tests inject vitest fake
+// timers; the default clock looks up the globals at call time so `vi.useFakeTimers()`
+// installed after construction still takes effect.
+
+export type TimerHandle = ReturnType<typeof setTimeout>;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    // A pending requeue must not keep a finished process alive.
+    if (typeof handle === 'object' && typeof handle.unref === 'function') handle.unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle),
+};
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(abortReason(signal));
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): unknown {
+  return signal?.reason ?? new Error('aborted');
+}

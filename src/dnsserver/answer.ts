@@ -1,0 +1,286 @@
+// Builds the wire response to one query from the current snapshot. Synchronous and
+// allocation-light: the response is written into one reusable buffer from pre-encoded
+// record tails, with owner names compressed against the question or the previous CNAME.
+import type { GeoLocator } from './geo-locator.js';
+import { encodeHinfoRfc8482, TYPE, type RRTail } from './records.js';
+import type { LatencyTable } from './regions.js';
+import { select, type Candidate, type ResolvedLocation, type SelectResult } from './routing.js';
+import type { NameNode, Zone, ZoneSnapshot } from './snapshot.js';
+import { newParsedQuery, parseQuery, type ParsedQuery } from './wire-query.js';
+import { inZone, parentName } from './names.js';
+
+export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, BADVERS: 16 } as const;
+
+const FLAG_QR = 0x8000;
+const FLAG_AA = 0x0400;
+const FLAG_TC = 0x0200;
+const FLAG_RD = 0x0100;
+const FLAG_CD = 0x0010;
+const MAX_CNAME_HOPS = 8;
+const MAX_TCP_MESSAGE = 65535;
+const HINFO = encodeHinfoRfc8482(3600);
+
+export interface ResponderOptions {
+  latency: LatencyTable;
+  geo?: GeoLocator | undefined;
+  /** Location assumed for private or unknown clients; default: none (every target answered). */
+  defaultLocation?: { country?: string; region?: string } | undefined;
+  /** Largest UDP response we send and advertise in OPT (default 1232, the DNS flag day value). */
+  maxUdpPayload?: number | undefined;
+  random?: () => number;
+}
+
+export class Responder {
+  snapshot: ZoneSnapshot | undefined;
+  /** Outcome of the last `respond` call, for metrics. */
+  lastRcode = 0;
+  lastQtype = -1;
+  readonly out = Buffer.allocUnsafe(MAX_TCP_MESSAGE + 512);
+  private readonly q: ParsedQuery = newParsedQuery();
+  private readonly sel: SelectResult = { usedLocation: false };
+  private readonly table: LatencyTable;
+  private readonly geo: GeoLocator | undefined;
+  private readonly random: () => number;
+  private readonly maxUdp: number;
+  private readonly defaultLoc: ResolvedLocation | undefined;
+  private readonly locCache = new Map<string, ResolvedLocation | null>();
+  private readonly gridCache = new Map<number, number>();
+  private rotation = 0;
+
+  constructor(opts: ResponderOptions) {
+    this.table = opts.latency;
+    this.geo = opts.geo;
+    this.random = opts.random ?? Math.random;
+    this.maxUdp = Math.max(512, Math.min(opts.maxUdpPayload ?? 1232, 65535));
+    const d = opts.defaultLocation;
+    this.defaultLoc = d ? { country: d.country?.toUpperCase(), continent: undefined, regionIndex: d.region ? this.table.regionIndex(d.region) : -1, prefixLength: 0 } : undefined;
+  }
+
+  /** Location of an address (cached); undefined for private/unknown ones. */
+  locate(ip: string): ResolvedLocation | undefined {
+    const hit = this.locCache.get(ip);
+    if (hit !== undefined) return hit ?? undefined;
+    const raw = this.geo?.lookup(ip);
+    let loc: ResolvedLocation | null = null;
+    if (raw) {
+      let region = -1;
+      if (raw.lat !== undefined && raw.lon !== undefined) {
+        const key = Math.round(raw.lat * 2) * 1000 + Math.round(raw.lon * 2);
+        region = this.gridCache.get(key) ?? this.table.nearestRegion(raw.lat, raw.lon);
+        this.gridCache.set(key, region);
+      }
+      loc = { country: raw.country, continent: raw.continent, regionIndex: region, prefixLength: raw.prefixLength };
+    }
+    // Bounded: a flood of distinct sources must not grow memory without limit.
+    if (this.locCache.size >= 100_000) this.locCache.clear();
+    this.locCache.set(ip, loc);
+    return loc ?? undefined;
+  }
+
+  /**
+   * Writes the response to `msg` into `this.out` and returns its length, or 0 when
+   * nothing must be sent. `forceTruncate` answers with TC and no records (RRL slip).
+   */
+  respond(msg: Buffer, source: string, tcp: boolean, forceTruncate = false): number {
+    const q = this.q;
+    this.lastMsg = msg;
+    const verdict = parseQuery(msg, q);
+    this.lastQtype = verdict === 'ok' || verdict === 'formerr' ? q.qtype : -1;
+    const out = this.out;
+    if (verdict === 'drop') { this.lastRcode = -1; return 0; }
+    if (verdict === 'notimp' || verdict === 'formerr-header') {
+      const rcode = verdict === 'notimp' ? RCODE.NOTIMP : RCODE.FORMERR;
+      this.lastRcode = rcode;
+      out.writeUInt16BE(msg.readUInt16BE(0), 0);
+      out.writeUInt16BE(FLAG_QR | (msg.readUInt16BE(2) & (0x7800 | FLAG_RD)) | rcode, 2);
+      out.fill(0, 4, 12);
+      return 12;
+    }
+    msg.copy(out, 12, 12, q.qEnd);
+    if (verdict === 'formerr') return this.finish(0, RCODE.FORMERR, 0, 0, q.qEnd, tcp, false);
+    if (q.edns && q.ednsVersion > 0) return this.finish(0, RCODE.BADVERS, 0, 0, q.qEnd, tcp, true);
+    const snap = this.snapshot;
+    if (q.qtype === 0 || q.qtype === TYPE.OPT) return this.finish(0, RCODE.FORMERR, 0, 0, q.qEnd, tcp, true);
+    const zone = snap ? findZone(snap, q.qname) : undefined;
+    if (!snap || !zone || q.qclass !== 1 || q.qtype === TYPE.AXFR || q.qtype === TYPE.IXFR) {
+      return this.finish(0, RCODE.REFUSED, 0, 0, q.qEnd, tcp, true);
+    }
+    if (forceTruncate) return this.finish(FLAG_AA | FLAG_TC, RCODE.NOERROR, 0, 0, q.qEnd, tcp, true);
+    return this.resolve(snap, zone, source, tcp);
+  }
+
+  private resolve(snap: ZoneSnapshot, firstZone: Zone, source: string, tcp: boolean): number {
+    const q = this.q;
+    const out = this.out;
+    const qtype = q.qtype;
+    let pos = q.qEnd;
+    let an = 0;
+    let ns = 0;
+    let rcode: number = RCODE.NOERROR;
+    let name = q.qname;
+    let zone = firstZone;
+    let ownerAt = 12;
+    let usedLocation = false;
+    let loc: ResolvedLocation | undefined;
+    let locDone = false;
+    for (let hop = 0; ; hop++) {
+      let node = snap.names.get(name);
+      if (!node && snap.hasWildcards) node = wildcardFor(snap, name, zone);
+      let cnameTail: RRTail | undefined;
+      if (!node) {
+        rcode = RCODE.NXDOMAIN;
+      } else if (qtype === TYPE.ANY) {
+        // RFC 8482: a minimal answer to ANY instead of everything (an amplification vector).
+        pos = writeRR(out, pos, ownerAt, HINFO.bytes); an++;
+        break;
+      } else {
+        const plainCname = qtype !== TYPE.CNAME ? node.sets.get(TYPE.CNAME) : undefined;
+        if (plainCname) {
+          cnameTail = plainCname.tails[0];
+        } else {
+          const view = node.routed?.get(qtype) ?? (qtype !== TYPE.CNAME ? node.routed?.get(TYPE.CNAME) : undefined);
+          if (view) {
+            if (view.policy === 'latency' || view.policy === 'geo') {
+              // Location-dependent even when the client is unknown: other subnets get other answers.
+              usedLocation = true;
+              if (!locDone) { loc = this.clientLocation(source); locDone = true; }
+            }
+            const chosen = select(view, loc, this.table, this.random, this.sel);
+            const before = an;
+            for (let i = 0; i < chosen.length; i++) {
+              const set = (chosen[i] as Candidate).sets.get(qtype);
+              if (!set) continue;
+              for (const t of set.tails) { pos = writeRR(out, pos, ownerAt, t.bytes); an++; if (qtype === TYPE.CNAME) break; }
+              if (qtype === TYPE.CNAME) break;
+            }
+            if (an === before && qtype !== TYPE.CNAME) {
+              for (let i = 0; i < chosen.length && !cnameTail; i++) cnameTail = (chosen[i] as Candidate).sets.get(TYPE.CNAME)?.tails[0];
+            }
+            if (an > before) break;
+          }
+          if (!cnameTail) {
+            const set = node.sets.get(qtype);
+            if (set && set.tails.length > 0) {
+              const n = set.tails.length;
+              const start = n > 1 ? this.rotation++ % n : 0;
+              for (let i = 0; i < n; i++) { pos = writeRR(out, pos, ownerAt, (set.tails[(start + i) % n] as RRTail).bytes); an++; }
+              break;
+            }
+          }
+        }
+      }
+      if (!cnameTail) {
+        // NXDOMAIN or NODATA: the zone's SOA in authority for negative caching.
+        pos = writeSoa(out, pos, zone, name, ownerAt);
+        ns++;
+        break;
+      }
+      const targetAt = pos + 2 + 10;
+      pos = writeRR(out, pos, ownerAt, cnameTail.bytes); an++;
+      const target = cnameTail.target ?? '';
+      const next = hop + 1 < MAX_CNAME_HOPS && target !== name ? findZone(snap, target) : undefined;
+      if (!next) break;
+      name = target;
+      zone = next;
+      ownerAt = targetAt;
+    }
+    let scope = 0;
+    if (usedLocation && q.ecs && q.ecsSource > 0) scope = loc && loc !== this.defaultLoc ? loc.prefixLength : q.ecsSource;
+    return this.finish(FLAG_AA, rcode, an, ns, pos, tcp, true, scope);
+  }
+
+  private clientLocation(source: string): ResolvedLocation | undefined {
+    const q = this.q;
+    // ECS with SOURCE PREFIX-LENGTH 0 means the client opted out of being located by it.
+    const ip = q.ecs && q.ecsSource > 0 ? q.ecsAddress : q.ecs ? '' : source;
+    const loc = ip === '' ? undefined : this.locate(ip);
+    return loc ?? this.defaultLoc;
+  }
+
+  /** Writes header and OPT, truncating to the transport's limit. */
+  private finish(flags: number, rcode: number, an: number, ns: number, pos: number, tcp: boolean, withOpt: boolean, scope = 0): number {
+    const q = this.q;
+    const out = this.out;
+    const edns = withOpt && q.edns;
+    const optLen = edns ? 11 + (q.ecs ? q.ecsLength : 0) : 0;
+    const limit = tcp ? MAX_TCP_MESSAGE : edns ? Math.min(q.udpSize, this.maxUdp) : 512;
+    let f = flags;
+    if (pos + optLen > limit) {
+      pos = q.qEnd; an = 0; ns = 0; f |= FLAG_TC;
+    }
+    if (edns) {
+      out[pos] = 0;
+      out.writeUInt16BE(TYPE.OPT, pos + 1);
+      out.writeUInt16BE(this.maxUdp, pos + 3);
+      out[pos + 5] = rcode >> 4;
+      out[pos + 6] = 0;
+      out.writeUInt16BE(q.dnssecOk ? 0x8000 : 0, pos + 7);
+      out.writeUInt16BE(optLen - 11, pos + 9);
+      pos += 11;
+      if (q.ecs) {
+        this.lastMsg.copy(out, pos, q.ecsOffset, q.ecsOffset + q.ecsLength);
+        // SCOPE PREFIX-LENGTH: how much of the client subnet this answer depends on (RFC 7871).
+        out[pos + 7] = scope;
+        pos += q.ecsLength;
+      }
+    }
+    this.lastRcode = rcode;
+    out.writeUInt16BE(q.id, 0);
+    out.writeUInt16BE(FLAG_QR | f | (q.flags & (FLAG_RD | FLAG_CD)) | (rcode & 0xf), 2);
+    out.writeUInt16BE(1, 4);
+    out.writeUInt16BE(an, 6);
+    out.writeUInt16BE(ns, 8);
+    out.writeUInt16BE(edns ? 1 : 0, 10);
+    return pos;
+  }
+
+  private lastMsg: Buffer = Buffer.alloc(0);
+}
+
+/** The closest served zone containing `name` (zones are sorted longest first). */
+export function findZone(snap: ZoneSnapshot, name: string): Zone | undefined {
+  const zones = snap.zones;
+  for (let i = 0; i < zones.length; i++) {
+    const z = zones[i] as Zone;
+    if (inZone(name, z.apex)) return z;
+  }
+  return undefined;
+}
+
+/** RFC 4592: the wildcard at the closest encloser, if the name does not exist. */
+function wildcardFor(snap: ZoneSnapshot, name: string, zone: Zone): NameNode | undefined {
+  for (let p = parentName(name); p.length >= zone.apex.length; p = parentName(p)) {
+    if (snap.names.has(p)) return snap.names.get(`*.${p}`);
+    if (p === zone.apex) break;
+  }
+  return undefined;
+}
+
+function writeOwner(out: Buffer, pos: number, ownerAt: number): number {
+  out[pos] = 0xc0 | (ownerAt >> 8);
+  out[pos + 1] = ownerAt & 0xff;
+  return pos + 2;
+}
+
+/** Owner pointer plus tail. Offsets past 0x3fff cannot be pointed at; TCP answers that large are truncated. */
+function writeRR(out: Buffer, pos: number, ownerAt: number, tail: Buffer): number {
+  // Past the TCP maximum: report the end of the buffer so `finish` truncates (TC).
+  if (ownerAt > 0x3fff || pos + 2 + tail.length > MAX_TCP_MESSAGE) return out.length;
+  const p = writeOwner(out, pos, ownerAt);
+  tail.copy(out, p);
+  return p + tail.length;
+}
+
+/** The zone's SOA with its apex compressed against the current name when it is a suffix. */
+function writeSoa(out: Buffer, pos: number, zone: Zone, name: string, ownerAt: number): number {
+  let p = pos;
+  if (p + zone.apexWire.length + zone.negativeSoa.bytes.length > MAX_TCP_MESSAGE) return out.length;
+  if (inZone(name, zone.apex) && ownerAt <= 0x3fff) {
+    p = writeOwner(out, p, ownerAt + (name.length - zone.apex.length));
+  } else {
+    zone.apexWire.copy(out, p);
+    p += zone.apexWire.length;
+  }
+  zone.negativeSoa.bytes.copy(out, p);
+  return p + zone.negativeSoa.bytes.length;
+}

@@ -1,0 +1,239 @@
+// The DNS server: one UDP socket and one TCP listener on the same address and port,
+// answering from the snapshot installed with setSnapshot (swapped atomically: a query
+// sees the old or the new snapshot, never a mix).
+import dgram from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Registry } from 'prom-client';
+import { Responder } from './answer.js';
+import type { GeoLocator } from './geo-locator.js';
+import { DnsMetrics } from './metrics.js';
+import { ResponseRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createLatencyTable, type LatencyTable } from './regions.js';
+import type { ZoneSnapshot } from './snapshot.js';
+
+/** The subset of a pino logger the server uses. */
+export interface DnsLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface DnsServerOptions {
+  /** Listen address (default 127.0.0.1); `::` or `0.0.0.0` for all. */
+  address?: string;
+  /** Port for both UDP and TCP (default 5353); 0 picks a port free for both. */
+  port?: number;
+  /** Client geolocation; without it latency/geo answers go to every target. */
+  geo?: GeoLocator;
+  /** Region-to-region latency table (default: built-in regions, great-circle). */
+  latency?: LatencyTable;
+  /** Location assumed for private/unknown clients (default: none: every target). */
+  defaultLocation?: { country?: string; region?: string };
+  /** UDP response-rate limiting per client prefix (on by default); false turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
+  /** Largest UDP response (default 1232). */
+  maxUdpPayload?: number;
+  /** SO_RCVBUF for the UDP socket (capped by the kernel's rmem_max). */
+  udpRecvBufferSize?: number;
+  metrics?: Registry;
+  logger?: DnsLogger;
+}
+
+export interface DnsServerPorts {
+  udpPort: number;
+  tcpPort: number;
+}
+
+const noopLogger: DnsLogger = { info() {}, warn() {}, debug() {} };
+
+// The source of every reply is an IP literal; resolve it synchronously instead of
+// paying dns.lookup's nextTick per datagram.
+function literalLookup(address: string, opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  const fam = net.isIP(address);
+  if (fam !== 0) cb(null, address, fam);
+  else dnsLookup(address, opts as object, cb as never);
+}
+
+export class DnsServer {
+  readonly metrics: DnsMetrics;
+  private readonly responder: Responder;
+  private readonly rrl: ResponseRateLimiter | undefined;
+  private readonly log: DnsLogger;
+  private readonly opts: DnsServerOptions;
+  private udp: dgram.Socket | undefined;
+  private tcp: net.Server | undefined;
+  private readonly conns = new Set<net.Socket>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private ports: DnsServerPorts | undefined;
+
+  constructor(opts: DnsServerOptions = {}) {
+    this.opts = opts;
+    this.log = opts.logger ?? noopLogger;
+    this.metrics = new DnsMetrics(opts.metrics);
+    this.responder = new Responder({ latency: opts.latency ?? createLatencyTable(), geo: opts.geo, defaultLocation: opts.defaultLocation, maxUdpPayload: opts.maxUdpPayload });
+    this.rrl = opts.rateLimit === false ? undefined : new ResponseRateLimiter(opts.rateLimit ?? {});
+  }
+
+  /** Installs a new snapshot; queries after this call are answered from it. */
+  setSnapshot(s: ZoneSnapshot): void {
+    const prev = this.responder.snapshot;
+    this.responder.snapshot = s;
+    this.metrics.snapshot(s.serial, s.recordCount);
+    this.log.info({ serial: s.serial, previousSerial: prev?.serial, names: s.names.size, records: s.recordCount, warnings: s.warnings.length }, 'dns snapshot installed');
+  }
+
+  get snapshot(): ZoneSnapshot | undefined {
+    return this.responder.snapshot;
+  }
+
+  get listening(): DnsServerPorts | undefined {
+    return this.ports;
+  }
+
+  async start(): Promise<DnsServerPorts> {
+    const address = this.opts.address ?? '127.0.0.1';
+    const want = this.opts.port ?? 5353;
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < (want === 0 ? 20 : 1); attempt++) {
+      const udp = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup as never });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          udp.once('error', reject);
+          udp.bind({ address, port: want }, () => { udp.off('error', reject); resolve(); });
+        });
+        const port = udp.address().port;
+        const tcp = await this.listenTcp(address, port);
+        this.udp = udp;
+        this.tcp = tcp;
+        this.wireUdp(udp);
+        this.ports = { udpPort: port, tcpPort: port };
+        if (this.rrl) {
+          const rrl = this.rrl;
+          this.sweepTimer = setInterval(() => rrl.sweep(performance.now()), 10_000);
+          this.sweepTimer.unref();
+        }
+        this.log.info({ address, port }, 'dns server listening on udp and tcp');
+        return this.ports;
+      } catch (err) {
+        lastErr = err;
+        udp.close();
+        // Port 0 gave a UDP port whose TCP twin is taken: try another.
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || want !== 0) break;
+      }
+    }
+    throw new Error(`dns server: listen on ${address}:${want}: ${(lastErr as Error)?.message}`, { cause: lastErr });
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    const udp = this.udp;
+    const tcp = this.tcp;
+    this.udp = undefined;
+    this.tcp = undefined;
+    for (const c of this.conns) c.destroy();
+    this.conns.clear();
+    await Promise.all([
+      udp ? new Promise<void>((r) => udp.close(() => r())) : undefined,
+      tcp ? new Promise<void>((r) => tcp.close(() => r())) : undefined,
+    ]);
+    if (udp || tcp) this.log.info({}, 'dns server stopped');
+  }
+
+  private wireUdp(udp: dgram.Socket): void {
+    if (this.opts.udpRecvBufferSize) {
+      try { udp.setRecvBufferSize(this.opts.udpRecvBufferSize); } catch (err) { this.log.warn({ err }, 'dns server: could not set UDP receive buffer'); }
+    }
+    const responder = this.responder;
+    const metrics = this.metrics;
+    const rrl = this.rrl;
+    udp.on('error', (err) => this.log.warn({ err }, 'dns udp socket error'));
+    udp.on('message', (msg, rinfo) => {
+      const t0 = performance.now();
+      let truncate = false;
+      if (rrl) {
+        const v = rrl.check(rinfo.address, t0);
+        if (v === 'drop') { metrics.rateLimited('drop'); return; }
+        if (v === 'slip') { metrics.rateLimited('slip'); truncate = true; }
+      }
+      let len: number;
+      try {
+        len = responder.respond(msg, rinfo.address, false, truncate);
+      } catch (err) {
+        metrics.internalError();
+        this.log.debug({ err }, 'dns query failed');
+        return;
+      }
+      if (len > 0) {
+        const buf = Buffer.allocUnsafe(len);
+        responder.out.copy(buf, 0, 0, len);
+        udp.send(buf, rinfo.port, rinfo.address);
+      }
+      metrics.query('udp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
+    });
+  }
+
+  private listenTcp(address: string, port: number): Promise<net.Server> {
+    const server = net.createServer((sock) => this.onTcp(sock));
+    server.maxConnections = this.opts.maxTcpConnections ?? 256;
+    server.on('drop', () => this.metrics.tcpConnectionRejected());
+    server.on('error', (err) => this.log.warn({ err }, 'dns tcp listener error'));
+    return new Promise((resolve, reject) => {
+      const onErr = (err: Error): void => { server.close(); reject(err); };
+      server.once('error', onErr);
+      server.listen({ host: address, port }, () => { server.off('error', onErr); resolve(server); });
+    });
+  }
+
+  private onTcp(sock: net.Socket): void {
+    this.conns.add(sock);
+    sock.setNoDelay(true);
+    sock.setTimeout(this.opts.tcpIdleTimeoutMs ?? 10_000);
+    sock.on('timeout', () => sock.destroy());
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => this.conns.delete(sock));
+    sock.on('drain', () => sock.resume());
+    const source = sock.remoteAddress ?? '';
+    let pending: Buffer | undefined;
+    sock.on('data', (chunk: Buffer) => {
+      const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+      let off = 0;
+      while (buf.length - off >= 2) {
+        const len = buf.readUInt16BE(off);
+        if (buf.length - off - 2 < len) break;
+        const msg = buf.subarray(off + 2, off + 2 + len);
+        off += 2 + len;
+        // Not even a header: the stream cannot be trusted further (RFC 7766 section 8).
+        if (len < 12) { sock.destroy(); return; }
+        this.answerTcp(sock, msg, source);
+        if (sock.destroyed) return;
+      }
+      pending = off < buf.length ? Buffer.from(buf.subarray(off)) : undefined;
+    });
+  }
+
+  private answerTcp(sock: net.Socket, msg: Buffer, source: string): void {
+    const t0 = performance.now();
+    const responder = this.responder;
+    let len: number;
+    try {
+      len = responder.respond(msg, source, true);
+    } catch (err) {
+      this.metrics.internalError();
+      this.log.debug({ err }, 'dns query failed');
+      sock.destroy();
+      return;
+    }
+    if (len > 0) {
+      const out = Buffer.allocUnsafe(len + 2);
+      out.writeUInt16BE(len, 0);
+      responder.out.copy(out, 2, 0, len);
+      // A client that does not read its answers stops being read from.
+      if (!sock.write(out)) sock.pause();
+    }
+    this.metrics.query('tcp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
+  }
+}

@@ -1,0 +1,240 @@
+// Immutable zone snapshot built from DNSEndpoints. All parsing, validation and wire
+// encoding happens here, once per change; the server swaps the whole snapshot
+// atomically and answers from it without I/O.
+import { ROUTING, type DNSEndpoint, type Endpoint, type RecordType, type RoutingPolicy } from '../api/multiclusterdns.js';
+import { isContinent } from './continents.js';
+import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRTail } from './records.js';
+import { encodeName, inZone, nameProblem, normalizeName, parentName } from './names.js';
+import { buildView, type Candidate, type RoutedPolicy, type RoutingView } from './routing.js';
+
+export interface ZoneInput {
+  domain: string;
+  /** Name servers for the synthesized NS set; default `ns1.<domain>`. */
+  nameServers?: string[];
+}
+
+export interface SnapshotInput {
+  zones: ZoneInput[];
+  endpoints: (DNSEndpoint | Endpoint)[];
+  /** SOA serial; default: next value of a process-wide time-based counter (always increases). */
+  serial?: number;
+  /** TTL of endpoints without recordTTL (default 300). */
+  defaultTtl?: number;
+  /** TTL of SOA and NS (default 300). */
+  soaTtl?: number;
+  /** Negative-caching TTL, the SOA MINIMUM (default 30, so a name that appears is seen soon). */
+  negativeTtl?: number;
+}
+
+export interface RRSet {
+  type: number;
+  tails: readonly RRTail[];
+}
+
+export interface Zone {
+  apex: string;
+  apexWire: Buffer;
+  /** SOA tail with TTL = min(SOA TTL, MINIMUM), for negative answers (RFC 2308). */
+  negativeSoa: RRTail;
+}
+
+export interface NameNode {
+  zone: Zone;
+  sets: ReadonlyMap<number, RRSet>;
+  /** Routed views by query type; the CNAME view also serves types no cluster has. */
+  routed: ReadonlyMap<number, RoutingView> | undefined;
+}
+
+export interface ZoneSnapshot {
+  readonly serial: number;
+  /** Zones, longest apex first so the first suffix match is the closest zone. */
+  readonly zones: readonly Zone[];
+  readonly names: ReadonlyMap<string, NameNode>;
+  readonly hasWildcards: boolean;
+  readonly recordCount: number;
+  /** Problems found in the input (skipped records); for the caller to log or report. */
+  readonly warnings: readonly string[];
+  /** The input it was built from, so a clustered server can rebuild it in each worker. */
+  readonly input: SnapshotInput;
+}
+
+let lastSerial = 0;
+/** Next SOA serial: seconds since the epoch, or last + 1 when changes come faster. */
+export function nextSerial(): number {
+  lastSerial = Math.max(lastSerial + 1, Math.floor(Date.now() / 1000)) >>> 0;
+  return lastSerial;
+}
+
+const POLICIES: ReadonlySet<string> = new Set<RoutingPolicy>(['latency', 'geo', 'weighted', 'failover']);
+
+function prop(ep: Endpoint, key: string): string | undefined {
+  return ep.providerSpecific?.find((p) => p.name === key)?.value;
+}
+
+function ttlOf(ep: Endpoint, def: number): number {
+  const t = ep.recordTTL;
+  return t !== undefined && Number.isInteger(t) && t > 0 ? Math.min(t, 0x7fffffff) : def;
+}
+
+interface MutableNode {
+  zone: Zone;
+  plain: Map<number, { tails: RRTail[]; seen: Set<string> }>;
+  routed: Map<string, { policy: string; cand: Candidate; sets: Map<number, RRTail[]> }>;
+}
+
+function flattenEndpoints(list: (DNSEndpoint | Endpoint)[]): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const item of list) {
+    if ('spec' in item && item.spec !== null && typeof item.spec === 'object') out.push(...(item.spec.endpoints ?? []));
+    else out.push(item as Endpoint);
+  }
+  return out;
+}
+
+function makeZone(z: ZoneInput, serial: number, soaTtl: number, negTtl: number): { zone: Zone; sets: Map<number, RRSet> } {
+  const apex = normalizeName(z.domain);
+  const problem = nameProblem(apex);
+  if (apex === '' || problem) throw new Error(`zone "${z.domain}": ${problem ?? 'the root zone is not served'}`);
+  const ns = (z.nameServers && z.nameServers.length > 0 ? z.nameServers : [`ns1.${apex}`]).map(normalizeName);
+  const soa = { mname: ns[0] ?? '', rname: `hostmaster.${apex}`, serial, refresh: 3600, retry: 600, expire: 604800, minimum: negTtl };
+  const zone: Zone = { apex, apexWire: encodeName(apex), negativeSoa: encodeSoa(soa, Math.min(soaTtl, negTtl)) };
+  const sets = new Map<number, RRSet>([
+    [TYPE.SOA, { type: TYPE.SOA, tails: [encodeSoa(soa, soaTtl)] }],
+    [TYPE.NS, { type: TYPE.NS, tails: ns.map((n) => encodeTarget('NS', n, soaTtl)) }],
+  ]);
+  return { zone, sets };
+}
+
+function parseCandidate(ep: Endpoint, id: string, warn: (m: string) => void): Candidate {
+  const wRaw = prop(ep, ROUTING.weight);
+  let weight = 1;
+  if (wRaw !== undefined) {
+    const w = Number(wRaw);
+    if (Number.isInteger(w) && w >= 0 && w <= 255) weight = w;
+    else warn(`${ep.dnsName} [${id}]: weight "${wRaw}" is not an integer 0..255; using 1`);
+  }
+  const countries: string[] = [];
+  const continents: string[] = [];
+  let geoDefault = false;
+  for (const code of (prop(ep, ROUTING.geo) ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [kind, val = ''] = code.includes(':') ? code.split(':', 2) as [string, string] : [code, ''];
+    const v = val.toUpperCase();
+    if (kind === '*') geoDefault = true;
+    else if (kind === 'continent' && isContinent(v)) continents.push(v);
+    else if (kind === 'country' && /^[A-Z]{2}$/.test(v)) countries.push(v);
+    else warn(`${ep.dnsName} [${id}]: geo code "${code}" not understood (want continent:XX, country:XX or *)`);
+  }
+  return {
+    id, region: prop(ep, ROUTING.region), weight, failover: prop(ep, ROUTING.failover) === 'primary' ? 'primary' : 'secondary',
+    geoCountries: countries, geoContinents: continents, geoDefault, sets: new Map(),
+  };
+}
+
+/** Builds an immutable snapshot. Pure apart from the default serial. */
+export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
+  const serial = input.serial ?? nextSerial();
+  const defTtl = input.defaultTtl ?? 300;
+  const soaTtl = input.soaTtl ?? 300;
+  const negTtl = input.negativeTtl ?? 30;
+  const warnings: string[] = [];
+  const warn = (m: string): void => { if (warnings.length < 1000) warnings.push(m); };
+
+  const zones: Zone[] = [];
+  const nodes = new Map<string, MutableNode>();
+  const apexSets = new Map<string, Map<number, RRSet>>();
+  for (const z of input.zones) {
+    const { zone, sets } = makeZone(z, serial, soaTtl, negTtl);
+    if (apexSets.has(zone.apex)) continue;
+    zones.push(zone);
+    apexSets.set(zone.apex, sets);
+    nodes.set(zone.apex, { zone, plain: new Map(), routed: new Map() });
+  }
+  zones.sort((a, b) => b.apex.length - a.apex.length);
+  const zoneOf = (name: string): Zone | undefined => zones.find((z) => inZone(name, z.apex));
+
+  let hasWildcards = false;
+  for (const ep of flattenEndpoints(input.endpoints)) {
+    const name = normalizeName(ep.dnsName ?? '');
+    const type = TYPE_BY_NAME[ep.recordType as RecordType] as number | undefined;
+    const problem = nameProblem(name);
+    const zone = zoneOf(name);
+    if (problem || !zone) { warn(`${ep.dnsName}: ${problem ?? 'not inside a served zone'}`); continue; }
+    if (type === undefined) { warn(`${ep.dnsName}: record type ${String(ep.recordType)} is not served`); continue; }
+    if (name === zone.apex && (type === TYPE.NS || type === TYPE.CNAME)) { warn(`${ep.dnsName}: ${ep.recordType} at the zone apex is ignored (NS is synthesized from the Domain)`); continue; }
+    if (name.startsWith('*.')) hasWildcards = true;
+    let node = nodes.get(name);
+    if (!node) { node = { zone, plain: new Map(), routed: new Map() }; nodes.set(name, node); }
+    const ttl = ttlOf(ep, defTtl);
+    const tails: RRTail[] = [];
+    for (const t of ep.targets ?? []) {
+      try { tails.push(encodeTarget(ep.recordType, String(t), ttl)); } catch (e) { warn(`${ep.dnsName} ${ep.recordType}: ${(e as Error).message}`); }
+    }
+    const policy = prop(ep, ROUTING.policy);
+    const id = ep.setIdentifier;
+    if (id !== undefined && id !== '' && policy !== undefined && POLICIES.has(policy)) {
+      let r = node.routed.get(id);
+      if (!r) { r = { policy, cand: parseCandidate(ep, id, warn), sets: new Map() }; node.routed.set(id, r); }
+      const cur = r.sets.get(type);
+      if (cur) cur.push(...tails);
+      else r.sets.set(type, tails);
+      continue;
+    }
+    if (policy !== undefined && !POLICIES.has(policy) && policy !== 'simple') warn(`${ep.dnsName}: routing policy "${policy}" unknown; served as a plain record set`);
+    let set = node.plain.get(type);
+    if (!set) { set = { tails: [], seen: new Set() }; node.plain.set(type, set); }
+    for (const tail of tails) {
+      // Several owners may publish the same target; serve it once.
+      const key = tail.bytes.subarray(8).toString('latin1');
+      if (!set.seen.has(key)) { set.seen.add(key); set.tails.push(tail); }
+    }
+  }
+
+  // Empty non-terminals exist (NODATA, not NXDOMAIN: RFC 8020).
+  for (const name of [...nodes.keys()]) {
+    const zone = nodes.get(name)?.zone;
+    if (!zone) continue;
+    for (let p = parentName(name); p.length > zone.apex.length && !nodes.has(p); p = parentName(p)) {
+      nodes.set(p, { zone, plain: new Map(), routed: new Map() });
+    }
+  }
+
+  const names = new Map<string, NameNode>();
+  let recordCount = 0;
+  for (const [name, n] of nodes) {
+    const sets = new Map<number, RRSet>(apexSets.get(name) ?? []);
+    for (const [type, s] of n.plain) if (s.tails.length > 0) sets.set(type, { type, tails: s.tails });
+    let routed: Map<number, RoutingView> | undefined;
+    if (n.routed.size > 0) {
+      const entries = [...n.routed.values()].sort((a, b) => (a.cand.id < b.cand.id ? -1 : 1));
+      const policy = entries[0]?.policy as RoutedPolicy;
+      if (entries.some((e) => e.policy !== policy)) warn(`${name}: clusters disagree on the routing policy; using "${policy}"`);
+      const cands = entries.map((e) => {
+        const s = new Map<number, RRSet>();
+        for (const [type, tails] of e.sets) if (tails.length > 0) s.set(type, { type, tails: type === TYPE.CNAME ? tails.slice(0, 1) : tails });
+        return { ...e.cand, sets: s };
+      }).filter((c) => c.sets.size > 0);
+      const types = new Set(cands.flatMap((c) => [...c.sets.keys()]));
+      routed = new Map();
+      for (const t of types) {
+        const eligible = cands.filter((c) => c.sets.has(t) || c.sets.has(TYPE.CNAME));
+        routed.set(t, buildView(policy, eligible));
+        if (sets.has(t)) warn(`${name}: routed and plain ${t} records at one name; the routed ones are served`);
+      }
+      if (routed.size === 0) routed = undefined;
+      recordCount += cands.reduce((acc, c) => acc + [...c.sets.values()].reduce((a, s) => a + s.tails.length, 0), 0);
+    }
+    const cname = sets.get(TYPE.CNAME);
+    if (cname && (sets.size > 1 || routed)) {
+      warn(`${name}: CNAME and other data at one name; only the CNAME is served`);
+      sets.clear();
+      sets.set(TYPE.CNAME, cname);
+      routed = undefined;
+    } else if (routed?.has(TYPE.CNAME) && sets.size > 0) {
+      warn(`${name}: routed CNAME next to other data at one name; the routed records are dropped`);
+      routed = undefined;
+    }
+    for (const s of sets.values()) recordCount += s.tails.length;
+    names.set(name, { zone: n.zone, sets, routed });
+  }
+  return { serial, zones, names, hasWildcards, recordCount, warnings, input };
+}

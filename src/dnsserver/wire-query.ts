@@ -1,0 +1,170 @@
+// Hand-rolled parser for incoming queries: header, the single question, and the EDNS0
+// OPT record with its Client Subnet option. It writes into a reusable object so a query
+// costs one string (the lower-cased name) and, with ECS, one address string. Every read
+// is bounds-checked; anything malformed yields a verdict, never an exception.
+import { TYPE } from './records.js';
+
+export type ParseVerdict =
+  /** Well-formed query to answer. */
+  | 'ok'
+  /** Too short for a header, or a response: send nothing. */
+  | 'drop'
+  /** Header only is trustworthy: FORMERR without question. */
+  | 'formerr-header'
+  /** Question parsed, rest malformed: FORMERR echoing the question. */
+  | 'formerr'
+  /** Opcode other than QUERY: NOTIMP. */
+  | 'notimp';
+
+export interface ParsedQuery {
+  id: number;
+  flags: number;
+  qname: string;
+  qtype: number;
+  qclass: number;
+  /** Offset just past the question (the question bytes are echoed as received). */
+  qEnd: number;
+  edns: boolean;
+  udpSize: number;
+  ednsVersion: number;
+  dnssecOk: boolean;
+  ecs: boolean;
+  ecsFamily: number;
+  ecsSource: number;
+  /** Client subnet address in presentation form ('' when absent). */
+  ecsAddress: string;
+  /** Offset and length of the ECS option (code and length included), for echoing. */
+  ecsOffset: number;
+  ecsLength: number;
+}
+
+export function newParsedQuery(): ParsedQuery {
+  return { id: 0, flags: 0, qname: '', qtype: 0, qclass: 0, qEnd: 0, edns: false, udpSize: 512, ednsVersion: 0, dnssecOk: false, ecs: false, ecsFamily: 0, ecsSource: 0, ecsAddress: '', ecsOffset: 0, ecsLength: 0 };
+}
+
+const nameScratch = Buffer.allocUnsafe(256);
+const OPT_ECS = 8;
+
+/** Offset past a (possibly compressed) name, or -1 when malformed. */
+function skipName(b: Buffer, off: number, end: number): number {
+  let o = off;
+  for (;;) {
+    if (o >= end) return -1;
+    const len = b[o] ?? 0;
+    if (len === 0) return o + 1;
+    if ((len & 0xc0) === 0xc0) return o + 2 <= end ? o + 2 : -1;
+    if ((len & 0xc0) !== 0) return -1;
+    o += len + 1;
+  }
+}
+
+function ecsAddressString(b: Buffer, off: number, n: number, family: number): string {
+  if (family === 1) {
+    return `${n > 0 ? b[off] : 0}.${n > 1 ? b[off + 1] : 0}.${n > 2 ? b[off + 2] : 0}.${n > 3 ? b[off + 3] : 0}`;
+  }
+  let s = '';
+  for (let i = 0; i < 16; i += 2) {
+    const hi = i < n ? (b[off + i] ?? 0) : 0;
+    const lo = i + 1 < n ? (b[off + i + 1] ?? 0) : 0;
+    s += (i === 0 ? '' : ':') + ((hi << 8) | lo).toString(16);
+  }
+  return s;
+}
+
+/** Parses the OPT RDATA options; returns false when malformed (RFC 7871 section 6 for ECS). */
+function parseOptions(b: Buffer, off: number, end: number, q: ParsedQuery): boolean {
+  let o = off;
+  while (o < end) {
+    if (o + 4 > end) return false;
+    const code = b.readUInt16BE(o);
+    const len = b.readUInt16BE(o + 2);
+    o += 4;
+    if (o + len > end) return false;
+    if (code === OPT_ECS) {
+      if (q.ecs || len < 4) return false;
+      const family = b.readUInt16BE(o);
+      const source = b[o + 2] ?? 0;
+      const scope = b[o + 3] ?? 0;
+      const maxBits = family === 1 ? 32 : family === 2 ? 128 : -1;
+      const addrLen = len - 4;
+      if (maxBits < 0 || source > maxBits || scope !== 0 || addrLen !== (source + 7) >> 3) return false;
+      // Bits beyond SOURCE PREFIX-LENGTH must be zero.
+      if (addrLen > 0 && (source & 7) !== 0 && ((b[o + 4 + addrLen - 1] ?? 0) & (0xff >> (source & 7))) !== 0) return false;
+      q.ecs = true;
+      q.ecsFamily = family;
+      q.ecsSource = source;
+      q.ecsAddress = ecsAddressString(b, o + 4, addrLen, family);
+      q.ecsOffset = o - 4;
+      q.ecsLength = len + 4;
+    }
+    o += len;
+  }
+  return true;
+}
+
+export function parseQuery(b: Buffer, q: ParsedQuery): ParseVerdict {
+  const end = b.length;
+  q.edns = false; q.ecs = false; q.ecsAddress = ''; q.udpSize = 512; q.dnssecOk = false; q.ednsVersion = 0; q.qname = '';
+  if (end < 12) return 'drop';
+  q.id = b.readUInt16BE(0);
+  q.flags = b.readUInt16BE(2);
+  if ((q.flags & 0x8000) !== 0) return 'drop';
+  if (((q.flags >> 11) & 0xf) !== 0) return 'notimp';
+  if (b.readUInt16BE(4) !== 1) return 'formerr-header';
+  const an = b.readUInt16BE(6);
+  const ns = b.readUInt16BE(8);
+  const ar = b.readUInt16BE(10);
+
+  // Question name: uncompressed (nothing precedes it to point at), at most 255 octets.
+  let o = 12;
+  let n = 0;
+  for (;;) {
+    if (o >= end) return 'formerr-header';
+    const len = b[o] ?? 0;
+    if (len === 0) { o++; break; }
+    if (len > 63) return 'formerr-header';
+    if (o + 1 + len > end || o + 1 + len - 12 > 254) return 'formerr-header';
+    if (n > 0) nameScratch[n++] = 0x2e;
+    for (let i = o + 1; i <= o + len; i++) {
+      let c = b[i] ?? 0;
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      // A literal dot inside a label must not match a two-label name.
+      else if (c === 0x2e) c = 0;
+      nameScratch[n++] = c;
+    }
+    o += len + 1;
+  }
+  if (o + 4 > end) return 'formerr-header';
+  q.qname = n === 0 ? '' : nameScratch.toString('latin1', 0, n);
+  q.qtype = b.readUInt16BE(o);
+  q.qclass = b.readUInt16BE(o + 2);
+  o += 4;
+  q.qEnd = o;
+
+  for (let i = 0; i < an + ns; i++) {
+    o = skipName(b, o, end);
+    if (o < 0 || o + 10 > end) return 'formerr';
+    o += 10 + b.readUInt16BE(o + 8);
+    if (o > end) return 'formerr';
+  }
+  for (let i = 0; i < ar; i++) {
+    const nameAt = o;
+    o = skipName(b, o, end);
+    if (o < 0 || o + 10 > end) return 'formerr';
+    const type = b.readUInt16BE(o);
+    const rdlen = b.readUInt16BE(o + 8);
+    const rdEnd = o + 10 + rdlen;
+    if (rdEnd > end) return 'formerr';
+    if (type === TYPE.OPT) {
+      // One OPT only, owned by the root (RFC 6891 section 6.1.1).
+      if (q.edns || b[nameAt] !== 0) return 'formerr';
+      q.edns = true;
+      q.udpSize = Math.max(512, b.readUInt16BE(o + 2));
+      q.ednsVersion = b[o + 5] ?? 0;
+      q.dnssecOk = ((b[o + 6] ?? 0) & 0x80) !== 0;
+      if (!parseOptions(b, o + 10, rdEnd, q)) return 'formerr';
+    }
+    o = rdEnd;
+  }
+  return 'ok';
+}

@@ -109,25 +109,28 @@ export interface FederatedClusterStatus {
   remoteStatus?: unknown;
 }
 
-/** kfed addition: workload totals summed over the member objects' own status. */
-export interface AggregatedWorkloadStatus {
-  replicas: number;
-  readyReplicas: number;
-  availableReplicas: number;
-  updatedReplicas: number;
-  /** placed clusters whose member object reports ready == desired */
+/**
+ * kfed addition: a summary across placed clusters. Replica totals are present only for
+ * workload types (targets with spec.replicas) and are summed from the members' own status.
+ */
+export interface AggregatedStatus {
+  /** placed clusters whose propagation is OK (and, for workloads, whose member is fully ready) */
   readyClusters: number;
   /** placed clusters */
   totalClusters: number;
   /** printable `ready/total` clusters, for the READY printer column */
   ready: string;
+  replicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  updatedReplicas?: number;
 }
 
 export interface FederatedStatus {
   observedGeneration?: number;
   conditions?: PropagationCondition[];
   clusters?: FederatedClusterStatus[];
-  aggregated?: AggregatedWorkloadStatus;
+  aggregated?: AggregatedStatus;
 }
 
 export interface FederatedObject extends KubeObject {

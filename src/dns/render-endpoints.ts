@@ -24,6 +24,10 @@
 //       code-unit order (deterministic). Several hostname-only clusters behind one name
 //       need a routing policy (e.g. `weighted`), which gives each cluster its own
 //       CNAME (or provider alias) under its own set identifier;
+//     * the same holds across set identifiers: routed CNAMEs cannot share a name with
+//       routed A/AAAA records (Route53 rejects it too), so when IP and hostname-only
+//       clusters are mixed, the hostname-only ones are left out and reported in
+//       `skipped` (reason CNAMEConflict);
 // - routing policies other than `simple` publish the global name (or each Ingress host)
 //   as one endpoint per healthy cluster, `setIdentifier` = cluster name, with the
 //   provider-neutral properties of ROUTING in providerSpecific. Region and zone names
@@ -213,9 +217,10 @@ class Collector {
   }
 
   result(): RenderResult {
-    // A CNAME cannot share its name with other data (RFC 1034 3.6.2): keep the address
-    // records, drop the CNAME. Only reachable through odd inputs (a dnsPrefix equal to a
-    // generated name, or duplicate Ingress hosts across cases), never in the normal scheme.
+    // A CNAME cannot share its name with other data (RFC 1034 3.6.2), not even under
+    // another set identifier: keep the address records, drop the CNAMEs. Reached by
+    // routed names mixing IP and hostname-only clusters, or by odd inputs such as a
+    // dnsPrefix equal to a generated name.
     const byName = new Map<string, Endpoint[]>();
     for (const ep of this.endpoints) byName.set(ep.dnsName, [...(byName.get(ep.dnsName) ?? []), ep]);
     const kept: Endpoint[] = [];

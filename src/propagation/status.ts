@@ -64,9 +64,9 @@ function clusterEntries(clusters: readonly ClusterOutcome[], collect: boolean): 
     }));
 }
 
-function summary(reason: AggregateReason, clusters: readonly ClusterOutcome[]): string | undefined {
+function summary(reason: AggregateReason, clusters: readonly FederatedClusterStatus[]): string | undefined {
   if (reason !== 'CheckClusters') return undefined;
-  const failing = clusters.filter((c) => c.status !== '');
+  const failing = clusters.filter((c) => c.status !== undefined);
   if (failing.length === 0) return 'waiting for remote status';
   return failing.map((c) => `${c.name}: ${c.status}`).join(', ');
 }
@@ -78,10 +78,10 @@ export function buildFederatedStatus(input: StatusInput): FederatedStatus {
     reason = 'CheckClusters';
   }
   const status = reason === '' ? 'True' : 'False';
-  const message = input.message ?? summary(reason, input.clusters);
+  const clusters = clusterEntries(input.clusters, input.collectRemoteStatus);
+  const message = input.message ?? summary(reason, clusters);
   const previous = input.previous?.conditions?.find((c) => c.type === PROPAGATION_CONDITION);
   const transition = !previous || previous.status !== status || (previous.reason ?? '') !== reason;
-  const clusters = clusterEntries(input.clusters, input.collectRemoteStatus);
   const condition: PropagationCondition = {
     type: PROPAGATION_CONDITION,
     status,

@@ -1,0 +1,20 @@
+// kfed command-line entry.
+import { Command } from 'commander';
+import { registerSandboxCommands } from './sandbox-command.js';
+
+const program = new Command();
+program
+  .name('kfed')
+  .description('Multi-cluster Kubernetes control plane: Kubefed-compatible workload federation and geo-aware global DNS')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerSandboxCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as Error & { cause?: unknown };
+  let msg = e.message;
+  if (e.cause instanceof Error) msg += `: ${e.cause.message}`;
+  process.stderr.write(`error: ${msg}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,180 @@
+// One sandbox cluster's HTTPS endpoint: faults, authentication, authorization,
+// discovery, OpenAPI, and dispatch of resource requests.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ObjectStore } from '../store/object-store.js';
+import type { ResourceRegistry } from '../resources/registry.js';
+import type { KeyPair } from '../pki.js';
+import { authorize, forbiddenMessage, type Attributes, type UserInfo } from '../auth/rbac.js';
+import type { Authenticator } from '../auth/authn.js';
+import { ApiError, errors } from './api-error.js';
+import { sendError, sendJson } from './http-io.js';
+import { parseRequestInfo, type ResourceRequest } from './request-info.js';
+import { apiGroup, apiGroupList, apiResourceList, coreVersions } from './discovery.js';
+import { hashDoc, openApiV3Doc, openApiV3Index } from './openapi.js';
+import type { ResourceHandler } from './resource-handler.js';
+
+export interface Faults {
+  latencyMs: number;
+  /** fraction 0..1 of requests answered with `errorCode` */
+  errorRate: number;
+  errorCode: 500 | 429;
+  retryAfterSeconds: number;
+}
+
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, errorCode: 500, retryAfterSeconds: 1 };
+
+export const KUBE_VERSION = {
+  major: '1', minor: '31', gitVersion: 'v1.31.0-kfed-sandbox', gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64',
+};
+
+export interface ApiServerDeps {
+  store: ObjectStore;
+  registry: ResourceRegistry;
+  authn: Authenticator;
+  resources: ResourceHandler;
+  tls: KeyPair;
+  /** counts requests by verb, for tests that check how many writes a controller made */
+  onRequest?: (verb: string, resource: string, user: string) => void;
+}
+
+export class ApiServer {
+  faults: Faults = { ...NO_FAULTS };
+  private server: Server | undefined;
+  private port = 0;
+  private readonly sockets = new Set<Socket>();
+  private readonly openApiCache = new Map<string, { regVersion: number; doc: unknown; hash: string }>();
+
+  constructor(private readonly deps: ApiServerDeps) {}
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer({ cert: this.deps.tls.certPem, key: this.deps.tls.keyPem, keepAlive: true }, (req, res) => {
+      void this.handle(req, res);
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+    this.server = server;
+  }
+
+  /** Stop listening and cut every connection, as a crashed API server would. State is kept. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const f = this.faults;
+      if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+      if (f.errorRate > 0 && Math.random() < f.errorRate && !(req.url ?? '').startsWith('/healthz')) {
+        throw f.errorCode === 429 ? errors.tooManyRequests(f.retryAfterSeconds) : errors.internal('injected fault');
+      }
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      const user = this.deps.authn.authenticate(req.headers.authorization);
+      if (!user) {
+        // health endpoints answer anonymous probes, as with the default system:public-info-viewer role
+        if (['/healthz', '/livez', '/readyz', '/version'].includes(url.pathname) && req.method === 'GET') return this.nonResource(req, res, url);
+        throw errors.unauthorized();
+      }
+      const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (ri.kind === 'nonresource') {
+        this.authorizeOrThrow(user, { kind: 'nonresource', verb: ri.verb, path: url.pathname });
+        return this.nonResource(req, res, url);
+      }
+      return await this.resource(req, res, ri, url, user);
+    } catch (err) {
+      if (err instanceof ApiError) return sendError(res, err);
+      sendError(res, errors.internal((err as Error).message));
+    }
+  }
+
+  private authorizeOrThrow(user: UserInfo, a: Attributes): void {
+    const r = authorize(this.deps.store, user, a);
+    if (!r.allowed) {
+      const d = a.kind === 'resource' ? { ...(a.name ? { name: a.name } : {}), group: a.group, kind: a.resource } : undefined;
+      throw new ApiError(403, 'Forbidden', forbiddenMessage(user, a), d);
+    }
+  }
+
+  private async resource(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, url: URL, user: UserInfo): Promise<void> {
+    const def = this.deps.registry.lookup(ri.group, ri.version, ri.resource);
+    this.authorizeOrThrow(user, {
+      kind: 'resource', verb: ri.verb, group: ri.group, resource: ri.resource,
+      ...(ri.subresource ? { subresource: ri.subresource } : {}),
+      ...(ri.name ? { name: ri.name } : {}),
+      ...(ri.namespace ? { namespace: ri.namespace } : {}),
+    });
+    if (!def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', { group: ri.group, kind: ri.resource });
+    this.deps.onRequest?.(ri.verb, ri.resource, user.username);
+    await this.deps.resources.handle(req, res, ri, url, def, user);
+  }
+
+  private nonResource(_req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const p = url.pathname.replace(/\/+$/, '') || '/';
+    const reg = this.deps.registry;
+    const parts = p.split('/').filter(Boolean);
+    if (p === '/healthz' || p === '/livez' || p === '/readyz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    if (p === '/version') return sendJson(res, 200, KUBE_VERSION);
+    if (p === '/api') return sendJson(res, 200, coreVersions(`127.0.0.1:${this.port}`));
+    if (p === '/apis') return sendJson(res, 200, apiGroupList(reg));
+    if (parts[0] === 'api' && parts.length === 2) return this.maybe(res, apiResourceList(reg, '', parts[1]!));
+    if (parts[0] === 'apis' && parts.length === 2) return this.maybe(res, apiGroup(reg, parts[1]!));
+    if (parts[0] === 'apis' && parts.length === 3) return this.maybe(res, apiResourceList(reg, parts[1]!, parts[2]!));
+    if (p === '/openapi/v3') return sendJson(res, 200, openApiV3Index(reg, (g, v) => this.openApi(g, v)?.hash ?? ''));
+    if (parts[0] === 'openapi' && parts[1] === 'v3') {
+      const group = parts[2] === 'api' ? '' : parts[3] ?? '';
+      const version = parts[2] === 'api' ? parts[3] ?? '' : parts[4] ?? '';
+      const doc = this.openApi(group, version);
+      return this.maybe(res, doc?.doc);
+    }
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  private openApi(group: string, version: string): { doc: unknown; hash: string } | undefined {
+    const key = `${group}/${version}`;
+    const hit = this.openApiCache.get(key);
+    if (hit && hit.regVersion === this.deps.registry.version) return hit;
+    const doc = openApiV3Doc(this.deps.registry, group, version);
+    if (!doc) return undefined;
+    const entry = { regVersion: this.deps.registry.version, doc, hash: hashDoc(doc) };
+    this.openApiCache.set(key, entry);
+    return entry;
+  }
+
+  private maybe(res: ServerResponse, body: unknown): void {
+    if (body === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    sendJson(res, 200, body);
+  }
+}

@@ -1,0 +1,241 @@
+// Resource requests: get, list, watch, create, update, patch, delete, deletecollection,
+// and the status, scale, token and finalize subresources.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/meta.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { ResourceRegistry } from '../resources/registry.js';
+import { parseFieldSelector, parseLabelSelector, matchFilter, SelectorParseError, type ObjectFilter } from '../store/selectors.js';
+import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
+import type { PatchType } from '../patch/index.js';
+import { ApiError, errors } from './api-error.js';
+import { decodeBody, readBody, sendJson } from './http-io.js';
+import type { DeleteOptions, ObjectService, WriteOptions } from './object-service.js';
+import type { ResourceRequest } from './request-info.js';
+import { toTable, wantsTable, type IncludeObject } from './table.js';
+import type { WatchHub } from './watch.js';
+import { evalJsonPath } from './jsonpath.js';
+import type { UserInfo } from '../auth/rbac.js';
+
+type Obj = Record<string, any>;
+
+export interface ResourceContext {
+  store: ObjectStore;
+  registry: ResourceRegistry;
+  objects: ObjectService;
+  watches: WatchHub;
+  bookmarkIntervalMs: number;
+  /** POST serviceaccounts/<name>/token */
+  issueToken(namespace: string, sa: KubeObject, expirationSeconds: number): { token: string; expirationTimestamp: string };
+  /** authorization.k8s.io reviews */
+  review(kind: string, body: Obj, user: UserInfo): Obj;
+}
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+  'application/apply-patch+cbor': 'apply',
+};
+
+function filterFrom(q: URLSearchParams, ns: string | undefined): ObjectFilter {
+  try {
+    return { ...(ns ? { namespace: ns } : {}), labels: parseLabelSelector(q.get('labelSelector') ?? undefined), fields: parseFieldSelector(q.get('fieldSelector') ?? undefined) };
+  } catch (err) {
+    if (err instanceof SelectorParseError) throw errors.badRequest(err.message);
+    throw err;
+  }
+}
+
+function writeOptions(q: URLSearchParams): WriteOptions & { force?: boolean } {
+  const fv = q.get('fieldValidation');
+  return {
+    ...(q.getAll('dryRun').includes('All') ? { dryRun: true } : {}),
+    ...(q.get('fieldManager') ? { fieldManager: q.get('fieldManager')! } : {}),
+    ...(q.get('force') === 'true' ? { force: true } : {}),
+    ...(fv === 'Strict' || fv === 'Warn' || fv === 'Ignore' ? { fieldValidation: fv } : {}),
+  };
+}
+
+function getPath(o: Obj, path: string): unknown {
+  return evalJsonPath(o, path)[0];
+}
+
+function setPath(o: Obj, path: string, v: unknown): void {
+  const parts = path.replace(/^\./, '').split('.');
+  let cur = o;
+  for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {});
+  cur[parts[parts.length - 1]!] = v;
+}
+
+function toScale(def: ResourceDef, o: KubeObject): Obj {
+  const scale = def.scale!;
+  const sel = scale.labelSelectorPath ? getPath(o as Obj, scale.labelSelectorPath) : undefined;
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+    spec: { replicas: getPath(o as Obj, scale.specReplicasPath) ?? 0 },
+    status: { replicas: getPath(o as Obj, scale.statusReplicasPath) ?? 0, ...(typeof sel === 'string' ? { selector: sel } : {}) },
+  };
+}
+
+export class ResourceHandler {
+  constructor(private readonly ctx: ResourceContext) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, url: URL, def: ResourceDef, user: UserInfo): Promise<void> {
+    const { objects } = this.ctx;
+    const q = url.searchParams;
+    const ns = def.namespaced ? ri.namespace : undefined;
+    if (def.namespaced && !ri.namespace && ri.verb !== 'list' && ri.verb !== 'watch' && ri.verb !== 'deletecollection') {
+      if (ri.verb !== 'create' || !def.createOnly) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    const accept = req.headers.accept;
+    const version = ri.version;
+    const sub = ri.subresource;
+    if (sub && !['status', 'scale', 'token', 'finalize'].includes(sub)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (sub === 'status' && !def.statusSubresource) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (sub === 'scale' && !def.scale) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+
+    switch (ri.verb) {
+      case 'get': {
+        const obj = objects.output(def, version, objects.get(def, ns, ri.name!));
+        if (sub === 'scale') return sendJson(res, 200, toScale(def, obj));
+        return this.sendObject(res, 200, def, version, obj, accept, q);
+      }
+      case 'list':
+        return this.list(res, def, version, ns, q, accept);
+      case 'watch': {
+        const filter = filterFrom(q, ns);
+        if (ri.name) filter.fields.push({ path: ['metadata', 'name'], op: 'eq', value: ri.name });
+        const timeout = Number(q.get('timeoutSeconds') ?? '') || 1800;
+        this.ctx.watches.serve(res, {
+          def, version, filter, resourceVersion: q.get('resourceVersion') ?? undefined,
+          allowBookmarks: q.get('allowWatchBookmarks') === 'true', timeoutSeconds: timeout,
+          bookmarkIntervalMs: this.ctx.bookmarkIntervalMs,
+          ...(wantsTable(accept) ? { table: (q.get('includeObject') as IncludeObject | null) ?? 'Metadata' } : {}),
+        });
+        return;
+      }
+      case 'create': {
+        const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj;
+        if (def.createOnly) return sendJson(res, 201, this.ctx.review(def.kind, body ?? {}, user));
+        if (sub === 'token' && def.plural === 'serviceaccounts') {
+          const sa = objects.get(def, ns, ri.name!);
+          const exp = Number(body?.spec?.expirationSeconds ?? 3600);
+          const issued = this.ctx.issueToken(ns!, sa, exp);
+          return sendJson(res, 201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: ri.name, namespace: ns, creationTimestamp: null }, spec: { audiences: body?.spec?.audiences ?? [], expirationSeconds: exp }, status: issued });
+        }
+        const { obj, warnings } = objects.create(def, version, ns, body, writeOptions(q));
+        return this.sendObject(res, 201, def, version, obj, accept, q, warnings);
+      }
+      case 'update': {
+        const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj;
+        if (sub === 'scale') return this.updateScale(res, def, version, ns, ri.name!, (s) => ({ ...s, spec: body?.spec ?? {} }), q);
+        if (sub === 'finalize') {
+          const cur = objects.get(def, ns, ri.name!) as Obj;
+          const next = { ...structuredClone(cur), spec: { ...(cur.spec ?? {}), finalizers: body?.spec?.finalizers ?? [] }, metadata: { ...cur.metadata, resourceVersion: body?.metadata?.resourceVersion ?? cur.metadata.resourceVersion } };
+          const { obj } = objects.update(def, version, ns, ri.name!, next, writeOptions(q));
+          return sendJson(res, 200, obj);
+        }
+        const opts = { ...writeOptions(q), ...(sub === 'status' ? { subresource: 'status' } : {}) };
+        const { obj, warnings } = objects.update(def, version, ns, ri.name!, body, opts);
+        return this.sendObject(res, 200, def, version, obj, accept, q, warnings);
+      }
+      case 'patch': {
+        const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+        const type = PATCH_TYPES[ct];
+        if (!type) throw errors.unsupportedMediaType(ct);
+        const body = decodeBody(await readBody(req), ct);
+        if (sub === 'scale') {
+          const replicas = (body as Obj)?.spec?.replicas;
+          if (type !== 'merge' && type !== 'strategic' && type !== 'json') throw errors.unsupportedMediaType(ct);
+          if (type === 'json') throw errors.unsupportedMediaType(ct);
+          return this.updateScale(res, def, version, ns, ri.name!, (s) => ({ ...s, spec: { ...s.spec, ...(replicas !== undefined ? { replicas } : {}) } }), q);
+        }
+        if (def.crd && type === 'strategic') throw errors.unsupportedMediaType(ct);
+        const opts = { ...writeOptions(q), ...(sub === 'status' ? { subresource: 'status' } : {}) };
+        const existed = this.ctx.store.get(resourceKey(def.group, def.plural), ns, ri.name!) !== undefined;
+        const { obj, warnings } = objects.patch(def, version, ns, ri.name!, type, body, opts);
+        return this.sendObject(res, existed ? 200 : 201, def, version, obj, accept, q, warnings);
+      }
+      case 'delete': {
+        const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj | undefined;
+        const obj = objects.delete(def, ns, ri.name!, this.deleteOptions(body, q));
+        return this.sendObject(res, 200, def, version, objects.output(def, version, obj), accept, q);
+      }
+      case 'deletecollection': {
+        const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj | undefined;
+        const filter = filterFrom(q, ns);
+        const items = this.ctx.store.list(resourceKey(def.group, def.plural), ns).filter((o) => matchFilter(filter, o));
+        const opts = this.deleteOptions(body, q);
+        const out = items.map((o) => objects.output(def, version, objects.delete(def, o.metadata.namespace, o.metadata.name!, opts)));
+        return sendJson(res, 200, { kind: def.listKind, apiVersion: gvString(def.group, version), metadata: { resourceVersion: String(this.ctx.store.currentRv) }, items: out });
+      }
+    }
+  }
+
+  private deleteOptions(body: Obj | undefined, q: URLSearchParams): DeleteOptions {
+    const pp = body?.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
+    if (pp !== undefined && !['Orphan', 'Background', 'Foreground'].includes(pp)) throw errors.badRequest(`invalid propagationPolicy "${pp}"`);
+    return {
+      ...(pp ? { propagationPolicy: pp } : {}),
+      ...(body?.preconditions ? { preconditions: body.preconditions } : {}),
+      ...((body?.dryRun ?? q.getAll('dryRun')).includes?.('All') ? { dryRun: true } : {}),
+    };
+  }
+
+  private updateScale(res: ServerResponse, def: ResourceDef, version: string, ns: string | undefined, name: string, change: (s: Obj) => Obj, q: URLSearchParams): void {
+    const { objects } = this.ctx;
+    const cur = objects.output(def, version, objects.get(def, ns, name));
+    const scale = change(toScale(def, cur));
+    const next = structuredClone(cur) as Obj;
+    setPath(next, def.scale!.specReplicasPath, scale.spec.replicas);
+    const { obj } = objects.update(def, version, ns, name, next, { ...writeOptions(q), fieldManager: q.get('fieldManager') ?? 'kubectl-scale' });
+    sendJson(res, 200, toScale(def, obj));
+  }
+
+  private list(res: ServerResponse, def: ResourceDef, version: string, ns: string | undefined, q: URLSearchParams, accept: string | undefined): void {
+    const filter = filterFrom(q, ns);
+    const key = resourceKey(def.group, def.plural);
+    let start = '';
+    const cont = q.get('continue');
+    if (cont) {
+      try {
+        start = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')).start as string;
+      } catch {
+        throw errors.badRequest('continue key is not valid: illegal base64 data');
+      }
+    }
+    const limit = Number(q.get('limit') ?? '0') || 0;
+    const all = this.ctx.store.list(key, ns);
+    const items: KubeObject[] = [];
+    let next: string | undefined;
+    let remaining = 0;
+    for (const o of all) {
+      const k = `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      if (start && k <= start) continue;
+      if (!matchFilter(filter, o)) continue;
+      if (limit > 0 && items.length >= limit) {
+        remaining++;
+        continue;
+      }
+      items.push(this.ctx.objects.output(def, version, o));
+      if (limit > 0 && items.length === limit) next = k;
+    }
+    if (remaining === 0) next = undefined;
+    const meta: Obj = { resourceVersion: String(this.ctx.store.currentRv) };
+    if (next) {
+      meta.continue = Buffer.from(JSON.stringify({ rv: this.ctx.store.currentRv, start: next })).toString('base64url');
+      meta.remainingItemCount = remaining;
+    }
+    if (wantsTable(accept)) return sendJson(res, 200, toTable(def, version, items, meta, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'));
+    sendJson(res, 200, { kind: def.listKind, apiVersion: gvString(def.group, version), metadata: meta, items });
+  }
+
+  private sendObject(res: ServerResponse, code: number, def: ResourceDef, version: string, obj: KubeObject, accept: string | undefined, q: URLSearchParams, warnings: string[] = []): void {
+    const headers: Record<string, string> = {};
+    if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - "${w.replace(/"/g, '\\"')}"`).join(', ');
+    if (wantsTable(accept)) return sendJson(res, code, toTable(def, version, [obj], { resourceVersion: obj.metadata.resourceVersion }, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'), headers);
+    sendJson(res, code, obj, headers);
+  }
+}

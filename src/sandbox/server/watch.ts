@@ -1,0 +1,100 @@
+// Streaming watches: history replay from a resourceVersion, selector transitions,
+// bookmarks, timeouts, 410 for compacted history, and fault-driven drops.
+import type { ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/meta.js';
+import { ResourceVersionGoneError, type ObjectStore, type StoreEvent } from '../store/object-store.js';
+import { matchFilter, type ObjectFilter } from '../store/selectors.js';
+import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
+import { toTable, type IncludeObject } from './table.js';
+
+export interface WatchRequest {
+  def: ResourceDef;
+  version: string;
+  filter: ObjectFilter;
+  resourceVersion: string | undefined;
+  allowBookmarks: boolean;
+  timeoutSeconds: number;
+  bookmarkIntervalMs: number;
+  table?: IncludeObject;
+}
+
+export class WatchHub {
+  private readonly active = new Set<() => void>();
+
+  constructor(private readonly store: ObjectStore) {}
+
+  get count(): number {
+    return this.active.size;
+  }
+
+  /** End every open watch (clients see the stream close and must re-watch). */
+  dropAll(): void {
+    for (const end of [...this.active]) end();
+  }
+
+  serve(res: ServerResponse, w: WatchRequest): void {
+    const key = resourceKey(w.def.group, w.def.plural);
+    const apiVersion = gvString(w.def.group, w.version);
+    const out = (o: KubeObject): unknown => {
+      const obj = o.apiVersion === apiVersion ? o : { ...o, apiVersion, kind: w.def.kind };
+      return w.table ? toTable(w.def, w.version, [obj], { resourceVersion: o.metadata.resourceVersion }, w.table) : obj;
+    };
+    const send = (type: string, object: unknown): void => {
+      res.write(`${JSON.stringify({ type, object })}\n`);
+    };
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    // `setNoDelay` so small events are not held back by Nagle
+    res.socket?.setNoDelay(true);
+
+    const deliver = (ev: StoreEvent): void => {
+      if (ev.resource !== key) return;
+      const now = matchFilter(w.filter, ev.obj);
+      if (ev.type === 'MODIFIED' && ev.prev) {
+        const before = matchFilter(w.filter, ev.prev);
+        if (before && now) send('MODIFIED', out(ev.obj));
+        else if (!before && now) send('ADDED', out(ev.obj));
+        else if (before && !now) send('DELETED', out(ev.obj));
+      } else if (now) send(ev.type, out(ev.obj));
+    };
+
+    let pending: StoreEvent[] | undefined;
+    const rvParam = w.resourceVersion;
+    if (rvParam && rvParam !== '0') {
+      const rv = Number(rvParam);
+      if (!Number.isFinite(rv)) {
+        send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version "${rvParam}"`, reason: 'BadRequest', code: 400 });
+        res.end();
+        return;
+      }
+      try {
+        pending = this.store.eventsSince(rv);
+      } catch (err) {
+        if (!(err instanceof ResourceVersionGoneError)) throw err;
+        send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: 'Expired', code: 410 });
+        res.end();
+        return;
+      }
+    } else {
+      for (const o of this.store.list(key, w.filter.namespace)) if (matchFilter(w.filter, o)) send('ADDED', out(o));
+    }
+    for (const ev of pending ?? []) deliver(ev);
+    const unsubscribe = this.store.subscribe(deliver);
+
+    const bookmark = w.allowBookmarks
+      ? setInterval(() => send('BOOKMARK', { kind: w.def.kind, apiVersion, metadata: { resourceVersion: String(this.store.currentRv) } }), w.bookmarkIntervalMs)
+      : undefined;
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      if (bookmark) clearInterval(bookmark);
+      clearTimeout(timer);
+      this.active.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    const timer = setTimeout(end, w.timeoutSeconds * 1000);
+    this.active.add(end);
+    res.on('close', end);
+  }
+}

@@ -1,0 +1,182 @@
+// API conformance over HTTPS with @kubernetes/client-node: CRUD, errors, selectors,
+// pagination, generation, finalizers, namespaces, garbage collection, dry-run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { clients, eventually, statusOf } from '../../support/kube-clients.js';
+
+let sb: Sandbox;
+let c: ReturnType<typeof clients>;
+
+beforeAll(async () => {
+  sb = await startSandbox({ clusters: 1 });
+  c = clients(sb.kubeconfigYaml);
+  await c.core.createNamespace({ body: { metadata: { name: 'crud' } } });
+});
+afterAll(async () => {
+  await sb?.close();
+});
+
+describe('object semantics', () => {
+  it('creates, reads, updates and deletes with uid, creationTimestamp and resourceVersion', async () => {
+    const created = await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'a' }, data: { k: 'v' } } });
+    expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
+    const rv1 = Number(created.metadata?.resourceVersion);
+    expect(rv1).toBeGreaterThan(0);
+    const read = await c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'a' });
+    expect(read.data).toEqual({ k: 'v' });
+    read.data = { k: 'w' };
+    const updated = await c.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'a', body: read });
+    expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(rv1);
+    await c.core.deleteNamespacedConfigMap({ namespace: 'crud', name: 'a' });
+    const gone = await statusOf(c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'a' }));
+    expect(gone.code).toBe(404);
+    expect(gone.body).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+  });
+
+  it('refuses a stale update with 409 Conflict and a duplicate create with 409 AlreadyExists', async () => {
+    const cm = await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'b' }, data: { n: '1' } } });
+    await c.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'b', body: { ...cm, data: { n: '2' } } });
+    const stale = await statusOf(c.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'b', body: { ...cm, data: { n: '3' } } }));
+    expect(stale.code).toBe(409);
+    expect(stale.body.reason).toBe('Conflict');
+    const dup = await statusOf(c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'b' } } }));
+    expect(dup.code).toBe(409);
+    expect(dup.body.reason).toBe('AlreadyExists');
+  });
+
+  it('rejects invalid names and missing required fields with 422 Invalid', async () => {
+    const bad = await statusOf(c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'Bad_Name' } } }));
+    expect(bad.code).toBe(422);
+    expect(bad.body.reason).toBe('Invalid');
+    expect(bad.body.details.causes[0].field).toBe('metadata.name');
+    const noSel = await statusOf(c.apps.createNamespacedDeployment({ namespace: 'crud', body: { metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'x', image: 'x' }] } } } as never } }));
+    expect(noSel.code).toBe(422);
+    expect(JSON.stringify(noSel.body.details.causes)).toContain('spec.selector');
+  });
+
+  it('bumps generation on spec changes only and keeps status separate', async () => {
+    const d = await c.apps.createNamespacedDeployment({ namespace: 'crud', body: {
+      metadata: { name: 'gen' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'gen' } }, template: { metadata: { labels: { app: 'gen' } }, spec: { containers: [{ name: 'c', image: 'example.org/c:1' }] } } },
+    } });
+    expect(d.metadata?.generation).toBe(1);
+    const labelled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d, metadata: { ...d.metadata, labels: { x: 'y' } } } });
+    expect(labelled.metadata?.generation).toBe(1);
+    const scaled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...labelled, spec: { ...labelled.spec!, replicas: 2 } } });
+    expect(scaled.metadata?.generation).toBe(2);
+    // a status written through the main resource is ignored
+    const withStatus = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...scaled, status: { replicas: 99 } } });
+    expect(withStatus.status?.replicas).not.toBe(99);
+    // and a spec written through /status is ignored
+    const cur = await c.apps.readNamespacedDeployment({ namespace: 'crud', name: 'gen' });
+    const st = await c.apps.replaceNamespacedDeploymentStatus({ namespace: 'crud', name: 'gen', body: { ...cur, spec: { ...cur.spec!, replicas: 7 }, status: { ...cur.status, observedGeneration: 42 } } });
+    expect(st.spec?.replicas).toBe(2);
+    expect(st.status?.observedGeneration).toBe(42);
+  });
+
+  it('supports dryRun=All without storing anything', async () => {
+    await c.core.createNamespacedConfigMap({ namespace: 'crud', dryRun: 'All', body: { metadata: { name: 'dry' } } });
+    expect((await statusOf(c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'dry' }))).code).toBe(404);
+  });
+});
+
+describe('list', () => {
+  beforeAll(async () => {
+    await c.core.createNamespace({ body: { metadata: { name: 'sel' } } });
+    const labels = [{ app: 'web', tier: 'front' }, { app: 'web', tier: 'back' }, { app: 'db' }, {}];
+    for (let i = 0; i < labels.length; i++) {
+      await c.core.createNamespacedConfigMap({ namespace: 'sel', body: { metadata: { name: `cm-${i}`, labels: labels[i] } } });
+    }
+  });
+
+  const names = async (labelSelector?: string, fieldSelector?: string): Promise<string[]> => {
+    const l = await c.core.listNamespacedConfigMap({ namespace: 'sel', ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) });
+    return l.items.map((i) => i.metadata!.name!).filter((n) => n.startsWith('cm-'));
+  };
+
+  it.each([
+    ['app=web', ['cm-0', 'cm-1']],
+    ['app==web', ['cm-0', 'cm-1']],
+    ['app!=web', ['cm-2', 'cm-3']],
+    ['app in (web,db)', ['cm-0', 'cm-1', 'cm-2']],
+    ['app notin (web)', ['cm-2', 'cm-3']],
+    ['tier', ['cm-0', 'cm-1']],
+    ['!tier', ['cm-2', 'cm-3']],
+    ['app=web,tier=back', ['cm-1']],
+  ])('label selector %s', async (sel, want) => {
+    expect(await names(sel)).toEqual(want);
+  });
+
+  it('field selectors on metadata.name and metadata.namespace', async () => {
+    expect(await names(undefined, 'metadata.name=cm-2')).toEqual(['cm-2']);
+    expect(await names(undefined, 'metadata.name!=cm-2')).toEqual(['cm-0', 'cm-1', 'cm-3']);
+    const all = await c.core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.namespace=sel' });
+    expect(all.items.every((i) => i.metadata?.namespace === 'sel')).toBe(true);
+  });
+
+  it('rejects a malformed selector with 400', async () => {
+    expect((await statusOf(c.core.listNamespacedConfigMap({ namespace: 'sel', labelSelector: 'a in (' }))).code).toBe(400);
+  });
+
+  it('paginates with limit and continue', async () => {
+    await c.core.createNamespace({ body: { metadata: { name: 'page' } } });
+    for (let i = 0; i < 25; i++) await c.core.createNamespacedConfigMap({ namespace: 'page', body: { metadata: { name: `p-${String(i).padStart(2, '0')}` } } });
+    const seen: string[] = [];
+    let cont: string | undefined;
+    let pages = 0;
+    do {
+      const l = await c.core.listNamespacedConfigMap({ namespace: 'page', limit: 10, ...(cont ? { _continue: cont } : {}) });
+      pages++;
+      seen.push(...l.items.map((i) => i.metadata!.name!));
+      cont = l.metadata?._continue;
+      if (cont) expect(l.metadata?.remainingItemCount).toBeGreaterThan(0);
+    } while (cont);
+    expect(pages).toBe(3);
+    expect(seen.filter((n) => n.startsWith('p-'))).toHaveLength(25);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe('deletion', () => {
+  it('keeps an object with finalizers until they are removed', async () => {
+    await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'fin', finalizers: ['example.com/hold'] } } });
+    await c.core.deleteNamespacedConfigMap({ namespace: 'crud', name: 'fin' });
+    const held = await c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'fin' });
+    expect(held.metadata?.deletionTimestamp).toBeDefined();
+    const add = await statusOf(c.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'fin', body: { ...held, metadata: { ...held.metadata, finalizers: ['example.com/hold', 'example.com/more'] } } }));
+    expect(add.code).toBe(422);
+    await c.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'fin', body: { ...held, metadata: { ...held.metadata, finalizers: [] } } });
+    expect((await statusOf(c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'fin' }))).code).toBe(404);
+  });
+
+  it('deleting a namespace removes its contents and then the namespace', async () => {
+    await c.core.createNamespace({ body: { metadata: { name: 'doomed' } } });
+    await c.core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'x' } } });
+    await c.core.createNamespacedSecret({ namespace: 'doomed', body: { metadata: { name: 'y' }, stringData: { a: 'b' } } });
+    await c.core.deleteNamespace({ name: 'doomed' });
+    const ns = await c.core.readNamespace({ name: 'doomed' }).catch(() => undefined);
+    if (ns) expect(ns.status?.phase).toBe('Terminating');
+    const refused = await statusOf(c.core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } })).catch(() => ({ code: 0 }));
+    expect([403, 404]).toContain(refused.code);
+    await eventually(async () => {
+      expect((await statusOf(c.core.readNamespace({ name: 'doomed' }))).code).toBe(404);
+    });
+    expect((await c.core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.namespace=doomed' })).items).toHaveLength(0);
+  });
+
+  it('garbage-collects dependents in the background and orphans them on request', async () => {
+    const owner = await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'owner' } } });
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! };
+    await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'dep', ownerReferences: [ref] } } });
+    await c.core.deleteNamespacedConfigMap({ namespace: 'crud', name: 'owner' });
+    await eventually(async () => expect((await statusOf(c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'dep' }))).code).toBe(404));
+
+    const owner2 = await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'owner2' } } });
+    await c.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'dep2', ownerReferences: [{ ...ref, name: 'owner2', uid: owner2.metadata!.uid! }] } } });
+    await c.core.deleteNamespacedConfigMap({ namespace: 'crud', name: 'owner2', propagationPolicy: 'Orphan' });
+    await eventually(async () => expect((await statusOf(c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'owner2' }))).code).toBe(404));
+    const dep2 = await c.core.readNamespacedConfigMap({ namespace: 'crud', name: 'dep2' });
+    expect(dep2.metadata?.ownerReferences ?? []).toHaveLength(0);
+  });
+});

@@ -98,7 +98,8 @@ export class ApiServer {
         throw f.errorCode === 429 ? errors.tooManyRequests(f.retryAfterSeconds) : errors.internal('injected fault');
       }
       const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-      const user = this.deps.authn.authenticate(req.headers.authorization);
+      let user = this.deps.authn.authenticate(req.headers.authorization);
+      if (user && req.headers['impersonate-user']) user = this.impersonate(user, req);
       if (!user) {
         // health endpoints answer anonymous probes, as with the default system:public-info-viewer role
         if (['/healthz', '/livez', '/readyz', '/version'].includes(url.pathname) && req.method === 'GET') return this.nonResource(req, res, url);
@@ -114,6 +115,17 @@ export class ApiServer {
       if (err instanceof ApiError) return sendError(res, err);
       sendError(res, errors.internal((err as Error).message));
     }
+  }
+
+  /** `kubectl --as`: switch identity when the caller may impersonate. */
+  private impersonate(user: UserInfo, req: IncomingMessage): UserInfo {
+    const name = String(req.headers['impersonate-user']);
+    this.authorizeOrThrow(user, { kind: 'resource', verb: 'impersonate', group: '', resource: name.startsWith('system:serviceaccount:') ? 'serviceaccounts' : 'users', name });
+    const raw = req.headers['impersonate-group'];
+    const groups = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    const sa = name.match(/^system:serviceaccount:([^:]+):([^:]+)$/);
+    const implied = sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : [];
+    return { username: name, groups: [...new Set([...groups, ...implied, 'system:authenticated'])] };
   }
 
   private authorizeOrThrow(user: UserInfo, a: Attributes): void {

@@ -1,0 +1,97 @@
+// Sandbox API server throughput: concurrent writes over HTTPS with client-node, a list of
+// 100,000 objects, watch fan-out, and memory per stored object. The server runs in its
+// own process (started with --expose-gc so memory is read after a collection).
+import * as k8s from '@kubernetes/client-node';
+import { startSandboxProcess } from './support/sandbox-process.js';
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function pool(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ seconds: number; lat: number[] }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      const i = next++;
+      const s = performance.now();
+      await op(i);
+      lat.push(performance.now() - s);
+    }
+  }));
+  lat.sort((a, b) => a - b);
+  return { seconds: (performance.now() - t0) / 1000, lat };
+}
+
+export async function runApiServerBench(opts: { writes?: number; listObjects?: number; watchers?: number; watchEvents?: number } = {}): Promise<Record<string, number>> {
+  const writes = opts.writes ?? 20_000;
+  const listObjects = opts.listObjects ?? 100_000;
+  const watchers = opts.watchers ?? 10;
+  const watchEvents = opts.watchEvents ?? 5_000;
+  const sb = await startSandboxProcess(1, ['--expose-gc', '--max-old-space-size=4096']);
+  const out: Record<string, number> = {};
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(sb.kubeconfigYaml);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'bench' } } });
+
+    const created = await pool(writes, 32, (i) => core.createNamespacedConfigMap({ namespace: 'bench', body: { metadata: { name: `w-${i}` }, data: { v: '0' } } }));
+    out.createPerSecond = writes / created.seconds;
+    out.createP99Ms = pct(created.lat, 99);
+    const updated = await pool(writes, 32, (i) => core.replaceNamespacedConfigMap({ namespace: 'bench', name: `w-${i}`, body: { metadata: { name: `w-${i}` }, data: { v: '1' } } }));
+    out.updatePerSecond = writes / updated.seconds;
+    out.updateP99Ms = pct(updated.lat, 99);
+    console.log(`writes (32 callers, HTTPS): create ${out.createPerSecond.toFixed(0)}/s p99 ${out.createP99Ms.toFixed(1)} ms; update ${out.updatePerSecond.toFixed(0)}/s p99 ${out.updateP99Ms.toFixed(1)} ms`);
+
+    // watch fan-out: every watcher must see every event
+    await core.createNamespace({ body: { metadata: { name: 'fan' } } });
+    const rv = (await core.listNamespacedConfigMap({ namespace: 'fan' })).metadata!.resourceVersion!;
+    const counts = new Array<number>(watchers).fill(0);
+    const aborts: AbortController[] = [];
+    let doneAt = 0;
+    const allDone = new Promise<void>((resolve) => {
+      for (let w = 0; w < watchers; w++) {
+        void new k8s.Watch(kc).watch('/api/v1/namespaces/fan/configmaps', { resourceVersion: rv }, () => {
+          counts[w]!++;
+          if (counts.every((c) => c >= watchEvents) && !doneAt) {
+            doneAt = performance.now();
+            resolve();
+          }
+        }, () => undefined).then((a) => aborts.push(a));
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    await pool(watchEvents, 32, (i) => core.createNamespacedConfigMap({ namespace: 'fan', body: { metadata: { name: `f-${i}` } } }));
+    const writeEnd = performance.now();
+    await allDone;
+    aborts.forEach((a) => a.abort());
+    out.watchEventsPerSecond = (watchers * watchEvents) / ((doneAt - t0) / 1000);
+    out.watchLagAfterLastWriteMs = doneAt - writeEnd;
+    console.log(`watch fan-out: ${watchers} watchers x ${watchEvents} events: ${out.watchEventsPerSecond.toFixed(0)} events/s delivered; last event ${out.watchLagAfterLastWriteMs.toFixed(0)} ms after the last write`);
+
+    // list of 100,000 objects and memory per object
+    const before = Number((await sb.control({ action: 'status', cluster: 'cluster-1' })).heapUsedBytes);
+    await core.createNamespace({ body: { metadata: { name: 'big' } } });
+    const loadStart = performance.now();
+    await pool(listObjects, 64, (i) => core.createNamespacedConfigMap({ namespace: 'big', body: { metadata: { name: `o-${i}`, labels: { app: 'bench', shard: String(i % 10) } }, data: { key: `value-${i}` } } }));
+    out.loadPerSecond = listObjects / ((performance.now() - loadStart) / 1000);
+    const after = Number((await sb.control({ action: 'status', cluster: 'cluster-1' })).heapUsedBytes);
+    out.bytesPerObject = (after - before) / listObjects;
+    const l0 = performance.now();
+    const list = await core.listNamespacedConfigMap({ namespace: 'big' });
+    out.list100kSeconds = (performance.now() - l0) / 1000;
+    if (list.items.length !== listObjects) throw new Error(`list returned ${list.items.length} objects, expected ${listObjects}`);
+    console.log(`list of ${listObjects} objects: ${out.list100kSeconds.toFixed(2)} s (client-node, incl. decoding); loaded at ${out.loadPerSecond.toFixed(0)}/s; heap ${(out.bytesPerObject / 1024).toFixed(2)} KiB per stored object (incl. watch history)`);
+    console.log(`targets: writes >= 3000/s: ${out.createPerSecond >= 3000 && out.updatePerSecond >= 3000 ? 'met' : 'MISSED'}; watch >= 30000 events/s: ${out.watchEventsPerSecond >= 30000 ? 'met' : 'MISSED'}; list 100k < 2 s: ${out.list100kSeconds < 2 ? 'met' : 'MISSED'}`);
+  } finally {
+    await sb.stop();
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runApiServerBench();
+}

@@ -1,0 +1,20 @@
+// `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named).
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  apiserver: async () => (await import('./apiserver.js')).runApiServerBench(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const chosen = names.length > 0 ? names : Object.keys(BENCHES);
+  for (const n of chosen) {
+    const b = BENCHES[n];
+    if (!b) throw new Error(`unknown benchmark "${n}" (have: ${Object.keys(BENCHES).join(', ')})`);
+    process.stdout.write(`\n== ${n} ==\n`);
+    await b();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,199 @@
+// Sets of field paths in the FieldsV1 encoding used by managedFields:
+// `f:<name>` for a field, `k:{"name":"x"}` for an item of an associative
+// list, `v:<json>` for an item of a set, `i:<n>` for a list index, and `.`
+// marking that a node with children is itself owned. A path is the list of
+// those encoded elements from the root.
+import { isObject } from './json-value.js';
+
+export type FieldPath = readonly string[];
+
+export class FieldSet {
+  member = false;
+  readonly children = new Map<string, FieldSet>();
+
+  static fromFieldsV1(fields: unknown): FieldSet {
+    const set = new FieldSet();
+    if (!isObject(fields)) return set;
+    for (const [key, value] of Object.entries(fields)) {
+      if (key === '.') {
+        set.member = true;
+        continue;
+      }
+      if (!/^[fkvi]:/.test(key)) throw new Error(`fieldsV1: unknown path element ${JSON.stringify(key)}`);
+      const child = FieldSet.fromFieldsV1(value);
+      // A leaf (`{}`) is owned; a node with children is owned only with `.`.
+      if (child.children.size === 0) child.member = true;
+      set.children.set(key, child);
+    }
+    return set;
+  }
+
+  toFieldsV1(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (this.member && this.children.size > 0) out['.'] = {};
+    for (const key of [...this.children.keys()].sort(compareElements)) {
+      const child = this.children.get(key);
+      if (child !== undefined && !child.isEmpty()) out[key] = child.toFieldsV1();
+    }
+    return out;
+  }
+
+  child(element: string): FieldSet {
+    let c = this.children.get(element);
+    if (c === undefined) {
+      c = new FieldSet();
+      this.children.set(element, c);
+    }
+    return c;
+  }
+
+  node(path: FieldPath): FieldSet | undefined {
+    if (path.length === 0) return this;
+    const [first, ...rest] = path;
+    return this.children.get(first ?? '')?.node(rest);
+  }
+
+  insert(path: FieldPath): void {
+    if (path.length === 0) {
+      this.member = true;
+      return;
+    }
+    const [first, ...rest] = path;
+    this.child(first ?? '').insert(rest);
+  }
+
+  has(path: FieldPath): boolean {
+    return this.node(path)?.member ?? false;
+  }
+
+  isEmpty(): boolean {
+    if (this.member) return false;
+    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    return true;
+  }
+
+  clone(): FieldSet {
+    const out = new FieldSet();
+    out.member = this.member;
+    for (const [k, c] of this.children) out.children.set(k, c.clone());
+    return out;
+  }
+
+  /** Every owned path, depth first in encoding order. */
+  paths(prefix: string[] = []): string[][] {
+    const out: string[][] = [];
+    if (this.member && prefix.length > 0) out.push([...prefix]);
+    for (const key of [...this.children.keys()].sort(compareElements)) {
+      out.push(...(this.children.get(key)?.paths([...prefix, key]) ?? []));
+    }
+    return out;
+  }
+
+  union(other: FieldSet): FieldSet {
+    const out = this.clone();
+    for (const p of other.paths()) out.insert(p);
+    if (other.member) out.member = true;
+    return out;
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const p of this.paths()) if (other.has(p)) out.insert(p);
+    return out;
+  }
+
+  /** Members of this set that are not members of `other`. */
+  difference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const p of this.paths()) if (!other.has(p)) out.insert(p);
+    return out;
+  }
+
+  /** Drops every member at or below a member of `other`. */
+  recursiveDifference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const p of this.paths()) {
+      let covered = false;
+      for (let i = 1; i <= p.length && !covered; i++) covered = other.has(p.slice(0, i));
+      if (!covered) out.insert(p);
+    }
+    return out;
+  }
+}
+
+export function fieldElement(name: string): string {
+  return `f:${name}`;
+}
+
+export function keyElement(key: Record<string, unknown>): string {
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(key).sort()) sorted[k] = key[k];
+  return `k:${JSON.stringify(sorted)}`;
+}
+
+export function valueElement(value: unknown): string {
+  return `v:${JSON.stringify(value)}`;
+}
+
+const KIND_ORDER: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+
+function compareScalars(a: unknown, b: unknown): number {
+  const rank = (v: unknown): number => (v === null ? 0 : typeof v === 'boolean' ? 1 : typeof v === 'number' ? 2 : typeof v === 'string' ? 3 : 4);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = typeof a === 'string' ? a : JSON.stringify(a);
+  const sb = typeof b === 'string' ? b : JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Orders path elements the way structured-merge-diff serializes them. */
+export function compareElements(a: string, b: string): number {
+  const ka = KIND_ORDER[a[0] ?? ''] ?? 9;
+  const kb = KIND_ORDER[b[0] ?? ''] ?? 9;
+  if (ka !== kb) return ka - kb;
+  const ra = a.slice(2);
+  const rb = b.slice(2);
+  if (a[0] === 'i') return Number(ra) - Number(rb);
+  if (a[0] === 'k') {
+    const oa = JSON.parse(ra) as Record<string, unknown>;
+    const ob = JSON.parse(rb) as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(oa), ...Object.keys(ob)])].sort();
+    for (const k of keys) {
+      if (!(k in oa)) return 1;
+      if (!(k in ob)) return -1;
+      const c = compareScalars(oa[k], ob[k]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+  if (a[0] === 'v') return compareScalars(JSON.parse(ra), JSON.parse(rb));
+  return ra < rb ? -1 : ra > rb ? 1 : 0;
+}
+
+/** The path as structured-merge-diff prints it: `.spec.containers[name="app"].image`. */
+export function formatPath(path: FieldPath): string {
+  return path
+    .map((el) => {
+      const rest = el.slice(2);
+      switch (el[0]) {
+        case 'f':
+          return `.${rest}`;
+        case 'k': {
+          const key = JSON.parse(rest) as Record<string, unknown>;
+          return `[${Object.keys(key)
+            .sort()
+            .map((k) => `${k}=${JSON.stringify(key[k])}`)
+            .join(',')}]`;
+        }
+        case 'v':
+          return `[=${rest}]`;
+        case 'i':
+          return `[${rest}]`;
+        default:
+          return el;
+      }
+    })
+    .join('');
+}

@@ -1,0 +1,235 @@
+// metadata.managedFields bookkeeping: decoding and encoding entries, the
+// fields kube-apiserver never tracks, and `trackUpdate`, which records the
+// fields a create/update/patch changed for its field manager (operation
+// Update) the way the real server's field manager does.
+import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
+import { builtinFieldMeta, customResourceFieldMeta } from './builtin-schemas.js';
+import { FieldSet, fieldElement } from './field-set.js';
+import { deepClone, isObject } from './json-value.js';
+import { compareObjects } from './object-fields.js';
+import { SchemaLookup, type FieldMeta } from './patch-meta.js';
+
+export type ManagedOperation = 'Apply' | 'Update';
+
+/** One manager's ownership, decoded. */
+export interface ManagerEntry {
+  manager: string;
+  operation: ManagedOperation;
+  apiVersion: string;
+  time?: string;
+  subresource?: string;
+  set: FieldSet;
+}
+
+/** Paths kube-apiserver strips from every field set (its stripMetaManager). */
+export const STRIPPED_PATHS: readonly (readonly string[])[] = [
+  ['apiVersion'],
+  ['kind'],
+  ['metadata'],
+  ['metadata', 'name'],
+  ['metadata', 'namespace'],
+  ['metadata', 'creationTimestamp'],
+  ['metadata', 'selfLink'],
+  ['metadata', 'uid'],
+  ['metadata', 'clusterName'],
+  ['metadata', 'generation'],
+  ['metadata', 'managedFields'],
+  ['metadata', 'resourceVersion'],
+];
+
+const STRIP_SET = (() => {
+  const s = new FieldSet();
+  for (const p of STRIPPED_PATHS) s.insert(p.map(fieldElement));
+  return s;
+})();
+
+export function stripSystemFields(set: FieldSet): FieldSet {
+  return set.difference(STRIP_SET);
+}
+
+/**
+ * Fields a write through `subresource` may not change, as field paths
+ * (field names only). The main resource leaves status to the status
+ * subresource; the status subresource changes nothing but status.
+ */
+export function defaultResetFields(obj: KubeObject | undefined, subresource: string | undefined, statusSubresource = true): string[][] {
+  if (subresource === 'status') {
+    return Object.keys(obj ?? {})
+      .filter((k) => k !== 'status' && k !== 'apiVersion' && k !== 'kind')
+      .map((k) => [k]);
+  }
+  if (subresource === undefined || subresource === '') return statusSubresource ? [['status']] : [];
+  return [];
+}
+
+export function resetFieldSet(resetFields: readonly (readonly string[])[]): FieldSet {
+  const s = new FieldSet();
+  for (const p of resetFields) s.insert(p.map(fieldElement));
+  return s;
+}
+
+/** The identity the server keys ownership by; appliers are one entry whatever apiVersion they use. */
+export function managerIdentity(e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  return JSON.stringify({
+    manager: e.manager,
+    operation: e.operation,
+    ...(e.operation === 'Update' ? { apiVersion: e.apiVersion } : {}),
+    ...(e.subresource ? { subresource: e.subresource } : {}),
+  });
+}
+
+/** How conflict messages name a manager: `"kubectl"`, `"mgr" using apps/v1`, `"mgr" with subresource "status" using v1`. */
+export function printManager(e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  let s = JSON.stringify(e.manager);
+  if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === 'Update') s += ` using ${e.apiVersion}`;
+  return s;
+}
+
+/**
+ * Decodes managedFields. Like the server, an undecodable list is treated as
+ * empty rather than failing the write.
+ */
+export function decodeManagedFields(entries: unknown): ManagerEntry[] | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const out: ManagerEntry[] = [];
+  try {
+    for (const e of entries) {
+      if (!isObject(e)) return undefined;
+      const { manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource } = e;
+      if (operation !== 'Apply' && operation !== 'Update') return undefined;
+      if (typeof apiVersion !== 'string' || apiVersion === '' || fieldsType !== 'FieldsV1') return undefined;
+      const entry: ManagerEntry = {
+        manager: typeof manager === 'string' ? manager : '',
+        operation,
+        apiVersion,
+        set: FieldSet.fromFieldsV1(fieldsV1 ?? {}),
+      };
+      if (typeof time === 'string') entry.time = time;
+      if (typeof subresource === 'string' && subresource !== '') entry.subresource = subresource;
+      out.push(entry);
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
+/** Encodes entries sorted as the server sorts them (Apply first, then by time, manager, apiVersion, subresource). */
+export function encodeManagedFields(entries: readonly ManagerEntry[]): ManagedFieldsEntry[] {
+  const seconds = (t: string | undefined): number => (t === undefined ? 0 : Math.floor(Date.parse(t) / 1000) || 0);
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return entries
+    .filter((e) => !e.set.isEmpty())
+    .sort(
+      (p, q) =>
+        cmp(p.operation, q.operation) ||
+        seconds(p.time) - seconds(q.time) ||
+        cmp(p.manager, q.manager) ||
+        cmp(p.apiVersion, q.apiVersion) ||
+        cmp(p.subresource ?? '', q.subresource ?? ''),
+    )
+    .map((e) => {
+      const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, fieldsType: 'FieldsV1', fieldsV1: e.set.toFieldsV1() };
+      if (e.time !== undefined) out.time = e.time;
+      if (e.subresource !== undefined) out.subresource = e.subresource;
+      // Key order as the server writes it: manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource.
+      return {
+        manager: out.manager,
+        operation: out.operation,
+        apiVersion: out.apiVersion,
+        ...(out.time === undefined ? {} : { time: out.time }),
+        fieldsType: out.fieldsType,
+        fieldsV1: out.fieldsV1,
+        ...(out.subresource === undefined ? {} : { subresource: out.subresource }),
+      };
+    });
+}
+
+/** metav1.Time has second precision: `2024-05-01T12:00:00Z`. */
+export function toMetaTime(now: string): string {
+  const ms = Date.parse(now);
+  if (Number.isNaN(ms)) return now;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Field metadata for an object, from the built-in table or, failing that, ObjectMeta only. */
+export function fieldMetaFor(obj: Pick<KubeObject, 'apiVersion' | 'kind'>, override?: FieldMeta): FieldMeta {
+  if (override !== undefined) return override;
+  const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/', 2) : ['', obj.apiVersion];
+  return builtinFieldMeta({ group: group ?? '', version: version ?? '', kind: obj.kind }) ?? customResourceFieldMeta();
+}
+
+function withoutManagedFields(obj: KubeObject | undefined): KubeObject | undefined {
+  if (obj === undefined) return undefined;
+  const { managedFields: _mf, ...metadata } = obj.metadata ?? {};
+  return { ...obj, metadata };
+}
+
+/** `managedFields: []` or `[{}]` in a write asks the server to drop all ownership. */
+function isReset(managedFields: unknown): boolean {
+  if (!Array.isArray(managedFields)) return false;
+  if (managedFields.length === 0) return true;
+  return managedFields.length === 1 && isObject(managedFields[0]) && Object.keys(managedFields[0]).length === 0;
+}
+
+/** The ownership a write starts from: the written object's own list if it set a valid one, else the live object's. */
+function startingEntries(oldObj: KubeObject | undefined, newObj: KubeObject, subresource: string | undefined): ManagerEntry[] {
+  const live = (): ManagerEntry[] => decodeManagedFields(oldObj?.metadata?.managedFields) ?? [];
+  if (subresource) return live();
+  const written = newObj.metadata?.managedFields;
+  if (isReset(written)) return [];
+  const decoded = decodeManagedFields(written);
+  if (decoded === undefined || decoded.every((e) => e.set.isEmpty())) return live();
+  return decoded;
+}
+
+export interface TrackUpdateArgs {
+  oldObj: KubeObject | undefined;
+  newObj: KubeObject;
+  manager: string;
+  apiVersion: string;
+  subresource?: string;
+  now: string;
+  /** Merge metadata of the kind; defaults to the built-in table by apiVersion/kind. */
+  fieldMeta?: FieldMeta;
+  /** Field paths (names) this write may not own; defaults to `defaultResetFields`. */
+  resetFields?: readonly (readonly string[])[];
+}
+
+/**
+ * Returns `newObj` (a copy) with managedFields updated for a non-apply write:
+ * the fields it added or changed now belong to `manager` (operation Update),
+ * are taken from every other manager, and removed fields are dropped from all.
+ */
+export function trackUpdate(args: TrackUpdateArgs): KubeObject {
+  const { oldObj, newObj, manager, apiVersion, subresource, now } = args;
+  const schema = new SchemaLookup(fieldMetaFor(newObj, args.fieldMeta));
+  const entries = startingEntries(oldObj, newObj, subresource).map((e) => ({ ...e, set: e.set.clone() }));
+  const cmp = compareObjects(withoutManagedFields(oldObj) ?? {}, withoutManagedFields(newObj), schema);
+  const changed = cmp.added.union(cmp.modified);
+  for (const e of entries) {
+    e.set = e.set.difference(changed).difference(cmp.removed);
+  }
+  const reset = resetFieldSet(args.resetFields ?? defaultResetFields(newObj, subresource));
+  const own = stripSystemFields(changed).recursiveDifference(reset);
+  if (!own.isEmpty()) {
+    const id = managerIdentity({ manager, operation: 'Update', apiVersion, ...(subresource ? { subresource } : {}) });
+    const mine = entries.find((e) => managerIdentity(e) === id);
+    if (mine !== undefined) {
+      mine.set = mine.set.union(own);
+      mine.time = toMetaTime(now);
+    } else {
+      entries.push({ manager, operation: 'Update', apiVersion, time: toMetaTime(now), ...(subresource ? { subresource } : {}), set: own });
+    }
+  }
+  const out = deepClone(newObj);
+  setManagedFields(out, encodeManagedFields(entries));
+  return out;
+}
+
+export function setManagedFields(obj: KubeObject, encoded: ManagedFieldsEntry[]): void {
+  obj.metadata ??= {};
+  if (encoded.length === 0) delete obj.metadata.managedFields;
+  else obj.metadata.managedFields = encoded;
+}

@@ -154,7 +154,7 @@ export function errorFromTransport(err: unknown, ctx: KubeRequestContext): KubeA
   const message = err instanceof Error ? err.message : String(err);
   let reason: KubeErrorReason = 'Unknown';
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) reason = 'Unreachable';
-  else if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN')) reason = 'TLSError';
+  else if (typeof code === 'string' && /CERT|SIGNATURE|ISSUER|^ERR_TLS|^ERR_SSL|HOSTNAME_MISMATCH/.test(code)) reason = 'TLSError';
   else if (err instanceof Error && (err.name === 'TimeoutError' || /timed? ?out/i.test(message))) reason = 'Unreachable';
   else if (/socket hang up|ECONNRESET|ECONNREFUSED/i.test(message)) reason = 'Unreachable';
   return new KubeApiError(`${where(ctx)}: ${reason}: ${message}`, { code: 0, reason, context: ctx, cause: err });

@@ -177,7 +177,7 @@ function mergeSlice(original: unknown[], patch: unknown[], schema: SchemaLookup,
     // `$patch: replace` in a list: the other patch items are the new list.
     return items.map((item) => (isObject(item) ? mergeMap({}, item, itemSchema) : deepClone(item)));
   }
-  const merged = base;
+  const merged = [...base];
   for (const item of items) {
     if (!isObject(item)) throw badRequest(`expected a map in a list merged by ${mergeKey}, got ${JSON.stringify(item)}`);
     if (!Object.prototype.hasOwnProperty.call(item, mergeKey)) throw noMergeKey(item, mergeKey);

@@ -50,7 +50,7 @@ export const ROUTING = {
   policy: 'kfed.io/routing-policy',
   /** cloud region of the cluster, e.g. eu-west-1 */
   region: 'kfed.io/region',
-  /** zone of the cluster, e.g. eu-west-1a */
+  /** zone of the cluster, e.g. eu-west-1a; comma-separated (sorted) when the cluster spans several */
   zone: 'kfed.io/zone',
   /** integer weight, 0..255 */
   weight: 'kfed.io/weight',
@@ -65,6 +65,8 @@ export const ROUTING = {
 export interface DomainObject extends KubeObject {
   domain: string;
   nameServer?: string;
+  /** kfed addition: the Valid condition (see src/dns/validate.ts). */
+  status?: { observedGeneration?: number; conditions?: Condition[] };
 }
 
 export interface RoutingSpec {

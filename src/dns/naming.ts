@@ -23,6 +23,11 @@ const LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Hostnames seen in DNS (load-balancer names, Ingress hosts) may carry underscores.
 const HOST_LABEL_RE = /^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?$/;
 
+/** Code-unit order: locale-independent, so every process sorts names and targets the same way. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Lowercase and drop one trailing dot: the form every name is compared and rendered in. */
 export function normalizeDNSName(name: string): string {
   const lower = name.trim().toLowerCase();

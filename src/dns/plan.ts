@@ -29,9 +29,8 @@
 // default", as in external-dns), and providerSpecific in full: the registry must return
 // the properties a record was written with, or every pass would update it.
 import type { Endpoint, ProviderSpecificProperty, RecordType } from '../api/multiclusterdns.js';
-import { canonicalTarget, normalizeDNSName } from './naming.js';
+import { canonicalTarget, compareText, normalizeDNSName } from './naming.js';
 import { compareEndpoints, endpointKey } from './render-endpoints.js';
-import { compareText } from './service-dns-status.js';
 
 export type PlanPolicy = 'sync' | 'upsert-only' | 'create-only';
 

@@ -53,6 +53,7 @@ import {
 } from '../api/multiclusterdns.js';
 import {
   classifyTarget,
+  compareText,
   dnsEndpointName,
   fitsDNSLimits,
   globalServiceName,
@@ -64,7 +65,6 @@ import {
   zoneServiceName,
   type DNSRecordKind,
 } from './naming.js';
-import { compareText } from './service-dns-status.js';
 
 /** Kubefed's default record TTL in seconds. */
 export const DEFAULT_TTL = 180;

@@ -12,6 +12,7 @@
 //   CNAMEs one level up instead of disappearing.
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterDNS, LoadBalancerIngress } from '../api/multiclusterdns.js';
+import { compareText } from './naming.js';
 
 /** Label an EndpointSlice carries naming the Service it belongs to. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -155,8 +156,4 @@ function canonicalClusterDNS(list: readonly ClusterDNS[]): ClusterDNS[] {
   return list
     .map((c) => clusterEntry(c.cluster, c.region, c.zones, normalizeIngress(c.loadBalancer?.ingress ?? [])))
     .sort(byCluster);
-}
-/** Code-unit order: locale-independent, so every node sorts the same way. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

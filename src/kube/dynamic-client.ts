@@ -89,7 +89,7 @@ function nameOf(obj: KubeObject): string {
 export class DynamicClient {
   constructor(readonly rest: RestClient) {}
 
-  get<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, opts: RequestOptions & { namespace?: string } = {}): Promise<T> {
+  async get<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, opts: RequestOptions & { namespace?: string } = {}): Promise<T> {
     return this.rest.request<T>({ method: 'GET', path: resourcePath(ref, opts.namespace, name), ...transport(opts) });
   }
 
@@ -143,7 +143,7 @@ export class DynamicClient {
     return { ...page, items, metadata: { resourceVersion: page.metadata.resourceVersion } };
   }
 
-  create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: WriteOptions = {}): Promise<T> {
+  async create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: WriteOptions = {}): Promise<T> {
     return this.rest.request<T>({
       method: 'POST',
       path: resourcePath(ref, obj.metadata.namespace),
@@ -154,7 +154,7 @@ export class DynamicClient {
   }
 
   /** PUT; `metadata.resourceVersion` makes it a compare-and-swap (409 Conflict on mismatch). */
-  update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: WriteOptions = {}): Promise<T> {
+  async update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: WriteOptions = {}): Promise<T> {
     return this.rest.request<T>({
       method: 'PUT',
       path: resourcePath(ref, obj.metadata.namespace, nameOf(obj)),
@@ -164,7 +164,7 @@ export class DynamicClient {
     });
   }
 
-  updateStatus<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: WriteOptions = {}): Promise<T> {
+  async updateStatus<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: WriteOptions = {}): Promise<T> {
     return this.rest.request<T>({
       method: 'PUT',
       path: resourcePath(ref, obj.metadata.namespace, nameOf(obj), 'status'),
@@ -174,7 +174,7 @@ export class DynamicClient {
     });
   }
 
-  patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, patch: unknown, opts: PatchOptions): Promise<T> {
+  async patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, patch: unknown, opts: PatchOptions): Promise<T> {
     if (opts.type === 'apply' && !opts.fieldManager) throw new Error(`apply ${ref.resource}/${name}: fieldManager is required for server-side apply`);
     const query: Record<string, QueryValue> = { ...writeQuery(opts) };
     if (opts.force !== undefined) {
@@ -192,7 +192,7 @@ export class DynamicClient {
   }
 
   /** Server-side apply of a whole object (apiVersion, kind and metadata.name set). */
-  apply<T extends KubeObject = KubeObject>(
+  async apply<T extends KubeObject = KubeObject>(
     ref: ResourceRef,
     obj: T,
     opts: WriteOptions & { fieldManager: string; force?: boolean; subresource?: 'status' },

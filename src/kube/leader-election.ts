@@ -38,6 +38,8 @@ export interface LeaderElectorOptions {
   renewDeadlineMs?: number;
   /** Default 2 s. */
   retryPeriodMs?: number;
+  /** Release the lease when run() is cancelled. Default true (false emulates a crash in tests). */
+  releaseOnCancel?: boolean;
   logger?: Logger;
   registry?: Registry;
   /** Called whenever the observed holder changes (including to this replica). */
@@ -86,6 +88,7 @@ export class LeaderElector {
       leaseDurationMs: options.leaseDurationMs ?? 15_000,
       renewDeadlineMs: options.renewDeadlineMs ?? 10_000,
       retryPeriodMs: options.retryPeriodMs ?? 2_000,
+      releaseOnCancel: options.releaseOnCancel ?? true,
       onNewLeader: options.onNewLeader,
     };
     if (!this.o.identity) throw new Error('leader election: identity is required');
@@ -130,7 +133,7 @@ export class LeaderElector {
         this.log.error({ err: String(err) }, 'onStoppedLeading threw');
       }
       if (signal.aborted) {
-        await this.release();
+        if (this.o.releaseOnCancel) await this.release();
         break;
       }
       this.log.warn('lost lease; campaigning again');

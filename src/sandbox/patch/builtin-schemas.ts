@@ -51,7 +51,8 @@ const podSpec: FieldMeta = {
   fields: {
     volumes: { ...mergeList('name'), patchStrategies: ['merge', 'retainKeys'] },
     initContainers: mergeList('name', ['name'], { items: container }),
-    containers: mergeList('name', ['name'], { items: container }),
+    // `json:"containers"` has no omitempty: the typed object always has the list.
+    containers: mergeList('name', ['name'], { items: container, implicit: true }),
     ephemeralContainers: mergeList('name', ['name'], { items: container }),
     imagePullSecrets: mergeList('name', ['name'], { items: { atomic: true } }),
     hostAliases: mergeList('ip'),

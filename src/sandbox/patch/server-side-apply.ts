@@ -238,18 +238,20 @@ function mergeLists(
  * Removes from `value` what the manager owned before (`last`) and nobody owns
  * now (`keep`, the new applied set plus every other manager's set).
  */
-function prune(value: unknown, last: FieldSet, keep: FieldSet | undefined, schema: SchemaLookup): void {
+function prune(value: unknown, last: FieldSet, keep: FieldSet | undefined, schema: SchemaLookup, root = true): void {
   for (const [el, child] of last.children) {
     const keepChild = keep?.children.get(el);
-    if (keepChild === undefined || keepChild.isEmpty()) {
+    // metadata holds the system fields no one owns (name, uid, ...): only its owned parts can go.
+    const systemNode = root && el === 'f:metadata';
+    if (!systemNode && (keepChild === undefined || keepChild.isEmpty())) {
       removeAtPath(value, [el], schema);
       continue;
     }
-    if (keepChild.member && keepChild.children.size === 0) continue;
+    if (keepChild !== undefined && keepChild.member && keepChild.children.size === 0) continue;
     const next = getAtPath(value, [el], schema);
     if (next === undefined) continue;
     const nextSchema = el.startsWith('f:') ? schema.field(el.slice(2)) : el.startsWith('k:') ? schema.item() : schema;
-    prune(next, child, keepChild, nextSchema);
+    prune(next, child, keepChild, nextSchema, false);
   }
 }
 

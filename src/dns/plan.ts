@@ -74,8 +74,33 @@ export function hasChanges(c: Changes): boolean {
   return c.create.length + c.updateOld.length + c.updateNew.length + c.delete.length > 0;
 }
 
+/** Canonical forms of one endpoint, computed once per object (plans run over tens of thousands). */
+interface Derived {
+  name: string;
+  key: string;
+  targets: string[];
+  targetsText: string;
+  propsText: string;
+}
+
+const derivedCache = new WeakMap<Endpoint, Derived>();
+
+function derive(e: Endpoint): Derived {
+  let d = derivedCache.get(e);
+  if (!d) {
+    const targets = canonicalTargets(e.targets);
+    d = { name: normalizeDNSName(e.dnsName), key: endpointKey(e), targets, targetsText: targets.join(','), propsText: JSON.stringify(canonicalProps(e.providerSpecific)) };
+    derivedCache.set(e, d);
+  }
+  return d;
+}
+
 function nameKey(e: Endpoint): string {
-  return normalizeDNSName(e.dnsName);
+  return derive(e).name;
+}
+
+function keyOf(e: Endpoint): string {
+  return derive(e).key;
 }
 
 function canonicalTargets(targets: readonly string[] | undefined): string[] {
@@ -97,15 +122,11 @@ function owned(e: Endpoint, ownerId: string): Endpoint {
     dnsName: normalizeDNSName(e.dnsName),
     recordType: e.recordType,
     ...(e.recordTTL !== undefined ? { recordTTL: e.recordTTL } : {}),
-    targets: canonicalTargets(e.targets),
+    targets: [...derive(e).targets],
     ...(e.setIdentifier ? { setIdentifier: e.setIdentifier } : {}),
     labels: sortedLabels({ ...(e.labels ?? {}), [OWNER_LABEL]: ownerId }),
     ...(props.length > 0 ? { providerSpecific: props } : {}),
   };
-}
-
-function sameProps(a: readonly ProviderSpecificProperty[] | undefined, b: readonly ProviderSpecificProperty[] | undefined): boolean {
-  return JSON.stringify(canonicalProps(a)) === JSON.stringify(canonicalProps(b));
 }
 
 function ttlConfigured(ttl: number | undefined): ttl is number {
@@ -114,9 +135,11 @@ function ttlConfigured(ttl: number | undefined): ttl is number {
 
 /** True when `current` must be rewritten to become `desired`. */
 export function needsUpdate(desired: Endpoint, current: Endpoint): boolean {
-  if (JSON.stringify(canonicalTargets(desired.targets)) !== JSON.stringify(canonicalTargets(current.targets))) return true;
+  const d = derive(desired);
+  const c = derive(current);
+  if (d.targetsText !== c.targetsText) return true;
   if (ttlConfigured(desired.recordTTL) && desired.recordTTL !== current.recordTTL) return true;
-  return !sameProps(desired.providerSpecific, current.providerSpecific);
+  return d.propsText !== c.propsText;
 }
 
 /**
@@ -134,9 +157,9 @@ export function recordsCollide(a: Endpoint, b: Endpoint): boolean {
 function candidateOrder(a: Endpoint, b: Endpoint): number {
   return (
     compareText(a.labels?.[RESOURCE_LABEL] ?? '', b.labels?.[RESOURCE_LABEL] ?? '') ||
-    compareText(canonicalTargets(a.targets).join(','), canonicalTargets(b.targets).join(',')) ||
+    compareText(derive(a).targetsText, derive(b).targetsText) ||
     (a.recordTTL ?? 0) - (b.recordTTL ?? 0) ||
-    compareText(JSON.stringify(canonicalProps(a.providerSpecific)), JSON.stringify(canonicalProps(b.providerSpecific)))
+    compareText(derive(a).propsText, derive(b).propsText)
   );
 }
 
@@ -145,10 +168,20 @@ function equivalent(a: Endpoint, b: Endpoint): boolean {
   return !needsUpdate(a, b) && !needsUpdate(b, a);
 }
 
-function groupByKey(list: readonly Endpoint[]): Map<string, Endpoint[]> {
+function groupBy(list: readonly Endpoint[], key: (e: Endpoint) => string): Map<string, Endpoint[]> {
   const m = new Map<string, Endpoint[]>();
-  for (const e of list) m.set(endpointKey(e), [...(m.get(endpointKey(e)) ?? []), e]);
+  for (const e of list) {
+    const k = key(e);
+    const group = m.get(k);
+    if (group) group.push(e);
+    else m.set(k, [e]);
+  }
   return m;
+}
+
+/** Records at the same name as `e` that collide with it (indexes keep the plan linear in the record count). */
+function collisions(byName: Map<string, Endpoint[]>, e: Endpoint): Endpoint[] {
+  return (byName.get(nameKey(e)) ?? []).filter((o) => o !== e && recordsCollide(o, e));
 }
 
 /** Compute the changes that move `current` to `desired` for records owned by `ownerId`. */
@@ -164,20 +197,22 @@ export function calculatePlan(input: PlanInput): Plan {
 
   const current = input.current.filter((e) => managed.has(e.recordType));
   const isOwned = (e: Endpoint): boolean => e.labels?.[OWNER_LABEL] === ownerId;
-  const ownedCurrent = groupByKey(current.filter(isOwned));
-  const foreignCurrent = current.filter((e) => !isOwned(e));
+  const ownedCurrent = groupBy(current.filter(isOwned), keyOf);
+  const foreign = current.filter((e) => !isOwned(e));
+  const foreignByKey = groupBy(foreign, keyOf);
+  const foreignByName = groupBy(foreign, nameKey);
 
   // 1. Valid desired endpoints, one winner per key.
   const valid: Endpoint[] = [];
   for (const e of input.desired) {
     if (!managed.has(e.recordType)) continue;
-    const targets = canonicalTargets(e.targets);
-    if (normalizeDNSName(e.dnsName) === '' || targets.length === 0) conflict(e, 'InvalidEndpoint', 'endpoint has no name or no targets');
+    const { targets } = derive(e);
+    if (nameKey(e) === '' || targets.length === 0) conflict(e, 'InvalidEndpoint', 'endpoint has no name or no targets');
     else if (e.recordType === 'CNAME' && targets.length > 1) conflict(e, 'InvalidEndpoint', 'a CNAME has exactly one target');
     else valid.push(e);
   }
   const winners: Endpoint[] = [];
-  for (const [key, candidates] of groupByKey(valid)) {
+  for (const [key, candidates] of groupBy(valid, keyOf)) {
     const held = ownedCurrent.get(key)?.[0]?.labels?.[RESOURCE_LABEL];
     const sorted = [...candidates].sort(candidateOrder);
     const winner = (held !== undefined ? sorted.find((c) => c.labels?.[RESOURCE_LABEL] === held) : undefined) ?? sorted[0];
@@ -191,8 +226,9 @@ export function calculatePlan(input: PlanInput): Plan {
   // 2. Desired records that collide with each other: address and plain records win.
   const rank = (e: Endpoint): number => (e.recordType === 'CNAME' ? 2 : 0) + (e.setIdentifier ? 1 : 0);
   const desired: Endpoint[] = [];
+  const winnersByName = groupBy(winners, nameKey);
   for (const e of winners) {
-    const rival = winners.find((o) => o !== e && recordsCollide(e, o) && rank(o) < rank(e));
+    const rival = collisions(winnersByName, e).find((o) => rank(o) < rank(e));
     if (rival) conflict(e, 'RecordTypeConflict', `collides with desired ${rival.recordType} record at ${nameKey(e)}`);
     else desired.push(e);
   }
@@ -201,7 +237,7 @@ export function calculatePlan(input: PlanInput): Plan {
   const plan: Plan = { create: [], updateOld: [], updateNew: [], delete: [], conflicts };
   const desiredKeys = new Set<string>();
   for (const e of desired) {
-    const key = endpointKey(e);
+    const key = keyOf(e);
     desiredKeys.add(key);
     const mine = ownedCurrent.get(key);
     const cur = mine?.[0];
@@ -214,7 +250,7 @@ export function calculatePlan(input: PlanInput): Plan {
       plan.delete.push(...(mine ?? []).slice(1));
       continue;
     }
-    const blocker = foreignCurrent.find((f) => endpointKey(f) === key || recordsCollide(f, e));
+    const blocker = foreignByKey.get(key)?.[0] ?? collisions(foreignByName, e)[0];
     if (blocker) {
       const who = blocker.labels?.[OWNER_LABEL];
       conflict(e, 'OwnedByOther', `${blocker.recordType} record at ${nameKey(e)} is owned by ${who ? JSON.stringify(who) : 'no kfed instance'}`);
@@ -232,11 +268,13 @@ export function calculatePlan(input: PlanInput): Plan {
 function applyPolicy(plan: Plan, policy: PlanPolicy): Plan {
   if (policy === 'sync') return plan;
   // Deletes that a create at the same name needs (type switch, plain <-> routed).
-  const required = (d: Endpoint): boolean => plan.create.some((c) => recordsCollide(c, d));
+  const createsByName = groupBy(plan.create, nameKey);
+  const required = (d: Endpoint): boolean => collisions(createsByName, d).length > 0;
   if (policy === 'upsert-only') return { ...plan, delete: plan.delete.filter(required) };
+  const deletesByName = groupBy(plan.delete, nameKey);
   const conflicts = [...plan.conflicts];
   const create = plan.create.filter((c) => {
-    const replaced = plan.delete.find((d) => recordsCollide(c, d));
+    const replaced = collisions(deletesByName, c)[0];
     if (replaced) conflicts.push({ endpoint: c, reason: 'PolicyForbidsReplace', message: `create-only policy: would replace owned ${replaced.recordType} record at ${nameKey(c)}` });
     return !replaced;
   });

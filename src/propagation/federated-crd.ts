@@ -182,7 +182,7 @@ function statusSchema(target: TargetAPIResource): JSONSchemaProps {
         type: 'array',
         items: { type: 'object', required: ['name'], properties: { name: str, status: str, message: str, remoteStatus: preserve } },
       },
-      aggregated: { type: 'object', properties: aggregated },
+      aggregated: { type: 'object', required: ['readyClusters', 'totalClusters', 'ready'], properties: aggregated },
     },
   };
 }

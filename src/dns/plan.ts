@@ -28,6 +28,10 @@
 // order do not matter), the TTL when the desired record sets one (0/unset = "provider
 // default", as in external-dns), and providerSpecific in full: the registry must return
 // the properties a record was written with, or every pass would update it.
+//
+// Inputs are treated as immutable (canonical forms are cached per endpoint object), and
+// outputs are new objects except `updateOld` and `delete`, which are the current records
+// exactly as given, so that providers can match them against what they read.
 import type { Endpoint, ProviderSpecificProperty, RecordType } from '../api/multiclusterdns.js';
 import { canonicalTarget, compareText, normalizeDNSName } from './naming.js';
 import { compareEndpoints, endpointKey } from './render-endpoints.js';

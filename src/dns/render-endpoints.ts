@@ -18,8 +18,9 @@
 //   is pure; Kubefed looked them up when rendering and froze the answer). A DNS name
 //   cannot hold a CNAME next to other data, and a CNAME has exactly one target, so:
 //     * a name with any IP target publishes A/AAAA for the IPs only; hostname-only
-//       clusters are left out of that name (they stay reachable via their own
-//       zone/region names and, with a routing policy, via their own set identifier);
+//       clusters are left out of that name (they stay reachable via zone/region names
+//       that have no IP target, and with a routing policy via their own set identifier
+//       when no cluster of that name has IPs);
 //     * a name with only hostname targets publishes one CNAME to the lowest hostname in
 //       code-unit order (deterministic). Several hostname-only clusters behind one name
 //       need a routing policy (e.g. `weighted`), which gives each cluster its own

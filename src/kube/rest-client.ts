@@ -115,8 +115,8 @@ export class RestClient {
     const started = performance.now();
     let code = '0';
     try {
-      let res = await this.once(req, await this.options.auth.headers(false), ctx);
-      if (res.status === 401) res = await this.once(req, await this.options.auth.headers(true), ctx);
+      let res = await this.onceRetryingStaleSocket(req, await this.options.auth.headers(false), ctx);
+      if (res.status === 401) res = await this.onceRetryingStaleSocket(req, await this.options.auth.headers(true), ctx);
       code = String(res.status);
       if (res.status < 200 || res.status >= 300) {
         let body: unknown = res.body;
@@ -133,7 +133,20 @@ export class RestClient {
     }
   }
 
-  private once(req: RestRequest, authHeaders: Record<string, string>, ctx: KubeRequestContext): Promise<RawResponse> {
+  /**
+   * A pooled keep-alive connection the server already closed fails with ECONNRESET
+   * before the request reached it; like Go's transport, retry that once on a new one.
+   */
+  private async onceRetryingStaleSocket(req: RestRequest, authHeaders: Record<string, string>, ctx: KubeRequestContext): Promise<RawResponse> {
+    try {
+      return await this.once(req, authHeaders, ctx);
+    } catch (err) {
+      if (err instanceof StaleSocketError) return this.once(req, authHeaders, ctx, false);
+      throw err;
+    }
+  }
+
+  private once(req: RestRequest, authHeaders: Record<string, string>, ctx: KubeRequestContext, allowStaleRetry = true): Promise<RawResponse> {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -156,7 +169,16 @@ export class RestClient {
           res.on('error', (err) => reject(this.transportError(err, req, timeout, timeoutMs, ctx)));
         },
       );
-      r.on('error', (err) => reject(this.transportError(err, req, timeout, timeoutMs, ctx)));
+      let responded = false;
+      r.on('response', () => (responded = true));
+      r.on('error', (err) => {
+        const code = (err as { code?: unknown }).code;
+        if (allowStaleRetry && r.reusedSocket && !responded && !signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          reject(new StaleSocketError());
+          return;
+        }
+        reject(this.transportError(err, req, timeout, timeoutMs, ctx));
+      });
       r.end(payload);
     });
   }
@@ -260,6 +282,10 @@ export class RestClient {
     }
     return errorFromTransport(err, ctx);
   }
+}
+
+class StaleSocketError extends Error {
+  override readonly name = 'StaleSocketError';
 }
 
 function encodeBody(req: RestRequest): string | undefined {

@@ -19,7 +19,7 @@ export class FieldSet {
         set.member = true;
         continue;
       }
-      if (!/^[fkvi]:/.test(key)) throw new Error(`fieldsV1: unknown path element ${JSON.stringify(key)}`);
+      if (key[1] !== ':' || !'fkvi'.includes(key[0] ?? '')) throw new Error(`fieldsV1: unknown path element ${JSON.stringify(key)}`);
       const child = FieldSet.fromFieldsV1(value);
       // A leaf (`{}`) is owned; a node with children is owned only with `.`.
       if (child.children.size === 0) child.member = true;
@@ -33,7 +33,9 @@ export class FieldSet {
     if (this.member && this.children.size > 0) out['.'] = {};
     for (const key of [...this.children.keys()].sort(compareElements)) {
       const child = this.children.get(key);
-      if (child !== undefined && !child.isEmpty()) out[key] = child.toFieldsV1();
+      if (child === undefined) continue;
+      const encoded = child.toFieldsV1();
+      if (child.member || Object.keys(encoded).length > 0) out[key] = encoded;
     }
     return out;
   }
@@ -48,22 +50,16 @@ export class FieldSet {
   }
 
   node(path: FieldPath): FieldSet | undefined {
-    if (path.length === 0) return this;
-    const [first, ...rest] = path;
-    return this.children.get(first ?? '')?.node(rest);
+    return descend(this, path, false);
   }
 
   insert(path: FieldPath): void {
-    if (path.length === 0) {
-      this.member = true;
-      return;
-    }
-    const [first, ...rest] = path;
-    this.child(first ?? '').insert(rest);
+    const node = descend(this, path, true);
+    if (node !== undefined) node.member = true;
   }
 
   has(path: FieldPath): boolean {
-    return this.node(path)?.member ?? false;
+    return descend(this, path, false)?.member ?? false;
   }
 
   isEmpty(): boolean {
@@ -91,34 +87,62 @@ export class FieldSet {
 
   union(other: FieldSet): FieldSet {
     const out = this.clone();
-    for (const p of other.paths()) out.insert(p);
-    if (other.member) out.member = true;
+    unionInto(out, other);
     return out;
   }
 
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const p of this.paths()) if (other.has(p)) out.insert(p);
+    out.member = this.member && other.member;
+    for (const [k, c] of this.children) {
+      const o = other.children.get(k);
+      if (o === undefined) continue;
+      const child = c.intersection(o);
+      if (!child.isEmpty()) out.children.set(k, child);
+    }
     return out;
   }
 
   /** Members of this set that are not members of `other`. */
   difference(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const p of this.paths()) if (!other.has(p)) out.insert(p);
+    out.member = this.member && !other.member;
+    for (const [k, c] of this.children) {
+      const o = other.children.get(k);
+      const child = o === undefined ? c.clone() : c.difference(o);
+      if (!child.isEmpty()) out.children.set(k, child);
+    }
     return out;
   }
 
   /** Drops every member at or below a member of `other`. */
   recursiveDifference(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const p of this.paths()) {
-      let covered = false;
-      for (let i = 1; i <= p.length && !covered; i++) covered = other.has(p.slice(0, i));
-      if (!covered) out.insert(p);
+    out.member = this.member;
+    for (const [k, c] of this.children) {
+      const o = other.children.get(k);
+      if (o === undefined) out.children.set(k, c.clone());
+      else if (!o.member) {
+        const child = c.recursiveDifference(o);
+        if (!child.isEmpty()) out.children.set(k, child);
+      }
     }
     return out;
   }
+}
+
+function descend(root: FieldSet, path: FieldPath, create: boolean): FieldSet | undefined {
+  let cur: FieldSet | undefined = root;
+  for (const el of path) {
+    if (cur === undefined) return undefined;
+    cur = create ? cur.child(el) : cur.children.get(el);
+  }
+  return cur;
+}
+
+function unionInto(target: FieldSet, other: FieldSet): void {
+  if (other.member) target.member = true;
+  for (const [k, c] of other.children) unionInto(target.child(k), c);
 }
 
 export function fieldElement(name: string): string {

@@ -5,7 +5,7 @@
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { builtinFieldMeta, customResourceFieldMeta } from './builtin-schemas.js';
 import { FieldSet, fieldElement } from './field-set.js';
-import { deepClone, isObject } from './json-value.js';
+import { isObject } from './json-value.js';
 import { compareObjects } from './object-fields.js';
 import { SchemaLookup, type FieldMeta } from './patch-meta.js';
 
@@ -193,6 +193,8 @@ export interface TrackUpdateArgs {
   now: string;
   /** Merge metadata of the kind; defaults to the built-in table by apiVersion/kind. */
   fieldMeta?: FieldMeta;
+  /** Whether the kind has a status subresource (default true); without one, status is owned like any field. */
+  statusSubresource?: boolean;
   /** Field paths (names) this write may not own; defaults to `defaultResetFields`. */
   resetFields?: readonly (readonly string[])[];
 }
@@ -211,7 +213,7 @@ export function trackUpdate(args: TrackUpdateArgs): KubeObject {
   for (const e of entries) {
     e.set = e.set.difference(changed).difference(cmp.removed);
   }
-  const reset = resetFieldSet(args.resetFields ?? defaultResetFields(newObj, subresource));
+  const reset = resetFieldSet(args.resetFields ?? defaultResetFields(newObj, subresource, args.statusSubresource ?? true));
   const own = stripSystemFields(changed).recursiveDifference(reset);
   if (!own.isEmpty()) {
     const id = managerIdentity({ manager, operation: 'Update', apiVersion, ...(subresource ? { subresource } : {}) });
@@ -223,7 +225,8 @@ export function trackUpdate(args: TrackUpdateArgs): KubeObject {
       entries.push({ manager, operation: 'Update', apiVersion, time: toMetaTime(now), ...(subresource ? { subresource } : {}), set: own });
     }
   }
-  const out = deepClone(newObj);
+  // Only metadata changes, so a shallow copy leaves the caller's object alone.
+  const out: KubeObject = { ...newObj, metadata: { ...newObj.metadata } };
   setManagedFields(out, encodeManagedFields(entries));
   return out;
 }

@@ -58,7 +58,9 @@ function walk(value: unknown, schema: SchemaLookup, node: FieldSet, path: string
     }
     for (const [k, v] of Object.entries(value)) {
       const child = node.child(fieldElement(k));
-      walk(v, schema.field(k), child, [...path, k]);
+      path.push(k);
+      walk(v, schema.field(k), child, path);
+      path.pop();
       if (v === null || (isObject(v) && Object.keys(v).length === 0) || !schema.isNamedField(k)) child.member = true;
     }
     return;
@@ -81,7 +83,11 @@ function walk(value: unknown, schema: SchemaLookup, node: FieldSet, path: string
       if (seen.has(element)) throw typedError(`.${path.join('.')}: duplicate entries for key ${element.slice(2)}`);
       seen.add(element);
       const child = node.child(element);
-      if (schema.listType === 'map') walk(item, schema.item(), child, [...path, `[${i}]`]);
+      if (schema.listType === 'map') {
+        path.push(`[${i}]`);
+        walk(item, schema.item(), child, path);
+        path.pop();
+      }
       child.member = true;
     });
     return;
@@ -130,8 +136,16 @@ function compareAt(a: unknown, b: unknown, schema: SchemaLookup, path: string[],
   if (container === 'object') {
     const ao = isObject(a) ? a : {};
     const bo = isObject(b) ? b : {};
-    for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) {
-      compareAt(ao[k], bo[k], schema.field(k), [...path, fieldElement(k)], c);
+    for (const k of Object.keys(ao)) {
+      path.push(fieldElement(k));
+      compareAt(ao[k], bo[k], schema.field(k), path, c);
+      path.pop();
+    }
+    for (const k of Object.keys(bo)) {
+      if (Object.prototype.hasOwnProperty.call(ao, k)) continue;
+      path.push(fieldElement(k));
+      compareAt(undefined, bo[k], schema.field(k), path, c);
+      path.pop();
     }
   } else {
     const al = Array.isArray(a) ? a : [];
@@ -148,9 +162,10 @@ function compareAt(a: unknown, b: unknown, schema: SchemaLookup, path: string[],
     be.forEach((e, i) => byB.has(e) || byB.set(e, bl[i]));
     const itemSchema = schema.listType === 'map' ? schema.item() : schema;
     for (const e of new Set([...ae, ...be])) {
-      const p = [...path, e];
-      if (schema.listType === 'set') leaf(byA.has(e) ? byA.get(e) : undefined, byB.has(e) ? byB.get(e) : undefined, p, c);
-      else compareAt(byA.get(e), byB.get(e), itemSchema, p, c);
+      path.push(e);
+      if (schema.listType === 'set') leaf(byA.has(e) ? byA.get(e) : undefined, byB.has(e) ? byB.get(e) : undefined, path, c);
+      else compareAt(byA.get(e), byB.get(e), itemSchema, path, c);
+      path.pop();
     }
   }
   if (path.length === 0) return;

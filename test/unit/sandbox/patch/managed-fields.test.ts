@@ -119,6 +119,14 @@ describe('trackUpdate', () => {
     expect(out.metadata.managedFields?.[0]?.fieldsV1).toEqual({ 'f:spec': { '.': {}, 'f:size': {} } });
   });
 
+  it('status written through the main resource is not owned unless the kind has no status subresource', () => {
+    const cr = (status: number): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { a: 1 }, status: { n: status } });
+    const withSub = trackUpdate({ oldObj: cr(1), newObj: cr(2), manager: 'x', apiVersion: 'example.com/v1', now: T0 });
+    expect(withSub.metadata.managedFields).toBeUndefined();
+    const without = trackUpdate({ oldObj: cr(1), newObj: cr(2), manager: 'x', apiVersion: 'example.com/v1', now: T0, statusSubresource: false });
+    expect(without.metadata.managedFields?.[0]?.fieldsV1).toEqual({ 'f:status': { 'f:n': {} } });
+  });
+
   it('does not modify its inputs', () => {
     const old = deployment();
     const next = deployment('nginx:9');

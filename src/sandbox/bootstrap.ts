@@ -19,6 +19,10 @@ function bindGroup(name: string, role: string, group: string): KubeObject {
 export function bootstrapObjects(t: ClusterTopology): KubeObject[] {
   const out: KubeObject[] = [];
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  out.push({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+  });
   let n = 0;
   for (const zone of t.zones) {
     for (let i = 0; i < t.nodesPerZone; i++) {

@@ -80,7 +80,9 @@ export function defaultBuiltin(kind: string, obj: KubeObject, alloc: Allocators,
       spec.revisionHistoryLimit ??= 10;
       if (kind === 'Deployment') {
         spec.progressDeadlineSeconds ??= 600;
-        spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        spec.strategy ??= {};
+        spec.strategy.type ??= 'RollingUpdate';
+        if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...(spec.strategy.rollingUpdate ?? {}) };
       }
       defaultPodTemplate(spec.template);
       break;

@@ -1,6 +1,7 @@
 // Object lifecycle semantics of one cluster: create, update, patch, delete with
 // preconditions, generation, status separation, finalizers, dry-run and managed fields.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { ResourceRegistry } from '../resources/registry.js';
@@ -16,6 +17,8 @@ type Obj = Record<string, any>;
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** managedFields were already computed (server-side apply) */
+  managedFieldsDone?: boolean;
   fieldManager?: string;
   subresource?: string;
   /** fieldValidation=Strict|Warn|Ignore; unknown fields of custom resources are rejected under Strict */
@@ -46,9 +49,15 @@ function clone<T>(o: T): T {
 }
 
 /** Everything but metadata and status: a change here bumps `generation`. */
-function specPart(o: KubeObject): string {
+function specPart(o: KubeObject): Obj {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o as Obj;
-  return JSON.stringify(rest);
+  return rest;
+}
+
+/** The object without the fields every write changes, for "did anything change" checks. */
+function comparable(o: KubeObject): Obj {
+  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = o.metadata;
+  return { ...o, metadata };
 }
 
 export class ObjectService {
@@ -105,7 +114,7 @@ export class ObjectService {
     delete md.resourceVersion;
     if (def.statusSubresource && def.crd) delete (obj as Obj).status;
     const warnings = this.admit(def, version, obj, undefined, opts);
-    const tracked = trackUpdate({ oldObj: undefined, newObj: obj, manager: opts.fieldManager ?? 'unknown', apiVersion: gvString(def.group, version), now: this.now() });
+    const tracked = opts.managedFieldsDone ? obj : trackUpdate({ oldObj: undefined, newObj: obj, manager: opts.fieldManager ?? 'unknown', apiVersion: gvString(def.group, version), now: this.now() });
     if (opts.dryRun) return { obj: this.output(def, version, tracked), warnings };
     const stored = this.store.create(this.key(def), this.toStorage(def, tracked));
     return { obj: this.output(def, version, stored), warnings };
@@ -153,7 +162,7 @@ export class ObjectService {
     }
     if (!old) {
       // server-side apply of a missing object creates it
-      return this.create(def, version, ns, patched, { ...opts, fieldManager: opts.fieldManager ?? 'unknown' });
+      return this.create(def, version, ns, patched, { ...opts, fieldManager: opts.fieldManager ?? 'unknown', managedFieldsDone: true });
     }
     const rv = patched.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) {
@@ -188,7 +197,7 @@ export class ObjectService {
   }
 
   /** Shared tail of update and patch: status separation, generation, admission, finalizers. */
-  private write(def: ResourceDef, version: string, old: KubeObject, incoming: KubeObject, opts: WriteOptions & { managedFieldsDone?: boolean }): WriteResult {
+  private write(def: ResourceDef, version: string, old: KubeObject, incoming: KubeObject, opts: WriteOptions): WriteResult {
     let next: Obj;
     const inc = incoming as Obj;
     if (opts.subresource === 'status') {
@@ -222,7 +231,7 @@ export class ObjectService {
     }
     delete next.metadata.resourceVersion;
     const warnings = this.admit(def, version, next as KubeObject, old, opts);
-    if (opts.subresource !== 'status' && specPart(next as KubeObject) !== specPart(old)) {
+    if (opts.subresource !== 'status' && !isDeepStrictEqual(specPart(next as KubeObject), specPart(old))) {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     let result = next as KubeObject;
@@ -233,9 +242,7 @@ export class ObjectService {
       });
     }
     // an unchanged object is not written again and keeps its resourceVersion
-    const unchanged = JSON.stringify({ ...result, metadata: { ...result.metadata, resourceVersion: undefined, managedFields: undefined } })
-      === JSON.stringify({ ...this.output(def, version, old), metadata: { ...old.metadata, resourceVersion: undefined, managedFields: undefined } });
-    if (unchanged) return { obj: this.output(def, version, old), warnings };
+    if (isDeepStrictEqual(comparable(result), comparable(this.output(def, version, old)))) return { obj: this.output(def, version, old), warnings };
     if (opts.dryRun) return { obj: this.output(def, version, { ...result, metadata: { ...result.metadata, resourceVersion: old.metadata.resourceVersion! } }), warnings };
     if (result.metadata.deletionTimestamp && (result.metadata.finalizers ?? []).length === 0) {
       const gone = this.store.remove(this.key(def), old.metadata.namespace, old.metadata.name!);
@@ -247,7 +254,7 @@ export class ObjectService {
   /** Defaulting, schema pruning and validation; throws 422 on problems. */
   private admit(def: ResourceDef, version: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): string[] {
     const warnings: string[] = [];
-    let problems: FieldProblem[] = [];
+    let problems: FieldProblem[];
     const name = obj.metadata.name ?? '';
     if (def.crd) {
       const schema = def.crd.schemas[version] as Schema | undefined;

@@ -48,6 +48,25 @@ function specialCell(kind: string, col: string, o: Obj): unknown {
   }
 }
 
+/** kube's duration.HumanDuration: how `kubectl get` shows ages. */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < -1) return '<invalid>';
+  if (s < 0) return '0s';
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
+  if (h < 48) return `${h}h`;
+  if (h < 24 * 8) return h % 24 === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${h % 24}h`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
+  const y = Math.floor(h / 24 / 365);
+  if (h < 24 * 365 * 8) return `${y}y${Math.floor(h / 24) % 365}d`;
+  return `${y}y`;
+}
+
 function cell(def: ResourceDef, col: PrinterColumn, o: Obj): unknown {
   if (!def.crd) {
     const s = specialCell(def.kind, col.name, o);
@@ -55,6 +74,10 @@ function cell(def: ResourceDef, col: PrinterColumn, o: Obj): unknown {
   }
   const vals = evalJsonPath(o, col.jsonPath);
   if (vals.length === 0) return col.type === 'string' && !def.crd ? '<none>' : null;
+  if (col.type === 'date' && typeof vals[0] === 'string') {
+    const t = Date.parse(vals[0]);
+    return Number.isNaN(t) ? vals[0] : humanDuration(Date.now() - t);
+  }
   if (vals.length === 1) {
     const v = vals[0];
     return typeof v === 'object' && v !== null ? JSON.stringify(v) : v;

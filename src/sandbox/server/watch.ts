@@ -45,6 +45,8 @@ export class WatchHub {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // `setNoDelay` so small events are not held back by Nagle
     res.socket?.setNoDelay(true);
+    // clients wait for the response headers before they count the watch as established
+    res.flushHeaders();
 
     const deliver = (ev: StoreEvent): void => {
       if (ev.resource !== key) return;

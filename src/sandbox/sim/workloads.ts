@@ -1,5 +1,6 @@
 // Simulated data plane: Deployment/ReplicaSet status from a pod-capacity model,
 // Endpoints and EndpointSlices for Services, load balancers for Services and Ingresses.
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import type { ResourceRegistry } from '../resources/registry.js';
@@ -50,7 +51,7 @@ export class WorkloadSim {
     if (WORKLOADS.includes(ev.resource)) {
       // our own status writes do not change spec; ignore them to avoid a loop
       if (ev.type === 'MODIFIED' && ev.prev && ev.prev.metadata.generation === ev.obj.metadata.generation
-        && JSON.stringify(ev.prev.metadata.labels) === JSON.stringify(ev.obj.metadata.labels)) return;
+        && isDeepStrictEqual(ev.prev.metadata.labels, ev.obj.metadata.labels)) return;
       this.batch.add('workloads');
     } else if (ev.resource === 'services') {
       if (ev.type === 'DELETED') {
@@ -122,7 +123,7 @@ export class WorkloadSim {
           cond('Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${o.metadata.name}" has successfully progressed.`),
         ];
       }
-      if (JSON.stringify((o as Obj).status ?? {}) === JSON.stringify(status)) continue;
+      if (isDeepStrictEqual((o as Obj).status ?? {}, status)) continue;
       if (((o as Obj).status?.readyReplicas ?? 0) !== (status.readyReplicas ?? 0)) changed.add(o.metadata.namespace!);
       const def = this.registry.get('apps', res === 'deployments.apps' ? 'deployments' : 'replicasets')!;
       this.safe(() => this.objects.update(def, 'v1', o.metadata.namespace, o.metadata.name!, { ...o, status }, { subresource: 'status', fieldManager: 'kube-controller-manager' }));
@@ -156,7 +157,7 @@ export class WorkloadSim {
       ingress = [{ ip, ipMode: 'VIP' }];
     }
     const status = ingress ? { loadBalancer: { ingress } } : { loadBalancer: {} };
-    if (JSON.stringify(svc.status ?? {}) !== JSON.stringify(status)) {
+    if (!isDeepStrictEqual(svc.status ?? {}, status)) {
       this.safe(() => this.objects.update(this.registry.get('', 'services')!, 'v1', ns, name, { ...svc, status }, { subresource: 'status', fieldManager: 'kube-controller-manager' }));
     }
     this.endpoints(this.store.get('services', ns, name)!);
@@ -169,7 +170,7 @@ export class WorkloadSim {
     if (!ip) ip = this.opts.allocateLbIp();
     this.lbIps.set(ing.metadata.uid, ip);
     const status = { loadBalancer: { ingress: [{ ip }] } };
-    if (JSON.stringify(ing.status ?? {}) === JSON.stringify(status)) return;
+    if (isDeepStrictEqual(ing.status ?? {}, status)) return;
     this.safe(() => this.objects.update(this.registry.get('networking.k8s.io', 'ingresses')!, 'v1', ns, name, { ...ing, status }, { subresource: 'status', fieldManager: 'kube-controller-manager' }));
   }
 

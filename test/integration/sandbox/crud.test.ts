@@ -61,12 +61,18 @@ describe('object semantics', () => {
       spec: { replicas: 1, selector: { matchLabels: { app: 'gen' } }, template: { metadata: { labels: { app: 'gen' } }, spec: { containers: [{ name: 'c', image: 'example.org/c:1' }] } } },
     } });
     expect(d.metadata?.generation).toBe(1);
-    const labelled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d, metadata: { ...d.metadata, labels: { x: 'y' } } } });
+    expect(d.metadata?.generation).toBe(1);
+    // the simulated controller writes status meanwhile, so each update starts from a fresh read
+    const fresh = () => c.apps.readNamespacedDeployment({ namespace: 'crud', name: 'gen' });
+    const d1 = await fresh();
+    const labelled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d1, metadata: { ...d1.metadata, labels: { x: 'y' } } } });
     expect(labelled.metadata?.generation).toBe(1);
-    const scaled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...labelled, spec: { ...labelled.spec!, replicas: 2 } } });
+    const d2 = await fresh();
+    const scaled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d2, spec: { ...d2.spec!, replicas: 2 } } });
     expect(scaled.metadata?.generation).toBe(2);
     // a status written through the main resource is ignored
-    const withStatus = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...scaled, status: { replicas: 99 } } });
+    const d3 = await fresh();
+    const withStatus = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d3, status: { replicas: 99 } } });
     expect(withStatus.status?.replicas).not.toBe(99);
     // and a spec written through /status is ignored
     const cur = await c.apps.readNamespacedDeployment({ namespace: 'crud', name: 'gen' });
@@ -84,9 +90,9 @@ describe('object semantics', () => {
 describe('list', () => {
   beforeAll(async () => {
     await c.core.createNamespace({ body: { metadata: { name: 'sel' } } });
-    const labels = [{ app: 'web', tier: 'front' }, { app: 'web', tier: 'back' }, { app: 'db' }, {}];
+    const labels: Record<string, string>[] = [{ app: 'web', tier: 'front' }, { app: 'web', tier: 'back' }, { app: 'db' }, {}];
     for (let i = 0; i < labels.length; i++) {
-      await c.core.createNamespacedConfigMap({ namespace: 'sel', body: { metadata: { name: `cm-${i}`, labels: labels[i] } } });
+      await c.core.createNamespacedConfigMap({ namespace: 'sel', body: { metadata: { name: `cm-${i}`, labels: labels[i]! } } });
     }
   });
 

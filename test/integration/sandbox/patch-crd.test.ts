@@ -51,7 +51,7 @@ describe('patch', () => {
 
   it('server-side apply tracks managers, reports conflicts and takes over with force', async () => {
     const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'p' }, data: { owned: 'a', shared: 'x' } };
-    const created = await c.objects.patch(obj as never, undefined, undefined, 'alice', false, k8s.PatchStrategy.ServerSideApply);
+    const created: k8s.KubernetesObject = await c.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, 'alice', false, k8s.PatchStrategy.ServerSideApply);
     expect(created.metadata?.managedFields?.map((m) => m.manager)).toContain('alice');
     const conflict = await statusOf(c.objects.patch({ ...obj, data: { shared: 'y' } } as never, undefined, undefined, 'bob', false, k8s.PatchStrategy.ServerSideApply));
     expect(conflict.code).toBe(409);
@@ -65,8 +65,8 @@ describe('patch', () => {
 
   it('an unchanged apply does not bump resourceVersion', async () => {
     const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'idem', namespace: 'p' }, data: { a: '1' } };
-    const first = await c.objects.patch(obj as never, undefined, undefined, 'kfed', true, k8s.PatchStrategy.ServerSideApply);
-    const second = await c.objects.patch(obj as never, undefined, undefined, 'kfed', true, k8s.PatchStrategy.ServerSideApply);
+    const first: k8s.KubernetesObject = await c.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, 'kfed', true, k8s.PatchStrategy.ServerSideApply);
+    const second: k8s.KubernetesObject = await c.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, 'kfed', true, k8s.PatchStrategy.ServerSideApply);
     expect(second.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
   });
 });
@@ -83,7 +83,7 @@ describe('custom resources', () => {
         {
           name: 'v1', served: true, storage: true,
           schema: { openAPIV3Schema: { type: 'object', properties: {
-            spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 }, color: { type: 'string', default: 'blue' } } },
+            spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 }, color: { type: 'string', _default: 'blue' } } }, // client-node's model names `default` `_default`
             status: { type: 'object', properties: { phase: { type: 'string' } } },
           } } },
           subresources: { status: {} },

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 interface Seen { type: string; obj: any }
 
-async function watchUntil(path: string, params: Record<string, unknown>, until: (seen: Seen[]) => boolean): Promise<Seen[]> {
+async function watchUntil(path: string, params: Record<string, string | number | boolean | undefined>, until: (seen: Seen[]) => boolean): Promise<Seen[]> {
   const w = new k8s.Watch(c.kc);
   const seen: Seen[] = [];
   let ctrl: AbortController | undefined;
@@ -70,7 +70,10 @@ describe('watch', () => {
     await c.core.createNamespace({ body: { metadata: { name: 'inf' } } });
     for (let i = 0; i < 5; i++) await c.core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: `i-${i}` } } });
     const informer = k8s.makeInformer(c.kc, '/api/v1/namespaces/inf/configmaps', () => c.core.listNamespacedConfigMap({ namespace: 'inf' }));
-    informer.on('error', () => setTimeout(() => void informer.start(), 50));
+    let stopped = false;
+    informer.on('error', () => {
+      if (!stopped) setTimeout(() => void informer.start(), 50);
+    });
     await informer.start();
     await eventually(() => expect(informer.list().filter((o) => o.metadata!.name!.startsWith('i-'))).toHaveLength(5));
     const cl = sb.cluster('cluster-1');
@@ -83,6 +86,7 @@ describe('watch', () => {
       const truth = (await c.core.listNamespacedConfigMap({ namespace: 'inf' })).items.map((o) => o.metadata!.name!).sort();
       expect(informer.list().map((o) => o.metadata!.name!).sort()).toEqual(truth);
     }, 10_000);
+    stopped = true;
     await informer.stop();
   });
 });

@@ -108,3 +108,46 @@ export function removalAction(input: RemovalInput): ClusterAction {
   if (observed.metadata.deletionTimestamp) return { action: 'skip', status: 'WaitingForRemoval', message: 'waiting for the member object to be deleted' };
   return { action: 'delete' };
 }
+
+export interface DeletionProgress {
+  /** clusters where a managed member object still exists (or its state is unknown) */
+  pending: readonly string[];
+  /** the subset of `pending` that cannot be reached (not Ready) */
+  unreachable: readonly string[];
+  /** the federated object's metadata.deletionTimestamp */
+  deletionTimestamp: string;
+  now: Date;
+  /** how long an unreachable cluster may hold up deletion */
+  timeoutMs: number;
+}
+
+export interface DeletionDecision {
+  /** remove the kubefed.io/sync-controller finalizer now */
+  removeFinalizer: boolean;
+  /** clusters given up on: their member objects may remain (say so in a condition and an Event) */
+  leftBehind: string[];
+  message?: string;
+}
+
+/**
+ * When may a deleting federated object lose its finalizer? When nothing is pending; or,
+ * so an unreachable member cannot block deletion forever, when every pending cluster is
+ * unreachable and the timeout since deletionTimestamp has passed (reachable clusters are
+ * always waited for: their deletion is in progress or will be retried).
+ */
+export function deletionDecision(p: DeletionProgress): DeletionDecision {
+  if (p.pending.length === 0) return { removeFinalizer: true, leftBehind: [] };
+  const unreachable = new Set(p.unreachable);
+  const reachablePending = p.pending.filter((c) => !unreachable.has(c));
+  const elapsed = p.now.getTime() - Date.parse(p.deletionTimestamp);
+  const leftBehind = p.pending.filter((c) => unreachable.has(c)).sort();
+  if (reachablePending.length === 0 && elapsed >= p.timeoutMs) {
+    return {
+      removeFinalizer: true,
+      leftBehind,
+      message: `gave up after ${Math.round(elapsed / 1000)}s waiting for unreachable clusters; member objects may remain in: ${leftBehind.join(', ')}`,
+    };
+  }
+  const waiting = reachablePending.length > 0 ? `deleting from ${[...reachablePending].sort().join(', ')}` : `waiting up to ${Math.round(p.timeoutMs / 1000)}s for unreachable clusters ${leftBehind.join(', ')}`;
+  return { removeFinalizer: false, leftBehind: [], message: waiting };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { placedClusterAction, removalAction, type PlacedClusterInput } from '../../../src/propagation/cluster-action.js';
+import { deletionDecision, placedClusterAction, removalAction, type PlacedClusterInput } from '../../../src/propagation/cluster-action.js';
 import { nextVersionRecord, type DesiredHashes } from '../../../src/propagation/version.js';
 
 const desired: KubeObject = {
@@ -76,5 +76,22 @@ describe('removalAction', () => {
   });
   it('reports WaitingForRemoval while the member deletes', () => {
     expect(removalAction({ observed: member((o) => { o.metadata.deletionTimestamp = 'x'; }), orphan: false })).toMatchObject({ action: 'skip', status: 'WaitingForRemoval' });
+  });
+});
+
+describe('deletionDecision', () => {
+  const base = { deletionTimestamp: '2026-01-01T00:00:00Z', timeoutMs: 60_000 };
+  it('removes the finalizer when nothing is pending', () => {
+    expect(deletionDecision({ ...base, pending: [], unreachable: [], now: new Date('2026-01-01T00:00:01Z') })).toEqual({ removeFinalizer: true, leftBehind: [] });
+  });
+  it('waits for reachable clusters however long it takes', () => {
+    const d = deletionDecision({ ...base, pending: ['c1', 'c3'], unreachable: ['c3'], now: new Date('2026-01-01T01:00:00Z') });
+    expect(d).toEqual({ removeFinalizer: false, leftBehind: [], message: 'deleting from c1' });
+  });
+  it('waits for an unreachable cluster until the timeout, then gives up and says what was left', () => {
+    expect(deletionDecision({ ...base, pending: ['c3'], unreachable: ['c3'], now: new Date('2026-01-01T00:00:30Z') })).toMatchObject({ removeFinalizer: false });
+    expect(deletionDecision({ ...base, pending: ['c3', 'c2'], unreachable: ['c2', 'c3'], now: new Date('2026-01-01T00:01:00Z') })).toEqual({
+      removeFinalizer: true, leftBehind: ['c2', 'c3'], message: 'gave up after 60s waiting for unreachable clusters; member objects may remain in: c2, c3',
+    });
   });
 });

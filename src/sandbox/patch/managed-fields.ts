@@ -146,6 +146,42 @@ export function encodeManagedFields(entries: readonly ManagerEntry[]): ManagedFi
     });
 }
 
+/** The server keeps at most this many Update entries; older ones fold into `ancient-changes`. */
+export const MAX_UPDATE_MANAGERS = 10;
+export const ANCIENT_CHANGES_MANAGER = 'ancient-changes';
+
+/**
+ * Folds the oldest Update entries into one `ancient-changes` entry per
+ * apiVersion until at most `max` Update entries remain, as the server's
+ * capManagersManager does, so managedFields cannot grow without bound.
+ * Entries are updated in place; callers pass their own copies.
+ */
+export function capUpdateManagers(entries: ManagerEntry[], max = MAX_UPDATE_MANAGERS): ManagerEntry[] {
+  const updaters = entries.filter((e) => e.operation === 'Update');
+  if (updaters.length <= max) return entries;
+  const seconds = (t: string | undefined): number => (t === undefined ? 0 : Date.parse(t) || 0);
+  updaters.sort((a, b) => seconds(a.time) - seconds(b.time));
+  const out = [...entries];
+  const firstByVersion = new Map<string, ManagerEntry>();
+  let count = updaters.length;
+  for (const e of updaters) {
+    if (count <= max) break;
+    const first = firstByVersion.get(e.apiVersion);
+    if (first === undefined) {
+      firstByVersion.set(e.apiVersion, e);
+      continue;
+    }
+    // The first entry of this version becomes the bucket; later ones merge into it.
+    first.manager = ANCIENT_CHANGES_MANAGER;
+    delete first.subresource;
+    first.set = first.set.union(e.set);
+    if (e.time !== undefined) first.time = e.time;
+    out.splice(out.indexOf(e), 1);
+    count--;
+  }
+  return out;
+}
+
 /** metav1.Time has second precision: `2024-05-01T12:00:00Z`. */
 export function toMetaTime(now: string): string {
   const ms = Date.parse(now);
@@ -227,7 +263,7 @@ export function trackUpdate(args: TrackUpdateArgs): KubeObject {
   }
   // Only metadata changes, so a shallow copy leaves the caller's object alone.
   const out: KubeObject = { ...newObj, metadata: { ...newObj.metadata } };
-  setManagedFields(out, encodeManagedFields(entries));
+  setManagedFields(out, encodeManagedFields(capUpdateManagers(entries)));
   return out;
 }
 

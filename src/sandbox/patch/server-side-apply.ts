@@ -7,6 +7,7 @@ import { badRequest, PatchError, type PatchErrorCause } from './errors.js';
 import { fieldElement, formatPath, type FieldPath, type FieldSet } from './field-set.js';
 import { deepClone, deepEqual, isObject, type JsonObject } from './json-value.js';
 import {
+  capUpdateManagers,
   decodeManagedFields,
   encodeManagedFields,
   managerIdentity,
@@ -133,7 +134,7 @@ export function serverSideApply(args: ServerSideApplyArgs): KubeObject {
     set: applied,
   };
   const out = merged as KubeObject;
-  setManagedFields(out, encodeManagedFields([...others, mine]));
+  setManagedFields(out, encodeManagedFields(capUpdateManagers([...others, mine])));
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../../src/api/meta.js';
-import { decodeManagedFields, encodeManagedFields, trackUpdate } from '../../../../src/sandbox/patch/managed-fields.js';
+import { capUpdateManagers, decodeManagedFields, encodeManagedFields, trackUpdate } from '../../../../src/sandbox/patch/managed-fields.js';
 
 const T0 = '2024-05-01T10:00:00.000Z';
 const T1 = '2024-05-01T11:00:00.123Z';
@@ -145,5 +145,28 @@ describe('encodeManagedFields', () => {
       { manager: 'w', operation: 'Update', apiVersion: 'v1', time: '2024-01-01T00:00:01Z', fieldsType: 'FieldsV1', fieldsV1: {} },
     ]);
     expect(encodeManagedFields(entries ?? []).map((e) => e.manager)).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('capUpdateManagers', () => {
+  it('folds the oldest Update entries into ancient-changes once there are more than ten', () => {
+    let obj: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} };
+    for (let i = 0; i < 12; i++) {
+      const next: KubeObject = { ...obj, data: { ...(obj['data'] as object), [`k${i}`]: 'v' } };
+      obj = trackUpdate({ oldObj: obj, newObj: next, manager: `m${i}`, apiVersion: 'v1', now: `2024-01-01T00:00:${String(10 + i)}Z` });
+    }
+    const managers = obj.metadata.managedFields?.map((e) => e.manager) ?? [];
+    expect(managers).toHaveLength(10);
+    expect(managers).toContain('ancient-changes');
+    expect(managers).not.toContain('m0');
+    expect(managers).not.toContain('m2');
+    expect(managers).toContain('m11');
+    const ancient = obj.metadata.managedFields?.find((e) => e.manager === 'ancient-changes');
+    expect(ancient?.fieldsV1).toEqual({ 'f:data': { 'f:k0': {}, 'f:k1': {}, 'f:k2': {} } });
+  });
+
+  it('leaves Apply entries alone', () => {
+    const entries = decodeManagedFields([{ manager: 'a', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:x': {} } }]) ?? [];
+    expect(capUpdateManagers(entries, 0)).toEqual(entries);
   });
 });

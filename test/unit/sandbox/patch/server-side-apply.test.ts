@@ -212,6 +212,22 @@ describe('server-side apply', () => {
     expect(apply(first, stale, 'kubectl', T1).metadata.resourceVersion).toBe('0');
   });
 
+  it('merged associative lists follow the applied order, live-only items staying in place', () => {
+    const c = (names: string[]) => manifest({ containers: names.map((name) => ({ name, image: `${name}:1` })) });
+    const a = apply(undefined, c(['a', 'b']), 'one');
+    const b = apply(a, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'c:1' }, { name: 'a', image: 'a:1' }] } } } }, 'two', T1);
+    expect((b as any).spec.template.spec.containers.map((x: any) => x.name)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('null in the manifest removes the field but keeps ownership', () => {
+    const a = apply(undefined, manifest({ replicas: 2 }), 'kubectl');
+    const m = manifest();
+    (m['spec'] as Record<string, unknown>)['replicas'] = null;
+    const b = apply(a, m, 'kubectl', T1);
+    expect(b.spec).not.toHaveProperty('replicas');
+    expect(owners(b, REPLICAS)).toEqual(['kubectl/Apply']);
+  });
+
   it('custom resources merge lists as their CRD schema says', () => {
     const gvk = { group: 'example.com', version: 'v1', kind: 'Widget' };
     const fieldMeta = {

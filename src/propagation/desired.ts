@@ -168,12 +168,23 @@ export function applyConfiguration(desired: KubeObject, opts: RetainOptions = {}
   return out;
 }
 
+/** The API server folds Secret stringData into data (base64) and drops it; compare in that form. */
+function foldStringData(obj: KubeObject): KubeObject {
+  if (!isKind(obj, 'v1', 'Secret')) return obj;
+  const stringData = asRecord(obj.stringData);
+  if (!stringData) return obj;
+  const data: Record<string, unknown> = { ...(asRecord(obj.data) ?? {}) };
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  const { stringData: _sd, ...rest } = obj;
+  return { ...rest, data } as KubeObject;
+}
+
 /**
  * Drift check: does the member object differ from what kfed wants, in any field kfed sets?
  * Fields kfed does not set (server defaults, status, member-owned fields) never count.
  */
 export function needsUpdate(desired: KubeObject, observed: KubeObject, opts: RetainOptions = {}): boolean {
-  const want = retainMemberFields(desired, observed, opts);
+  const want = foldStringData(retainMemberFields(desired, observed, opts));
   if (want.apiVersion !== observed.apiVersion || want.kind !== observed.kind) return true;
   if (want.metadata.name !== observed.metadata.name || (want.metadata.namespace ?? '') !== (observed.metadata.namespace ?? '')) return true;
   if (!fieldsEqual(want.metadata.labels ?? {}, observed.metadata.labels ?? {})) return true;

@@ -16,6 +16,9 @@
 import { ALL_CLUSTERS, type ClusterPreferences, type ReplicaSchedulingPreferenceSpec } from '../api/scheduling.js';
 import type { ClusterOverride, FederatedObject, OverrideItem, Placement } from '../api/federation.js';
 
+// Member replica state lives in replica-state.ts; re-exported so callers import one module.
+export { analyzePods, clusterReplicaState, type MemberWorkload, type PodAnalysis } from './replica-state.js';
+
 export type ReplicaCounts = Record<string, number>;
 
 export interface ReplicaPlan {
@@ -145,8 +148,6 @@ export function scheduleReplicas(spec: PlannerSpec, availableClusters: readonly 
   for (const [cluster, n] of Object.entries(overflow)) result[cluster] = (result[cluster] ?? 0) + n;
   return result;
 }
-
-export { analyzePods, clusterReplicaState, type MemberWorkload, type PodAnalysis } from './replica-state.js';
 
 /** Names the RSP may schedule onto: ready clusters, intersected with the selector's choice when asked. */
 export function schedulingClusters(readyClusters: readonly string[], selectorClusters: ReadonlySet<string> | undefined, intersectWithClusterSelector: boolean): string[] {

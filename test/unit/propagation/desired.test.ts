@@ -213,3 +213,12 @@ describe('member-owned fields', () => {
     expect((applyConfiguration(desiredDeployment()).spec as any).replicas).toBe(2);
   });
 });
+
+describe('Secret stringData', () => {
+  it('compares stringData in its stored (base64 data) form', () => {
+    const desired: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'Opaque', stringData: { password: 'hunter2' }, data: { user: 'YWRtaW4=' } };
+    const observed: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'Opaque', data: { user: 'YWRtaW4=', password: 'aHVudGVyMg==' } };
+    expect(needsUpdate(desired, observed)).toBe(false);
+    expect(needsUpdate(desired, { ...observed, data: { user: 'YWRtaW4=', password: 'b3RoZXI=' } })).toBe(true);
+  });
+});

@@ -83,13 +83,13 @@ class ProxyHttpsAgent extends https.Agent {
     req.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        callback(new Error(`proxy ${this.proxy.host} refused CONNECT ${target}: HTTP ${res.statusCode}`));
+        callback(Object.assign(new Error(`proxy ${this.proxy.host} refused CONNECT ${target}: HTTP ${res.statusCode}`), { code: 'EPROXYREFUSED' }));
         return;
       }
       // The https.Agent base class wraps the tunnel in TLS with our options.
       callback(null, super.createConnection({ ...options, socket } as never) as Duplex);
     });
-    req.once('error', (err) => callback(new Error(`proxy ${this.proxy.host}: ${err.message}`, { cause: err })));
+    req.once('error', (err) => callback(Object.assign(new Error(`proxy ${this.proxy.host}: ${err.message}`, { cause: err }), { code: 'EPROXY' })));
     req.end();
     return undefined;
   }

@@ -109,7 +109,8 @@ function kubeconfigAuth(kc: KubeConfig, ttlMs = 30_000): AuthProvider {
       await kc.applyToHTTPSOptions(opts as never);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {})) {
-        if (typeof v === 'string' || typeof v === 'number') headers[k.toLowerCase()] = String(v);
+        // Token files often end with a newline, which is not a legal header character.
+        if (typeof v === 'string' || typeof v === 'number') headers[k.toLowerCase()] = String(v).trim();
       }
       if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
       cached = { at: Date.now(), headers };
@@ -186,7 +187,9 @@ export async function clusterClientInCluster(options: CommonClientOptions & { na
   if (!cluster || cluster.server.includes('undefined')) {
     throw new Error('in-cluster config: KUBERNETES_SERVICE_HOST/PORT are not set; not running in a pod?');
   }
-  return build(options.name ?? 'in-cluster', cluster.server, undefined, await tlsFromKubeConfig(kc), undefined, kubeconfigAuth(kc, 10_000), options);
+  // The pod's namespace (from the service-account mount) is where its Lease and config live.
+  const ns = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  return build(options.name ?? 'in-cluster', cluster.server, ns, await tlsFromKubeConfig(kc), undefined, kubeconfigAuth(kc, 10_000), options);
 }
 
 export interface MemberClusterOptions extends CommonClientOptions {

@@ -145,6 +145,9 @@ const UNREACHABLE_CODES = new Set([
   'ECONNABORTED',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
+  // our CONNECT proxy tunnel (src/kube/agent.ts)
+  'EPROXY',
+  'EPROXYREFUSED',
 ]);
 
 /** Error for a request that got no HTTP response (socket, DNS, TLS, timeout). */

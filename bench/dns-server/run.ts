@@ -94,9 +94,7 @@ async function startKfed(geo: boolean, names: number, workers: number): Promise<
   const server = new ClusteredDnsServer({ port: 0, workers, rateLimit: false, udpRecvBufferSize: 8 << 20, geo: geo ? {} : false });
   const { udpPort } = await server.start();
   const endpoints = geo ? routedEndpoints(names, 'latency') : plainEndpoints(names);
-  server.setSnapshot(buildSnapshot({ zones: [{ domain: BENCH_ZONE, nameServers: [`ns1.${BENCH_ZONE}`] }], endpoints }));
-  // Workers rebuild the snapshot asynchronously; give them a moment before measuring.
-  await new Promise((r) => setTimeout(r, 1500));
+  await server.setSnapshot(buildSnapshot({ zones: [{ domain: BENCH_ZONE, nameServers: [`ns1.${BENCH_ZONE}`] }], endpoints }));
   return { name: 'kfed', port: udpPort, stop: () => server.close() };
 }
 

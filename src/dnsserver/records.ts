@@ -4,7 +4,7 @@
 import * as dnsPacket from 'dns-packet';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RecordType } from '../api/multiclusterdns.js';
-import { nameProblem, normalizeName } from './names.js';
+import { encodeName, nameProblem, normalizeName } from './names.js';
 
 export const TYPE = {
   A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, AAAA: 28, SRV: 33,
@@ -28,6 +28,38 @@ function encodeTail(type: dnsPacket.RecordType, ttl: number, data: unknown): Buf
   const buf = dnsPacket.encode({ type: 'response', id: 0, flags: 0, answers: [answer] });
   // 12-byte header, then the root owner name (one zero byte).
   return Buffer.from(buf.subarray(13));
+}
+
+/** Fast path for the common types: header of the tail plus RDATA, no dns-packet round trip. */
+function rawTail(type: number, ttl: number, rdata: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(10 + rdata.length);
+  out.writeUInt16BE(type, 0);
+  out.writeUInt16BE(1, 2);
+  out.writeUInt32BE(ttl >>> 0, 4);
+  out.writeUInt16BE(rdata.length, 8);
+  rdata.copy(out, 10);
+  return out;
+}
+
+function ipv4Bytes(ip: string): Buffer {
+  return Buffer.from(ip.split('.').map(Number));
+}
+
+function ipv6Bytes(ip: string): Buffer {
+  let s = ip;
+  const lastColon = s.lastIndexOf(':');
+  // IPv4-mapped/compatible tail (::ffff:192.0.2.1) becomes two hex groups.
+  if (s.includes('.', lastColon)) {
+    const v4 = ipv4Bytes(s.slice(lastColon + 1));
+    s = `${s.slice(0, lastColon + 1)}${(((v4[0] ?? 0) << 8) | (v4[1] ?? 0)).toString(16)}:${(((v4[2] ?? 0) << 8) | (v4[3] ?? 0)).toString(16)}`;
+  }
+  const [head = '', rest] = s.split('::', 2);
+  const h = head === '' ? [] : head.split(':');
+  const r = rest === undefined || rest === '' ? [] : rest.split(':');
+  const groups = rest === undefined ? h : [...h, ...new Array<string>(Math.max(0, 8 - h.length - r.length)).fill('0'), ...r];
+  const out = Buffer.alloc(16);
+  groups.slice(0, 8).forEach((g, i) => out.writeUInt16BE(parseInt(g, 16) & 0xffff, i * 2));
+  return out;
 }
 
 function hostTarget(raw: string): string {
@@ -59,15 +91,15 @@ export function encodeTarget(recordType: RecordType, target: string, ttl: number
   switch (recordType) {
     case 'A':
       if (!isIPv4(t)) throw new Error(`bad IPv4 address "${target}"`);
-      return { bytes: encodeTail('A', ttl, t) };
+      return { bytes: rawTail(TYPE.A, ttl, ipv4Bytes(t)) };
     case 'AAAA':
       if (!isIPv6(t)) throw new Error(`bad IPv6 address "${target}"`);
-      return { bytes: encodeTail('AAAA', ttl, t) };
+      return { bytes: rawTail(TYPE.AAAA, ttl, ipv6Bytes(t)) };
     case 'CNAME':
     case 'NS':
     case 'PTR': {
       const name = hostTarget(t);
-      return { bytes: encodeTail(recordType, ttl, name === '' ? '.' : name), target: name };
+      return { bytes: rawTail(TYPE[recordType], ttl, encodeName(name)), target: name };
     }
     case 'TXT':
       return { bytes: encodeTail('TXT', ttl, txtChunks(target)) };

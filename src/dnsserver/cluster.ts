@@ -1,0 +1,166 @@
+// A worker process per core sharing one UDP socket (node:cluster hands the same socket
+// to every worker on Linux, so the kernel spreads datagrams across them) and one TCP
+// listener. Node's dgram only gains SO_REUSEPORT in v22.12/23.1, hence cluster.
+// The primary forwards each snapshot's *input*; every worker rebuilds the identical,
+// immutable snapshot (buildSnapshot is deterministic given the serial).
+import cluster, { type Worker } from 'node:cluster';
+import dgram from 'node:dgram';
+import net, { isIPv6 } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AggregatorRegistry } from 'prom-client';
+import type { MaxmindGeoOptions } from './geo-locator.js';
+import type { RateLimitOptions } from './rate-limit.js';
+import type { LatencyTableOptions } from './regions.js';
+import type { DnsLogger, DnsServerPorts } from './server.js';
+import type { SnapshotInput, ZoneSnapshot } from './snapshot.js';
+
+/** Serializable server options (sent to workers over IPC). */
+export interface WorkerServerOptions {
+  address?: string;
+  port?: number;
+  /** MMDB files to open in each worker; false: no geolocation. Default: bundled GeoLite2. */
+  geo?: MaxmindGeoOptions | false;
+  latency?: LatencyTableOptions;
+  defaultLocation?: { country?: string; region?: string };
+  rateLimit?: RateLimitOptions | false;
+  tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
+  maxUdpPayload?: number;
+  udpRecvBufferSize?: number;
+}
+
+export interface ClusteredDnsServerOptions extends WorkerServerOptions {
+  /** Worker processes (default: available parallelism). */
+  workers?: number;
+  logger?: DnsLogger;
+}
+
+export type WorkerMessage =
+  | { kind: 'kfed-dns:init'; options: WorkerServerOptions }
+  | { kind: 'kfed-dns:snapshot'; input: SnapshotInput & { serial: number } };
+
+export type PrimaryMessage =
+  | { kind: 'kfed-dns:ready' }
+  | { kind: 'kfed-dns:listening'; ports: DnsServerPorts }
+  | { kind: 'kfed-dns:installed'; serial: number }
+  | { kind: 'kfed-dns:failed'; error: string }
+  | { kind: 'kfed-dns:log'; level: 'info' | 'warn' | 'debug'; obj: object; msg: string };
+
+function isPrimaryMessage(m: unknown): m is PrimaryMessage {
+  return typeof m === 'object' && m !== null && typeof (m as { kind?: unknown }).kind === 'string' && (m as { kind: string }).kind.startsWith('kfed-dns:');
+}
+
+/** A port free for both UDP and TCP on `address` at the time of the call. */
+async function freePort(address: string): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const udp = dgram.createSocket(isIPv6(address) ? 'udp6' : 'udp4');
+    const port = await new Promise<number>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind({ address, port: 0, exclusive: true }, () => resolve(udp.address().port));
+    });
+    const ok = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen({ host: address, port, exclusive: true }, () => srv.close(() => resolve(true)));
+    });
+    await new Promise<void>((r) => udp.close(() => r()));
+    if (ok) return port;
+  }
+  throw new Error(`dns server: no port free for both UDP and TCP on ${address}`);
+}
+
+function workerExec(): { exec: string; execArgv: string[] } {
+  const self = fileURLToPath(import.meta.url);
+  const ext = extname(self);
+  const exec = self.slice(0, -ext.length).replace(/cluster$/, 'cluster-worker') + ext;
+  // Running from TypeScript sources: the workers need the same loader.
+  const execArgv = ext === '.ts' && !process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
+  return { exec, execArgv };
+}
+
+export class ClusteredDnsServer {
+  private readonly opts: ClusteredDnsServerOptions;
+  private readonly workers: Worker[] = [];
+  private last: (SnapshotInput & { serial: number }) | undefined;
+  private closing = false;
+
+  constructor(opts: ClusteredDnsServerOptions = {}) {
+    if (!cluster.isPrimary) throw new Error('ClusteredDnsServer must be created in the primary process');
+    this.opts = opts;
+  }
+
+  async start(): Promise<DnsServerPorts> {
+    const n = Math.max(1, this.opts.workers ?? availableParallelism());
+    const { logger: _logger, workers: _workers, ...serverOpts } = this.opts;
+    cluster.setupPrimary(workerExec());
+    // Workers share a handle only when they bind the very same (address, port) key, so
+    // port 0 is resolved here first.
+    const port = serverOpts.port === 0 ? await freePort(serverOpts.address ?? '127.0.0.1') : serverOpts.port;
+    const all = await Promise.all(Array.from({ length: n }, () => this.fork({ ...serverOpts, ...(port !== undefined ? { port } : {}) })));
+    const ports = all[0] as DnsServerPorts;
+    this.opts.logger?.info({ workers: n, port: ports.udpPort }, 'dns server workers listening');
+    return ports;
+  }
+
+  /**
+   * Sends the snapshot's input to every worker, which rebuilds it with the same serial.
+   * Resolves once every live worker serves it (callers may ignore the promise).
+   */
+  setSnapshot(s: ZoneSnapshot): Promise<void> {
+    this.last = { ...s.input, serial: s.serial };
+    const msg: WorkerMessage = { kind: 'kfed-dns:snapshot', input: this.last };
+    const waits: Promise<void>[] = [];
+    for (const w of this.workers) {
+      if (!w.isConnected()) continue;
+      waits.push(new Promise<void>((resolve) => {
+        const on = (m: unknown): void => {
+          if (isPrimaryMessage(m) && m.kind === 'kfed-dns:installed' && m.serial >= s.serial) { w.off('message', on); w.off('exit', done); resolve(); }
+        };
+        const done = (): void => { w.off('message', on); resolve(); };
+        w.on('message', on);
+        w.once('exit', done);
+      }));
+      w.send(msg);
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  /** Prometheus text of all workers' metrics, summed (prom-client's cluster aggregation). */
+  async metrics(): Promise<string> {
+    return new AggregatorRegistry().clusterMetrics();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
+      if (w.isDead()) { resolve(); return; }
+      w.once('exit', () => resolve());
+      w.kill('SIGTERM');
+    })));
+    this.workers.length = 0;
+  }
+
+  private fork(options: WorkerServerOptions): Promise<DnsServerPorts> {
+    const w = cluster.fork();
+    this.workers.push(w);
+    const log = this.opts.logger;
+    return new Promise((resolve, reject) => {
+      w.on('message', (m: unknown) => {
+        if (!isPrimaryMessage(m)) return;
+        // IPC messages sent before the worker's module has loaded would be lost.
+        if (m.kind === 'kfed-dns:ready') w.send({ kind: 'kfed-dns:init', options } satisfies WorkerMessage);
+        else if (m.kind === 'kfed-dns:listening') {
+          if (this.last) w.send({ kind: 'kfed-dns:snapshot', input: this.last } satisfies WorkerMessage);
+          resolve(m.ports);
+        } else if (m.kind === 'kfed-dns:failed') reject(new Error(`dns worker ${w.id}: ${m.error}`));
+        else if (m.kind === 'kfed-dns:log') log?.[m.level]({ worker: w.id, ...m.obj }, m.msg);
+      });
+      w.once('exit', (code, signal) => {
+        reject(new Error(`dns worker ${w.id} exited (${code ?? signal}) before listening`));
+        if (!this.closing) log?.warn({ worker: w.id, code, signal }, 'dns worker exited');
+      });
+    });
+  }
+}

@@ -70,7 +70,8 @@ export function flags(p: Decoded): { aa: boolean; tc: boolean; rd: boolean; ra: 
 }
 
 export function data(p: Decoded, section: 'answers' | 'authorities' = 'answers'): string[] {
-  return (p[section] ?? []).map((a) => `${a.name} ${a.type} ${typeof a.data === 'object' && !Buffer.isBuffer(a.data) ? JSON.stringify(a.data) : String(a.data)}`);
+  const show = (d: unknown): string => (Array.isArray(d) ? d.map((x) => String(x)).join('') : typeof d === 'object' && !Buffer.isBuffer(d) ? JSON.stringify(d) : String(d));
+  return (p[section] ?? []).map((a) => `${a.name} ${a.type} ${show(a.data)}`);
 }
 
 /** Real public addresses' locations, as the bundled GeoLite2 database reports them. */

@@ -1,0 +1,210 @@
+// Informers on the member clusters the DNS record controllers read: Services,
+// EndpointSlices and Ingresses of every Ready member, started when a member becomes
+// Ready and stopped when it goes NotReady or leaves. A NotReady member contributes no
+// targets anyway (service-dns-status.ts), so its cache is not worth keeping, and its
+// watches would only fail and retry against a dead API server.
+//
+// A member counts as observed only once all its informers have synced: until then the
+// controllers treat it as unhealthy, which is what was published while it was NotReady,
+// so a returning cluster never flaps through "no Service there".
+import type { KubeObject } from '../api/meta.js';
+import type { MemberChange, MemberCluster, MemberRegistry } from '../clusters/member-registry.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { Informer } from '../kube/informer.js';
+import type { ResourceRef } from '../kube/resource.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import type { Registry } from '../observability/metrics.js';
+import type { Runnable } from '../runtime/runnable.js';
+import { recordKeyOfEndpointSlice } from './record-keys.js';
+import { ENDPOINT_SLICES, INGRESSES, SERVICES } from './resources.js';
+
+export type MemberResource = 'services' | 'endpointslices' | 'ingresses';
+
+const REFS: Readonly<Record<MemberResource, ResourceRef>> = { services: SERVICES, endpointslices: ENDPOINT_SLICES, ingresses: INGRESSES };
+
+/** Why the watcher calls back about a whole member: a registry change, or its caches synced. */
+export type MemberEvent = MemberChange | 'synced';
+
+export interface MemberInformerOptions {
+  watchTimeoutSeconds?: number;
+  silenceTimeoutMs?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface MemberWatchesOptions {
+  members: MemberRegistry;
+  resources: readonly MemberResource[];
+  /** An object of a member changed (added, updated or deleted); computes and enqueues keys. */
+  onObject(cluster: string, resource: MemberResource, obj: KubeObject): void;
+  /** A member joined, left, changed readiness or location, or its caches synced. */
+  onMember(cluster: string, event: MemberEvent): void;
+  informer?: MemberInformerOptions;
+  logger?: Logger;
+  registry?: Registry;
+}
+
+interface MemberState {
+  client: ClusterClient;
+  abort: AbortController;
+  informers: Map<MemberResource, Informer>;
+  /** `ns/service` -> EndpointSlice cache keys, maintained from the slice informer. */
+  slicesByService: Map<string, Set<string>>;
+  synced: boolean;
+  running: Promise<unknown>;
+}
+
+export class MemberWatches implements Runnable {
+  readonly name = 'dns-member-watches';
+  readonly needLeaderElection = true;
+  private readonly o: MemberWatchesOptions;
+  private readonly log: Logger;
+  private readonly states = new Map<string, MemberState>();
+  private stopped = true;
+
+  constructor(options: MemberWatchesOptions) {
+    this.o = options;
+    this.log = (options.logger ?? silentLogger()).child({ component: 'dns-member-watches' });
+  }
+
+  /** True when the member's informers are running and synced. */
+  synced(cluster: string): boolean {
+    return this.states.get(cluster)?.synced ?? false;
+  }
+
+  get(cluster: string, resource: MemberResource, key: string): KubeObject | undefined {
+    return this.states.get(cluster)?.informers.get(resource)?.get(key);
+  }
+
+  /** The EndpointSlices of Service `ns/name` in a member. */
+  endpointSlices(cluster: string, serviceKey: string): KubeObject[] {
+    const state = this.states.get(cluster);
+    const keys = state?.slicesByService.get(serviceKey);
+    const inf = state?.informers.get('endpointslices');
+    if (!keys || !inf) return [];
+    const out: KubeObject[] = [];
+    for (const k of keys) {
+      const s = inf.get(k);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Resolves once every currently Ready member synced, or after `timeoutMs`. */
+  async waitForReadyMembers(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !signal?.aborted) {
+      const pending = this.o.members.list().filter((m) => m.ready && m.client && !this.synced(m.name));
+      if (pending.length === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.stopped = false;
+    const unsubscribe = this.o.members.subscribe((name, change) => this.onChange(name, change));
+    for (const m of this.o.members.list()) this.ensure(m);
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    unsubscribe();
+    this.stopped = true;
+    await Promise.all([...this.states.keys()].map((n) => this.stopMember(n)));
+  }
+
+  private onChange(name: string, change: MemberChange): void {
+    if (this.stopped) return;
+    const m = this.o.members.get(name);
+    if (change === 'removed' || change === 'notReady' || !m) void this.stopMember(name);
+    else this.ensure(m);
+    this.o.onMember(name, change);
+  }
+
+  /** Starts watches for a Ready member with a client; restarts them when its client changed. */
+  private ensure(m: MemberCluster): void {
+    const cur = this.states.get(m.name);
+    if (!m.ready || !m.client) {
+      if (cur) void this.stopMember(m.name);
+      return;
+    }
+    if (cur && cur.client === m.client) return;
+    if (cur) void this.stopMember(m.name);
+    this.startMember(m.name, m.client);
+  }
+
+  private startMember(name: string, client: ClusterClient): void {
+    const abort = new AbortController();
+    const state: MemberState = { client, abort, informers: new Map(), slicesByService: new Map(), synced: false, running: Promise.resolve() };
+    this.states.set(name, state);
+    const runs: Promise<void>[] = [];
+    for (const resource of this.o.resources) {
+      const inf = new Informer({
+        client: client.dynamic,
+        resource: REFS[resource],
+        cluster: name,
+        ...this.o.informer,
+        ...(this.o.logger ? { logger: this.o.logger } : {}),
+        ...(this.o.registry ? { registry: this.o.registry } : {}),
+      });
+      if (resource === 'endpointslices') indexSlices(inf, state.slicesByService);
+      inf.addHandlers({
+        onAdd: (obj) => this.o.onObject(name, resource, obj),
+        onUpdate: (_old, obj) => this.o.onObject(name, resource, obj),
+        onDelete: (obj) => this.o.onObject(name, resource, obj),
+      });
+      // The health controller's fast path: a failing watch triggers a probe now.
+      inf.onError((err) => this.o.members.reportConnectionFailure(name, err));
+      state.informers.set(resource, inf);
+      runs.push(inf.start(abort.signal).catch((err: unknown) => this.log.warn({ cluster: name, resource, err: String(err) }, 'member informer ended with an error')));
+    }
+    state.running = Promise.all(runs);
+    void Promise.all([...state.informers.values()].map((i) => i.waitForSync(abort.signal))).then(
+      () => {
+        if (this.states.get(name) !== state || abort.signal.aborted) return;
+        state.synced = true;
+        this.log.info({ cluster: name }, 'member caches synced');
+        this.o.onMember(name, 'synced');
+      },
+      () => undefined,
+    );
+    this.log.info({ cluster: name, resources: this.o.resources }, 'watching member');
+  }
+
+  private async stopMember(name: string): Promise<void> {
+    const state = this.states.get(name);
+    if (!state) return;
+    this.states.delete(name);
+    state.abort.abort();
+    await state.running;
+    this.log.info({ cluster: name }, 'stopped watching member');
+  }
+}
+
+/** Keeps `ns/service -> slice keys` in step with the slice informer (slices may change service). */
+function indexSlices(inf: Informer, index: Map<string, Set<string>>): void {
+  const owner = new Map<string, string>();
+  const drop = (sliceKey: string): void => {
+    const svc = owner.get(sliceKey);
+    if (svc === undefined) return;
+    owner.delete(sliceKey);
+    const set = index.get(svc);
+    set?.delete(sliceKey);
+    if (set && set.size === 0) index.delete(svc);
+  };
+  const put = (obj: KubeObject): void => {
+    const sliceKey = `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+    drop(sliceKey);
+    const svc = recordKeyOfEndpointSlice(obj);
+    if (svc === undefined) return;
+    owner.set(sliceKey, svc);
+    let set = index.get(svc);
+    if (!set) index.set(svc, (set = new Set()));
+    set.add(sliceKey);
+  };
+  inf.addHandlers({
+    onAdd: put,
+    onUpdate: (_old, obj) => put(obj),
+    onDelete: (obj) => drop(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`),
+  });
+}

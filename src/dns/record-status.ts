@@ -1,0 +1,91 @@
+// Status bookkeeping shared by the ServiceDNSRecord and IngressDNSRecord controllers:
+// condition merging that keeps lastTransitionTime, status comparison (write only on
+// change), and a small overlay of our own recent writes so that a reconcile running
+// before the informer saw our last status write does not PUT a stale resourceVersion
+// and earn a 409 for nothing.
+import type { Condition, KubeObject } from '../api/meta.js';
+import type { DNSRecordStatus } from '../api/multiclusterdns.js';
+import type { DynamicClient } from '../kube/dynamic-client.js';
+import type { ResourceRef } from '../kube/resource.js';
+import { clusterDNSEqual } from './service-dns-status.js';
+
+/**
+ * Replaces the condition of `next.type` in `prev`; lastTransitionTime moves only when
+ * the status flips. Other condition types are kept as they are.
+ */
+export function mergeCondition(prev: readonly Condition[] | undefined, next: Condition, now: () => Date): Condition[] {
+  const old = (prev ?? []).find((c) => c.type === next.type);
+  const lastTransitionTime = old && old.status === next.status && old.lastTransitionTime ? old.lastTransitionTime : now().toISOString().replace(/\.\d+Z$/, 'Z');
+  const merged: Condition = { ...next, lastTransitionTime };
+  return [...(prev ?? []).filter((c) => c.type !== next.type), merged].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+}
+
+function conditionKey(c: Condition): string {
+  return JSON.stringify([c.type, c.status, c.reason ?? '', c.message ?? '', c.observedGeneration ?? null, c.lastTransitionTime ?? '']);
+}
+
+/** Equality of two statuses as far as the record controllers write them. */
+export function recordStatusEqual(a: DNSRecordStatus | undefined, b: DNSRecordStatus | undefined): boolean {
+  if ((a?.observedGeneration ?? null) !== (b?.observedGeneration ?? null)) return false;
+  if ((a?.domain ?? '') !== (b?.domain ?? '')) return false;
+  if (!clusterDNSEqual(a?.dns, b?.dns)) return false;
+  const ca = (a?.conditions ?? []).map(conditionKey).sort();
+  const cb = (b?.conditions ?? []).map(conditionKey).sort();
+  return ca.length === cb.length && ca.every((x, i) => x === cb[i]);
+}
+
+/**
+ * What we wrote last per key, valid while the cache still shows the version we wrote
+ * over (or still lacks the object we created). Once the informer delivers any newer
+ * version the entry is ignored and dropped; event handlers also `forget` on every event.
+ */
+export class WriteOverlay<T extends KubeObject> {
+  private readonly written = new Map<string, { baseRv: string | undefined; obj: T }>();
+
+  /** The freshest known state of `cached`: our own write when the cache lags behind it. */
+  latest(key: string, cached: T): T;
+  latest(key: string, cached: T | undefined): T | undefined;
+  latest(key: string, cached: T | undefined): T | undefined {
+    const w = this.written.get(key);
+    if (!w) return cached;
+    if (w.baseRv === cached?.metadata.resourceVersion) return w.obj;
+    this.written.delete(key);
+    return cached;
+  }
+
+  /** `baseRv`: resourceVersion the write replaced; undefined for a create. */
+  remember(key: string, baseRv: string | undefined, obj: T): void {
+    this.written.set(key, { baseRv, obj });
+  }
+
+  forget(key: string): void {
+    this.written.delete(key);
+  }
+}
+
+/**
+ * Writes `status` through the status subresource when it differs from `current`'s.
+ * The PUT carries current's resourceVersion, so a concurrent change fails with 409 and
+ * the controller retries from fresh state. Returns true when it wrote.
+ */
+export async function writeStatusIfChanged<T extends KubeObject & { status?: DNSRecordStatus }>(
+  client: DynamicClient,
+  ref: ResourceRef,
+  key: string,
+  current: T,
+  status: DNSRecordStatus,
+  overlay: WriteOverlay<T>,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (recordStatusEqual(current.status, status)) return false;
+  // Never mutate a cached object: write a copy.
+  const body = { ...structuredClone(current), status } as T;
+  try {
+    const written = await client.updateStatus<T>(ref, body, { signal });
+    overlay.remember(key, current.metadata.resourceVersion, written);
+    return true;
+  } catch (err) {
+    overlay.forget(key);
+    throw new Error(`update status of ${ref.kind ?? ref.resource} ${key}`, { cause: err });
+  }
+}

@@ -1,7 +1,7 @@
-import * as dnsPacket from 'dns-packet';
+import type * as dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/dnsserver/snapshot.js';
-import { ask, ASIA, data, EU, flags, plain, query, rcodeOf, responder, routed, US, type QueryOpts } from './fixtures.js';
+import { ask, ASIA, data, EU, flags, plain, query, rcodeOf, responder, routed, rrs, US, type QueryOpts } from './fixtures.js';
 
 const snap = buildSnapshot({
   zones: [{ domain: 'example.com' }, { domain: 'other.test', nameServers: ['ns.example.com'] }],
@@ -55,7 +55,7 @@ const cases: Case[] = [
   { name: 'TXT', q: ['txt.example.com', 'TXT'], rcode: 'NOERROR', answers: ['txt.example.com TXT v=spf1 -all'] },
   { name: 'wildcard synthesizes the owner', q: ['x.wild.example.com', 'A'], rcode: 'NOERROR', answers: ['x.wild.example.com A 203.0.113.9'] },
   { name: 'wildcard does not cover the encloser itself', q: ['wild.example.com', 'A'], rcode: 'NOERROR', answers: [] },
-  { name: 'ANY gets the RFC 8482 HINFO', q: ['www.example.com', 'ANY'], rcode: 'NOERROR', answers: ['www.example.com HINFO {"cpu":"RFC8482","os":""}'] },
+  { name: 'ANY gets the RFC 8482 HINFO', q: ['www.example.com', 'ANY' as dnsPacket.RecordType], rcode: 'NOERROR', answers: ['www.example.com HINFO {"cpu":"RFC8482","os":""}'] },
 ];
 
 describe('Responder answers', () => {
@@ -86,7 +86,7 @@ describe('Responder answers', () => {
 
   it('negative answers use min(SOA TTL, MINIMUM) as the SOA TTL', () => {
     const p = ask(r, query('nope.example.com', 'A'));
-    expect(p.authorities?.[0]?.ttl).toBe(30);
+    expect(rrs(p, 'authorities')[0]?.ttl).toBe(30);
   });
 
   it('rotates multi-record sets', () => {
@@ -217,7 +217,7 @@ describe('routing', () => {
     it(`${label} via ECS, with scope prefix set`, () => {
       const r = responder(s, locs);
       const p = ask(r, query(name, 'A', { ecs: { ip, prefix: 24 } }), '127.0.0.1');
-      expect((p.answers ?? []).map((a) => a.data)).toEqual(want);
+      expect(rrs(p).map((a) => a.data)).toEqual(want);
       const opt = p.additionals?.find((a) => a.type === 'OPT') as dnsPacket.OptAnswer;
       const ecs = opt.options[0] as { sourcePrefixLength: number; scopePrefixLength: number; ip: string };
       expect(ecs).toMatchObject({ sourcePrefixLength: 24, ip });
@@ -225,12 +225,12 @@ describe('routing', () => {
     });
     it(`${label} via the source address`, () => {
       const p = ask(responder(s, locs), query(name, 'A'), ip);
-      expect((p.answers ?? []).map((a) => a.data)).toEqual(want);
+      expect(rrs(p).map((a) => a.data)).toEqual(want);
     });
   }
   it('unknown or private clients get every target; scope is the source prefix', () => {
     const p = ask(responder(latencySnap, locs), query(name, 'A', { ecs: { ip: '10.0.0.0', prefix: 8 } }));
-    expect((p.answers ?? []).map((a) => a.data).sort()).toEqual(['192.0.2.10', '198.51.100.10', '203.0.113.10']);
+    expect(rrs(p).map((a) => a.data).sort()).toEqual(['192.0.2.10', '198.51.100.10', '203.0.113.10']);
     const opt = p.additionals?.find((a) => a.type === 'OPT') as dnsPacket.OptAnswer;
     expect((opt.options[0] as { scopePrefixLength: number }).scopePrefixLength).toBe(8);
   });
@@ -273,7 +273,7 @@ describe('routing', () => {
     for (let i = 0; i < N; i++) {
       const p = ask(r, msg);
       expect(p.answers).toHaveLength(1);
-      const ip = String(p.answers?.[0]?.data);
+      const ip = String(rrs(p)[0]?.data);
       counts.set(ip, (counts.get(ip) ?? 0) + 1);
     }
     // Binomial standard deviation sqrt(N p (1-p)) is at most 50; allow 5 sigma.

@@ -69,9 +69,21 @@ export function flags(p: Decoded): { aa: boolean; tc: boolean; rd: boolean; ra: 
   return { aa: (f & dnsPacket.AUTHORITATIVE_ANSWER) !== 0, tc: (f & dnsPacket.TRUNCATED_RESPONSE) !== 0, rd: (f & dnsPacket.RECURSION_DESIRED) !== 0, ra: (f & dnsPacket.RECURSION_AVAILABLE) !== 0 };
 }
 
+export interface LooseRR {
+  name: string;
+  type: string;
+  ttl?: number;
+  data?: unknown;
+}
+
+/** Records of a section without dns-packet's per-type union (tests read data and ttl). */
+export function rrs(p: Decoded, section: 'answers' | 'authorities' | 'additionals' = 'answers'): LooseRR[] {
+  return (p[section] ?? []) as LooseRR[];
+}
+
 export function data(p: Decoded, section: 'answers' | 'authorities' = 'answers'): string[] {
   const show = (d: unknown): string => (Array.isArray(d) ? d.map((x) => String(x)).join('') : typeof d === 'object' && !Buffer.isBuffer(d) ? JSON.stringify(d) : String(d));
-  return (p[section] ?? []).map((a) => `${a.name} ${a.type} ${show(a.data)}`);
+  return rrs(p, section).map((a) => `${a.name} ${a.type} ${show(a.data)}`);
 }
 
 /** Real public addresses' locations, as the bundled GeoLite2 database reports them. */

@@ -41,8 +41,8 @@ export interface KubeFedClusterSpec {
 }
 
 export type ClusterConditionType = 'Ready' | 'Offline';
-/** The reasons Kubefed's cluster controller writes. */
-export type ClusterConditionReason = 'ClusterReady' | 'ClusterNotReady' | 'ClusterNotReachable' | 'ClusterReachable';
+/** The reasons Kubefed's cluster controller writes (ClusterConfigMalformed: no client could be built). */
+export type ClusterConditionReason = 'ClusterReady' | 'ClusterNotReady' | 'ClusterNotReachable' | 'ClusterReachable' | 'ClusterConfigMalformed';
 
 export interface ClusterCondition {
   type: ClusterConditionType;

@@ -1,0 +1,318 @@
+// Cluster health controller (leader only). Every period it probes every member in
+// parallel, each probe bounded by the timeout; results go through the consecutive
+// threshold state machine (health-state.ts); a state change is written to the
+// KubeFedCluster status (only then), recorded as an Event and counted in metrics.
+//
+// Fast path: when a controller reports a member's connections failing (or the member's
+// Node watch here fails), the member is probed at once; while a Ready member refuses
+// connections, confirmation probes follow `fastProbeIntervalMs` apart instead of a
+// period apart. A slow or timed-out probe never takes the fast path, so one slow probe
+// cannot flip a member when failureThreshold > 1.
+//
+// Region and zones come from a Node informer per member (labels, see cluster-status.ts).
+import type { KubeFedCluster } from '../api/core.js';
+import type { KubeObject } from '../api/meta.js';
+import type { HealthCheckConfig } from '../config/config.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import type { DynamicClient } from '../kube/dynamic-client.js';
+import { isConflict, isNotFound, KubeApiError } from '../kube/errors.js';
+import { Informer } from '../kube/informer.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import type { Registry } from '../observability/metrics.js';
+import { Controller } from '../runtime/controller.js';
+import type { Runnable } from '../runtime/runnable.js';
+import { desiredStatus, locationFromNodes, statusEqual, type Location } from './cluster-status.js';
+import type { EventRecorder } from './events.js';
+import { observe, trackerFromStatus, type HealthState, type HealthTracker, type ProbeResult, type Transition } from './health-state.js';
+import type { MemberChange } from './member-registry.js';
+import { clusterMetrics, setClusterState, type ClusterMetrics, type ProbePath, type ProbeResultLabel } from './metrics.js';
+import { probeMember } from './probe.js';
+import type { KubeFedClusterRegistry } from './registry.js';
+import { KUBEFED_CLUSTERS, NODES } from './resources.js';
+
+export interface ClusterHealthControllerOptions {
+  members: KubeFedClusterRegistry;
+  host: DynamicClient;
+  config: HealthCheckConfig;
+  logger?: Logger;
+  registry?: Registry;
+  events?: EventRecorder;
+  /** Watch member Nodes for region/zones (and as a fast-path signal). Default true. */
+  watchNodes?: boolean;
+  /** How often /version is re-read while a member stays Ready. Default 5 min. */
+  versionRefreshMs?: number;
+}
+
+interface MemberState {
+  readonly name: string;
+  tracker: HealthTracker;
+  client: ClusterClient | undefined;
+  probing: boolean;
+  /** A fast probe was asked for while one was in flight. */
+  again: boolean;
+  fastTimer: ReturnType<typeof setTimeout> | undefined;
+  version: string | undefined;
+  versionAt: number;
+  location: Location | undefined;
+  nodes: { informer: Informer; abort: AbortController } | undefined;
+  /** Our last status write, used while the informer cache has not caught up with it. */
+  written: { fromRv: string; rv: string; cluster: KubeFedCluster } | undefined;
+}
+
+const RESULT_LABEL: Record<ProbeResult['outcome'], ProbeResultLabel> = { healthy: 'healthy', notReady: 'not_ready', offline: 'offline', malformed: 'malformed' };
+const EVENT_REASON: Record<HealthState, string> = { Ready: 'ClusterReady', NotReady: 'ClusterNotReady', Offline: 'ClusterNotReachable', ConfigMalformed: 'MalformedClusterConfig' };
+const KUBEFED_STATE = { Ready: 'ready', NotReady: 'notready', Offline: 'offline', ConfigMalformed: 'notready' } as const;
+
+export class ClusterHealthController implements Runnable {
+  readonly name = 'cluster-health';
+  readonly needLeaderElection = true;
+  private readonly o: ClusterHealthControllerOptions;
+  private readonly log: Logger;
+  private readonly metrics: ClusterMetrics | undefined;
+  private readonly status: Controller<string>;
+  private readonly states = new Map<string, MemberState>();
+  private signal: AbortSignal | undefined;
+
+  constructor(options: ClusterHealthControllerOptions) {
+    this.o = options;
+    this.log = (options.logger ?? silentLogger()).child({ component: 'cluster-health' });
+    this.metrics = options.registry ? clusterMetrics(options.registry) : undefined;
+    this.status = new Controller<string>({
+      name: 'kubefedcluster-status',
+      reconcile: (name, signal) => this.writeStatus(name, signal),
+      workers: 4,
+      ...(options.registry ? { registry: options.registry } : {}),
+      logger: this.log,
+    });
+  }
+
+  /** The tracker of a member (tests, diagnostics). */
+  health(name: string): Readonly<HealthTracker> | undefined {
+    return this.states.get(name)?.tracker;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.signal = signal;
+    const m = this.o.members;
+    await m.waitForSync(signal).catch(() => undefined);
+    if (signal.aborted) return;
+    const unsubscribe = [
+      m.subscribe((name, change) => this.onMember(name, change)),
+      m.onConnectionFailure((name) => this.probe(name, 'fast')),
+      // Someone else edited status (or our write echoed back): re-check it.
+      m.clusters.addHandlers({ onUpdate: (_o, c) => this.status.enqueue(c.metadata.name ?? '') }),
+    ];
+    for (const member of m.list()) this.onMember(member.name, 'added');
+    this.log.info({ members: this.states.size, periodMs: this.o.config.periodMs }, 'cluster health checks started');
+    try {
+      await Promise.all([this.status.start(signal), this.tick(signal)]);
+    } finally {
+      for (const u of unsubscribe) u();
+      for (const name of [...this.states.keys()]) this.drop(name);
+      this.signal = undefined;
+    }
+  }
+
+  private async tick(signal: AbortSignal): Promise<void> {
+    const period = this.o.config.periodMs;
+    let next = Date.now() + period;
+    while (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, next - Date.now()));
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+      if (signal.aborted) return;
+      next += period;
+      // Fell behind (a stalled event loop): restart the cadence instead of bursting.
+      if (next < Date.now()) next = Date.now() + period;
+      for (const name of this.states.keys()) void this.probe(name, 'periodic');
+    }
+  }
+
+  private onMember(name: string, change: MemberChange): void {
+    if (!this.signal || this.signal.aborted) return;
+    if (change === 'removed') {
+      this.drop(name);
+      return;
+    }
+    const member = this.o.members.get(name);
+    if (!member) return;
+    let s = this.states.get(name);
+    if (!s) {
+      s = {
+        name,
+        tracker: trackerFromStatus(this.o.members.cluster(name)?.status),
+        client: member.client,
+        probing: false,
+        again: false,
+        fastTimer: undefined,
+        version: undefined,
+        versionAt: 0,
+        location: undefined,
+        nodes: undefined,
+        written: undefined,
+      };
+      this.states.set(name, s);
+      this.watchNodes(s);
+      void this.probe(name, 'fast');
+      return;
+    }
+    if (s.client !== member.client) {
+      s.client = member.client;
+      s.version = undefined;
+      s.location = undefined;
+      this.watchNodes(s);
+      void this.probe(name, 'fast');
+    }
+  }
+
+  private drop(name: string): void {
+    const s = this.states.get(name);
+    if (!s) return;
+    this.states.delete(name);
+    if (s.fastTimer) clearTimeout(s.fastTimer);
+    s.nodes?.abort.abort();
+    if (this.metrics) setClusterState(this.metrics, name, undefined);
+  }
+
+  private watchNodes(s: MemberState): void {
+    s.nodes?.abort.abort();
+    s.nodes = undefined;
+    if (this.o.watchNodes === false || !s.client || !this.signal) return;
+    const informer = new Informer<KubeObject>({
+      client: s.client.dynamic,
+      resource: NODES,
+      cluster: s.name,
+      logger: this.o.logger ?? silentLogger(),
+      ...(this.o.registry ? { registry: this.o.registry } : {}),
+    });
+    let scheduled = false;
+    const update = (): void => {
+      if (scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        if (this.states.get(s.name) !== s || s.nodes?.informer !== informer) return;
+        const loc = locationFromNodes(informer.list());
+        if (s.location && s.location.region === loc.region && s.location.zones.join() === loc.zones.join()) return;
+        s.location = loc;
+        this.status.enqueue(s.name);
+      });
+    };
+    informer.addHandlers({ onAdd: update, onUpdate: update, onDelete: update });
+    informer.onError((err) => {
+      // Only "no answer" failures say something about reachability (not 403 or 410).
+      if (!(err instanceof KubeApiError) || err.code === 0) this.o.members.reportConnectionFailure(s.name, err);
+    });
+    const abort = new AbortController();
+    this.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    s.nodes = { informer, abort };
+    void informer.start(abort.signal).catch((err: unknown) => this.log.warn({ cluster: s.name, err: String(err) }, 'node informer stopped'));
+  }
+
+  private async probe(name: string, path: ProbePath): Promise<void> {
+    const s = this.states.get(name);
+    const signal = this.signal;
+    if (!s || !signal || signal.aborted) return;
+    if (s.probing) {
+      if (path === 'fast') s.again = true;
+      return;
+    }
+    if (s.fastTimer) {
+      clearTimeout(s.fastTimer);
+      s.fastTimer = undefined;
+    }
+    s.probing = true;
+    const started = performance.now();
+    let result: ProbeResult;
+    const client = s.client;
+    try {
+      if (!client) {
+        result = { outcome: 'malformed', message: this.o.members.clientError(name) ?? 'no credentials', refused: false, at: Date.now() };
+      } else {
+        const refresh = this.o.versionRefreshMs ?? 300_000;
+        const withVersion = s.version === undefined || s.tracker.reported !== 'Ready' || Date.now() - s.versionAt > refresh;
+        result = await probeMember(client, { timeoutMs: this.o.config.timeoutMs, withVersion, signal });
+        if (withVersion && result.version) s.versionAt = Date.now();
+      }
+    } catch {
+      return; // aborted: leadership ended
+    } finally {
+      s.probing = false;
+    }
+    this.metrics?.probes.labels(RESULT_LABEL[result.outcome], path).inc();
+    this.metrics?.healthStatusDuration.observe((performance.now() - started) / 1000);
+    if (this.states.get(name) !== s || s.client !== client || signal.aborted) return;
+    let dirty = false;
+    if (result.version && result.version !== s.version) {
+      s.version = result.version;
+      dirty = true;
+    }
+    const { tracker, transition } = observe(s.tracker, result, this.o.config);
+    s.tracker = tracker;
+    if (transition) {
+      this.onTransition(s, transition);
+      dirty = true;
+    }
+    if (dirty) this.status.enqueue(name);
+    const fast = this.o.config.fastProbeIntervalMs;
+    if (fast > 0 && result.refused && tracker.reported === 'Ready') {
+      s.again = false;
+      s.fastTimer = setTimeout(() => {
+        s.fastTimer = undefined;
+        void this.probe(name, 'fast');
+      }, fast);
+      s.fastTimer.unref?.();
+    } else if (s.again) {
+      s.again = false;
+      void this.probe(name, 'fast');
+    }
+  }
+
+  private onTransition(s: MemberState, t: Transition): void {
+    const fields = { cluster: s.name, from: t.from ?? 'unknown', to: t.to, reason: t.message || undefined };
+    if (t.to === 'Ready') this.log.info(fields, 'member cluster is ready');
+    else this.log.warn(fields, 'member cluster is not ready');
+    if (this.metrics) {
+      this.metrics.transitions.labels(t.to).inc();
+      setClusterState(this.metrics, s.name, KUBEFED_STATE[t.to]);
+    }
+    const cluster = this.o.members.cluster(s.name);
+    if (cluster && this.o.events) {
+      const message = t.to === 'Ready' ? `cluster ${s.name} is ready` : `cluster ${s.name} is not ready: ${t.message || t.to}`;
+      this.o.events.record(cluster, t.to === 'Ready' ? 'Normal' : 'Warning', EVENT_REASON[t.to], message);
+    }
+  }
+
+  private async writeStatus(name: string, signal: AbortSignal): Promise<void> {
+    const s = this.states.get(name);
+    const cached = this.o.members.cluster(name);
+    if (!s || !cached) return;
+    if (s.tracker.reported === undefined && s.location === undefined && s.version === undefined) return;
+    // The cache may not have seen our previous write yet; build on that write then.
+    const base = s.written && cached.metadata.resourceVersion === s.written.fromRv ? s.written.cluster : cached;
+    const status = desiredStatus({
+      current: base.status,
+      health: s.tracker.reported ? { state: s.tracker.reported, message: s.tracker.message, since: s.tracker.since } : undefined,
+      location: s.location,
+      kubernetesVersion: s.version,
+    });
+    if (statusEqual(base.status, status)) return;
+    const body: KubeFedCluster = { apiVersion: base.apiVersion ?? 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { ...base.metadata }, spec: base.spec, status };
+    try {
+      const updated = await this.o.host.updateStatus<KubeFedCluster>(KUBEFED_CLUSTERS, body, { signal, timeoutMs: 10_000 });
+      s.written = { fromRv: cached.metadata.resourceVersion ?? '', rv: updated.metadata.resourceVersion ?? '', cluster: updated };
+      this.metrics?.statusWrites.labels('success').inc();
+      this.log.debug({ cluster: name, ready: status.conditions.find((c) => c.type === 'Ready')?.status }, 'status written');
+    } catch (err) {
+      if (isNotFound(err)) return;
+      this.metrics?.statusWrites.labels(isConflict(err) ? 'conflict' : 'error').inc();
+      // A conflict means the cache is behind: the requeue reads it again.
+      if (isConflict(err)) s.written = undefined;
+      throw new Error(`write status of KubeFedCluster ${name}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// `kfed unjoin`: remove what join made, member side first (RBAC, token Secret,
+// ServiceAccount, and the KubeFed namespace unless the member is the host itself), then
+// the host's Secret and KubeFedCluster. With `force`, an unreachable or unknown member
+// is skipped (with a warning) and the host side is removed anyway.
+import type { KubeFedCluster } from '../api/core.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { describeKubeconfigContext } from '../kube/cluster-client.js';
+import type { ResourceRef } from '../kube/resource.js';
+import { connect, resolveTarget, type JoinTarget, type ResolvedTarget } from './join.js';
+import { describeRef, JoinError, oneLine, type ProgressFn } from './join-steps.js';
+import { joinMetrics } from './metrics.js';
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS } from './resources.js';
+
+export interface UnjoinOptions extends JoinTarget {
+  /** Remove the host side even when the member cannot be cleaned up. */
+  force?: boolean | undefined;
+}
+
+export interface UnjoinResult {
+  deleted: string[];
+  /** Member cleanup problems skipped because of `force`. */
+  warnings: string[];
+}
+
+/** Everything join may have made in a member, in deletion order. */
+function memberObjects(r: ResolvedTarget): [ResourceRef, string, string | undefined][] {
+  const n = r.names;
+  return [
+    [CLUSTER_ROLE_BINDINGS, n.role, undefined],
+    [CLUSTER_ROLES, n.role, undefined],
+    [CLUSTER_ROLE_BINDINGS, n.healthCheckRole, undefined],
+    [CLUSTER_ROLES, n.healthCheckRole, undefined],
+    [ROLE_BINDINGS, n.role, r.namespace],
+    [ROLES, n.role, r.namespace],
+    [SECRETS, n.tokenSecret, r.namespace],
+    [SERVICE_ACCOUNTS, n.serviceAccount, r.namespace],
+  ];
+}
+
+async function deleteIfPresent(client: ClusterClient, ref: ResourceRef, name: string, namespace: string | undefined, where: string, deleted: string[], progress: ProgressFn): Promise<void> {
+  const gone = await client.dynamic.delete(ref, name, { ...(namespace ? { namespace } : {}), ignoreNotFound: true });
+  if (gone === undefined) return;
+  const line = `deleted ${describeRef(ref, name, namespace)} in ${where}`;
+  deleted.push(line);
+  progress(2, line);
+}
+
+async function cleanMember(member: ClusterClient, host: ClusterClient, r: ResolvedTarget, dryRun: boolean, deleted: string[], progress: ProgressFn): Promise<void> {
+  const where = `member ${r.clusterContext}`;
+  // The member is the host itself when both see the same KubeFed namespace (same UID), as Kubefed's IsPrimaryCluster.
+  const [hostNs, memberNs] = await Promise.all([host.dynamic.getIfExists(NAMESPACES, r.namespace), member.dynamic.getIfExists(NAMESPACES, r.namespace)]);
+  const isHost = hostNs !== undefined && memberNs !== undefined && hostNs.metadata.uid === memberNs.metadata.uid;
+  if (dryRun) {
+    progress(1, `dry run: would delete the service account, token Secret and RBAC of ${r.names.serviceAccount} in ${where}${isHost || !memberNs ? '' : ` and namespace ${r.namespace}`}`);
+    return;
+  }
+  for (const [ref, name, ns] of memberObjects(r)) await deleteIfPresent(member, ref, name, ns, where, deleted, progress);
+  if (memberNs && !isHost) await deleteIfPresent(member, NAMESPACES, r.namespace, undefined, where, deleted, progress);
+}
+
+export async function unjoinCluster(o: UnjoinOptions): Promise<UnjoinResult> {
+  const started = performance.now();
+  const progress: ProgressFn = o.progress ?? (() => undefined);
+  const r = resolveTargetForUnjoin(o);
+  const deleted: string[] = [];
+  const warnings: string[] = [];
+  const host = await connect(o, r.hostContext, `host ${r.hostContext}`);
+  let member: ClusterClient | undefined;
+  try {
+    const cluster = await host.dynamic.getIfExists<KubeFedCluster>(KUBEFED_CLUSTERS, r.name, { namespace: r.namespace });
+    if (!cluster && !o.force) throw new JoinError(`KubeFedCluster ${r.namespace}/${r.name} not found in the host cluster (${r.hostContext})`);
+    try {
+      member = r.clusterContext ? await connect(o, r.clusterContext, `member ${r.clusterContext}`) : undefined;
+      if (!member) throw new JoinError(`context ${JSON.stringify(o.clusterContext || r.name)} not found in the kubeconfig`);
+      await cleanMember(member, host, r, o.dryRun ?? false, deleted, progress);
+    } catch (err) {
+      if (!o.force) throw new JoinError(`clean up member ${r.clusterContext || r.name}: ${oneLine(err)} (use --force to remove it from the host anyway)`, { cause: err });
+      const w = `member ${r.clusterContext || r.name} not cleaned up: ${oneLine(err)}`;
+      warnings.push(w);
+      progress(0, `warning: ${w}`);
+    }
+    if (o.dryRun) {
+      progress(1, `dry run: would delete KubeFedCluster ${r.namespace}/${r.name} and its Secret from host ${r.hostContext}`);
+      return { deleted, warnings };
+    }
+    if (cluster) {
+      const secret = cluster.spec?.secretRef?.name;
+      if (secret) await deleteIfPresent(host, SECRETS, secret, r.namespace, `host ${r.hostContext}`, deleted, progress);
+      await deleteIfPresent(host, KUBEFED_CLUSTERS, r.name, r.namespace, `host ${r.hostContext}`, deleted, progress);
+    }
+    if (o.registry) joinMetrics(o.registry).unjoin.observe((performance.now() - started) / 1000);
+    return { deleted, warnings };
+  } catch (err) {
+    throw err instanceof JoinError ? new JoinError(`unjoin ${r.name}: ${err.message}`, { cause: err.cause }) : new JoinError(`unjoin ${r.name}: ${oneLine(err)}`, { cause: err });
+  } finally {
+    host.close();
+    member?.close();
+  }
+}
+
+/** As resolveTarget, but with --force an unknown member context is tolerated (clusterContext ''). */
+function resolveTargetForUnjoin(o: UnjoinOptions): ResolvedTarget {
+  if (!o.force) return resolveTarget(o);
+  const memberContext = o.clusterContext || o.clusterName;
+  try {
+    describeKubeconfigContext(o.kubeconfig, memberContext);
+    return resolveTarget(o);
+  } catch {
+    return { ...resolveTarget(o, { checkMemberContext: false }), clusterContext: '' };
+  }
+}

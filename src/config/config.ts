@@ -1,0 +1,154 @@
+// The control plane's configuration: one typed object, built once from command-line
+// flags and the host's KubeFedConfig, validated, and passed down. Modules never read
+// flags, files or the environment themselves.
+import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } from '../api/core.js';
+import { defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
+import type { LogLevel } from '../observability/logger.js';
+
+export interface HealthCheckConfig {
+  periodMs: number;
+  timeoutMs: number;
+  /** Consecutive failed probes before a Ready member is marked not ready. */
+  failureThreshold: number;
+  /** Consecutive good probes before a not-ready member is marked Ready. */
+  successThreshold: number;
+  /**
+   * kfed addition: when a member refuses connections or a controller reports its
+   * connections failing, confirm with probes this far apart instead of a period apart.
+   * 0 turns the fast path off (probes only every period, as Kubefed).
+   */
+  fastProbeIntervalMs: number;
+}
+
+export interface LeaderElectionConfig {
+  enabled: boolean;
+  leaseName: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface Config {
+  /** Host cluster access: a kubeconfig (path or YAML) and context, or the pod's service account. */
+  host: { kubeconfigPath?: string; kubeconfigYaml?: string; context?: string; inCluster: boolean };
+  kubefedNamespace: string;
+  scope: ResourceScope;
+  /** Where /metrics, /healthz and /readyz are served; undefined = not served. */
+  metricsAddr: ListenAddress | undefined;
+  leaderElection: LeaderElectionConfig;
+  clusterHealthCheck: HealthCheckConfig;
+  /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
+  kubeFedConfig: KubeFedConfig;
+  logLevel: LogLevel;
+}
+
+/** Flags as the CLI (or a test, or the sandbox) gives them; everything optional. */
+export interface ConfigFlags {
+  kubeconfigPath?: string;
+  kubeconfigYaml?: string;
+  context?: string;
+  inCluster?: boolean;
+  kubefedNamespace?: string;
+  /** `host:port`, `:port`, or `0`/`''` to disable. */
+  metricsAddr?: string;
+  leaderElect?: boolean;
+  leaderElectionId?: string;
+  identity?: string;
+  /** Overrides of the KubeFedConfig health check (Go durations or numbers). */
+  healthCheckPeriod?: string;
+  healthCheckTimeout?: string;
+  healthCheckFailureThreshold?: number;
+  healthCheckSuccessThreshold?: number;
+  healthCheckFastProbeInterval?: string;
+  logLevel?: LogLevel;
+}
+
+export const DEFAULT_METRICS_ADDR = ':8080';
+export const DEFAULT_LEASE_NAME = 'kubefed-controller-manager';
+export const DEFAULT_FAST_PROBE_INTERVAL = '200ms';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseListenAddress(value: string): ListenAddress | undefined {
+  const v = value.trim();
+  if (v === '' || v === '0') return undefined;
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(v);
+  if (!m) throw new ConfigError(`metrics address ${JSON.stringify(value)}: expected host:port, :port or 0`);
+  const port = Number(m[3]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`metrics address ${JSON.stringify(value)}: bad port`);
+  const host = m[1] ?? m[2] ?? '';
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
+
+function durationMs(field: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 0) throw new ConfigError(`${field}: ${JSON.stringify(value)} is not a duration (e.g. 10s, 500ms)`);
+  return ms;
+}
+
+/** A KubeFedConfig with nothing set, as used when the host has none yet. */
+export function emptyKubeFedConfig(namespace: string): KubeFedConfig {
+  return { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace }, spec: { scope: 'Cluster' } };
+}
+
+/**
+ * Builds the Config. Flags win over the KubeFedConfig, which wins over defaults.
+ * Throws a ConfigError naming every invalid field.
+ */
+export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): Config {
+  const namespace = flags.kubefedNamespace || DEFAULT_KUBEFED_NAMESPACE;
+  const kfc = defaultKubeFedConfig(kubeFedConfig ?? emptyKubeFedConfig(namespace));
+  const errors = validateKubeFedConfig(kfc).map((e) => `KubeFedConfig ${e.field}: ${e.message}`);
+  if (errors.length > 0) throw new ConfigError(errors.join('; '));
+  const spec = kfc.spec;
+  const hc = spec.clusterHealthCheck ?? {};
+  const le = spec.leaderElect ?? {};
+  const health: HealthCheckConfig = {
+    periodMs: durationMs('health check period', flags.healthCheckPeriod ?? hc.period ?? '10s'),
+    timeoutMs: durationMs('health check timeout', flags.healthCheckTimeout ?? hc.timeout ?? '3s'),
+    failureThreshold: flags.healthCheckFailureThreshold ?? hc.failureThreshold ?? 3,
+    successThreshold: flags.healthCheckSuccessThreshold ?? hc.successThreshold ?? 1,
+    fastProbeIntervalMs: durationMs('fast probe interval', flags.healthCheckFastProbeInterval ?? DEFAULT_FAST_PROBE_INTERVAL),
+  };
+  const problems: string[] = [];
+  if (health.periodMs <= 0) problems.push('health check period must be greater than 0');
+  if (health.timeoutMs <= 0) problems.push('health check timeout must be greater than 0');
+  for (const [name, v] of [['failureThreshold', health.failureThreshold], ['successThreshold', health.successThreshold]] as const) {
+    if (!Number.isInteger(v) || v < 1) problems.push(`health check ${name} must be an integer >= 1, got ${v}`);
+  }
+  const election: LeaderElectionConfig = {
+    enabled: flags.leaderElect ?? true,
+    leaseName: flags.leaderElectionId || DEFAULT_LEASE_NAME,
+    identity: flags.identity || `kfed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    leaseDurationMs: durationMs('leaseDuration', le.leaseDuration ?? '15s'),
+    renewDeadlineMs: durationMs('renewDeadline', le.renewDeadline ?? '10s'),
+    retryPeriodMs: durationMs('retryPeriod', le.retryPeriod ?? '5s'),
+  };
+  if (!flags.inCluster && flags.kubeconfigPath === undefined && flags.kubeconfigYaml === undefined) {
+    problems.push('give --kubeconfig (or run in a pod with in-cluster config)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  return {
+    host: {
+      ...(flags.kubeconfigPath !== undefined ? { kubeconfigPath: flags.kubeconfigPath } : {}),
+      ...(flags.kubeconfigYaml !== undefined ? { kubeconfigYaml: flags.kubeconfigYaml } : {}),
+      ...(flags.context !== undefined ? { context: flags.context } : {}),
+      inCluster: flags.inCluster ?? false,
+    },
+    kubefedNamespace: namespace,
+    scope: spec.scope,
+    metricsAddr: parseListenAddress(flags.metricsAddr ?? DEFAULT_METRICS_ADDR),
+    leaderElection: election,
+    clusterHealthCheck: health,
+    kubeFedConfig: kfc,
+    logLevel: flags.logLevel ?? 'info',
+  };
+}

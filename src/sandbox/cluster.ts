@@ -7,8 +7,7 @@ import { WatchHub } from './server/watch.js';
 import { ApiServer, NO_FAULTS, type Faults } from './server/api-server.js';
 import { Authenticator, newToken, serviceAccountUser } from './auth/authn.js';
 import { authorize, SUPERUSER_GROUP, type UserInfo } from './auth/rbac.js';
-import { createServingCert, type KeyPair } from './pki.js';
-import type forge from 'node-forge';
+import { createServingCert, type CertificateAuthority, type KeyPair } from './pki.js';
 import { LifecycleControllers } from './sim/lifecycle.js';
 import { WorkloadSim } from './sim/workloads.js';
 import { lbPool, podIp, type ClusterTopology } from './topology.js';
@@ -20,7 +19,7 @@ type Obj = Record<string, any>;
 export interface ClusterOptions {
   index: number;
   topology: ClusterTopology;
-  ca: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey; certPem: string };
+  ca: CertificateAuthority;
   historyWindow?: number;
   bookmarkIntervalMs?: number;
 }
@@ -97,7 +96,7 @@ export class SandboxCluster {
   }
 
   static async create(options: ClusterOptions): Promise<SandboxCluster> {
-    const tls = createServingCert(options.ca, options.topology.name);
+    const tls = await createServingCert(options.ca, options.topology.name);
     const c = new SandboxCluster(options, tls);
     await c.server.start();
     return c;

@@ -33,7 +33,7 @@ export class Sandbox {
   static async start(opts: SandboxOptions = {}): Promise<Sandbox> {
     const n = opts.clusters ?? 3;
     if (!Number.isInteger(n) || n < 1) throw new Error(`sandbox: --clusters must be a positive integer, got ${n}`);
-    const ca = createCa();
+    const ca = await createCa();
     const clusters: SandboxCluster[] = [];
     try {
       for (let i = 0; i < n; i++) {

@@ -11,7 +11,7 @@ import { applySchema, type FieldProblem, type Schema } from '../resources/crd-sc
 import { defaultBuiltin, validateBuiltin, type Allocators } from '../resources/builtin-rules.js';
 import { crdEstablishedStatus, defaultCrd } from '../resources/crd.js';
 import { ApiError, errors } from './api-error.js';
-import { applyPatch, PatchError, trackUpdate, type PatchType } from '../patch/index.js';
+import { applyPatch, fieldMetaFromOpenApi, managerFromUserAgent, PatchError, patchErrorToStatus, trackUpdate, type FieldMeta, type PatchType } from '../patch/index.js';
 
 type Obj = Record<string, any>;
 
@@ -23,6 +23,22 @@ export interface WriteOptions {
   subresource?: string;
   /** fieldValidation=Strict|Warn|Ignore; unknown fields of custom resources are rejected under Strict */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** names the manager of a write without fieldManager, as kube-apiserver does */
+  userAgent?: string;
+}
+
+const fieldMetaCache = new WeakMap<object, FieldMeta>();
+
+/** Merge metadata of a custom resource version, derived once from its schema. */
+function crdFieldMeta(def: ResourceDef, version: string): FieldMeta | undefined {
+  const schema = def.crd?.schemas[version];
+  if (!schema || typeof schema !== 'object') return undefined;
+  let meta = fieldMetaCache.get(schema);
+  if (!meta) {
+    meta = fieldMetaFromOpenApi(schema);
+    fieldMetaCache.set(schema, meta);
+  }
+  return meta;
 }
 
 export interface DeleteOptions {
@@ -114,7 +130,7 @@ export class ObjectService {
     delete md.resourceVersion;
     if (def.statusSubresource && def.crd) delete (obj as Obj).status;
     const warnings = this.admit(def, version, obj, undefined, opts);
-    const tracked = opts.managedFieldsDone ? obj : trackUpdate({ oldObj: undefined, newObj: obj, manager: opts.fieldManager ?? 'unknown', apiVersion: gvString(def.group, version), now: this.now() });
+    const tracked = opts.managedFieldsDone ? obj : trackUpdate({ oldObj: undefined, newObj: obj, manager: this.manager(opts), apiVersion: gvString(def.group, version), now: this.now(), ...this.trackingArgs(def, version) });
     if (opts.dryRun) return { obj: this.output(def, version, tracked), warnings };
     const stored = this.store.create(this.key(def), this.toStorage(def, tracked));
     return { obj: this.output(def, version, stored), warnings };
@@ -138,9 +154,6 @@ export class ObjectService {
     const key = this.key(def);
     const old = this.store.get(key, def.namespaced ? ns : undefined, name);
     if (!old && type !== 'apply') throw errors.notFound(def.group, def.plural, name);
-    if (type === 'apply' && (!opts.fieldManager || opts.fieldManager === '')) {
-      throw errors.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    }
     let patched: KubeObject;
     try {
       patched = applyPatch({
@@ -152,11 +165,14 @@ export class ObjectService {
         ...(opts.fieldManager !== undefined ? { fieldManager: opts.fieldManager } : {}),
         ...(opts.force !== undefined ? { force: opts.force } : {}),
         ...(opts.subresource !== undefined ? { subresource: opts.subresource } : {}),
+        ...(opts.userAgent !== undefined ? { userAgent: opts.userAgent } : {}),
+        ...this.trackingArgs(def, version),
+        resource: def.group ? `${def.plural}.${def.group}` : def.plural,
       });
     } catch (err) {
       if (err instanceof PatchError) {
-        const reason = err.code === 409 ? 'Conflict' : err.code === 415 ? 'UnsupportedMediaType' : err.code === 422 ? 'Invalid' : 'BadRequest';
-        throw new ApiError(err.code, reason, err.message, { name, group: def.group, kind: def.plural, ...(err.causes ? { causes: err.causes } : {}) });
+        const st = patchErrorToStatus(err);
+        throw new ApiError(st.code, st.reason as ApiError['reason'], st.message, st.details);
       }
       throw err;
     }
@@ -237,8 +253,9 @@ export class ObjectService {
     let result = next as KubeObject;
     if (!opts.managedFieldsDone) {
       result = trackUpdate({
-        oldObj: this.output(def, version, old), newObj: result, manager: opts.fieldManager ?? 'unknown',
+        oldObj: this.output(def, version, old), newObj: result, manager: this.manager(opts),
         apiVersion: gvString(def.group, version), now: this.now(), ...(opts.subresource ? { subresource: opts.subresource } : {}),
+        ...this.trackingArgs(def, version),
       });
     }
     // an unchanged object is not written again and keeps its resourceVersion
@@ -311,6 +328,16 @@ export class ObjectService {
     obj.kind = def.kind;
     obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
     return obj as KubeObject;
+  }
+
+  private manager(opts: WriteOptions): string {
+    if (opts.fieldManager) return opts.fieldManager;
+    return managerFromUserAgent(opts.userAgent);
+  }
+
+  private trackingArgs(def: ResourceDef, version: string): { statusSubresource: boolean; fieldMeta?: FieldMeta } {
+    const meta = crdFieldMeta(def, version);
+    return { statusSubresource: def.statusSubresource, ...(meta ? { fieldMeta: meta } : {}) };
   }
 
   private toStorage(def: ResourceDef, obj: KubeObject): KubeObject {

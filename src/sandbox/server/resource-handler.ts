@@ -47,9 +47,10 @@ function filterFrom(q: URLSearchParams, ns: string | undefined): ObjectFilter {
   }
 }
 
-function writeOptions(q: URLSearchParams): WriteOptions & { force?: boolean } {
+function writeOptions(q: URLSearchParams, userAgent?: string): WriteOptions & { force?: boolean } {
   const fv = q.get('fieldValidation');
   return {
+    ...(userAgent ? { userAgent } : {}),
     ...(q.getAll('dryRun').includes('All') ? { dryRun: true } : {}),
     ...(q.get('fieldManager') ? { fieldManager: q.get('fieldManager')! } : {}),
     ...(q.get('force') === 'true' ? { force: true } : {}),
@@ -125,7 +126,7 @@ export class ResourceHandler {
           const issued = this.ctx.issueToken(ns!, sa, exp);
           return sendJson(res, 201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: ri.name, namespace: ns, creationTimestamp: null }, spec: { audiences: body?.spec?.audiences ?? [], expirationSeconds: exp }, status: issued });
         }
-        const { obj, warnings } = objects.create(def, version, ns, body, writeOptions(q));
+        const { obj, warnings } = objects.create(def, version, ns, body, writeOptions(q, req.headers['user-agent']));
         return this.sendObject(res, 201, def, version, obj, accept, q, warnings);
       }
       case 'update': {
@@ -134,10 +135,10 @@ export class ResourceHandler {
         if (sub === 'finalize') {
           const cur = objects.get(def, ns, ri.name!) as Obj;
           const next = { ...structuredClone(cur), spec: { ...(cur.spec ?? {}), finalizers: body?.spec?.finalizers ?? [] }, metadata: { ...cur.metadata, resourceVersion: body?.metadata?.resourceVersion ?? cur.metadata.resourceVersion } };
-          const { obj } = objects.update(def, version, ns, ri.name!, next, writeOptions(q));
+          const { obj } = objects.update(def, version, ns, ri.name!, next, writeOptions(q, req.headers['user-agent']));
           return sendJson(res, 200, obj);
         }
-        const opts = { ...writeOptions(q), ...(sub === 'status' ? { subresource: 'status' } : {}) };
+        const opts = { ...writeOptions(q, req.headers['user-agent']), ...(sub === 'status' ? { subresource: 'status' } : {}) };
         const { obj, warnings } = objects.update(def, version, ns, ri.name!, body, opts);
         return this.sendObject(res, 200, def, version, obj, accept, q, warnings);
       }
@@ -153,7 +154,7 @@ export class ResourceHandler {
           return this.updateScale(res, def, version, ns, ri.name!, (s) => ({ ...s, spec: { ...s.spec, ...(replicas !== undefined ? { replicas } : {}) } }), q);
         }
         if (def.crd && type === 'strategic') throw errors.unsupportedMediaType(ct);
-        const opts = { ...writeOptions(q), ...(sub === 'status' ? { subresource: 'status' } : {}) };
+        const opts = { ...writeOptions(q, req.headers['user-agent']), ...(sub === 'status' ? { subresource: 'status' } : {}) };
         const existed = this.ctx.store.get(resourceKey(def.group, def.plural), ns, ri.name!) !== undefined;
         const { obj, warnings } = objects.patch(def, version, ns, ri.name!, type, body, opts);
         return this.sendObject(res, existed ? 200 : 201, def, version, obj, accept, q, warnings);

@@ -31,6 +31,8 @@ export interface CommonClientOptions {
   /** Registers rest_client_* metrics when given. */
   registry?: Registry;
   userAgent?: string;
+  /** Client-side request pacing per cluster (client-go QPS/Burst). Default: none. */
+  rateLimit?: { qps: number; burst: number };
 }
 
 export interface KubeconfigSource {
@@ -152,6 +154,7 @@ function build(
     ...(common.timeoutMs !== undefined ? { timeoutMs: common.timeoutMs } : {}),
     ...(common.registry ? { metrics: requestMetrics(common.registry) } : {}),
     ...(common.userAgent ? { userAgent: common.userAgent } : {}),
+    ...(common.rateLimit ? { rateLimit: common.rateLimit } : {}),
   });
   const client: ClusterClient = {
     name,

@@ -186,6 +186,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     try {
       while (!signal.aborted) {
         let reason: InformerRestartReason;
+        let lastError: unknown;
         try {
           if (needList) {
             await this.relist(signal);
@@ -202,6 +203,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           reason = 'closed';
         } catch (err) {
           if (signal.aborted) break;
+          lastError = err;
           if (isGone(err)) {
             reason = 'gone';
             needList = true;
@@ -224,18 +226,20 @@ export class Informer<T extends KubeObject = KubeObject> {
           continue;
         }
         failures++;
-        await this.backoff(failures, signal);
+        await this.backoff(failures, signal, lastError);
       }
     } finally {
       if (resync) clearInterval(resync);
     }
   }
 
-  private async backoff(failures: number, signal: AbortSignal): Promise<void> {
+  private async backoff(failures: number, signal: AbortSignal, err: unknown): Promise<void> {
     const initial = this.o.backoffInitialMs ?? 250;
     const max = this.o.backoffMaxMs ?? 30_000;
     const base = Math.min(max, initial * 2 ** Math.min(failures - 1, 30));
-    const delay = base / 2 + Math.random() * (base / 2);
+    // A throttling server's Retry-After is a floor, not a suggestion.
+    const retryAfterMs = err instanceof KubeApiError && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : 0;
+    const delay = Math.max(retryAfterMs, base / 2 + Math.random() * (base / 2));
     if (signal.aborted) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, delay);

@@ -6,6 +6,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { errorFromResponse, errorFromTransport, KubeApiError, type KubeRequestContext } from './errors.js';
 import type { RequestMetrics } from './request-metrics.js';
+import { sleep } from '../runtime/clock.js';
+import { TokenBucket } from '../runtime/rate-limiter.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -39,6 +41,8 @@ export interface RestClientOptions {
   timeoutMs?: number;
   metrics?: RequestMetrics;
   userAgent?: string;
+  /** Client-side pacing of requests (not streams), like client-go's QPS/Burst. */
+  rateLimit?: { qps: number; burst: number };
 }
 
 interface RawResponse {
@@ -52,9 +56,11 @@ export class RestClient {
   readonly cluster: string;
   private readonly base: URL;
   private readonly options: RestClientOptions;
+  private readonly bucket: TokenBucket | undefined;
 
   constructor(options: RestClientOptions) {
     this.options = options;
+    this.bucket = options.rateLimit ? new TokenBucket(options.rateLimit.qps, options.rateLimit.burst) : undefined;
     this.server = options.server.replace(/\/+$/, '');
     this.base = new URL(this.server);
     this.cluster = options.cluster;
@@ -112,6 +118,8 @@ export class RestClient {
 
   private async send(req: RestRequest): Promise<RawResponse> {
     const ctx = this.context(req);
+    const wait = this.bucket?.reserve() ?? 0;
+    if (wait > 0) await sleep(wait, req.signal);
     const started = performance.now();
     let code = '0';
     try {

@@ -129,8 +129,20 @@ describe('DynamicClient CRUD', () => {
         template: { metadata: { labels: { app: 'st' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
       },
     });
-    const fresh = await c1.dynamic.get<KubeObject>(DEPLOY, 'st', { namespace: 'dyn' });
-    const withStatus = await c1.dynamic.updateStatus<KubeObject>(DEPLOY, { ...fresh, status: { ...(fresh.status as object), observedGeneration: 1, conditions: [{ type: 'Custom', status: 'True' }] } });
+    // The sandbox's deployment simulator writes status too: retry on conflict, as a controller would.
+    let withStatus: KubeObject | undefined;
+    for (let attempt = 0; attempt < 10 && !withStatus; attempt++) {
+      const fresh = await c1.dynamic.get<KubeObject>(DEPLOY, 'st', { namespace: 'dyn' });
+      try {
+        withStatus = await c1.dynamic.updateStatus<KubeObject>(DEPLOY, {
+          ...fresh,
+          status: { ...(fresh.status as object), observedGeneration: 1, conditions: [{ type: 'Custom', status: 'True' }] },
+        });
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+    if (!withStatus) throw new Error('status update kept conflicting');
     expect((withStatus.status as { conditions: { type: string }[] }).conditions.some((c) => c.type === 'Custom')).toBe(true);
     // spec changes through /status are ignored
     expect((withStatus.spec as { replicas: number }).replicas).toBe((d.spec as { replicas: number }).replicas);
@@ -207,7 +219,8 @@ describe('member clients and failures', () => {
 
     // a CA that did not sign the server's certificate
     const { createCa } = await import('../../../src/sandbox/pki.js');
-    const otherPem = createCa('not-the-sandbox-ca').certPem;
+    const otherPem = (await createCa('not-the-sandbox-ca')).certPem;
+    expect(otherPem).toContain('BEGIN CERTIFICATE');
     const wrongCa = clusterClientForMember({ name: 'x', apiEndpoint: url, caBundle: otherPem, bearerToken: tokenOf('cluster-2') });
     await expect(wrongCa.dynamic.list(NS)).rejects.toMatchObject({ reason: 'TLSError' });
     wrongCa.close();
@@ -239,6 +252,17 @@ describe('member clients and failures', () => {
       sb.cluster('cluster-2').faults.clear();
       if (!sb.cluster('cluster-2').running) await sb.cluster('cluster-2').start();
       c2.close();
+    }
+  });
+
+  it('paces requests with the client-side rate limit', async () => {
+    const paced = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: 'cluster-1', rateLimit: { qps: 10, burst: 1 } });
+    try {
+      const start = Date.now();
+      for (let i = 0; i < 4; i++) await paced.dynamic.list(NS);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(280);
+    } finally {
+      paced.close();
     }
   });
 

@@ -220,6 +220,28 @@ describe('Informer', () => {
     await running;
   });
 
+  it('waits at least Retry-After when the server throttles', async () => {
+    const api = new FakeApi();
+    api.put('a', '1');
+    const realList = api.list.bind(api);
+    let throttled = false;
+    api.list = async (opts) => {
+      if (!throttled) {
+        throttled = true;
+        throw new KubeApiError('throttled', { code: 429, reason: 'TooManyRequests', retryAfterSeconds: 1, context: { verb: 'GET', path: '/x' } });
+      }
+      return realList(opts);
+    };
+    const inf = new Informer({ resource: CM, source: api, backoffInitialMs: 5 });
+    const ac = new AbortController();
+    const start = Date.now();
+    const running = inf.start(ac.signal);
+    await inf.waitForSync();
+    expect(Date.now() - start).toBeGreaterThanOrEqual(990);
+    ac.abort();
+    await running;
+  });
+
   it('re-watches from the last resourceVersion after a watch error, without relisting', async () => {
     const api = new FakeApi();
     api.put('a', '1');

@@ -5,6 +5,7 @@
 // Start order matters for correctness, not only speed: workers start after the host
 // caches synced and after every Ready member's caches synced (bounded wait), so a new
 // leader never renders from empty member caches and briefly publishes "no targets".
+import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../api/multiclusterdns.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
@@ -113,7 +114,14 @@ export class MultiClusterDNS implements Runnable {
     this.hostInformers.domains.addHandlers({ onAdd: onDomain, onUpdate: (_a, b) => onDomain(b), onDelete: onDomain });
   }
 
-  async start(signal: AbortSignal): Promise<void> {
+  async start(parent: AbortSignal): Promise<void> {
+    // Our own signal: every informer, worker and sync wait listens on it, more than
+    // the default warning threshold, and the caller's signal is not ours to tune.
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    if (parent.aborted) stop.abort();
+    else parent.addEventListener('abort', () => stop.abort(), { once: true });
+    const signal = stop.signal;
     const runs: Promise<unknown>[] = [];
     const informers = Object.values(this.hostInformers) as Informer[];
     for (const inf of informers) runs.push(inf.start(signal));

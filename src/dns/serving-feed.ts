@@ -7,6 +7,7 @@
 // meanwhile ride along, and a change during a build schedules one more build. So a burst
 // of thousands of DNSEndpoint writes costs a handful of builds, and a single change is
 // served after about `debounceMs` plus one build.
+import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../api/multiclusterdns.js';
 import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } from '../dnsserver/snapshot.js';
@@ -109,7 +110,12 @@ export class ServingFeed implements Runnable {
     return this.last;
   }
 
-  async start(signal: AbortSignal): Promise<void> {
+  async start(parent: AbortSignal): Promise<void> {
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    if (parent.aborted) stop.abort();
+    else parent.addEventListener('abort', () => stop.abort(), { once: true });
+    const signal = stop.signal;
     const all: Informer[] = [this.domains, ...this.endpoints] as Informer[];
     const runs = all.map((i) => i.start(signal));
     try {

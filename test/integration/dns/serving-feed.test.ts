@@ -41,7 +41,8 @@ async function query(name: string, type: 'A' | 'AAAA' | 'CNAME' | 'SOA' = 'A'): 
     });
     const p = dnsPacket.decode(reply);
     const answers = (p.answers ?? []).map((a) => `${a.name} ${a.type} ${'data' in a ? String(a.data) : ''}`).sort();
-    return { rcode: p.rcode ?? 'NOERROR', answers };
+    // dns-packet decodes rcode but its types do not declare it.
+    return { rcode: (p as { rcode?: string }).rcode ?? 'NOERROR', answers };
   } finally {
     sock.close();
   }

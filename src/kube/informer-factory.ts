@@ -17,7 +17,7 @@ export interface InformerSelector {
 
 type Tuning = Pick<
   InformerOptions<KubeObject>,
-  'resyncPeriodMs' | 'watchTimeoutSeconds' | 'silenceTimeoutMs' | 'allowWatchBookmarks' | 'backoffInitialMs' | 'backoffMaxMs' | 'pageSize'
+  'resyncPeriodMs' | 'watchTimeoutSeconds' | 'silenceTimeoutMs' | 'allowWatchBookmarks' | 'backoffInitialMs' | 'backoffMaxMs' | 'pageSize' | 'transform'
 >;
 
 export interface InformerFactoryOptions extends Tuning {

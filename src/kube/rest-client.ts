@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { errorFromResponse, errorFromTransport, KubeApiError, type KubeRequestContext } from './errors.js';
 import type { RequestMetrics } from './request-metrics.js';
-import { sleep } from '../runtime/clock.js';
+import { linkedSignal, sleep } from '../runtime/clock.js';
 import { TokenBucket } from '../runtime/rate-limiter.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -156,8 +156,8 @@ export class RestClient {
 
   private once(req: RestRequest, authHeaders: Record<string, string>, ctx: KubeRequestContext, allowStaleRetry = true): Promise<RawResponse> {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs ?? 30_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const linked = linkedSignal(req.signal, timeoutMs);
+    const signal = linked.signal;
     const payload = encodeBody(req);
     return new Promise<RawResponse>((resolve, reject) => {
       const url = this.url(req);
@@ -174,7 +174,7 @@ export class RestClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', (err) => reject(this.transportError(err, req, timeout, timeoutMs, ctx)));
+          res.on('error', (err) => reject(this.transportError(err, req, linked.timedOut(), timeoutMs, ctx)));
         },
       );
       let responded = false;
@@ -185,10 +185,10 @@ export class RestClient {
           reject(new StaleSocketError());
           return;
         }
-        reject(this.transportError(err, req, timeout, timeoutMs, ctx));
+        reject(this.transportError(err, req, linked.timedOut(), timeoutMs, ctx));
       });
       r.end(payload);
-    });
+    }).finally(() => linked.dispose());
   }
 
   private openStream(
@@ -277,10 +277,10 @@ export class RestClient {
     return h;
   }
 
-  private transportError(err: unknown, req: RestRequest, timeout: AbortSignal, timeoutMs: number, ctx: KubeRequestContext): unknown {
+  private transportError(err: unknown, req: RestRequest, timedOut: boolean, timeoutMs: number, ctx: KubeRequestContext): unknown {
     // The caller's own abort stays an AbortError: it is not an API failure.
     if (req.signal?.aborted) return req.signal.reason ?? err;
-    if (timeout.aborted) {
+    if (timedOut) {
       return new KubeApiError(`${ctx.verb} ${ctx.path} on cluster ${this.cluster}: Timeout: no response within ${timeoutMs} ms`, {
         code: 0,
         reason: 'Timeout',

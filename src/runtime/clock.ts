@@ -43,3 +43,31 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
 function abortReason(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new Error('aborted');
 }
+
+/**
+ * A signal that aborts when `parent` aborts or after `timeoutMs`, and a dispose function
+ * that detaches it. Unlike AbortSignal.any, nothing stays attached to a long-lived
+ * parent (e.g. the manager's stop signal) after the request finished.
+ */
+export function linkedSignal(parent: AbortSignal | undefined, timeoutMs: number | undefined): { signal: AbortSignal; timedOut(): boolean; dispose(): void } {
+  const ac = new AbortController();
+  let timedOut = false;
+  const onAbort = (): void => ac.abort(parent?.reason);
+  if (parent?.aborted) ac.abort(parent.reason);
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    timeoutMs !== undefined && timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          ac.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+        }, timeoutMs)
+      : undefined;
+  return {
+    signal: ac.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      parent?.removeEventListener('abort', onAbort);
+    },
+  };
+}

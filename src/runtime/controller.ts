@@ -4,6 +4,7 @@
 // re-check, an error requeues with backoff, a TerminalError is reported and not
 // retried until an event adds the key again.
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { linkedSignal } from './clock.js';
 import type { Registry } from '../observability/metrics.js';
 import { controllerMetrics, queueMetricsHook, type ControllerMetrics, type ReconcileResultLabel } from './controller-metrics.js';
 import { errorMessage, isTerminalError, type TerminalError } from './errors.js';
@@ -110,9 +111,8 @@ export class Controller<K extends string = string> implements Runnable {
 
   private async process(key: K, stop: AbortSignal): Promise<void> {
     const name = this.name;
-    const signals = [stop];
-    if (this.options.reconcileTimeoutMs !== undefined) signals.push(AbortSignal.timeout(this.options.reconcileTimeoutMs));
-    const signal = signals.length === 1 ? stop : AbortSignal.any(signals);
+    const linked = this.options.reconcileTimeoutMs !== undefined ? linkedSignal(stop, this.options.reconcileTimeoutMs) : undefined;
+    const signal = linked?.signal ?? stop;
     const started = performance.now();
     this.metrics?.activeWorkers.labels(name).inc();
     let result: ReconcileResultLabel = 'success';
@@ -152,6 +152,7 @@ export class Controller<K extends string = string> implements Runnable {
         }
       }
     } finally {
+      linked?.dispose();
       this.queue.done(key);
       this.metrics?.activeWorkers.labels(name).dec();
       this.metrics?.reconcileTotal.labels(name, result).inc();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, StatusObject } from '../../../src/api/meta.js';
 import type { ListResult, WatchEvent } from '../../../src/kube/dynamic-client.js';
 import { KubeApiError } from '../../../src/kube/errors.js';
-import { Informer, type ListWatchSource } from '../../../src/kube/informer.js';
+import { dropManagedFields, Informer, type ListWatchSource } from '../../../src/kube/informer.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { createRegistry } from '../../../src/observability/metrics.js';
 
@@ -154,6 +154,23 @@ describe('Informer', () => {
     expect(log.slice(5)).toEqual(['update o1 3->7', 'add new', 'delete o0']);
     expect(inf.getByName('ns', 'o1')?.data).toEqual({ v: 'b' });
     expect(inf.get('ns/o0')).toBeUndefined();
+    ac.abort();
+    await running;
+  });
+
+  it('applies a transform to listed and watched objects', async () => {
+    const api = new FakeApi();
+    api.put('a', '1');
+    const withFields = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, managedFields: [{ manager: 'm', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: {} }] } });
+    const inf = new Informer({ resource: CM, source: api, transform: (o) => dropManagedFields(withFields(o)) });
+    const ac = new AbortController();
+    const running = inf.start(ac.signal);
+    await inf.waitForSync();
+    await until(() => api.watchers.size === 1);
+    api.put('b', '1');
+    await until(() => inf.size === 2);
+    expect(inf.list().every((o) => o.metadata.managedFields === undefined)).toBe(true);
+    expect(inf.getByName('ns', 'b')?.metadata.resourceVersion).toBe('3');
     ac.abort();
     await running;
   });

@@ -1,5 +1,5 @@
 // Entry point of a ClusteredDnsServer worker process.
-import { register } from 'prom-client';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import type { PrimaryMessage, WorkerMessage } from './cluster.js';
 import { openMaxmindGeoLocator, type GeoLocator } from './geo-locator.js';
 import { createLatencyTable } from './regions.js';
@@ -25,6 +25,12 @@ const logger: DnsLogger = {
 
 let server: DnsServer | undefined;
 
+// prom-client answers the primary's aggregation requests once an AggregatorRegistry
+// exists in the worker; it reports the registries set here.
+const registry = new Registry();
+AggregatorRegistry.setRegistries([registry]);
+new AggregatorRegistry();
+
 process.on('message', (m: WorkerMessage) => {
   if (m.kind === 'kfed-dns:init') {
     void (async () => {
@@ -32,7 +38,7 @@ process.on('message', (m: WorkerMessage) => {
         const o = m.options;
         const geo: GeoLocator | undefined = o.geo === false ? undefined : await openMaxmindGeoLocator(o.geo ?? {});
         const { geo: _g, latency, ...rest } = o;
-        server = new DnsServer({ ...rest, ...(geo ? { geo } : {}), latency: createLatencyTable(latency), metrics: register, logger });
+        server = new DnsServer({ ...rest, ...(geo ? { geo } : {}), latency: createLatencyTable(latency), metrics: registry, logger });
         send({ kind: 'kfed-dns:listening', ports: await server.start() });
       } catch (err) {
         send({ kind: 'kfed-dns:failed', error: (err as Error).message });

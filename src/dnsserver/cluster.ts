@@ -85,6 +85,7 @@ export class ClusteredDnsServer {
   private readonly workers: Worker[] = [];
   private last: (SnapshotInput & { serial: number }) | undefined;
   private closing = false;
+  private readonly aggregator = new AggregatorRegistry();
 
   constructor(opts: ClusteredDnsServerOptions = {}) {
     if (!cluster.isPrimary) throw new Error('ClusteredDnsServer must be created in the primary process');
@@ -129,7 +130,7 @@ export class ClusteredDnsServer {
 
   /** Prometheus text of all workers' metrics, summed (prom-client's cluster aggregation). */
   async metrics(): Promise<string> {
-    return new AggregatorRegistry().clusterMetrics();
+    return this.aggregator.clusterMetrics();
   }
 
   async close(): Promise<void> {

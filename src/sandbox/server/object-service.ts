@@ -60,8 +60,18 @@ function randomSuffix(): string {
   return s;
 }
 
+/** Objects are plain JSON; a JSON round trip copies them faster than structuredClone. */
 function clone<T>(o: T): T {
-  return structuredClone(o);
+  return o === undefined ? o : (JSON.parse(JSON.stringify(o)) as T);
+}
+
+let nowCache = { second: -1, text: '' };
+
+/** RFC 3339 at second precision, as Kubernetes timestamps are; formatted once per second. */
+function nowSeconds(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== nowCache.second) nowCache = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return nowCache.text;
 }
 
 /** Everything but metadata and status: a change here bumps `generation`. */
@@ -81,7 +91,7 @@ export class ObjectService {
     private readonly store: ObjectStore,
     private readonly registry: ResourceRegistry,
     private readonly alloc: Allocators,
-    private readonly now: () => string = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    private readonly now: () => string = nowSeconds,
   ) {}
 
   key(def: ResourceDef): string {

@@ -123,7 +123,7 @@ export class MultiClusterDNS implements Runnable {
     else parent.addEventListener('abort', () => stop.abort(), { once: true });
     const signal = stop.signal;
     const runs: Promise<unknown>[] = [];
-    const informers = Object.values(this.hostInformers) as Informer[];
+    const informers: Pick<Informer, 'start' | 'waitForSync'>[] = Object.values(this.hostInformers);
     for (const inf of informers) runs.push(inf.start(signal));
     runs.push(this.watches.start(signal));
     try {

@@ -116,7 +116,7 @@ export class ServingFeed implements Runnable {
     if (parent.aborted) stop.abort();
     else parent.addEventListener('abort', () => stop.abort(), { once: true });
     const signal = stop.signal;
-    const all: Informer[] = [this.domains, ...this.endpoints] as Informer[];
+    const all: Pick<Informer, 'start'>[] = [this.domains, ...this.endpoints];
     const runs = all.map((i) => i.start(signal));
     try {
       // kfed's own CRDs are required; external-dns's may be missing and join later.

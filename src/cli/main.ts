@@ -1,5 +1,7 @@
 // kfed command-line entry.
 import { Command } from 'commander';
+import { registerControllerCommand } from './controller-command.js';
+import { registerJoinCommands } from './join-command.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 
 const program = new Command();
@@ -10,6 +12,8 @@ program
   .showHelpAfterError();
 
 registerSandboxCommands(program);
+registerControllerCommand(program);
+registerJoinCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { cause?: unknown };

@@ -3,7 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { startSandboxControlPlane } from '../app/sandbox-control-plane.js';
+import type { ControlPlane } from '../app/control-plane.js';
+import { createLogger, type LogLevel } from '../observability/logger.js';
 import { startSandbox } from '../sandbox/sandbox.js';
+import { oneLine } from '../clusters/join-steps.js';
+import { failure } from './cli-support.js';
 import { CONTROL_EXTENSION } from '../sandbox/kubeconfig.js';
 import type { ControlAction, ControlRequest } from '../sandbox/control-server.js';
 
@@ -21,7 +26,8 @@ export function registerSandboxCommands(program: Command): void {
     .option('--kubeconfig <path>', 'where to write the kubeconfig', './kfed-sandbox.kubeconfig')
     .option('--dns-port <port>', 'port of the embedded DNS server on 127.0.0.1', int, 5353)
     .option('--no-demo', 'only start the clusters: no control plane, no demo app')
-    .action(async (opts: { clusters: number; kubeconfig: string; dnsPort: number; demo: boolean }) => {
+    .option('--log-level <level>', 'control plane log level (logs go to stderr)', 'warn')
+    .action(async (opts: { clusters: number; kubeconfig: string; dnsPort: number; demo: boolean; logLevel: LogLevel }) => {
       const path = resolve(opts.kubeconfig);
       const sb = await startSandbox({ clusters: opts.clusters, kubeconfigPath: path });
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
@@ -30,8 +36,15 @@ export function registerSandboxCommands(program: Command): void {
         out(`cluster ${c.name.padEnd(10)} ${c.url}  region ${region} zones ${c.options.topology.zones.join(',')}`);
       }
       out(`kubeconfig written to ${path} (contexts ${sb.clusters.map((c) => c.name).join(', ')}; current cluster-1)`);
+      let cp: ControlPlane | undefined;
       if (opts.demo) {
-        out('note: the control plane and demo are not part of this build yet; running clusters only (as with --no-demo)');
+        try {
+          cp = await startSandboxControlPlane(sb, { out, logger: createLogger({ level: opts.logLevel, destination: process.stderr }) });
+        } catch (err) {
+          await sb.close();
+          throw failure(`sandbox control plane: ${oneLine(err)}`);
+        }
+        out(`try: kubectl --kubeconfig ${path} --context cluster-1 -n kube-federation-system get kubefedclusters`);
       }
       out(`try: kubectl --kubeconfig ${path} --context cluster-1 get nodes`);
       out(`faults: kfed sandbox ctl --kubeconfig ${path} stop cluster-2`);
@@ -40,7 +53,10 @@ export function registerSandboxCommands(program: Command): void {
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          void sb.close().then(done);
+          void (async () => {
+            await cp?.stop();
+            await sb.close();
+          })().then(done);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

@@ -118,11 +118,15 @@ export class ClusterHealthController implements Runnable {
     let next = Date.now() + period;
     while (!signal.aborted) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(0, next - Date.now()));
-        signal.addEventListener('abort', () => {
+        const onAbort = (): void => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, Math.max(0, next - Date.now()));
+        signal.addEventListener('abort', onAbort, { once: true });
       });
       if (signal.aborted) return;
       next += period;
@@ -207,8 +211,8 @@ export class ClusterHealthController implements Runnable {
       // Only "no answer" failures say something about reachability (not 403 or 410).
       if (!(err instanceof KubeApiError) || err.code === 0) this.o.members.reportConnectionFailure(s.name, err);
     });
+    // Aborted by drop(), which start() calls for every member when it ends.
     const abort = new AbortController();
-    this.signal.addEventListener('abort', () => abort.abort(), { once: true });
     s.nodes = { informer, abort };
     void informer.start(abort.signal).catch((err: unknown) => this.log.warn({ cluster: s.name, err: String(err) }, 'node informer stopped'));
   }

@@ -1,0 +1,109 @@
+// Composition root: from one Config, the host client, the member registry, the
+// controllers, the metrics/health server and leader election. Informers (the registry)
+// run on every replica; controllers that write run only on the leader.
+import type { Config } from '../config/config.js';
+import { hostClient } from '../config/load.js';
+import { KubeFedClusterRegistry } from '../clusters/registry.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { LeaderElector } from '../kube/leader-election.js';
+import { createLogger, redactDeep, type Logger } from '../observability/logger.js';
+import { startHealthServer, type HealthServer } from '../observability/http-server.js';
+import { createRegistry, type Registry } from '../observability/metrics.js';
+import { Manager } from '../runtime/manager.js';
+import { CONTROLLERS, eventRecorders, type ControllerEntry, type ControlPlaneDeps } from './controllers.js';
+
+export interface ControlPlane {
+  readonly config: Config;
+  readonly host: ClusterClient;
+  readonly members: KubeFedClusterRegistry;
+  readonly manager: Manager;
+  readonly metrics: Registry;
+  readonly health: HealthServer | undefined;
+  readonly deps: ControlPlaneDeps;
+  /** Resolves once the member registry has listed the host's KubeFedClusters and Secrets. */
+  ready(signal?: AbortSignal): Promise<void>;
+  isLeader(): boolean;
+  /** Stops controllers (releasing the lease), informers and the server; closes clients. */
+  stop(): Promise<void>;
+  /** Resolves when the control plane stopped; rejects if a runnable failed. */
+  wait(): Promise<void>;
+}
+
+export interface ControlPlaneOptions {
+  logger?: Logger;
+  metrics?: Registry;
+  /** Replaces the default controller list (tests, benchmarks). */
+  controllers?: ControllerEntry[];
+}
+
+export async function startControlPlane(config: Config, options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, base: { replica: config.leaderElection.identity } });
+  const metrics = options.metrics ?? createRegistry();
+  logger.info({ config: redactDeep({ ...config, kubeFedConfig: undefined }) }, 'starting control plane');
+  const host = await hostClient({ ...config.host }, 'host');
+  let health: HealthServer | undefined;
+  try {
+    if (config.metricsAddr) health = await startHealthServer({ host: config.metricsAddr.host, port: config.metricsAddr.port, registry: metrics, logger });
+    const members = new KubeFedClusterRegistry({ host: host.dynamic, namespace: config.kubefedNamespace, logger, registry: metrics });
+    const le = config.leaderElection;
+    const elector = le.enabled
+      ? new LeaderElector({
+          client: host.dynamic,
+          namespace: config.kubefedNamespace,
+          name: le.leaseName,
+          identity: le.identity,
+          leaseDurationMs: le.leaseDurationMs,
+          renewDeadlineMs: le.renewDeadlineMs,
+          retryPeriodMs: le.retryPeriodMs,
+          logger,
+          registry: metrics,
+        })
+      : undefined;
+    const manager = new Manager({ logger, ...(elector ? { leaderElection: elector } : {}) });
+    const deps: ControlPlaneDeps = {
+      config,
+      host,
+      members,
+      logger,
+      metrics,
+      events: eventRecorders(host, logger),
+      health,
+      manager,
+      isLeader: () => manager.isLeader(),
+    };
+    manager.add(members);
+    for (const entry of options.controllers ?? CONTROLLERS) {
+      const made = entry.create(deps);
+      for (const r of made === undefined ? [] : Array.isArray(made) ? made : [made]) manager.add(r);
+    }
+    health?.addReadinessCheck('member-registry', () => members.hasSynced() || 'KubeFedCluster and Secret informers not synced');
+    health?.addLivenessCheck('ping', () => true);
+    await manager.start();
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      host,
+      members,
+      manager,
+      metrics,
+      health,
+      deps,
+      ready: (signal) => members.waitForSync(signal),
+      isLeader: () => manager.isLeader(),
+      stop: () => {
+        stopping ??= (async () => {
+          await manager.stop();
+          await health?.close();
+          host.close();
+          logger.info('control plane stopped');
+        })();
+        return stopping;
+      },
+      wait: () => manager.wait(),
+    };
+  } catch (err) {
+    await health?.close();
+    host.close();
+    throw new Error('start control plane', { cause: err });
+  }
+}

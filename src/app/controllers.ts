@@ -1,0 +1,79 @@
+// The controllers the control plane runs. To add one, append a factory: it receives the
+// shared dependencies and returns the runnables to start (leader-only ones set
+// `needLeaderElection`). Keep factories cheap: they run once at start-up, before the
+// manager starts; watches and loops belong in `start(signal)`.
+import type { Config } from '../config/config.js';
+import { createEventRecorder, type EventRecorder } from '../clusters/events.js';
+import { ClusterHealthController } from '../clusters/health-controller.js';
+import { createMultiClusterDNS } from '../dns/dns-controllers.js';
+import type { KubeFedClusterRegistry } from '../clusters/registry.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import type { Logger } from '../observability/logger.js';
+import type { HealthServer } from '../observability/http-server.js';
+import type { Registry } from '../observability/metrics.js';
+import type { Manager } from '../runtime/manager.js';
+import type { Runnable } from '../runtime/runnable.js';
+
+export interface ControlPlaneDeps {
+  config: Config;
+  /** The host cluster, where the federation API objects live. */
+  host: ClusterClient;
+  /** Joined members: readiness, location, labels and a client each (a MemberRegistry). */
+  members: KubeFedClusterRegistry;
+  logger: Logger;
+  metrics: Registry;
+  /** Events on host objects, attributed to `component`. */
+  events(component: string): EventRecorder;
+  /** The /metrics /healthz /readyz server, when one is served (add readiness checks to it). */
+  health: HealthServer | undefined;
+  /** For runnables added or removed later (e.g. one sync controller per enabled type). */
+  manager: Manager;
+  isLeader(): boolean;
+}
+
+export type ControllerFactory = (deps: ControlPlaneDeps) => Runnable | Runnable[] | undefined;
+
+export interface ControllerEntry {
+  name: string;
+  create: ControllerFactory;
+}
+
+export const CONTROLLERS: ControllerEntry[] = [
+  {
+    name: 'cluster-health',
+    create: (d) =>
+      new ClusterHealthController({
+        members: d.members,
+        host: d.host.dynamic,
+        config: d.config.clusterHealthCheck,
+        logger: d.logger,
+        registry: d.metrics,
+        events: d.events('kubefedcluster-controller'),
+      }),
+  },
+  {
+    // ServiceDNSRecord/IngressDNSRecord status and their DNSEndpoints (leader only).
+    name: 'multicluster-dns',
+    create: (d) =>
+      createMultiClusterDNS({
+        host: d.host,
+        members: d.members,
+        kubefedNamespace: d.config.kubefedNamespace,
+        logger: d.logger,
+        registry: d.metrics,
+      }),
+  },
+];
+
+/** Event recorders per component, sharing the host client. */
+export function eventRecorders(host: ClusterClient, logger: Logger): (component: string) => EventRecorder {
+  const byComponent = new Map<string, EventRecorder>();
+  return (component) => {
+    let r = byComponent.get(component);
+    if (!r) {
+      r = createEventRecorder({ client: host.dynamic, component, logger });
+      byComponent.set(component, r);
+    }
+    return r;
+  };
+}

@@ -1,0 +1,73 @@
+// `kfed sandbox` without --no-demo: install kfed into cluster-1 (CRDs, namespace,
+// KubeFedConfig), run the control plane in this process against it, and join every
+// sandbox cluster (cluster-1 into itself too) through the same code as `kfed join`.
+import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
+import { joinCluster } from '../clusters/join.js';
+import { buildConfig } from '../config/config.js';
+import { hostClient, readKubeFedConfig } from '../config/load.js';
+import type { Logger } from '../observability/logger.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { startControlPlane, type ControlPlane } from './control-plane.js';
+import { ensureKubeFedNamespaceAndConfig, installCrds } from './host-setup.js';
+
+export interface SandboxControlPlaneOptions {
+  out: (line: string) => void;
+  logger: Logger;
+  namespace?: string;
+  /** Where to serve /metrics etc.; default 127.0.0.1 on a free port. */
+  metricsAddr?: string;
+  /** Health-check period of the KubeFedConfig created for the demo. Default 2s. */
+  healthCheckPeriod?: string;
+  /** Wait this long for every member to report Ready. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPlaneOptions): Promise<ControlPlane> {
+  const namespace = o.namespace ?? DEFAULT_KUBEFED_NAMESPACE;
+  const hostContext = sb.clusters[0]?.name ?? 'cluster-1';
+  const host = await hostClient({ kubeconfigPath: sb.kubeconfigPath, context: hostContext }, 'sandbox-setup');
+  let kfc;
+  try {
+    const crds = await installCrds(host);
+    o.out(`installed ${crds.length} CRDs into ${hostContext}`);
+    await ensureKubeFedNamespaceAndConfig(host, {
+      namespace,
+      clusterHealthCheck: { period: o.healthCheckPeriod ?? '2s', timeout: '1s', failureThreshold: 3, successThreshold: 1 },
+    });
+    kfc = await readKubeFedConfig(host, namespace);
+  } finally {
+    host.close();
+  }
+  const config = buildConfig(
+    { kubeconfigPath: sb.kubeconfigPath, context: hostContext, kubefedNamespace: namespace, metricsAddr: o.metricsAddr ?? '127.0.0.1:0', leaderElect: true },
+    kfc,
+  );
+  const cp = await startControlPlane(config, { logger: o.logger });
+  try {
+    await cp.ready();
+    o.out(`control plane running against ${hostContext} (namespace ${namespace}${cp.health ? `, metrics ${cp.health.url}/metrics` : ''})`);
+    for (const c of sb.clusters) {
+      const res = await joinCluster({ clusterName: c.name, kubeconfig: { kubeconfigPath: sb.kubeconfigPath }, clusterContext: c.name, hostClusterContext: hostContext, kubefedNamespace: namespace, registry: cp.metrics });
+      o.out(`joined ${c.name} (KubeFedCluster ${namespace}/${c.name}, secret ${res.cluster.spec.secretRef.name})`);
+    }
+    const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
+    const pending = new Set(sb.clusters.map((c) => c.name));
+    while (pending.size > 0) {
+      for (const name of [...pending]) {
+        const m = cp.members.get(name);
+        if (m?.ready) {
+          pending.delete(name);
+          const status = cp.members.cluster(name)?.status;
+          o.out(`cluster ${name} ready: kubernetes ${status?.kubernetesVersion ?? '?'}, region ${m.region ?? '?'}, zones ${m.zones.join(',') || '?'}`);
+        }
+      }
+      if (pending.size === 0) break;
+      if (Date.now() > deadline) throw new Error(`members not ready after ${Math.round((o.readyTimeoutMs ?? 30_000) / 1000)} s: ${[...pending].join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return cp;
+  } catch (err) {
+    await cp.stop();
+    throw err;
+  }
+}

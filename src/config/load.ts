@@ -1,0 +1,45 @@
+// Reads the host's KubeFedConfig (when there is one) and builds the Config from it and
+// the flags. The only place configuration touches the network.
+import type { KubeFedConfig } from '../api/core.js';
+import { KUBEFED_CONFIG_NAME, DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
+import { clusterClientFromKubeconfig, clusterClientInCluster, type ClusterClient } from '../kube/cluster-client.js';
+import { isNotFound } from '../kube/errors.js';
+import type { ResourceRef } from '../kube/resource.js';
+import { buildConfig, type Config, type ConfigFlags } from './config.js';
+
+const KUBEFED_CONFIGS: ResourceRef = { group: 'core.kubefed.io', version: 'v1beta1', resource: 'kubefedconfigs', namespaced: true, kind: 'KubeFedConfig' };
+
+/** A client for the host cluster as the flags (or Config) describe it. */
+export async function hostClient(flags: Pick<ConfigFlags, 'kubeconfigPath' | 'kubeconfigYaml' | 'context' | 'inCluster'>, name = 'host'): Promise<ClusterClient> {
+  if (flags.inCluster) return clusterClientInCluster({ name, userAgent: 'kfed-controller' });
+  return clusterClientFromKubeconfig({
+    ...(flags.kubeconfigPath !== undefined ? { kubeconfigPath: flags.kubeconfigPath } : {}),
+    ...(flags.kubeconfigYaml !== undefined ? { kubeconfigYaml: flags.kubeconfigYaml } : {}),
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
+    name,
+    userAgent: 'kfed-controller',
+  });
+}
+
+/** The KubeFedConfig `kubefed` in the namespace, or undefined when the host has none (or no CRD). */
+export async function readKubeFedConfig(client: ClusterClient, namespace: string): Promise<KubeFedConfig | undefined> {
+  try {
+    return await client.dynamic.get<KubeFedConfig>(KUBEFED_CONFIGS, KUBEFED_CONFIG_NAME, { namespace, timeoutMs: 10_000 });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw new Error(`read KubeFedConfig ${namespace}/${KUBEFED_CONFIG_NAME}`, { cause: err });
+  }
+}
+
+/** Flags + the host's KubeFedConfig -> validated Config. */
+export async function loadConfig(flags: ConfigFlags): Promise<Config> {
+  // Validate the flags alone first, so a bad flag fails without a network round trip.
+  buildConfig(flags);
+  const client = await hostClient(flags);
+  try {
+    const kfc = await readKubeFedConfig(client, flags.kubefedNamespace || DEFAULT_KUBEFED_NAMESPACE);
+    return buildConfig(flags, kfc);
+  } finally {
+    client.close();
+  }
+}

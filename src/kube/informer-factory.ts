@@ -70,7 +70,7 @@ export class InformerFactory {
 
   /** Runnable: runs every informer, present and future, until `signal` aborts. */
   start(signal: AbortSignal): Promise<void> {
-    if (this.signal) throw new Error('informer factory: already started');
+    if (this.signal) return Promise.reject(new Error('informer factory: already started'));
     this.signal = signal;
     for (const entry of this.entries.values()) this.launch(entry, signal);
     this.stopped = new Promise<void>((resolve) => {

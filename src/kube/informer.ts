@@ -164,7 +164,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** Runnable: runs until `signal` aborts. */
   start(signal: AbortSignal): Promise<void> {
-    if (this.loop) throw new Error(`${this.name}: already started`);
+    if (this.loop) return Promise.reject(new Error(`${this.name}: already started`));
     this.abort = new AbortController();
     const stop = this.abort;
     signal.addEventListener('abort', () => stop.abort(), { once: true });

@@ -132,7 +132,13 @@ export class Manager {
     else leading?.addEventListener('abort', () => abort.abort(), { once: true });
     entry.abort = abort;
     const name = entry.runnable.name;
-    entry.done = entry.runnable.start(abort.signal).then(
+    let started: Promise<void>;
+    try {
+      started = entry.runnable.start(abort.signal);
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    entry.done = started.then(
       () => {
         if (!abort.signal.aborted) this.log.info({ runnable: name }, 'runnable finished');
       },

@@ -124,8 +124,14 @@ describe('Manager', () => {
     const other = new Probe('other', false, log);
     m.add(other);
     m.add({ name: 'bad', start: async () => Promise.reject(new Error('port in use')) });
+    m.add({
+      name: 'throws-sync',
+      start: () => {
+        throw new Error('sync throw');
+      },
+    });
     await m.start();
-    await expect(m.wait()).rejects.toThrow(/bad failed: port in use/);
+    await expect(m.wait()).rejects.toThrow(/bad failed: port in use|throws-sync failed: sync throw/);
     expect(other.running).toBe(false);
   });
 });

@@ -10,6 +10,7 @@
 // cannot flip a member when failureThreshold > 1.
 //
 // Region and zones come from a Node informer per member (labels, see cluster-status.ts).
+import { setMaxListeners } from 'node:events';
 import type { KubeFedCluster } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { HealthCheckConfig } from '../config/config.js';
@@ -91,7 +92,14 @@ export class ClusterHealthController implements Runnable {
     return this.states.get(name)?.tracker;
   }
 
-  async start(signal: AbortSignal): Promise<void> {
+  async start(outer: AbortSignal): Promise<void> {
+    // Every in-flight probe listens on this signal; with many members that is many listeners.
+    const own = new AbortController();
+    setMaxListeners(0, own.signal);
+    const relay = (): void => own.abort(outer.reason);
+    if (outer.aborted) relay();
+    else outer.addEventListener('abort', relay, { once: true });
+    const signal = own.signal;
     this.signal = signal;
     const m = this.o.members;
     await m.waitForSync(signal).catch(() => undefined);
@@ -110,6 +118,7 @@ export class ClusterHealthController implements Runnable {
       for (const u of unsubscribe) u();
       for (const name of [...this.states.keys()]) this.drop(name);
       this.signal = undefined;
+      outer.removeEventListener('abort', relay);
     }
   }
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig, ConfigError, parseListenAddress } from '../../../src/config/config.js';
+
+const flags = { kubeconfigPath: '/tmp/kc', identity: 'me' };
+
+describe('buildConfig', () => {
+  it('defaults as Kubefed (10s period, 3s timeout, thresholds 3/1) and kfed extras', () => {
+    const c = buildConfig(flags);
+    expect(c.kubefedNamespace).toBe('kube-federation-system');
+    expect(c.clusterHealthCheck).toEqual({ periodMs: 10_000, timeoutMs: 3000, failureThreshold: 3, successThreshold: 1, fastProbeIntervalMs: 200 });
+    expect(c.leaderElection).toMatchObject({ enabled: true, leaseName: 'kubefed-controller-manager', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 5000 });
+    expect(c.metricsAddr).toEqual({ host: '0.0.0.0', port: 8080 });
+  });
+
+  it('takes the KubeFedConfig, and flags over it', () => {
+    const kfc = { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed' }, spec: { scope: 'Namespaced' as const, clusterHealthCheck: { period: '1s', failureThreshold: 5 } } };
+    const c = buildConfig({ ...flags, healthCheckFailureThreshold: 2 }, kfc);
+    expect(c.scope).toBe('Namespaced');
+    expect(c.clusterHealthCheck.periodMs).toBe(1000);
+    expect(c.clusterHealthCheck.failureThreshold).toBe(2);
+  });
+
+  it('names every invalid field', () => {
+    const kfc = { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed' }, spec: { scope: 'Cluster' as const, clusterHealthCheck: { period: 'soon' } } };
+    expect(() => buildConfig(flags, kfc)).toThrow(/spec.clusterHealthCheck.period/);
+    expect(() => buildConfig({ ...flags, healthCheckSuccessThreshold: 0 })).toThrow(ConfigError);
+    expect(() => buildConfig({})).toThrow(/--kubeconfig/);
+    expect(() => buildConfig({ ...flags, metricsAddr: 'nonsense' })).toThrow(/metrics address/);
+  });
+});
+
+describe('parseListenAddress', () => {
+  it('accepts host:port, :port, [v6]:port and 0', () => {
+    expect(parseListenAddress('127.0.0.1:9090')).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(parseListenAddress(':0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseListenAddress('[::1]:80')).toEqual({ host: '::1', port: 80 });
+    expect(parseListenAddress('0')).toBeUndefined();
+  });
+});

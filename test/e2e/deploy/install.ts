@@ -110,3 +110,13 @@ export async function adjustForSandbox(admin: ClusterClient, objects: KubeObject
   for (const n of notices) console.warn(`[deploy e2e] ${n}`);
   return { text: out.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'), notices };
 }
+
+/** The documented install: deploy/crds, wait until Established, then deploy/base. */
+export async function installKustomizeBase(target: KubectlTarget, admin: ClusterClient): Promise<KubeObject[]> {
+  const crds = (await kustomizeBase(target.kubectl, 'crds')).objects;
+  await kubectl(target, ['apply', '--server-side', '-f', '-'], (await adjustForSandbox(admin, crds)).text);
+  await kubectl(target, ['wait', '--for=condition=Established', '--timeout=60s', ...crds.map((o) => `crd/${o.metadata.name ?? ''}`)]);
+  const all = (await kustomizeBase(target.kubectl, 'base')).objects;
+  await kubectl(target, ['apply', '--server-side', '-f', '-'], (await adjustForSandbox(admin, all)).text);
+  return all;
+}

@@ -78,7 +78,9 @@ async function dnsperf(bin: string, port: number, queries: string, o: Required<O
   const rl = createInterface({ input: proc.stdout });
   for await (const line of rl) {
     if (line.startsWith('> ')) {
+      // "> RCODE name type latency"; timed-out queries carry no latency and are counted as lost.
       const v = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (!Number.isFinite(v)) continue;
       if (n === lat.length) { const g = new Float64Array(lat.length * 2); g.set(lat); lat = g; }
       lat[n++] = v;
     } else if (line.includes('Queries per second:')) qps = Number(line.split(':')[1]);
@@ -91,7 +93,7 @@ async function dnsperf(bin: string, port: number, queries: string, o: Required<O
 }
 
 async function startKfed(geo: boolean, names: number, workers: number): Promise<RunningServer> {
-  const server = new ClusteredDnsServer({ port: 0, workers, rateLimit: false, udpRecvBufferSize: 8 << 20, geo: geo ? {} : false });
+  const server = new ClusteredDnsServer({ port: 0, workers, rateLimit: false, geo: geo ? {} : false });
   const { udpPort } = await server.start();
   const endpoints = geo ? routedEndpoints(names, 'latency') : plainEndpoints(names);
   await server.setSnapshot(buildSnapshot({ zones: [{ domain: BENCH_ZONE, nameServers: [`ns1.${BENCH_ZONE}`] }], endpoints }));
@@ -176,7 +178,7 @@ function arg(name: string): number | undefined {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const o: DnsServerBenchOptions = {};
-  for (const k of ['names', 'seconds', 'rounds', 'workers', 'clients', 'outstanding'] as const) {
+  for (const k of ['names', 'seconds', 'rounds', 'workers', 'clients', 'outstanding', 'dnsperfThreads', 'referenceThreads'] as const) {
     const v = arg(k);
     if (v !== undefined) o[k] = v;
   }

@@ -110,7 +110,16 @@ export class ClusteredDnsServer {
    * Resolves once every live worker serves it (callers may ignore the promise).
    */
   setSnapshot(s: ZoneSnapshot): Promise<void> {
-    this.last = { ...s.input, serial: s.serial };
+    return this.setInput({ ...s.input, serial: s.serial });
+  }
+
+  /**
+   * Like setSnapshot, without building the snapshot in this process too: the primary
+   * only forwards the input (serial required, so every worker builds the same one).
+   */
+  setInput(input: SnapshotInput & { serial: number }): Promise<void> {
+    const s = { serial: input.serial };
+    this.last = input;
     const msg: WorkerMessage = { kind: 'kfed-dns:snapshot', input: this.last };
     const waits: Promise<void>[] = [];
     for (const w of this.workers) {

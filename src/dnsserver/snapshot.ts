@@ -58,6 +58,11 @@ export interface ZoneSnapshot {
   readonly input: SnapshotInput;
 }
 
+/** Zones from multiclusterdns Domain objects (`domain`, optional `nameServer`). */
+export function zonesFromDomains(domains: readonly { domain: string; nameServer?: string }[]): ZoneInput[] {
+  return domains.map((d) => (d.nameServer ? { domain: d.domain, nameServers: [d.nameServer] } : { domain: d.domain }));
+}
+
 let lastSerial = 0;
 /** Next SOA serial: seconds since the epoch, or last + 1 when changes come faster. */
 export function nextSerial(): number {

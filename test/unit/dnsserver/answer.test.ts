@@ -296,3 +296,19 @@ describe('routing', () => {
     expect(data(ask(after, query(name, 'A'))).sort()).toEqual([`${name} A 192.0.2.2`, `${name} A 192.0.2.3`]);
   });
 });
+
+describe('default location for unknown clients', () => {
+  it('routes private clients as if they were in the configured region', async () => {
+    const { Responder } = await import('../../../src/dnsserver/answer.js');
+    const { createLatencyTable } = await import('../../../src/dnsserver/regions.js');
+    const name = 'app.example.com';
+    const s = buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: [
+      routed(name, 'eu', ['192.0.2.10'], { policy: 'latency', region: 'eu-west-1' }),
+      routed(name, 'us', ['198.51.100.10'], { policy: 'latency', region: 'us-east-1' }),
+    ] });
+    const r = new Responder({ latency: createLatencyTable(), geo: { lookup: () => undefined }, defaultLocation: { region: 'us-east-2' } });
+    r.snapshot = s;
+    const p = ask(r, query(name, 'A', { ecs: { ip: '10.1.0.0', prefix: 16 } }), '10.1.2.3');
+    expect(data(p)).toEqual([`${name} A 198.51.100.10`]);
+  });
+});

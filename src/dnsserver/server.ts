@@ -152,6 +152,8 @@ export class DnsServer {
     const rrl = this.rrl;
     udp.on('error', (err) => this.log.warn({ err }, 'dns udp socket error'));
     udp.on('message', (msg, rinfo) => {
+      // Source port 0 cannot be replied to (dgram.send would throw): spoofed or broken.
+      if (rinfo.port === 0) { metrics.query('udp', -1, -1, 0); return; }
       const t0 = performance.now();
       let truncate = false;
       if (rrl) {
@@ -170,7 +172,12 @@ export class DnsServer {
       if (len > 0) {
         const buf = Buffer.allocUnsafe(len);
         responder.out.copy(buf, 0, 0, len);
-        udp.send(buf, rinfo.port, rinfo.address);
+        try {
+          udp.send(buf, rinfo.port, rinfo.address);
+        } catch (err) {
+          metrics.internalError();
+          this.log.debug({ err }, 'dns reply not sent');
+        }
       }
       metrics.query('udp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
     });

@@ -2,6 +2,7 @@
 const BENCHES: Record<string, () => Promise<unknown>> = {
   apiserver: async () => (await import('./apiserver.js')).runApiServerBench(),
   'dns-records': async () => (await import('./dns-records/run.js')).runDnsRecordsBench(),
+  health: async () => (await import('./health/run.js')).runHealthBench(),
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,5 @@
 // `kfed controller`: run the control plane against a host cluster until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { startControlPlane } from '../app/control-plane.js';
-import { loadConfig } from '../config/load.js';
 import type { LogLevel } from '../observability/logger.js';
 import { bool, defaultKubeconfigPath, failure, int, runningInPod } from './cli-support.js';
 
@@ -40,6 +38,8 @@ export function registerControllerCommand(program: Command): void {
       const inCluster = f.kubeconfig === undefined && runningInPod();
       let cp;
       try {
+        // Loaded on use so that `kfed join` and friends start quickly.
+        const [{ loadConfig }, { startControlPlane }] = await Promise.all([import('../config/load.js'), import('../app/control-plane.js')]);
         const config = await loadConfig({
           ...(inCluster ? { inCluster: true } : { kubeconfigPath: f.kubeconfig ?? defaultKubeconfigPath() }),
           ...(f.context !== undefined ? { context: f.context } : {}),

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { startSandboxControlPlane } from '../app/sandbox-control-plane.js';
 import type { ControlPlane } from '../app/control-plane.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
 import { startSandbox } from '../sandbox/sandbox.js';
@@ -39,6 +38,7 @@ export function registerSandboxCommands(program: Command): void {
       let cp: ControlPlane | undefined;
       if (opts.demo) {
         try {
+          const { startSandboxControlPlane } = await import('../app/sandbox-control-plane.js');
           cp = await startSandboxControlPlane(sb, { out, logger: createLogger({ level: opts.logLevel, destination: process.stderr }) });
         } catch (err) {
           await sb.close();

@@ -106,7 +106,8 @@ export class ClusterHealthController implements Runnable {
     if (signal.aborted) return;
     const unsubscribe = [
       m.subscribe((name, change) => this.onMember(name, change)),
-      m.onConnectionFailure((name) => this.probe(name, 'fast')),
+      // fastProbeIntervalMs 0 turns the whole fast path off: probes only every period.
+      m.onConnectionFailure((name) => (this.o.config.fastProbeIntervalMs > 0 ? void this.probe(name, 'fast') : undefined)),
       // Someone else edited status (or our write echoed back): re-check it.
       m.clusters.addHandlers({ onUpdate: (_o, c) => this.status.enqueue(c.metadata.name ?? '') }),
     ];

@@ -1,6 +1,7 @@
 // Composition of the multi-cluster DNS controllers as one leader-only runnable: host
 // informers (records, Domains, kfed DNSEndpoints), member watches, the ServiceDNSRecord
-// and IngressDNSRecord status controllers and the DNSEndpoint controller.
+// and IngressDNSRecord status controllers, the DNSEndpoint controller and the Domain
+// status controller.
 //
 // Start order matters for correctness, not only speed: workers start after the host
 // caches synced and after every Ready member's caches synced (bounded wait), so a new
@@ -16,6 +17,7 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { DNSEndpointController } from './dns-endpoint-controller.js';
+import { DomainController } from './domain-controller.js';
 import { DomainIndex } from './domain-index.js';
 import { createIngressDNSRecordController } from './ingress-dns-controller.js';
 import { MemberWatches, type MemberInformerOptions } from './member-watches.js';
@@ -45,6 +47,7 @@ export class MultiClusterDNS implements Runnable {
   readonly services: RecordController<ServiceDNSRecord>;
   readonly ingresses: RecordController<IngressDNSRecord>;
   readonly endpoints: DNSEndpointController;
+  readonly domainStatus: DomainController;
   readonly watches: MemberWatches;
   readonly hostInformers: {
     serviceRecords: Informer<ServiceDNSRecord>;
@@ -107,6 +110,13 @@ export class MultiClusterDNS implements Runnable {
       domains,
       ...common,
     });
+    this.domainStatus = new DomainController({
+      host: o.host,
+      domains: this.hostInformers.domains,
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+      ...(o.now ? { now: o.now } : {}),
+    });
     const onDomain = (d: KubeObject): void => {
       this.services.onDomain(d);
       this.endpoints.onDomain(d);
@@ -140,7 +150,13 @@ export class MultiClusterDNS implements Runnable {
     this.services.enqueueAll();
     this.ingresses.enqueueAll();
     this.endpoints.enqueueAll();
-    runs.push(this.services.controller.start(signal), this.ingresses.controller.start(signal), this.endpoints.controller.start(signal));
+    this.domainStatus.enqueueAll();
+    runs.push(
+      this.services.controller.start(signal),
+      this.ingresses.controller.start(signal),
+      this.endpoints.controller.start(signal),
+      this.domainStatus.controller.start(signal),
+    );
     await Promise.all(runs);
   }
 }

@@ -3,7 +3,7 @@
 // record removes its DNSEndpoint; IngressDNSRecords follow member Ingresses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, KubeObject } from '../../../src/api/meta.js';
-import type { IngressDNSRecord, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
+import type { DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
 import { DOMAINS, INGRESS_DNS_RECORDS, INGRESSES, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
 import type { ClusterClient } from '../../../src/kube/cluster-client.js';
 import { CLUSTERS, NAMESPACES, getEndpoint, show, startGoApp, until, type GoAppEnv } from './go-app-fixture.js';
@@ -75,6 +75,14 @@ describe('ServiceDNSRecord validation', () => {
     const ep = await until(() => getEndpoint(env, 'service-go-app', 'late'));
     expect(ep.spec.endpoints.length).toBeGreaterThan(0);
     expect(ep.spec.endpoints.every((e) => e.recordType === 'CNAME' && e.dnsName.endsWith('.example.org'))).toBe(true);
+  });
+
+  it('Domains get a Valid condition', async () => {
+    await env.host.dynamic.create(DOMAINS, { apiVersion: API, kind: 'Domain', metadata: { name: 'broken', namespace: 'kube-federation-system' }, domain: 'Not_A_Domain' });
+    const validOfDomain = async (name: string): Promise<Condition | undefined> =>
+      (await env.host.dynamic.get<DomainObject>(DOMAINS, name, { namespace: 'kube-federation-system' })).status?.conditions?.find((c) => c.type === 'Valid');
+    expect(await until(() => validOfDomain('broken'))).toMatchObject({ status: 'False', reason: 'InvalidDomain' });
+    expect(await until(() => validOfDomain('myfed'))).toMatchObject({ status: 'True', reason: 'SpecValid' });
   });
 
   it('deleting a record deletes its DNSEndpoint', async () => {

@@ -227,7 +227,9 @@ export function federatedTypeCRD(target: TargetAPIResource, opts: FederatedTypeO
             openAPIV3Schema: {
               type: 'object',
               required: ['spec'],
-              properties: { apiVersion: str, kind: str, metadata: { type: 'object' }, spec: specSchema(target), status: statusSchema(target) },
+              // metadata is not declared: the API server always treats it as ObjectMeta, and a
+              // bare `metadata: {type: object}` makes the sandbox prune name and namespace.
+              properties: { apiVersion: str, kind: str, spec: specSchema(target), status: statusSchema(target) },
             },
           },
         },

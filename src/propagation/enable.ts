@@ -1,0 +1,126 @@
+// `kfed enable TYPE`: resolve the target type through the host's discovery, then create or
+// update its Federated<Kind> CRD and FederatedTypeConfig (kubefedctl enable's behaviour:
+// re-running updates the CRD; changing an enabled type's federated type is refused).
+import { groupQualifiedName, type FederatedTypeConfig } from '../api/core.js';
+import type { KubeObject } from '../api/meta.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import type { ApiResourceInfo } from '../kube/discovery.js';
+import { isAlreadyExists } from '../kube/errors.js';
+import { defaultTypeConfigs, defaultTypeCRDs } from './default-types.js';
+import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from './federated-crd.js';
+import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, NAMESPACES } from './resources.js';
+
+/** Discovery's view of a resource as `kfed enable` needs it. */
+export function targetFromDiscovery(info: ApiResourceInfo): TargetAPIResource {
+  return {
+    group: info.group,
+    version: info.version,
+    kind: info.kind,
+    plural: info.resource,
+    singular: info.singularName,
+    shortNames: [...info.shortNames],
+    namespaced: info.namespaced,
+    hasReplicas: info.subresources.includes('scale'),
+  };
+}
+
+/**
+ * Every resource a user could federate: preferred versions (or `version` when given),
+ * excluding subresources and what kfed itself defines.
+ */
+export async function discoverTargets(host: ClusterClient, version?: string): Promise<TargetAPIResource[]> {
+  const all = await host.discovery.serverResources();
+  return all.filter((r) => (version ? r.version === version : r.preferred) && r.verbs.includes('create')).map(targetFromDiscovery);
+}
+
+export async function resolveEnableTarget(host: ClusterClient, typeName: string, version?: string): Promise<TargetAPIResource> {
+  host.discovery.invalidate();
+  const targets = await discoverTargets(host, version);
+  return resolveTargetResource(typeName, targets);
+}
+
+export interface EnableResources {
+  target: TargetAPIResource;
+  crd: CustomResourceDefinition;
+  ftc: FederatedTypeConfig;
+}
+
+export function enableResources(target: TargetAPIResource, namespace: string, opts: FederatedTypeOptions = {}): EnableResources {
+  return { target, crd: federatedTypeCRD(target, opts), ftc: federatedTypeConfigFor(target, { ...opts, namespace }) };
+}
+
+/** Create or update the CRD and FTC; returns kubectl-style lines describing what changed. */
+export async function createEnableResources(host: ClusterClient, res: EnableResources, signal?: AbortSignal): Promise<string[]> {
+  const lines: string[] = [];
+  const namespace = res.ftc.metadata.namespace ?? '';
+  const sig = signal ? { signal } : {};
+  if (!(await host.dynamic.getIfExists(NAMESPACES, namespace, sig))) throw new Error(`KubeFed system namespace ${JSON.stringify(namespace)} does not exist`);
+  const name = res.ftc.metadata.name ?? '';
+  const existing = await host.dynamic.getIfExists<FederatedTypeConfig>(FEDERATED_TYPE_CONFIGS, name, { namespace, ...sig });
+  if (existing) {
+    const a = existing.spec.federatedType;
+    const b = res.ftc.spec.federatedType;
+    if (a.kind !== b.kind || a.version !== b.version || (a.group ?? '') !== (b.group ?? '')) {
+      throw new Error(`federation is already enabled for ${JSON.stringify(name)} with federated type ${groupQualifiedName(a)}/${a.version}; changing it to ${groupQualifiedName(b)}/${b.version} is not supported`);
+    }
+  }
+  const crdName = res.crd.metadata.name ?? '';
+  const crd = await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, crdName, sig);
+  if (!crd) {
+    await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, res.crd, { fieldManager: FIELD_MANAGER, ...sig });
+    lines.push(`customresourcedefinition.apiextensions.k8s.io/${crdName} created`);
+  } else if (JSON.stringify(crd.spec) !== JSON.stringify({ ...(crd.spec as object), ...res.crd.spec })) {
+    await host.dynamic.update(CUSTOM_RESOURCE_DEFINITIONS, { ...crd, spec: { ...(crd.spec as object), ...res.crd.spec } } as KubeObject, { fieldManager: FIELD_MANAGER, ...sig });
+    lines.push(`customresourcedefinition.apiextensions.k8s.io/${crdName} updated`);
+  } else {
+    lines.push(`customresourcedefinition.apiextensions.k8s.io/${crdName} unchanged`);
+  }
+  if (!existing) {
+    await host.dynamic.create(FEDERATED_TYPE_CONFIGS, res.ftc, { fieldManager: FIELD_MANAGER, ...sig });
+    lines.push(`federatedtypeconfig.core.kubefed.io/${name} created in namespace ${namespace}`);
+  } else if (JSON.stringify(existing.spec) !== JSON.stringify({ ...existing.spec, ...res.ftc.spec })) {
+    await host.dynamic.update(FEDERATED_TYPE_CONFIGS, { ...existing, spec: { ...existing.spec, ...res.ftc.spec } }, { fieldManager: FIELD_MANAGER, ...sig });
+    lines.push(`federatedtypeconfig.core.kubefed.io/${name} updated in namespace ${namespace}`);
+  } else {
+    lines.push(`federatedtypeconfig.core.kubefed.io/${name} unchanged in namespace ${namespace}`);
+  }
+  return lines;
+}
+
+export interface EnableOptions extends FederatedTypeOptions {
+  namespace: string;
+  /** the target's API version (default: the group's preferred version) */
+  version?: string;
+  signal?: AbortSignal;
+}
+
+/** `kfed enable TYPE`. */
+export async function enableType(host: ClusterClient, typeName: string, opts: EnableOptions): Promise<{ resources: EnableResources; lines: string[] }> {
+  const target = await resolveEnableTarget(host, typeName, opts.version);
+  const resources = enableResources(target, opts.namespace, opts);
+  return { resources, lines: await createEnableResources(host, resources, opts.signal) };
+}
+
+/**
+ * Enable the types Kubefed enables by default (as its chart does): their CRDs and
+ * FederatedTypeConfigs in `namespace`, leaving existing ones as they are. Used by the
+ * sandbox start-up and by tests; returns the FTC names created.
+ */
+export async function enableDefaultTypes(host: ClusterClient, namespace: string, signal?: AbortSignal): Promise<string[]> {
+  const sig = signal ? { signal } : {};
+  for (const crd of defaultTypeCRDs()) {
+    if (!(await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, crd.metadata.name ?? '', sig))) {
+      await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, crd, { fieldManager: FIELD_MANAGER, ...sig });
+    }
+  }
+  const created: string[] = [];
+  for (const ftc of defaultTypeConfigs(namespace)) {
+    try {
+      await host.dynamic.create(FEDERATED_TYPE_CONFIGS, ftc, { fieldManager: FIELD_MANAGER, ...sig });
+      created.push(ftc.metadata.name ?? '');
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw new Error(`enable default type ${ftc.metadata.name ?? ''}`, { cause: err });
+    }
+  }
+  return created;
+}

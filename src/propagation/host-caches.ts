@@ -1,0 +1,73 @@
+// Host informers every sync controller shares: version records (PropagatedVersion and
+// ClusterPropagatedVersion) and FederatedNamespaces (namespaced kinds are placed only
+// where their namespace is). One list+watch each, however many types are enabled.
+// Any FederatedNamespace change re-enqueues the objects in its namespace: a placement
+// change moves them, and a status change means the namespace now exists in members, so
+// objects whose creation failed for want of it can go at once instead of after backoff.
+import type { PropagatedVersion } from '../api/core.js';
+import type { FederatedObject } from '../api/federation.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { Informer } from '../kube/informer.js';
+import type { ResourceRef } from '../kube/resource.js';
+import type { Logger } from '../observability/logger.js';
+import type { Registry } from '../observability/metrics.js';
+import { CLUSTER_PROPAGATED_VERSIONS, FEDERATED_NAMESPACES, PROPAGATED_VERSIONS } from './resources.js';
+
+export interface HostCachesOptions {
+  host: ClusterClient;
+  /** KubeFedConfig scope Namespaced: only the KubeFed namespace is watched. */
+  namespace?: string;
+  logger?: Logger;
+  registry?: Registry;
+}
+
+export class HostCaches {
+  readonly versions: Informer<PropagatedVersion>;
+  readonly clusterVersions: Informer<PropagatedVersion>;
+  readonly federatedNamespaces: Informer<FederatedObject>;
+  private readonly fnsListeners = new Set<(namespace: string) => void>();
+  private abort: AbortController | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(o: HostCachesOptions) {
+    const make = <T extends PropagatedVersion | FederatedObject>(resource: ResourceRef): Informer<T> =>
+      new Informer<T>({
+        client: o.host.dynamic,
+        resource,
+        cluster: o.host.name,
+        ...(o.namespace && resource.namespaced ? { namespace: o.namespace } : {}),
+        ...(o.logger ? { logger: o.logger } : {}),
+        ...(o.registry ? { registry: o.registry } : {}),
+      });
+    this.versions = make<PropagatedVersion>(PROPAGATED_VERSIONS);
+    this.clusterVersions = make<PropagatedVersion>(CLUSTER_PROPAGATED_VERSIONS);
+    this.federatedNamespaces = make<FederatedObject>(FEDERATED_NAMESPACES);
+    const emit = (obj: FederatedObject): void => {
+      for (const l of this.fnsListeners) l(obj.metadata.namespace ?? '');
+    };
+    this.federatedNamespaces.addHandlers({ onAdd: emit, onUpdate: (_a, b) => emit(b), onDelete: emit });
+  }
+
+  /** Called with the namespace whose FederatedNamespace was added, changed or deleted. */
+  onFederatedNamespace(fn: (namespace: string) => void): () => void {
+    this.fnsListeners.add(fn);
+    return () => this.fnsListeners.delete(fn);
+  }
+
+  start(signal: AbortSignal): void {
+    if (this.abort) return;
+    this.abort = new AbortController();
+    const abort = this.abort;
+    signal.addEventListener('abort', () => abort.abort(), { once: true });
+    this.running = Promise.all([this.versions.start(abort.signal), this.clusterVersions.start(abort.signal), this.federatedNamespaces.start(abort.signal)]).catch(() => undefined);
+  }
+
+  async waitForSync(signal?: AbortSignal): Promise<void> {
+    await Promise.all([this.versions.waitForSync(signal), this.clusterVersions.waitForSync(signal), this.federatedNamespaces.waitForSync(signal)]);
+  }
+
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
+  }
+}

@@ -1,0 +1,233 @@
+// The sync controller of one federated type: keeps every member object of every
+// Federated<Kind> equal to its template plus that cluster's overrides, in the clusters
+// its placement selects, and reports per cluster in status. Event-driven: the federated
+// objects, the version records and FederatedNamespaces on the host, the managed objects
+// in each member, and member readiness all enqueue the affected keys.
+//
+// Start order is part of correctness: workers start only once the host caches and every
+// Ready member's cache have synced, so a restarted controller compares against complete
+// caches and writes nothing when nothing changed.
+import { setMaxListeners } from 'node:events';
+import type { FederatedTypeConfig, PropagatedVersion } from '../api/core.js';
+import type { KubeObject } from '../api/meta.js';
+import { SYNC_FINALIZER, type FederatedObject } from '../api/federation.js';
+import type { MemberRegistry } from '../clusters/member-registry.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { Informer } from '../kube/informer.js';
+import type { ResourceRef } from '../kube/resource.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import type { Registry } from '../observability/metrics.js';
+import { Controller, type ReconcileResult } from '../runtime/controller.js';
+import type { Runnable } from '../runtime/runnable.js';
+import { targetTypeInfo, type TargetTypeInfo } from './desired.js';
+import { Expectations } from './expectations.js';
+import type { HostCaches } from './host-caches.js';
+import { federatedKeyForMember, keysInNamespace, memberKeyForFederated, versionRecordKey, type KeyScope } from './keys.js';
+import { MemberInformers, type MemberInformerTuning } from './member-informers.js';
+import { reconcileDeletion } from './deletion.js';
+import { reconcilePropagation } from './propagate.js';
+import { federatedRef, isNamespaceTarget, targetRef } from './resources.js';
+import { setFinalizers } from './status-writer.js';
+
+/** Kubernetes Events on federated objects (failures only). */
+export interface EventSink {
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface SyncControllerOptions {
+  ftc: FederatedTypeConfig;
+  host: ClusterClient;
+  members: MemberRegistry;
+  caches: HostCaches;
+  /** KubeFedConfig syncController.adoptResources === 'Enabled'. Default true (Kubefed's default). */
+  adoptResources?: boolean;
+  /** KubeFedConfig scope Namespaced: only the KubeFed namespace is federated. */
+  limitedScope?: boolean;
+  kubefedNamespace?: string;
+  /** Target objects have spec.replicas (discovery shows `<plural>/scale`): aggregate replica counts. */
+  hasReplicas?: boolean;
+  /** Concurrent reconciles. Default 16 (the work is API round trips). */
+  workers?: number;
+  /** Member operations in flight per reconcile. Default 8. */
+  clusterConcurrency?: number;
+  /** Longest one member operation may take. Default 15 s. */
+  clusterTimeoutMs?: number;
+  /** How long an unreachable member may hold up the deletion of a federated object. Default 5 min. */
+  deletionTimeoutMs?: number;
+  /** Longest wait for Ready members' caches before workers start. Default 30 s. */
+  memberSyncTimeoutMs?: number;
+  memberInformer?: MemberInformerTuning;
+  events?: EventSink;
+  logger?: Logger;
+  registry?: Registry;
+  now?: () => Date;
+}
+
+/** What the reconcile functions (propagate.ts, deletion.ts) need from the controller. */
+export interface SyncContext {
+  readonly o: SyncControllerOptions;
+  readonly ftc: FederatedTypeConfig;
+  readonly target: TargetTypeInfo;
+  readonly targetRef: ResourceRef;
+  readonly fedRef: ResourceRef;
+  readonly scope: KeyScope;
+  readonly log: Logger;
+  readonly members: MemberInformers;
+  /** keyed `cluster|memberKey` */
+  readonly memberExpect: Expectations;
+  readonly recordExpect: Expectations<PropagatedVersion>;
+  readonly fedExpect: Expectations<FederatedObject>;
+  memberKey(fedKey: string): string;
+  observed(cluster: string, fedKey: string): KubeObject | undefined;
+  record(fedKey: string): PropagatedVersion | undefined;
+  /** The member is the host cluster itself (its Namespace holding federated objects is protected). */
+  isHost(cluster: string): boolean;
+  now(): Date;
+}
+
+export class SyncController implements Runnable, SyncContext {
+  readonly name: string;
+  readonly needLeaderElection = true;
+  readonly o: SyncControllerOptions;
+  readonly ftc: FederatedTypeConfig;
+  readonly target: TargetTypeInfo;
+  readonly targetRef: ResourceRef;
+  readonly fedRef: ResourceRef;
+  readonly scope: KeyScope;
+  readonly log: Logger;
+  readonly federated: Informer<FederatedObject>;
+  readonly members: MemberInformers;
+  readonly controller: Controller;
+  readonly memberExpect = new Expectations();
+  readonly recordExpect = new Expectations<PropagatedVersion>();
+  readonly fedExpect = new Expectations<FederatedObject>();
+
+  constructor(o: SyncControllerOptions) {
+    this.o = o;
+    this.ftc = o.ftc;
+    this.name = `sync-controller/${o.ftc.metadata.name ?? ''}`;
+    this.target = targetTypeInfo(o.ftc);
+    this.targetRef = targetRef(o.ftc);
+    this.fedRef = federatedRef(o.ftc);
+    this.scope = { targetNamespaced: this.target.namespaced, namespaceTarget: isNamespaceTarget(o.ftc) };
+    this.log = (o.logger ?? silentLogger()).child({ component: 'sync-controller', type: o.ftc.metadata.name });
+    this.federated = new Informer<FederatedObject>({
+      client: o.host.dynamic,
+      resource: this.fedRef,
+      cluster: o.host.name,
+      ...(o.limitedScope && o.kubefedNamespace ? { namespace: o.kubefedNamespace } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    });
+    this.members = new MemberInformers({
+      members: o.members,
+      resource: this.targetRef,
+      onObject: (cluster, obj, deleted) => {
+        const fedKey = federatedKeyForMember(obj, this.scope);
+        this.memberExpect.observe(`${cluster}|${this.memberKey(fedKey)}`, obj, deleted);
+        this.controller.enqueue(fedKey);
+      },
+      onMember: () => this.enqueueAll(),
+      ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    });
+    this.controller = new Controller({
+      name: this.name,
+      workers: o.workers ?? 16,
+      reconcile: (key, signal) => this.reconcile(key, signal),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    });
+  }
+
+  memberKey(fedKey: string): string {
+    return memberKeyForFederated(fedKey, this.scope);
+  }
+
+  observed(cluster: string, fedKey: string): KubeObject | undefined {
+    const key = this.memberKey(fedKey);
+    return this.memberExpect.current(`${cluster}|${key}`, this.members.get(cluster, key));
+  }
+
+  record(fedKey: string): PropagatedVersion | undefined {
+    const key = versionRecordKey(fedKey, this.target.kind);
+    const cache = this.scope.targetNamespaced || this.scope.namespaceTarget ? this.o.caches.versions : this.o.caches.clusterVersions;
+    return this.recordExpect.current(key, cache.get(key));
+  }
+
+  isHost(cluster: string): boolean {
+    const m = this.o.members.get(cluster);
+    return m?.client !== undefined && m.client.server === this.o.host.server;
+  }
+
+  now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  enqueueAll(): void {
+    for (const key of this.federated.keys()) this.controller.enqueue(key);
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    // Every member operation derives a timeout signal from this one; that is not a leak.
+    setMaxListeners(0, signal);
+    const unsubs: (() => void)[] = [];
+    this.federated.addHandlers({
+      onAdd: (f) => this.onFederated(f, false),
+      onUpdate: (_a, f) => this.onFederated(f, false),
+      onDelete: (f) => this.onFederated(f, true),
+    });
+    const observeRecord = (r: PropagatedVersion, gone: boolean): void => {
+      const key = r.metadata.namespace ? `${r.metadata.namespace}/${r.metadata.name ?? ''}` : (r.metadata.name ?? '');
+      this.recordExpect.observe(key, r, gone);
+    };
+    for (const inf of [this.o.caches.versions, this.o.caches.clusterVersions]) {
+      unsubs.push(inf.addHandlers({ onAdd: (r) => observeRecord(r, false), onUpdate: (_a, r) => observeRecord(r, false), onDelete: (r) => observeRecord(r, true) }));
+    }
+    if (this.scope.targetNamespaced) {
+      unsubs.push(this.o.caches.onFederatedNamespace((ns) => {
+        for (const key of keysInNamespace(this.federated.keys(), ns)) this.controller.enqueue(key);
+      }));
+    }
+    const runs: Promise<unknown>[] = [this.federated.start(signal)];
+    try {
+      await Promise.all([this.federated.waitForSync(signal), this.o.caches.waitForSync(signal)]);
+      this.members.start();
+      await this.members.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 30_000, signal);
+      if (signal.aborted) return;
+      this.log.info({ objects: this.federated.size }, 'caches synced; starting workers');
+      this.enqueueAll();
+      runs.push(this.controller.start(signal));
+      await Promise.all(runs);
+    } catch (err) {
+      if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
+    } finally {
+      for (const u of unsubs) u();
+      await this.members.stop();
+      await Promise.allSettled(runs);
+    }
+  }
+
+  private onFederated(fed: FederatedObject, gone: boolean): void {
+    const key = fed.metadata.namespace ? `${fed.metadata.namespace}/${fed.metadata.name ?? ''}` : (fed.metadata.name ?? '');
+    this.fedExpect.observe(key, fed, gone);
+    this.controller.enqueue(key);
+  }
+
+  private async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void> {
+    let fed = this.fedExpect.current(key, this.federated.get(key));
+    if (!fed) {
+      this.fedExpect.forget(key);
+      return;
+    }
+    if (fed.metadata.deletionTimestamp) return reconcileDeletion(this, fed, key, signal);
+    if (!(fed.metadata.finalizers ?? []).includes(SYNC_FINALIZER)) {
+      const updated = await setFinalizers(this.o.host, this.fedRef, fed, [...(fed.metadata.finalizers ?? []), SYNC_FINALIZER], signal);
+      if (!updated) return;
+      this.fedExpect.wrote(key, updated);
+      fed = updated;
+    }
+    return reconcilePropagation(this, fed, key, signal);
+  }
+}

@@ -1,0 +1,192 @@
+// charts/kfed rendered (with the subset renderer; see helm-subset.ts for why not helm)
+// under default and non-default values: the objects are consistent with each other and
+// with what the controller reads.
+import { describe, expect, it } from 'vitest';
+import type { KubeFedConfig } from '../../../src/api/core.js';
+import { defaultKubeFedConfig, validateKubeFedConfig } from '../../../src/api/core-validation.js';
+import type { KubeObject } from '../../../src/api/meta.js';
+import { buildConfig } from '../../../src/config/config.js';
+import { chartMetadata, renderChart, type RenderedChart } from './manifests.js';
+
+type Obj = KubeObject & Record<string, any>;
+
+const get = (c: RenderedChart, kind: string, name?: string): Obj | undefined =>
+  c.objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)) as Obj | undefined;
+const must = (c: RenderedChart, kind: string, name?: string): Obj => {
+  const o = get(c, kind, name);
+  if (!o) throw new Error(`no ${kind} ${name ?? ''} in ${c.objects.map((x) => `${x.kind}/${x.metadata.name ?? ''}`).join(', ')}`);
+  return o;
+};
+const controller = (c: RenderedChart): any => must(c, 'Deployment').spec.template.spec.containers[0];
+
+describe('charts/kfed with default values', () => {
+  const chart = renderChart();
+  const ns = 'kube-federation-system';
+
+  it('renders the expected objects, all in the release namespace when namespaced', () => {
+    expect(chart.objects.map((o) => o.kind).filter((k) => k !== 'FederatedTypeConfig')).toEqual([
+      'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'KubeFedConfig', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'Service', 'ServiceAccount',
+    ]);
+    expect(chart.objects.filter((o) => o.kind === 'FederatedTypeConfig')).toHaveLength(10);
+    for (const o of chart.objects) {
+      if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') expect(o.metadata.namespace).toBeUndefined();
+      else expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(ns);
+    }
+    expect(chartMetadata().kubeVersion).toBe('>=1.26.0-0');
+  });
+
+  it('runs 2 replicas with leader election, the probes on /healthz and /readyz, and the controller flags', () => {
+    const d = must(chart, 'Deployment');
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    const c = controller(chart);
+    expect(c.args).toEqual([
+      'controller', `--kubefed-namespace=${ns}`, '--metrics-addr=:8080', '--dns-listen=:5353', '--leader-elect=true',
+      '--leader-election-id=kubefed-controller-manager', '--log-level=info',
+    ]);
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+    expect(c.ports).toEqual([
+      { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
+      { name: 'dns-udp', containerPort: 5353, protocol: 'UDP' },
+      { name: 'dns-tcp', containerPort: 5353, protocol: 'TCP' },
+    ]);
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(c.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(c.envFrom).toBeUndefined();
+  });
+
+  it('serves DNS on UDP and TCP 53 and metrics through Services that select the controller pods', () => {
+    const podLabels = must(chart, 'Deployment').spec.template.metadata.labels;
+    const portNames = new Set(controller(chart).ports.map((p: { name: string }) => p.name));
+    const dns = must(chart, 'Service', 'kfed-dns');
+    expect(dns.spec.type).toBe('LoadBalancer');
+    expect(dns.spec.externalTrafficPolicy).toBe('Local');
+    expect(dns.spec.ports.map((p: any) => `${p.protocol}/${p.port}->${p.targetPort}`)).toEqual(['UDP/53->dns-udp', 'TCP/53->dns-tcp']);
+    const metrics = must(chart, 'Service', 'kfed-metrics');
+    expect(metrics.spec.ports.map((p: any) => `${p.protocol}/${p.port}->${p.targetPort}`)).toEqual(['TCP/8080->metrics']);
+    for (const svc of [dns, metrics]) {
+      expect(podLabels).toMatchObject(svc.spec.selector);
+      for (const p of svc.spec.ports) expect(portNames.has(p.targetPort)).toBe(true);
+    }
+    expect(podLabels).toMatchObject(must(chart, 'PodDisruptionBudget').spec.selector.matchLabels);
+    expect(must(chart, 'Deployment').spec.selector.matchLabels).toEqual(podLabels);
+  });
+
+  it('binds the ClusterRole and the Role to the ServiceAccount the pods run as', () => {
+    const sa = must(chart, 'ServiceAccount');
+    expect(must(chart, 'Deployment').spec.template.spec.serviceAccountName).toBe(sa.metadata.name);
+    for (const [binding, role] of [['ClusterRoleBinding', 'ClusterRole'], ['RoleBinding', 'Role']] as const) {
+      const b = must(chart, binding);
+      expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: role, name: must(chart, role).metadata.name });
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: ns }]);
+    }
+  });
+
+  it('grants no wildcard verbs, no Secrets cluster-wide, and the Lease by name only', () => {
+    for (const role of [must(chart, 'ClusterRole'), must(chart, 'Role')]) {
+      for (const rule of role.rules) {
+        expect(rule.verbs).not.toContain('*');
+        expect(rule.apiGroups).not.toContain('*');
+        if (role.kind === 'ClusterRole') expect(rule.resources).not.toContain('secrets');
+      }
+    }
+    const leaseRules = must(chart, 'Role').rules.filter((r: any) => r.resources.includes('leases'));
+    expect(leaseRules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['kubefed-controller-manager'], verbs: ['get', 'update'] },
+    ]);
+  });
+
+  it('ships a KubeFedConfig the controller accepts, with a Lease lock', () => {
+    const kfc = must(chart, 'KubeFedConfig') as unknown as KubeFedConfig;
+    expect(kfc.metadata.name).toBe('kubefed');
+    expect(validateKubeFedConfig(defaultKubeFedConfig(kfc))).toEqual([]);
+    // The values are the effective defaults: defaulting adds nothing.
+    expect(defaultKubeFedConfig(kfc).spec).toEqual(kfc.spec);
+    const config = buildConfig({ inCluster: true, kubefedNamespace: ns }, kfc);
+    expect(config.leaderElection).toMatchObject({ enabled: true, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 5_000 });
+    expect(config.clusterHealthCheck).toMatchObject({ periodMs: 10_000, timeoutMs: 3_000, failureThreshold: 3, successThreshold: 1 });
+  });
+
+  it('NOTES.txt tells how to watch the rollout, join members and reach DNS and metrics', () => {
+    const notes = chart.files.get('NOTES.txt')!;
+    expect(notes).toContain(`kubectl -n ${ns} rollout status deployment/kfed-controller`);
+    expect(notes).toContain('get lease kubefed-controller-manager');
+    expect(notes).toContain('kfed join cluster-2');
+    expect(notes).toContain('get service kfed-dns');
+    expect(notes).toContain('port-forward service/kfed-metrics 8080');
+  });
+});
+
+describe('charts/kfed with other values', () => {
+  it('follows the release name and namespace everywhere', () => {
+    const c = renderChart({}, { name: 'fed', namespace: 'federation' });
+    expect(controller(c).args).toContain('--kubefed-namespace=federation');
+    expect(must(c, 'ClusterRoleBinding').subjects[0].namespace).toBe('federation');
+    expect(must(c, 'ClusterRoleBinding').roleRef.name).toBe('fed-controller');
+    expect(get(c, 'Service', 'fed-dns')).toBeDefined();
+    expect(c.objects.filter((o) => o.kind === 'FederatedTypeConfig').every((o) => o.metadata.namespace === 'federation')).toBe(true);
+  });
+
+  it('turns DNS, leader election, the PDB, the KubeFedConfig and default types off', () => {
+    const c = renderChart({ dns: { enabled: false }, leaderElection: { enabled: false }, podDisruptionBudget: { enabled: false }, kubefedConfig: { create: false }, defaultTypes: { enabled: false }, replicaCount: 1 });
+    expect(get(c, 'Service', 'kfed-dns')).toBeUndefined();
+    expect(get(c, 'PodDisruptionBudget')).toBeUndefined();
+    expect(get(c, 'KubeFedConfig')).toBeUndefined();
+    expect(get(c, 'FederatedTypeConfig')).toBeUndefined();
+    const ctr = controller(c);
+    expect(ctr.args.filter((a: string) => a.startsWith('--dns') || a.startsWith('--leader-elect='))).toEqual(['--leader-elect=false']);
+    expect(ctr.ports.map((p: any) => p.name)).toEqual(['metrics']);
+    expect(must(c, 'Deployment').spec.replicas).toBe(1);
+  });
+
+  it('wires provider credentials from existing Secrets and passes provider args', () => {
+    const c = renderChart({
+      providers: {
+        route53: { enabled: true, credentialsSecret: 'aws-creds', args: ['--route53-zone-type=public'] },
+        clouddns: { enabled: true, credentialsSecret: 'gcp-key', args: ['--clouddns-project=p1'] },
+        rfc2136: { enabled: true, credentialsSecret: 'tsig' },
+      },
+      extraArgs: ['--extra=1'],
+      extraEnv: [{ name: 'A', value: 'b' }],
+    });
+    const ctr = controller(c);
+    expect(ctr.args.slice(-6)).toEqual(['--provider=route53', '--route53-zone-type=public', '--provider=clouddns', '--clouddns-project=p1', '--provider=rfc2136', '--extra=1']);
+    expect(ctr.envFrom).toEqual([{ secretRef: { name: 'aws-creds' } }, { secretRef: { name: 'tsig' } }]);
+    expect(ctr.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/kfed/clouddns/credentials.json' });
+    expect(ctr.env).toContainEqual({ name: 'A', value: 'b' });
+    expect(ctr.volumeMounts).toContainEqual({ name: 'clouddns-credentials', mountPath: '/var/run/secrets/kfed/clouddns', readOnly: true });
+    expect(must(c, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'clouddns-credentials', secret: { secretName: 'gcp-key' } });
+    // Only rfc2136's Secret: envFrom still rendered.
+    const only = controller(renderChart({ providers: { rfc2136: { enabled: true, credentialsSecret: 'tsig' } } }));
+    expect(only.envFrom).toEqual([{ secretRef: { name: 'tsig' } }]);
+  });
+
+  it('takes image, scheduling, annotations and security settings from values', () => {
+    const c = renderChart({
+      image: { repository: 'registry.example/kfed', tag: '9.9.9' },
+      imagePullSecrets: [{ name: 'pull' }],
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'k', operator: 'Exists' }],
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'a', operator: 'Exists' }] }] } } },
+      priorityClassName: 'system-cluster-critical',
+      serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::000000000000:role/kfed' } },
+      dns: { service: { type: 'ClusterIP' } },
+    });
+    const pod = must(c, 'Deployment').spec.template;
+    expect(pod.spec.containers[0].image).toBe('registry.example/kfed:9.9.9');
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'pull' }]);
+    expect(pod.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true' });
+    expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(pod.spec.tolerations).toEqual([{ key: 'k', operator: 'Exists' }]);
+    expect(Object.keys(pod.spec.affinity)).toEqual(['nodeAffinity']);
+    expect(pod.spec.priorityClassName).toBe('system-cluster-critical');
+    expect(must(c, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::000000000000:role/kfed' });
+    const dns = must(c, 'Service', 'kfed-dns');
+    expect(dns.spec.type).toBe('ClusterIP');
+    expect(dns.spec.externalTrafficPolicy).toBeUndefined();
+  });
+});

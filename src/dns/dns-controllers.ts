@@ -22,6 +22,7 @@ import { DomainIndex } from './domain-index.js';
 import { createIngressDNSRecordController } from './ingress-dns-controller.js';
 import { MemberWatches, type MemberInformerOptions } from './member-watches.js';
 import type { RecordController } from './record-controller.js';
+import { endpointKey } from './record-keys.js';
 import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from './resources.js';
 import { createServiceDNSRecordController } from './service-dns-controller.js';
 
@@ -100,14 +101,23 @@ export class MultiClusterDNS implements Runnable {
       ...(o.registry ? { registry: o.registry } : {}),
     });
     const recordOpts = { host: o.host, members: o.members, watches: this.watches, domains, ...common, ...(o.now ? { now: o.now } : {}) };
-    this.services = createServiceDNSRecordController({ ...recordOpts, records: this.hostInformers.serviceRecords });
-    this.ingresses = createIngressDNSRecordController({ ...recordOpts, records: this.hostInformers.ingressRecords });
+    this.services = createServiceDNSRecordController({
+      ...recordOpts,
+      records: this.hostInformers.serviceRecords,
+      onStatusWritten: (key) => this.endpoints.controller.enqueue(endpointKey('service', key)),
+    });
+    this.ingresses = createIngressDNSRecordController({
+      ...recordOpts,
+      records: this.hostInformers.ingressRecords,
+      onStatusWritten: (key) => this.endpoints.controller.enqueue(endpointKey('ingress', key)),
+    });
     this.endpoints = new DNSEndpointController({
       host: o.host,
       serviceRecords: this.hostInformers.serviceRecords,
       ingressRecords: this.hostInformers.ingressRecords,
       endpoints: this.hostInformers.dnsEndpoints,
       domains,
+      recordView: (kind, key) => (kind === 'service' ? this.services.latest(key) : this.ingresses.latest(key)),
       ...common,
     });
     this.domainStatus = new DomainController({

@@ -31,6 +31,11 @@ export interface DNSEndpointControllerOptions {
   /** kfed's DNSEndpoints (multiclusterdns.kubefed.io) on the host. */
   endpoints: Informer<DNSEndpoint>;
   domains: DomainIndex;
+  /**
+   * Freshest record state by kind and `ns/name` (the record controllers' view including
+   * their own just-written status); default: the informer caches.
+   */
+  recordView?: (kind: DNSRecordKind, key: string) => ServiceDNSRecord | IngressDNSRecord | undefined;
   workers?: number;
   logger?: Logger;
   registry?: Registry;
@@ -96,7 +101,7 @@ export class DNSEndpointController {
     const epName = dnsEndpointName(kind, name);
     const epKey = `${namespace}/${epName}`;
     const existing = this.overlay.latest(epKey, this.o.endpoints.get(epKey));
-    const record = (kind === 'service' ? this.o.serviceRecords : this.o.ingressRecords).get(recordKey);
+    const record = this.o.recordView ? this.o.recordView(kind, recordKey) : (kind === 'service' ? this.o.serviceRecords : this.o.ingressRecords).get(recordKey);
 
     if (!record || record.metadata.deletionTimestamp) {
       const ref = existing ? controllerRef(existing) : undefined;

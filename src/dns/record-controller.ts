@@ -56,6 +56,8 @@ export interface RecordControllerOptions<T extends DNSRecordObject> {
   logger?: Logger;
   registry?: Registry;
   now?: () => Date;
+  /** Called after a status write, with the record key (the DNSEndpoint controller's fast path). */
+  onStatusWritten?: (key: string) => void;
 }
 
 export class RecordController<T extends DNSRecordObject> {
@@ -83,6 +85,15 @@ export class RecordController<T extends DNSRecordObject> {
       this.controller.enqueue(key);
     };
     o.records.addHandlers({ onAdd: enqueue, onUpdate: (_old, obj) => enqueue(obj), onDelete: enqueue });
+  }
+
+  /**
+   * The freshest state of a record: our own status write while the informer has not
+   * delivered it yet, else the cached object. Lets the DNSEndpoint controller render
+   * right after a status write instead of one watch round trip later.
+   */
+  latest(key: string): T | undefined {
+    return this.overlay.latest(key, this.o.records.get(key));
   }
 
   /** Every record: a member joined, left, changed readiness or location. */
@@ -123,7 +134,7 @@ export class RecordController<T extends DNSRecordObject> {
       dns,
       conditions: mergeCondition(record.status?.conditions, condition, this.now),
     };
-    await writeStatusIfChanged(this.o.host.dynamic, this.spec.resource, key, record, status, this.overlay, signal);
+    if (await writeStatusIfChanged(this.o.host.dynamic, this.spec.resource, key, record, status, this.overlay, signal)) this.o.onStatusWritten?.(key);
     if (hasErrors(problems)) {
       // Reported in the Valid condition; retried when the record or its Domain changes.
       throw new TerminalError(`${this.spec.kind} ${key}: ${condition.message ?? 'invalid'}`, { reason: condition.reason });

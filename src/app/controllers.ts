@@ -58,6 +58,7 @@ export const CONTROLLERS: ControllerEntry[] = [
       createMultiClusterDNS({
         host: d.host,
         members: d.members,
+        membersSynced: (signal) => d.members.waitForSync(signal),
         kubefedNamespace: d.config.kubefedNamespace,
         logger: d.logger,
         registry: d.metrics,

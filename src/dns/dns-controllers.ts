@@ -30,6 +30,12 @@ export interface MultiClusterDNSOptions {
   /** Client of the host cluster, where records, Domains and DNSEndpoints live. */
   host: ClusterClient;
   members: MemberRegistry;
+  /**
+   * Resolves once the registry knows every joined member (e.g. its KubeFedCluster
+   * informer synced). Without it a fresh leader could see no members and render every
+   * record without targets.
+   */
+  membersSynced?: (signal: AbortSignal) => Promise<void>;
   /** Namespace of the Domains (Kubefed's federation namespace). */
   kubefedNamespace?: string;
   /** Workers per controller. Default 8 (the work is API round trips, not CPU). */
@@ -148,6 +154,7 @@ export class MultiClusterDNS implements Runnable {
     runs.push(this.watches.start(signal));
     try {
       await Promise.all(informers.map((i) => i.waitForSync(signal)));
+      await this.o.membersSynced?.(signal);
       await this.watches.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 10_000, signal);
     } catch (err) {
       if (signal.aborted) {

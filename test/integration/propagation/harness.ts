@@ -8,6 +8,7 @@ import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/ku
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { enableDefaultTypes } from '../../../src/propagation/enable.js';
 import { NAMESPACES } from '../../../src/propagation/resources.js';
+import { syncEventSink } from '../../../src/propagation/events.js';
 import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/type-config-controller.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
@@ -77,7 +78,7 @@ export async function startEnv(options: Partial<TypeConfigControllerOptions> = {
   let running: Promise<void> = Promise.resolve();
   const launch = (extra: Partial<TypeConfigControllerOptions>): void => {
     ctl = new TypeConfigController({
-      host, members, kubefedNamespace: KUBEFED_NS, clusterTimeoutMs: 2000, memberInformer: { backoffMaxMs: 500 },
+      host, members, kubefedNamespace: KUBEFED_NS, clusterTimeoutMs: 2000, memberInformer: { backoffMaxMs: 500 }, events: syncEventSink(host),
       ...options, ...extra,
     });
     abort = new AbortController();

@@ -10,6 +10,7 @@ import type { DNSEndpoint } from '../../src/api/multiclusterdns.js';
 import { MultiClusterDNS } from '../../src/dns/dns-controllers.js';
 import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../src/dns/resources.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../src/kube/cluster-client.js';
+import { isRetryable, KubeApiError } from '../../src/kube/errors.js';
 import { Informer } from '../../src/kube/informer.js';
 import type { ResourceRef } from '../../src/kube/resource.js';
 import type { Logger } from '../../src/observability/logger.js';
@@ -33,6 +34,20 @@ export interface DnsRecordsBenchOptions {
   logger?: Logger;
   /** Controller metrics, to inspect after a run. */
   registry?: Registry;
+}
+
+/** Setup writes survive a loaded machine: retry timeouts and throttling, accept AlreadyExists. */
+async function createRetrying(c: ClusterClient, ref: ResourceRef, obj: KubeObject): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await c.dynamic.create(ref, obj);
+      return;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.reason === 'AlreadyExists') return;
+      if (attempt >= 5 || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
 
 function pct(sorted: number[], p: number): number {
@@ -71,19 +86,20 @@ export async function runDnsRecordsBench(opts: DnsRecordsBenchOptions = {}): Pro
     await installCrds(host, 'crds/multiclusterdns');
     const t0 = performance.now();
     await host.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-federation-system' } });
-    await Promise.all(clients.map(async (c) => {
+    // One cluster at a time: the sandbox process serves them all on one thread anyway.
+    for (const c of clients) {
       await c.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
       await c.dynamic.create(DEPLOYMENTS, {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: NS },
         spec: { replicas: 1, selector: { matchLabels: { app: 'bench' } }, template: { metadata: { labels: { app: 'bench' } }, spec: { containers: [{ name: 'app', image: 'example.org/app:1' }] } } },
       });
-      await pool(records, 16, (i) => c.dynamic.create(SERVICES, {
+      await pool(records, 16, (i) => createRetrying(c, SERVICES, {
         apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: NS },
         spec: { type: 'LoadBalancer', selector: { app: 'bench' }, ports: [{ port: 80 }] },
       }));
-    }));
+    }
     await host.dynamic.create(DOMAINS, { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'Domain', metadata: { name: 'bench', namespace: 'kube-federation-system' }, domain: 'example.com' });
-    await pool(records, 32, (i) => host.dynamic.create(SERVICE_DNS_RECORDS, {
+    await pool(records, 16, (i) => createRetrying(host, SERVICE_DNS_RECORDS, {
       apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'ServiceDNSRecord', metadata: { name: `svc-${i}`, namespace: NS }, spec: { domainRef: 'bench', recordTTL: 60 },
     }));
     console.log(`setup: ${clusters} clusters x ${records} LoadBalancer Services, ${records} ServiceDNSRecords in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

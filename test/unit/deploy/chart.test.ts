@@ -32,7 +32,10 @@ describe('charts/kfed with default values', () => {
       if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') expect(o.metadata.namespace).toBeUndefined();
       else expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(ns);
     }
-    expect(chartMetadata().kubeVersion).toBe('>=1.26.0-0');
+    const meta = chartMetadata() as ReturnType<typeof chartMetadata> & { apiVersion: string; type: string };
+    // What `helm lint` checks first: a v2 application chart named after its folder, SemVer versions.
+    expect(meta).toMatchObject({ apiVersion: 'v2', name: 'kfed', type: 'application', kubeVersion: '>=1.26.0-0' });
+    expect(meta.version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
   });
 
   it('runs 2 replicas with leader election, the probes on /healthz and /readyz, and the controller flags', () => {

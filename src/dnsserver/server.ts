@@ -22,25 +22,28 @@ export interface DnsLogger {
 
 export interface DnsServerOptions {
   /** Listen address (default 127.0.0.1); `::` or `0.0.0.0` for all. */
-  address?: string;
+  address?: string | undefined;
   /** Port for both UDP and TCP (default 5353); 0 picks a port free for both. */
-  port?: number;
+  port?: number | undefined;
   /** Client geolocation; without it latency/geo answers go to every target. */
-  geo?: GeoLocator;
+  geo?: GeoLocator | undefined;
   /** Region-to-region latency table (default: built-in regions, great-circle). */
-  latency?: LatencyTable;
+  latency?: LatencyTable | undefined;
   /** Location assumed for private/unknown clients (default: none: every target). */
-  defaultLocation?: { country?: string; region?: string };
+  defaultLocation?: { country?: string; region?: string } | undefined;
   /** UDP response-rate limiting per client prefix (on by default); false turns it off. */
-  rateLimit?: RateLimitOptions | false;
-  tcpIdleTimeoutMs?: number;
-  maxTcpConnections?: number;
+  rateLimit?: RateLimitOptions | false | undefined;
+  /** Idle TCP connections are closed after this (default 10,000 ms). */
+  tcpIdleTimeoutMs?: number | undefined;
+  /** Concurrent TCP connections; more are closed at once (default 256). */
+  maxTcpConnections?: number | undefined;
   /** Largest UDP response (default 1232). */
-  maxUdpPayload?: number;
+  maxUdpPayload?: number | undefined;
   /** SO_RCVBUF for the UDP socket (capped by the kernel's rmem_max). */
-  udpRecvBufferSize?: number;
-  metrics?: Registry;
-  logger?: DnsLogger;
+  udpRecvBufferSize?: number | undefined;
+  /** Registry for the kfed_dns_* metrics (default: a private one, see `metrics.registry`). */
+  metrics?: Registry | undefined;
+  logger?: DnsLogger | undefined;
 }
 
 export interface DnsServerPorts {

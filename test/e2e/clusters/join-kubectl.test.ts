@@ -96,7 +96,7 @@ describe.skipIf(!tools)('kfed controller + kfed join + kubectl', () => {
     const dry = await kfed(['unjoin', 'cluster-3', '--cluster-context', 'cluster-3', '--host-cluster-context', 'cluster-1', '--kubeconfig', sb.kubeconfigPath, '--dry-run']);
     expect(dry.code).toBe(0);
     const gone = await kfed(['unjoin', 'cluster-3', '--cluster-context', 'cluster-3', '--host-cluster-context', 'cluster-1', '--kubeconfig', sb.kubeconfigPath]);
-    expect(gone.stdout).toMatch(/^cluster "cluster-3" unjoined \(8 objects deleted\)\n$/);
+    expect(gone.stdout).toMatch(/^cluster "cluster-3" unjoined \(7 objects deleted\)\n$/);
     expect(await kubectl(sb.kubeconfigPath, '--context', 'cluster-1', '-n', 'kube-federation-system', 'get', 'kubefedclusters', '-o', 'name')).not.toContain('cluster-3');
   });
 

@@ -13,6 +13,7 @@ import type { HealthServer } from '../observability/http-server.js';
 import type { Registry } from '../observability/metrics.js';
 import type { Manager } from '../runtime/manager.js';
 import type { Runnable } from '../runtime/runnable.js';
+import { createPropagationController } from '../propagation/controller-factory.js';
 
 export interface ControlPlaneDeps {
   config: Config;
@@ -62,6 +63,21 @@ export const CONTROLLERS: ControllerEntry[] = [
         kubefedNamespace: d.config.kubefedNamespace,
         logger: d.logger,
         registry: d.metrics,
+      }),
+  },
+  {
+    // FederatedTypeConfig controller and one sync controller per enabled type (leader only).
+    name: 'propagation',
+    create: (d) =>
+      createPropagationController({
+        host: d.host,
+        members: d.members,
+        membersSynced: (signal) => d.members.waitForSync(signal),
+        kubefedNamespace: d.config.kubefedNamespace,
+        kubeFedConfig: d.config.kubeFedConfig,
+        logger: d.logger,
+        registry: d.metrics,
+        identity: d.config.leaderElection.identity,
       }),
   },
 ];

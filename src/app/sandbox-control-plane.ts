@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from './host-setup.js';
+import { enableDefaultTypes } from '../propagation/enable.js';
 
 export interface SandboxControlPlaneOptions {
   out: (line: string) => void;
@@ -34,6 +35,8 @@ export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPla
       namespace,
       clusterHealthCheck: { period: o.healthCheckPeriod ?? '2s', timeout: '1s', failureThreshold: 3, successThreshold: 1 },
     });
+    // The types Kubefed enables by default, as its chart does.
+    await enableDefaultTypes(host, namespace);
     kfc = await readKubeFedConfig(host, namespace);
   } finally {
     host.close();

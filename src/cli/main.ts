@@ -1,6 +1,8 @@
 // kfed command-line entry.
 import { Command } from 'commander';
 import { registerControllerCommand } from './controller-command.js';
+import { registerEnableCommands } from './enable-command.js';
+import { registerFederateCommand } from './federate-command.js';
 import { registerJoinCommands } from './join-command.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 
@@ -14,6 +16,8 @@ program
 registerSandboxCommands(program);
 registerControllerCommand(program);
 registerJoinCommands(program);
+registerEnableCommands(program);
+registerFederateCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { cause?: unknown };

@@ -57,6 +57,11 @@ export interface SyncControllerOptions {
   /** Longest wait for Ready members' caches before workers start. Default 30 s. */
   memberSyncTimeoutMs?: number;
   memberInformer?: MemberInformerTuning;
+  /**
+   * Resolves once the member registry knows every joined cluster. Workers must not start
+   * before: an empty cluster list would look like "placed nowhere" and rewrite records.
+   */
+  membersSynced?: (signal: AbortSignal) => Promise<void>;
   events?: EventSink;
   logger?: Logger;
   registry?: Registry;
@@ -192,7 +197,7 @@ export class SyncController implements Runnable, SyncContext {
     }
     const runs: Promise<unknown>[] = [this.federated.start(signal)];
     try {
-      await Promise.all([this.federated.waitForSync(signal), this.o.caches.waitForSync(signal)]);
+      await Promise.all([this.federated.waitForSync(signal), this.o.caches.waitForSync(signal), this.o.membersSynced?.(signal)]);
       this.members.start();
       await this.members.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 30_000, signal);
       if (signal.aborted) return;

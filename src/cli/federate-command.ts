@@ -1,0 +1,40 @@
+// `kfed federate TYPE NAME`, flag-compatible with kubefedctl federate.
+import type { Command } from 'commander';
+import { federateResource } from '../propagation/federate-command.js';
+import { bool } from './cli-support.js';
+import { hostFlags, withHost, yamlDocuments, type HostFlags } from './enable-command.js';
+
+function list(v: string, acc: string[] = []): string[] {
+  return [...acc, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function registerFederateCommand(program: Command): void {
+  hostFlags(
+    program
+      .command('federate')
+      .description('create a federated resource from a resource in the host cluster (placed on every cluster)')
+      .argument('<type>', 'the resource type: kind, plural, short name or plural.group')
+      .argument('<name>', 'the resource name'),
+  )
+    .option('-n, --namespace <ns>', 'namespace of the resource', 'default')
+    .option('-o, --output <format>', 'print the federated resources instead of creating them (yaml)')
+    .option('-e, --enable-type [bool]', 'enable federation of the type first when it is not enabled', bool, false)
+    .option('-c, --contents [bool]', 'namespaces only: also federate every resource in the namespace', bool, false)
+    .option('-s, --skip-api-resources <names>', 'with --contents: types (or groups) to skip, comma separated', list, [])
+    .action(async (type: string, name: string, f: HostFlags & { namespace: string; output?: string; enableType: boolean; contents: boolean; skipApiResources: string[] }) => {
+      if (f.output !== undefined && f.output !== 'yaml') throw new Error(`invalid value for --output: ${f.output} (only yaml is supported)`);
+      if (f.output && f.enableType) throw new Error("flag '--enable-type' cannot be used with '--output yaml'");
+      await withHost(f, async (host) => {
+        const res = await federateResource(host, type, name, {
+          kubefedNamespace: f.kubefedNamespace,
+          namespace: f.namespace,
+          contents: f.contents,
+          enableType: f.enableType,
+          dryRun: f.output === 'yaml',
+          skipApiResources: f.skipApiResources,
+        });
+        if (f.output === 'yaml') process.stdout.write(yamlDocuments(res.objects));
+        else for (const line of res.lines) process.stdout.write(`${line}\n`);
+      });
+    });
+}

@@ -247,11 +247,16 @@ export class Informer<T extends KubeObject = KubeObject> {
     const delay = Math.max(retryAfterMs, base / 2 + Math.random() * (base / 2));
     if (signal.aborted) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, delay);
-      signal.addEventListener('abort', () => {
+      const onAbort = (): void => {
         clearTimeout(t);
         resolve();
-      }, { once: true });
+      };
+      // the listener goes when the timer fires, so a long-lived signal does not collect one per retry
+      const t = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, delay);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -90,8 +90,9 @@ function walk(s: Schema | undefined, v: unknown, path: string, out: SchemaResult
     for (const [k, child] of Object.entries(obj)) {
       const childPath = path === '' ? k : `${path}.${k}`;
       const ps = s.properties?.[k];
-      if (ps) res[k] = walk(ps, child, childPath, out, false);
-      else if ((root || embedded) && ROOT_META.has(k)) res[k] = child;
+      // apiVersion, kind and metadata of a resource are validated by the server itself, never pruned
+      if ((root || embedded) && ROOT_META.has(k)) res[k] = child;
+      else if (ps) res[k] = walk(ps, child, childPath, out, false);
       else if (typeof s.additionalProperties === 'object') res[k] = walk(s.additionalProperties, child, childPath, out, false);
       else if (s.additionalProperties === true || preserve) res[k] = child;
       else out.unknown.push(childPath);

@@ -3,8 +3,9 @@
 // kubectl; the control plane (src/app/control-plane.ts, with the default controller
 // list) then runs as the chart's ServiceAccount, bound only to the chart's ClusterRole
 // and Role, through a recording proxy; the Kubefed demo flow runs (three members joined,
-// the go-app example applied, its DNS record rendered, then deleted, then a graceful
-// stop); and the host must have answered 403 to none of the controller's requests.
+// the go-app example applied and propagated, its DNS record rendered, then deleted, then
+// a graceful stop); and the host must have answered 403 to none of the controller's
+// requests.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -32,6 +33,7 @@ const tools = requireTools('kubectl');
 const NS = 'kube-federation-system';
 const SA = 'kfed-controller';
 const LEASE = 'kubefed-controller-manager';
+const FEDERATED_DEPLOYMENTS = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
 const EXAMPLE = new URL('../../../../shared/examples/go-app.yaml', import.meta.url);
 
 const SERVICE: KubeObject = {
@@ -120,7 +122,8 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
       await joinCluster({ clusterName: name, kubeconfig: { kubeconfigPath: sb.kubeconfigPath }, clusterContext: name, hostClusterContext: 'cluster-1', kubefedNamespace: NS });
     }
     await kubectl(target, ['apply', '-f', '-'], await readFile(EXAMPLE, 'utf8'));
-    // What the propagation controller would create in the members (not running here yet).
+    // What propagation creates in the members, written directly as well, so the DNS part
+    // does not wait on propagation (which adopts them: adoptResources is Enabled).
     for (const name of ['cluster-1', 'cluster-2', 'cluster-3']) {
       const m = { ...target, context: name };
       await kubectl(m, ['apply', '-f', '-'], [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'go-app' } }, DEPLOYMENT, SERVICE].map((o) => JSON.stringify(o)).join('\n'));
@@ -135,6 +138,8 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
       expect(JSON.stringify(ep)).toContain('go-app.go-app.myfed.svc.example.com');
       const record = await admin.dynamic.get(SERVICE_DNS_RECORDS, 'go-app', { namespace: 'go-app' });
       expect(record['status']).toBeDefined();
+      const fed = await admin.dynamic.get(FEDERATED_DEPLOYMENTS, 'go-app', { namespace: 'go-app' });
+      expect((fed['status'] as { conditions?: unknown[] } | undefined)?.conditions?.length ?? 0).toBeGreaterThan(0);
     }, 60_000, 200);
 
     // Deleting the record makes the controller delete its DNSEndpoint.
@@ -163,6 +168,10 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
       'create multiclusterdns.kubefed.io/dnsendpoints in go-app',
       'delete multiclusterdns.kubefed.io/dnsendpoints in go-app',
       'update multiclusterdns.kubefed.io/servicednsrecords/status in go-app',
+      `patch core.kubefed.io/federatedtypeconfigs/status in ${NS}`,
+      'patch types.kubefed.io/federateddeployments in go-app',
+      'patch types.kubefed.io/federateddeployments/status in go-app',
+      'create core.kubefed.io/propagatedversions in go-app',
     ]) {
       expect([...seen], want).toContain(want);
     }

@@ -16,7 +16,6 @@ export async function installCrds(client: ClusterClient, dir: string, root = pro
     for (const doc of parseAllDocuments(await readFile(join(folder, file), 'utf8'))) {
       const crd = doc.toJS() as KubeObject | null;
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-      withoutRootMetadataSchema(crd);
       if (!(await client.dynamic.getIfExists(CRDS, crd.metadata.name ?? ''))) await client.dynamic.create(CRDS, crd);
       names.push(crd.metadata.name ?? '');
       const spec = crd['spec'] as { group: string; names: { plural: string }; versions: { name: string; storage?: boolean }[]; scope: string };
@@ -36,12 +35,3 @@ export async function installCrds(client: ClusterClient, dir: string, root = pro
   return names;
 }
 
-/**
- * Sandbox workaround: its pruning walks a root `metadata: {type: object}` property as a
- * schema without properties and drops name, namespace and uid, where kube-apiserver
- * never prunes metadata. Removing that property changes nothing on a real server.
- */
-function withoutRootMetadataSchema(crd: KubeObject): void {
-  const versions = (crd['spec'] as { versions?: { schema?: { openAPIV3Schema?: { properties?: Record<string, unknown> } } }[] }).versions ?? [];
-  for (const v of versions) delete v.schema?.openAPIV3Schema?.properties?.['metadata'];
-}

@@ -1,6 +1,7 @@
 // `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named).
 const BENCHES: Record<string, () => Promise<unknown>> = {
   apiserver: async () => (await import('./apiserver.js')).runApiServerBench(),
+  propagation: async () => (await import('./propagation/run.js')).runPropagationBench(),
   'dns-records': async () => (await import('./dns-records/run.js')).runDnsRecordsBench(),
   health: async () => (await import('./health/run.js')).runHealthBench(),
 };

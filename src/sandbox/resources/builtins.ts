@@ -82,6 +82,11 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
     ] }),
   def({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true,
     columns: [{ name: 'AddressType', type: 'string', jsonPath: '.addressType' }, { name: 'Endpoints', type: 'string', jsonPath: '.endpoints[*].addresses[0]' }] }),
+  def({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, shortNames: ['pdb'], statusSubresource: true,
+    columns: [
+      { name: 'Min Available', type: 'string', jsonPath: '.spec.minAvailable' },
+      { name: 'Max Unavailable', type: 'string', jsonPath: '.spec.maxUnavailable' },
+    ] }),
   def({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true,
     columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
   def({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true, nameRule: 'path' }),

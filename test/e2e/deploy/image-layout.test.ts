@@ -61,7 +61,7 @@ describe.skipIf(!tools)('the image layout runs the chart command', () => {
     help = (await run(process.execPath, [...entry, 'controller', '--help'])).stdout;
     sb = await startSandbox({ clusters: 1 });
     admin = await clusterClientFromKubeconfig({ kubeconfigPath: sb.kubeconfigPath, context: 'cluster-1', name: 'admin' });
-    await installKustomizeBase({ kubectl: tools!.kubectl, kubeconfig: sb.kubeconfigPath, context: 'cluster-1' }, admin);
+    await installKustomizeBase({ kubectl: tools!.kubectl, kubeconfig: sb.kubeconfigPath, context: 'cluster-1' });
   }, 240_000);
 
   afterAll(async () => {

@@ -80,7 +80,7 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
     sb = await startSandbox({ clusters: 3 });
     admin = await clusterClientFromKubeconfig({ kubeconfigPath: sb.kubeconfigPath, context: 'cluster-1', name: 'admin' });
     target = { kubectl: tools!.kubectl, kubeconfig: sb.kubeconfigPath, context: 'cluster-1' };
-    await installKustomizeBase(target, admin);
+    await installKustomizeBase(target);
     proxy = await startRecordingProxy(sb.cluster('cluster-1').url, sb.cluster('cluster-1').caPem);
   }, 120_000);
 

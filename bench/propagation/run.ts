@@ -132,6 +132,7 @@ export async function runOne(n: number, m: number, edits = 200): Promise<Propaga
 
     // first sync
     const before = memberWrites();
+    const hostBefore = hostCounter.writes;
     const t0 = performance.now();
     await pool(n, 32, (i) => host.dynamic.create(FED_DEPLOYMENTS, fedDeployment(i)));
     const sync = ctl!.syncController('deployments.apps')!;
@@ -148,6 +149,7 @@ export async function runOne(n: number, m: number, edits = 200): Promise<Propaga
     out.convergeSeconds = seconds;
     out.memberWritesPerObjectCluster = (memberWrites() - before) / (n * m);
     out.throughputMemberWritesPerSecond = (memberWrites() - before) / seconds;
+    out.hostWritesPerObject = (hostCounter.writes - hostBefore) / n;
     await quiet(allWrites, 2000);
     out.controllerHeapMb = heapMb();
 
@@ -229,7 +231,7 @@ export async function runPropagationBench(configs: readonly [number, number][] =
     console.log(
       `N=${n} M=${m}: converged in ${r.convergeSeconds!.toFixed(1)} s; member writes per (object, cluster) ${r.memberWritesPerObjectCluster!.toFixed(3)}; ` +
         `idle resync writes ${r.idleResyncWrites}; restart writes ${r.restartWrites}; edit->all members p50 ${r.editP50Ms!.toFixed(0)} ms p99 ${r.editP99Ms!.toFixed(0)} ms; ` +
-        `controller heap ${r.controllerHeapMb!.toFixed(0)} MB; throughput ${r.throughputMemberWritesPerSecond!.toFixed(0)} writes/s vs raw ${r.rawWritesPerSecond!.toFixed(0)}/s (ratio ${r.throughputRatio!.toFixed(2)})`,
+        `host writes per object ${r.hostWritesPerObject!.toFixed(2)} (incl. the N creates); controller heap ${r.controllerHeapMb!.toFixed(0)} MB; throughput ${r.throughputMemberWritesPerSecond!.toFixed(0)} writes/s vs raw ${r.rawWritesPerSecond!.toFixed(0)}/s (ratio ${r.throughputRatio!.toFixed(2)})`,
     );
   }
   return results;

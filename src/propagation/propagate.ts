@@ -69,11 +69,25 @@ export function keyOf(fed: FederatedObject): string {
   return fed.metadata.namespace ? `${fed.metadata.namespace}/${fed.metadata.name ?? ''}` : (fed.metadata.name ?? '');
 }
 
-/** Write the status when it differs from what the object (or our last write) shows. */
-export async function updateStatus(ctx: SyncContext, fed: FederatedObject, key: string, next: ReturnType<typeof buildFederatedStatus>, signal: AbortSignal): Promise<void> {
-  if (equalStatus(fed.status, next)) return;
+/** Aggregate-only status changes are written at most this often per object. */
+export const AGGREGATE_COALESCE_MS = 1_000;
+
+/**
+ * Write the status when it differs from what the object (or our last write) shows.
+ * Member workloads become ready cluster by cluster, each step changing only the replica
+ * and readiness totals; such aggregate-only changes are coalesced (at most one write per
+ * AGGREGATE_COALESCE_MS per object), so M clusters do not cost M status writes. Returns
+ * the delay after which a coalesced change must be written.
+ */
+export async function updateStatus(ctx: SyncContext, fed: FederatedObject, key: string, next: ReturnType<typeof buildFederatedStatus>, signal: AbortSignal): Promise<number | undefined> {
+  if (equalStatus(fed.status, next)) return undefined;
+  const last = ctx.statusWrittenAt.get(key);
+  const wait = last === undefined ? 0 : last + AGGREGATE_COALESCE_MS - Date.now();
+  if (wait > 0 && fed.status && equalStatus({ ...fed.status, ...(next.aggregated ? { aggregated: next.aggregated } : {}) }, next)) return wait;
   const written = await writeFederatedStatus(ctx.o.host, ctx.fedRef, fed, next, signal);
   if (written) ctx.fedExpect.wrote(key, written);
+  ctx.statusWrittenAt.set(key, Date.now());
+  return undefined;
 }
 
 export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObject, key: string, signal: AbortSignal): Promise<ReconcileResult | void> {
@@ -162,8 +176,9 @@ export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObjec
   const aggregated = aggregateStatus(placement.placed, statusMap, members, ctx.o.hasReplicas ?? false);
   const status = buildFederatedStatus({ previous: fed.status, generation, reason: '', clusters: outcomes, collectRemoteStatus: collect, aggregated, now });
   emitFailureEvents(ctx, fed, results, previous);
-  await updateStatus(ctx, fed, key, status, signal);
+  const coalesced = await updateStatus(ctx, fed, key, status, signal);
 
   if (results.some((r) => r.retry)) return { requeue: true };
+  if (coalesced !== undefined) return { requeueAfterMs: coalesced };
   if (results.some((r) => r.pending)) return { requeueAfterMs: 5_000 };
 }

@@ -82,6 +82,8 @@ export interface SyncContext {
   readonly memberExpect: Expectations;
   readonly recordExpect: Expectations<PropagatedVersion>;
   readonly fedExpect: Expectations<FederatedObject>;
+  /** when each object's status was last written (coalescing of aggregate-only changes) */
+  readonly statusWrittenAt: Map<string, number>;
   memberKey(fedKey: string): string;
   observed(cluster: string, fedKey: string): KubeObject | undefined;
   record(fedKey: string): PropagatedVersion | undefined;
@@ -106,6 +108,7 @@ export class SyncController implements Runnable, SyncContext {
   readonly memberExpect = new Expectations();
   readonly recordExpect = new Expectations<PropagatedVersion>();
   readonly fedExpect = new Expectations<FederatedObject>();
+  readonly statusWrittenAt = new Map<string, number>();
 
   constructor(o: SyncControllerOptions) {
     this.o = o;
@@ -224,6 +227,7 @@ export class SyncController implements Runnable, SyncContext {
     let fed = this.fedExpect.current(key, this.federated.get(key));
     if (!fed) {
       this.fedExpect.forget(key);
+      this.statusWrittenAt.delete(key);
       return;
     }
     if (fed.metadata.deletionTimestamp) return reconcileDeletion(this, fed, key, signal);

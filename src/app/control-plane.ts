@@ -1,6 +1,7 @@
 // Composition root: from one Config, the host client, the member registry, the
-// controllers, the metrics/health server and leader election. Informers (the registry)
-// run on every replica; controllers that write run only on the leader.
+// controllers, the metrics/health server, the embedded DNS server and leader election.
+// Informers (the registry) and DNS serving run on every replica; controllers that write
+// run only on the leader.
 import type { Config } from '../config/config.js';
 import { hostClient } from '../config/load.js';
 import { KubeFedClusterRegistry } from '../clusters/registry.js';
@@ -10,6 +11,7 @@ import { createLogger, redactDeep, type Logger } from '../observability/logger.j
 import { startHealthServer, type HealthServer } from '../observability/http-server.js';
 import { createRegistry, type Registry } from '../observability/metrics.js';
 import { Manager } from '../runtime/manager.js';
+import { startDnsServing, type DnsServing } from './dns-serving.js';
 import { CONTROLLERS, eventRecorders, type ControllerEntry, type ControlPlaneDeps } from './controllers.js';
 
 export interface ControlPlane {
@@ -19,6 +21,8 @@ export interface ControlPlane {
   readonly manager: Manager;
   readonly metrics: Registry;
   readonly health: HealthServer | undefined;
+  /** The embedded DNS server, when config.dns asks for one. */
+  readonly dns: DnsServing | undefined;
   readonly deps: ControlPlaneDeps;
   /** Resolves once the member registry has listed the host's KubeFedClusters and Secrets. */
   ready(signal?: AbortSignal): Promise<void>;
@@ -39,11 +43,13 @@ export interface ControlPlaneOptions {
 export async function startControlPlane(config: Config, options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, base: { replica: config.leaderElection.identity } });
   const metrics = options.metrics ?? createRegistry();
-  logger.info({ config: redactDeep({ ...config, kubeFedConfig: undefined }) }, 'starting control plane');
+  logger.info({ config: describeConfig(config) }, 'starting control plane');
   const host = await hostClient({ ...config.host }, 'host');
   let health: HealthServer | undefined;
+  let dns: DnsServing | undefined;
   try {
     if (config.metricsAddr) health = await startHealthServer({ host: config.metricsAddr.host, port: config.metricsAddr.port, registry: metrics, logger });
+    if (config.dns) dns = await startDnsServing({ config: config.dns, host, kubefedNamespace: config.kubefedNamespace, logger, registry: metrics });
     const members = new KubeFedClusterRegistry({ host: host.dynamic, namespace: config.kubefedNamespace, logger, registry: metrics });
     const le = config.leaderElection;
     const elector = le.enabled
@@ -72,11 +78,16 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       isLeader: () => manager.isLeader(),
     };
     manager.add(members);
+    if (dns) manager.add(dns.feed);
     for (const entry of options.controllers ?? CONTROLLERS) {
       const made = entry.create(deps);
       for (const r of made === undefined ? [] : Array.isArray(made) ? made : [made]) manager.add(r);
     }
     health?.addReadinessCheck('member-registry', () => members.hasSynced() || 'KubeFedCluster and Secret informers not synced');
+    if (dns) {
+      const served = dns;
+      health?.addReadinessCheck('dns-snapshot', () => served.hasSnapshot() || 'no DNS zone snapshot built yet (Domain and DNSEndpoint informers not synced)');
+    }
     health?.addLivenessCheck('ping', () => true);
     await manager.start();
     let stopping: Promise<void> | undefined;
@@ -87,12 +98,14 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       manager,
       metrics,
       health,
+      dns,
       deps,
       ready: (signal) => members.waitForSync(signal),
       isLeader: () => manager.isLeader(),
       stop: () => {
         stopping ??= (async () => {
           await manager.stop();
+          await dns?.close();
           await health?.close();
           host.close();
           logger.info('control plane stopped');
@@ -102,8 +115,22 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       wait: () => manager.wait(),
     };
   } catch (err) {
+    await dns?.close();
     await health?.close();
     host.close();
     throw new Error('start control plane', { cause: err });
   }
+}
+
+/**
+ * The configuration as logged at start: secrets redacted (an inline kubeconfig carries
+ * credentials) and the KubeFedConfig reduced to its spec.
+ */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const { kubeFedConfig, host, ...rest } = config;
+  return redactDeep({
+    ...rest,
+    host: { ...host, ...(host.kubeconfigYaml !== undefined ? { kubeconfigYaml: '[REDACTED]' } : {}) },
+    kubeFedConfig: { name: kubeFedConfig.metadata.name, namespace: kubeFedConfig.metadata.namespace, spec: kubeFedConfig.spec },
+  });
 }

@@ -1,6 +1,7 @@
 // `kfed sandbox` without --no-demo: install kfed into cluster-1 (CRDs, namespace,
-// KubeFedConfig), run the control plane in this process against it, and join every
-// sandbox cluster (cluster-1 into itself too) through the same code as `kfed join`.
+// KubeFedConfig, the default federated types), run the control plane in this process
+// against it (with the embedded DNS server when asked), and join every sandbox cluster
+// (cluster-1 into itself too) through the same code as `kfed join`.
 import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
 import { joinCluster } from '../clusters/join.js';
 import { buildConfig } from '../config/config.js';
@@ -21,6 +22,10 @@ export interface SandboxControlPlaneOptions {
   healthCheckPeriod?: string;
   /** Wait this long for every member to report Ready. Default 30 s. */
   readyTimeoutMs?: number;
+  /** Serve DNS here (`127.0.0.1:5353`, port 0 for a free one); default: no DNS server. */
+  dnsListen?: string;
+  /** MMDB for the DNS server's client locations: `bundled` (default), `none` or a path. */
+  dnsGeoDatabase?: string;
 }
 
 export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPlaneOptions): Promise<ControlPlane> {
@@ -36,19 +41,29 @@ export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPla
       clusterHealthCheck: { period: o.healthCheckPeriod ?? '2s', timeout: '1s', failureThreshold: 3, successThreshold: 1 },
     });
     // The types Kubefed enables by default, as its chart does.
-    await enableDefaultTypes(host, namespace);
+    const enabled = await enableDefaultTypes(host, namespace);
+    o.out(`enabled the default federated types (${enabled.length > 0 ? enabled.join(', ') : 'already enabled'})`);
     kfc = await readKubeFedConfig(host, namespace);
   } finally {
     host.close();
   }
   const config = buildConfig(
-    { kubeconfigPath: sb.kubeconfigPath, context: hostContext, kubefedNamespace: namespace, metricsAddr: o.metricsAddr ?? '127.0.0.1:0', leaderElect: true },
+    {
+      kubeconfigPath: sb.kubeconfigPath,
+      context: hostContext,
+      kubefedNamespace: namespace,
+      metricsAddr: o.metricsAddr ?? '127.0.0.1:0',
+      leaderElect: true,
+      ...(o.dnsListen !== undefined ? { dnsListen: o.dnsListen } : {}),
+      ...(o.dnsGeoDatabase !== undefined ? { dnsGeoDatabase: o.dnsGeoDatabase } : {}),
+    },
     kfc,
   );
   const cp = await startControlPlane(config, { logger: o.logger });
   try {
     await cp.ready();
-    o.out(`control plane running against ${hostContext} (namespace ${namespace}${cp.health ? `, metrics ${cp.health.url}/metrics` : ''})`);
+    const serving = [cp.health ? `metrics ${cp.health.url}/metrics` : '', cp.dns ? `DNS on ${cp.dns.address} udp+tcp` : ''].filter(Boolean).join(', ');
+    o.out(`control plane running against ${hostContext} (namespace ${namespace}${serving ? `, ${serving}` : ''})`);
     for (const c of sb.clusters) {
       const res = await joinCluster({ clusterName: c.name, kubeconfig: { kubeconfigPath: sb.kubeconfigPath }, clusterContext: c.name, hostClusterContext: hostContext, kubefedNamespace: namespace, registry: cp.metrics });
       o.out(`joined ${c.name} (KubeFedCluster ${namespace}/${c.name}, secret ${res.cluster.spec.secretRef.name})`);

@@ -1,15 +1,23 @@
 // `kfed controller`: run the control plane against a host cluster until SIGINT/SIGTERM.
-import type { Command } from 'commander';
+// Every flag can also come from the environment (KFED_<FLAG>); a flag on the command
+// line wins over the environment, which wins over the host's KubeFedConfig, which wins
+// over the defaults.
+import { Option, type Command } from 'commander';
+import type { ConfigFlags } from '../config/config.js';
 import type { LogLevel } from '../observability/logger.js';
 import { bool, defaultKubeconfigPath, failure, int, runningInPod } from './cli-support.js';
+import { replicaIdentity, runUntilSignal } from './controller-command-runtime.js';
 
 interface ControllerFlags {
   kubeconfig?: string;
   context?: string;
   kubefedNamespace: string;
   metricsAddr: string;
+  dnsListen?: string;
+  dnsGeoipDb?: string;
+  dnsExternalDns: boolean;
   leaderElect: boolean;
-  leaderElectionId?: string;
+  leaderElectionId: string;
   healthCheckPeriod?: string;
   healthCheckTimeout?: string;
   healthCheckFailureThreshold?: number;
@@ -18,55 +26,61 @@ interface ControllerFlags {
   logLevel: LogLevel;
 }
 
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** `--flag` with its KFED_ environment variable. */
+function opt(flags: string, description: string, env: string): Option {
+  return new Option(flags, description).env(env);
+}
+
 export function registerControllerCommand(program: Command): void {
   program
     .command('controller')
-    .description('run the kfed control plane against a host cluster')
-    .option('--kubeconfig <path>', 'kubeconfig of the host cluster (default: in-cluster config in a pod, else $KUBECONFIG or ~/.kube/config)')
-    .option('--context <context>', 'kubeconfig context of the host cluster (default: current context)')
-    .option('--kubefed-namespace <ns>', 'namespace of the control plane, its KubeFedClusters and KubeFedConfig', 'kube-federation-system')
-    .option('--metrics-addr <addr>', 'where to serve /metrics, /healthz and /readyz (host:port, :port; 0 disables)', ':8080')
-    .option('--leader-elect [bool]', 'elect a leader with a Lease so only one replica reconciles', bool, true)
-    .option('--leader-election-id <name>', 'name of the Lease', 'kubefed-controller-manager')
-    .option('--health-check-period <duration>', 'override KubeFedConfig spec.clusterHealthCheck.period')
-    .option('--health-check-timeout <duration>', 'override KubeFedConfig spec.clusterHealthCheck.timeout')
-    .option('--health-check-failure-threshold <n>', 'override KubeFedConfig spec.clusterHealthCheck.failureThreshold', int)
-    .option('--health-check-success-threshold <n>', 'override KubeFedConfig spec.clusterHealthCheck.successThreshold', int)
-    .option('--health-check-fast-probe-interval <duration>', 'spacing of confirmation probes when a member refuses connections (0 disables the fast path)', '200ms')
-    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace', 'info')
+    .description('run the kfed control plane (every controller, the embedded DNS server, /metrics) against a host cluster')
+    .addOption(opt('--kubeconfig <path>', 'kubeconfig of the host cluster (default: in-cluster config in a pod, else $KUBECONFIG or ~/.kube/config)', 'KFED_KUBECONFIG'))
+    .addOption(opt('--context <context>', 'kubeconfig context of the host cluster (default: current context)', 'KFED_CONTEXT'))
+    .addOption(opt('--kubefed-namespace <ns>', 'namespace of the control plane, its KubeFedClusters, Domains and KubeFedConfig', 'KFED_NAMESPACE').default('kube-federation-system'))
+    .addOption(opt('--metrics-addr <addr>', 'where to serve /metrics, /healthz and /readyz (host:port, :port; 0 disables)', 'KFED_METRICS_ADDR').default(':8080'))
+    .addOption(opt('--dns-listen <addr>', 'serve DNS on UDP and TCP here (host:port, :port, [v6]:port; e.g. :5353); every replica serves; default: off', 'KFED_DNS_LISTEN'))
+    .addOption(opt('--dns-geoip-db <path>', 'MMDB file for client locations (latency/geo answers); "bundled" = GeoLite2 shipped with kfed, "none" = no geolocation', 'KFED_DNS_GEOIP_DB'))
+    .addOption(opt('--dns-external-dns [bool]', 'also serve externaldns.k8s.io/v1alpha1 DNSEndpoints', 'KFED_DNS_EXTERNAL_DNS').argParser(bool).default(true))
+    .addOption(opt('--leader-elect [bool]', 'elect a leader with a coordination.k8s.io Lease so only one replica reconciles', 'KFED_LEADER_ELECT').argParser(bool).default(true))
+    .addOption(opt('--leader-election-id <name>', 'name of the Lease (in --kubefed-namespace)', 'KFED_LEADER_ELECTION_ID').default('kubefed-controller-manager'))
+    .addOption(opt('--health-check-period <duration>', 'override KubeFedConfig spec.clusterHealthCheck.period', 'KFED_HEALTH_CHECK_PERIOD'))
+    .addOption(opt('--health-check-timeout <duration>', 'override KubeFedConfig spec.clusterHealthCheck.timeout', 'KFED_HEALTH_CHECK_TIMEOUT'))
+    .addOption(opt('--health-check-failure-threshold <n>', 'override KubeFedConfig spec.clusterHealthCheck.failureThreshold', 'KFED_HEALTH_CHECK_FAILURE_THRESHOLD').argParser(int))
+    .addOption(opt('--health-check-success-threshold <n>', 'override KubeFedConfig spec.clusterHealthCheck.successThreshold', 'KFED_HEALTH_CHECK_SUCCESS_THRESHOLD').argParser(int))
+    .addOption(opt('--health-check-fast-probe-interval <duration>', 'spacing of confirmation probes when a member refuses connections (0 disables the fast path)', 'KFED_HEALTH_CHECK_FAST_PROBE_INTERVAL').default('200ms'))
+    .addOption(opt('--log-level <level>', 'log level of the JSON logs on stdout', 'KFED_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
     .action(async (f: ControllerFlags) => {
       const inCluster = f.kubeconfig === undefined && runningInPod();
+      const flags: ConfigFlags = {
+        ...(inCluster ? { inCluster: true } : { kubeconfigPath: f.kubeconfig ?? defaultKubeconfigPath() }),
+        ...(f.context !== undefined ? { context: f.context } : {}),
+        kubefedNamespace: f.kubefedNamespace,
+        metricsAddr: f.metricsAddr,
+        ...(f.dnsListen !== undefined ? { dnsListen: f.dnsListen } : {}),
+        ...(f.dnsGeoipDb !== undefined ? { dnsGeoDatabase: f.dnsGeoipDb } : {}),
+        dnsExternalDNS: f.dnsExternalDns,
+        leaderElect: f.leaderElect,
+        leaderElectionId: f.leaderElectionId,
+        identity: replicaIdentity(),
+        ...(f.healthCheckPeriod !== undefined ? { healthCheckPeriod: f.healthCheckPeriod } : {}),
+        ...(f.healthCheckTimeout !== undefined ? { healthCheckTimeout: f.healthCheckTimeout } : {}),
+        ...(f.healthCheckFailureThreshold !== undefined ? { healthCheckFailureThreshold: f.healthCheckFailureThreshold } : {}),
+        ...(f.healthCheckSuccessThreshold !== undefined ? { healthCheckSuccessThreshold: f.healthCheckSuccessThreshold } : {}),
+        ...(f.healthCheckFastProbeInterval !== undefined ? { healthCheckFastProbeInterval: f.healthCheckFastProbeInterval } : {}),
+        logLevel: f.logLevel,
+      };
       let cp;
       try {
         // Loaded on use so that `kfed join` and friends start quickly.
         const [{ loadConfig }, { startControlPlane }] = await Promise.all([import('../config/load.js'), import('../app/control-plane.js')]);
-        const config = await loadConfig({
-          ...(inCluster ? { inCluster: true } : { kubeconfigPath: f.kubeconfig ?? defaultKubeconfigPath() }),
-          ...(f.context !== undefined ? { context: f.context } : {}),
-          kubefedNamespace: f.kubefedNamespace,
-          metricsAddr: f.metricsAddr,
-          leaderElect: f.leaderElect,
-          ...(f.leaderElectionId !== undefined ? { leaderElectionId: f.leaderElectionId } : {}),
-          ...(f.healthCheckPeriod !== undefined ? { healthCheckPeriod: f.healthCheckPeriod } : {}),
-          ...(f.healthCheckTimeout !== undefined ? { healthCheckTimeout: f.healthCheckTimeout } : {}),
-          ...(f.healthCheckFailureThreshold !== undefined ? { healthCheckFailureThreshold: f.healthCheckFailureThreshold } : {}),
-          ...(f.healthCheckSuccessThreshold !== undefined ? { healthCheckSuccessThreshold: f.healthCheckSuccessThreshold } : {}),
-          ...(f.healthCheckFastProbeInterval !== undefined ? { healthCheckFastProbeInterval: f.healthCheckFastProbeInterval } : {}),
-          logLevel: f.logLevel,
-        });
-        cp = await startControlPlane(config);
+        cp = await startControlPlane(await loadConfig(flags));
       } catch (err) {
         const e = err as Error & { cause?: unknown };
         throw failure(e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message);
       }
-      const running = cp;
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void running.stop();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      await running.wait();
+      await runUntilSignal(cp);
     });
 }

@@ -7,29 +7,52 @@ import type { ControlPlane } from '../app/control-plane.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { oneLine } from '../clusters/join-steps.js';
-import { failure } from './cli-support.js';
+import { failure, int } from './cli-support.js';
+import { runUntilSignal } from './controller-command-runtime.js';
 import { CONTROL_EXTENSION } from '../sandbox/kubeconfig.js';
 import type { ControlAction, ControlRequest } from '../sandbox/control-server.js';
 
-function int(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`not an integer: ${v}`);
-  return n;
+/** The message and every cause's, for matching an errno anywhere in the chain. */
+function fullMessage(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error; e = e.cause) parts.push(e.message);
+  return parts.join(': ');
+}
+
+/**
+ * How the user runs kfed again from this shell: the installed binary, or through npm in
+ * a checkout (`npm start` runs the TypeScript sources, and `kfed` is not on PATH there).
+ */
+function kfedInvocation(): string {
+  const entry = process.argv[1] ?? '';
+  return /bin[/\\]kfed(\.js)?$/.test(entry) ? 'kfed' : 'npm run -s kfed --';
+}
+
+interface SandboxFlags {
+  clusters: number;
+  kubeconfig: string;
+  dnsPort: number;
+  metricsPort: number;
+  demo: boolean;
+  logLevel: LogLevel;
 }
 
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program
     .command('sandbox')
-    .description('start in-process Kubernetes API servers (cluster-1 is the host) and write a kubeconfig for them')
+    .description('start in-process Kubernetes API servers (cluster-1 is the host), the control plane, the embedded DNS server and the go-app demo')
     .option('--clusters <n>', 'number of clusters', int, 3)
     .option('--kubeconfig <path>', 'where to write the kubeconfig', './kfed-sandbox.kubeconfig')
-    .option('--dns-port <port>', 'port of the embedded DNS server on 127.0.0.1', int, 5353)
-    .option('--no-demo', 'only start the clusters: no control plane, no demo app')
-    .option('--log-level <level>', 'control plane log level (logs go to stderr)', 'warn')
-    .action(async (opts: { clusters: number; kubeconfig: string; dnsPort: number; demo: boolean; logLevel: LogLevel }) => {
+    .option('--dns-port <port>', 'port of the embedded DNS server on 127.0.0.1 (0: a free port)', int, 5353)
+    .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz on 127.0.0.1 (0: a free port)', int, 0)
+    .option('--no-demo', 'only start the clusters: no control plane, no DNS server, no demo app')
+    .option('--log-level <level>', 'control plane log level (JSON logs go to stderr)', 'warn')
+    .action(async (opts: SandboxFlags) => {
       const path = resolve(opts.kubeconfig);
-      const sb = await startSandbox({ clusters: opts.clusters, kubeconfigPath: path });
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
+      const started = Date.now();
+      out(`starting ${opts.clusters} clusters...`);
+      const sb = await startSandbox({ clusters: opts.clusters, kubeconfigPath: path });
       for (const c of sb.clusters) {
         const region = c.options.topology.region;
         out(`cluster ${c.name.padEnd(10)} ${c.url}  region ${region} zones ${c.options.topology.zones.join(',')}`);
@@ -38,28 +61,51 @@ export function registerSandboxCommands(program: Command): void {
       let cp: ControlPlane | undefined;
       if (opts.demo) {
         try {
-          const { startSandboxControlPlane } = await import('../app/sandbox-control-plane.js');
-          cp = await startSandboxControlPlane(sb, { out, logger: createLogger({ level: opts.logLevel, destination: process.stderr }) });
+          const [{ startSandboxControlPlane }, { runGoAppDemo, demoInstructions }] = await Promise.all([import('../app/sandbox-control-plane.js'), import('../app/sandbox-demo.js')]);
+          cp = await startSandboxControlPlane(sb, {
+            out,
+            logger: createLogger({ level: opts.logLevel, destination: process.stderr }),
+            metricsAddr: `127.0.0.1:${opts.metricsPort}`,
+            dnsListen: `127.0.0.1:${opts.dnsPort}`,
+          });
+          const dns = { address: '127.0.0.1', port: cp.dns?.ports.udpPort ?? opts.dnsPort };
+          const clusters = sb.clusters.map((c) => c.name);
+          await runGoAppDemo(cp, { out, clusters, dns, hostContext: clusters[0] ?? 'cluster-1' });
+          const member = sb.clusters[1] ?? sb.clusters[0]!;
+          for (const line of demoInstructions({
+            kubeconfig: path,
+            hostContext: clusters[0] ?? 'cluster-1',
+            member: member.name,
+            dns,
+            metricsUrl: cp.health?.url,
+            kfed: kfedInvocation(),
+            region: member.options.topology.region,
+          })) out(line);
         } catch (err) {
+          await cp?.stop();
           await sb.close();
-          throw failure(`sandbox control plane: ${oneLine(err)}`);
+          const hint = opts.dnsPort !== 0 && /EADDRINUSE/.test(fullMessage(err)) ? ` (port ${opts.dnsPort} is taken: try --dns-port 0 or another port)` : '';
+          throw failure(`sandbox control plane: ${oneLine(err)}${hint}`);
         }
-        out(`try: kubectl --kubeconfig ${path} --context cluster-1 -n kube-federation-system get kubefedclusters`);
+      } else {
+        out(`try: kubectl --kubeconfig ${path} --context cluster-1 get nodes`);
+        out(`faults: ${kfedInvocation()} sandbox ctl --kubeconfig ${path} stop cluster-2`);
       }
-      out(`try: kubectl --kubeconfig ${path} --context cluster-1 get nodes`);
-      out(`faults: kfed sandbox ctl --kubeconfig ${path} stop cluster-2`);
-      out('sandbox ready (Ctrl-C to stop)');
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void (async () => {
-            await cp?.stop();
+      out(`sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Ctrl-C to stop)`);
+      const running = cp;
+      let stopping: Promise<void> | undefined;
+      let stopped!: () => void;
+      const done = new Promise<void>((r) => (stopped = r));
+      await runUntilSignal({
+        stop: () => {
+          stopping ??= (async () => {
+            await running?.stop();
             await sb.close();
-          })().then(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+          })().finally(stopped);
+          return stopping;
+        },
+        // A control plane that fails on its own takes the sandbox down with it.
+        wait: () => Promise.race([done, running ? running.wait().then(() => done) : done]),
       });
       out('sandbox stopped');
     });

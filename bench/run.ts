@@ -4,6 +4,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   propagation: async () => (await import('./propagation/run.js')).runPropagationBench(),
   'dns-records': async () => (await import('./dns-records/run.js')).runDnsRecordsBench(),
   health: async () => (await import('./health/run.js')).runHealthBench(),
+  'dns-server': async () => {
+    const m = await import('./dns-server/run.js');
+    console.log(m.formatDnsServerBench(await m.runDnsServerBench()));
+  },
 };
 
 async function main(): Promise<void> {

@@ -11,7 +11,9 @@ import { createLogger, redactDeep, type Logger } from '../observability/logger.j
 import { startHealthServer, type HealthServer } from '../observability/http-server.js';
 import { createRegistry, type Registry } from '../observability/metrics.js';
 import { Manager } from '../runtime/manager.js';
+import type { Runnable } from '../runtime/runnable.js';
 import { startDnsServing, type DnsServing } from './dns-serving.js';
+import { registerStateMetrics, stateSources } from './state-metrics.js';
 import { CONTROLLERS, eventRecorders, type ControllerEntry, type ControlPlaneDeps } from './controllers.js';
 
 export interface ControlPlane {
@@ -79,10 +81,13 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
     };
     manager.add(members);
     if (dns) manager.add(dns.feed);
+    const runnables: Runnable[] = [];
     for (const entry of options.controllers ?? CONTROLLERS) {
       const made = entry.create(deps);
-      for (const r of made === undefined ? [] : Array.isArray(made) ? made : [made]) manager.add(r);
+      runnables.push(...(made === undefined ? [] : Array.isArray(made) ? made : [made]));
     }
+    for (const r of runnables) manager.add(r);
+    registerStateMetrics(metrics, stateSources(runnables));
     health?.addReadinessCheck('member-registry', () => members.hasSynced() || 'KubeFedCluster and Secret informers not synced');
     if (dns) {
       const served = dns;

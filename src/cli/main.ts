@@ -11,6 +11,10 @@ program
   .name('kfed')
   .description('Multi-cluster Kubernetes control plane: Kubefed-compatible workload federation and geo-aware global DNS')
   .version('0.1.0')
+  // A parent command's options stop at its subcommand's name, so `kfed sandbox ctl
+  // --kubeconfig X` reaches ctl's --kubeconfig (commander would otherwise let the
+  // parent take it). Subcommands inherit this when they are created.
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 registerSandboxCommands(program);

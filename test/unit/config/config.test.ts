@@ -37,3 +37,24 @@ describe('parseListenAddress', () => {
     expect(parseListenAddress('0')).toBeUndefined();
   });
 });
+
+describe('embedded DNS server configuration', () => {
+  it('is off unless --dns-listen names an address', () => {
+    expect(buildConfig(flags).dns).toBeUndefined();
+    expect(buildConfig({ ...flags, dnsListen: 'off' }).dns).toBeUndefined();
+    expect(buildConfig({ ...flags, dnsListen: '0' }).dns).toBeUndefined();
+  });
+
+  it('parses the listen address and the geolocation database', () => {
+    expect(buildConfig({ ...flags, dnsListen: ':5353' }).dns).toEqual({ listen: { host: '0.0.0.0', port: 5353 }, geoDatabase: { kind: 'bundled' }, externalDNS: true });
+    expect(buildConfig({ ...flags, dnsListen: '[::1]:53', dnsGeoDatabase: 'none', dnsExternalDNS: false }).dns).toEqual({ listen: { host: '::1', port: 53 }, geoDatabase: { kind: 'none' }, externalDNS: false });
+    expect(buildConfig({ ...flags, dnsListen: '127.0.0.1:0', dnsGeoDatabase: '/data/GeoLite2-City.mmdb' }).dns?.geoDatabase).toEqual({ kind: 'file', path: '/data/GeoLite2-City.mmdb' });
+  });
+
+  it('rejects what is not an IP and port, naming the flag', () => {
+    expect(() => buildConfig({ ...flags, dnsListen: 'localhost:53' })).toThrow(/dns listen address "localhost:53": "localhost" is not an IP address/);
+    expect(() => buildConfig({ ...flags, dnsListen: '127.0.0.1:99999' })).toThrow(/dns listen address .*bad port/);
+    expect(() => buildConfig({ ...flags, dnsListen: '5353' })).toThrow(ConfigError);
+  });
+});
+

@@ -21,21 +21,25 @@ export interface Stoppable {
 
 /** How long a clean stop may take before the process exits anyway (kubelet's grace is 30 s). */
 const STOP_GRACE_MS = 20_000;
+const DUPLICATE_SIGNAL_MS = 1000;
 
 /**
  * Runs until SIGINT or SIGTERM, then stops `target` (releasing the lease, closing ports)
- * and resolves. A second signal exits at once with 130. If `target` fails by itself, it
- * is stopped too and the failure is thrown (main prints it and exits 1).
+ * and resolves. A second signal, a second or more after the first, exits at once with
+ * 130. If `target` fails by itself, it is stopped too and the failure is thrown (main
+ * prints it and exits 1).
  */
-export async function runUntilSignal(target: Stoppable, onStopping?: (signal: NodeJS.Signals) => void): Promise<void> {
-  let signalled: NodeJS.Signals | undefined;
+export async function runUntilSignal(target: Stoppable): Promise<void> {
+  let signalledAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) {
+    if (signalledAt !== undefined) {
+      // Ctrl-C reaches every process of the terminal's group, and wrappers (npm, tsx)
+      // relay it once more: a duplicate within a second is the same request.
+      if (Date.now() - signalledAt < DUPLICATE_SIGNAL_MS) return;
       process.stderr.write(`received ${signal} again; exiting without a clean stop\n`);
       process.exit(130);
     }
-    signalled = signal;
-    onStopping?.(signal);
+    signalledAt = Date.now();
     // A stop that hangs (a wedged API call) must not keep the process past its grace period.
     setTimeout(() => {
       process.stderr.write(`clean stop did not finish within ${STOP_GRACE_MS / 1000} s; exiting\n`);

@@ -163,3 +163,33 @@ describe.skipIf(!tools)('npm start (kfed sandbox)', () => {
     expect(stdout.split('\n').filter((l) => l.includes(dir))).toEqual([]);
   });
 });
+
+describe.skipIf(!tools)('npm start in a terminal', () => {
+  it('Ctrl-C to the whole process group (npm, tsx, node) stops cleanly once', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kfed-e2e-npm-start-'));
+    const dnsPort = await freeUdpTcpPort();
+    // detached: its own process group, as a shell's foreground job has.
+    const npm = spawn('npm', ['start', '--', '--kubeconfig', join(dir, 'kubeconfig'), '--dns-port', String(dnsPort)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const exited = new Promise<string>((resolve) => npm.once('exit', (code, signal) => resolve(code !== null ? `code ${code}` : `signal ${signal}`)));
+    let out = '';
+    let err = '';
+    npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      await until(() => out.includes('sandbox ready') || npm.exitCode !== null, 90_000);
+      expect(out, err).toContain('sandbox ready');
+      const apiPorts = [...out.matchAll(/^cluster cluster-\d\s+https:\/\/127\.0\.0\.1:(\d+)/gm)].map((m) => Number(m[1]));
+      process.kill(-npm.pid!, 'SIGINT');
+      // npm itself ends as the signal told it to (as in a terminal); kfed below it stops cleanly.
+      expect(await exited).toMatch(/^(code 0|signal SIGINT)$/);
+      expect(out.trimEnd().endsWith('sandbox stopped')).toBe(true);
+      expect(err).not.toContain('without a clean stop');
+      for (const p of apiPorts) expect(await portFree(p), `port ${p} still bound`).toBe(true);
+      expect(await portFree(dnsPort, true)).toBe(true);
+      const { stdout } = await run('ps', ['-eo', 'pid,args']);
+      expect(stdout.split('\n').filter((l) => l.includes(dir))).toEqual([]);
+    } finally {
+      if (npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid!, 'SIGKILL');
+    }
+  });
+});

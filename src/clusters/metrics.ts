@@ -1,5 +1,5 @@
 // Cluster-management metrics. Names without a prefix are Kubefed's (pkg/metrics), kept so
-// existing dashboards work: kubefedcluster_total{state,cluster}, joinedcluster_total,
+// existing dashboards work: kubefedcluster_total{state,cluster}, joined_cluster_total,
 // cluster_health_status_duration_seconds, cluster_client_connection_duration_seconds,
 // join_cluster_duration_seconds, unjoin_cluster_duration_seconds. `kfed_` names are
 // additions. The `cluster` label is bounded by the number of joined members.
@@ -26,7 +26,7 @@ export interface ClusterMetrics {
 export function clusterMetrics(registry: Registry): ClusterMetrics {
   return registerOnce(registry, 'clusters/health', (r) => ({
     clusterTotal: new Gauge({ name: 'kubefedcluster_total', help: 'Number of total kubefed cluster in a specific state.', labelNames: ['state', 'cluster'], registers: [r] }),
-    joinedClusters: new Gauge({ name: 'joinedcluster_total', help: 'Number of total joined clusters.', registers: [r] }),
+    joinedClusters: new Gauge({ name: 'joined_cluster_total', help: 'Number of total joined clusters.', registers: [r] }),
     healthStatusDuration: new Histogram({ name: 'cluster_health_status_duration_seconds', help: 'Time taken for the cluster health periodic function.', buckets: KUBEFED_BUCKETS, registers: [r] }),
     clientConnectionDuration: new Histogram({ name: 'cluster_client_connection_duration_seconds', help: 'Time taken for the cluster client connection function.', buckets: KUBEFED_BUCKETS, registers: [r] }),
     probes: new Counter({ name: 'kfed_cluster_health_probes_total', help: 'Member health probes by result and by what triggered them.', labelNames: ['result', 'path'], registers: [r] }),

@@ -110,7 +110,7 @@ describe.skipIf(!tools)('kfed sandbox', () => {
   it('starts the control plane, joins every cluster, and Ctrl-C stops everything', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kfed-e2e-'));
     const kubeconfig = join(dir, 'kubeconfig');
-    const p = spawn(process.execPath, [...CLI, 'sandbox', '--clusters', '2', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...CLI, 'sandbox', '--clusters', '2', '--dns-port', '0', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr!.resume();

@@ -13,10 +13,11 @@ import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { requireTools } from '../../support/tools.js';
+import { findGoAppExample } from '../../../src/app/sandbox-demo.js';
 
 const run = promisify(execFile);
 const tools = requireTools('kubectl');
-const EXAMPLE = '/work/shared/examples/go-app.yaml';
+const EXAMPLE = findGoAppExample();
 
 let sb: Sandbox;
 let cp: ControlPlane;

@@ -14,6 +14,7 @@ import type { ResourceRequest } from './request-info.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
 import type { WatchHub } from './watch.js';
 import { evalJsonPath } from './jsonpath.js';
+import { objectJson } from '../store/object-json.js';
 import type { UserInfo } from '../auth/rbac.js';
 
 type Obj = Record<string, any>;
@@ -230,13 +231,19 @@ export class ResourceHandler {
       meta.remainingItemCount = remaining;
     }
     if (wantsTable(accept)) return sendJson(res, 200, toTable(def, version, items, meta, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'));
-    sendJson(res, 200, { kind: def.listKind, apiVersion: gvString(def.group, version), metadata: meta, items });
+    // assembled from each object's cached JSON text rather than stringifying the whole list again
+    const head = JSON.stringify({ kind: def.listKind, apiVersion: gvString(def.group, version), metadata: meta });
+    const body = `${head.slice(0, -1)},"items":[${items.map(objectJson).join(',')}]}`;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
   }
 
   private sendObject(res: ServerResponse, code: number, def: ResourceDef, version: string, obj: KubeObject, accept: string | undefined, q: URLSearchParams, warnings: string[] = []): void {
     const headers: Record<string, string> = {};
     if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - "${w.replace(/"/g, '\\"')}"`).join(', ');
     if (wantsTable(accept)) return sendJson(res, code, toTable(def, version, [obj], { resourceVersion: obj.metadata.resourceVersion }, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'), headers);
-    sendJson(res, code, obj, headers);
+    const body = objectJson(obj);
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+    res.end(body);
   }
 }

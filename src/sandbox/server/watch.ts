@@ -6,6 +6,7 @@ import { ResourceVersionGoneError, type ObjectStore, type StoreEvent } from '../
 import { matchFilter, type ObjectFilter } from '../store/selectors.js';
 import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
 import { toTable, type IncludeObject } from './table.js';
+import { objectJson } from '../store/object-json.js';
 
 export interface WatchRequest {
   def: ResourceDef;
@@ -35,12 +36,13 @@ export class WatchHub {
   serve(res: ServerResponse, w: WatchRequest): void {
     const key = resourceKey(w.def.group, w.def.plural);
     const apiVersion = gvString(w.def.group, w.version);
-    const out = (o: KubeObject): unknown => {
-      const obj = o.apiVersion === apiVersion ? o : { ...o, apiVersion, kind: w.def.kind };
-      return w.table ? toTable(w.def, w.version, [obj], { resourceVersion: o.metadata.resourceVersion }, w.table) : obj;
+    /** The event's object as JSON text: the cached text of the stored object when no conversion is needed. */
+    const out = (o: KubeObject): string => {
+      if (w.table) return JSON.stringify(toTable(w.def, w.version, [o.apiVersion === apiVersion ? o : { ...o, apiVersion, kind: w.def.kind }], { resourceVersion: o.metadata.resourceVersion }, w.table));
+      return o.apiVersion === apiVersion ? objectJson(o) : JSON.stringify({ ...o, apiVersion, kind: w.def.kind });
     };
-    const send = (type: string, object: unknown): void => {
-      res.write(`${JSON.stringify({ type, object })}\n`);
+    const send = (type: string, objectText: string): void => {
+      res.write(`{"type":"${type}","object":${objectText}}\n`);
     };
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // `setNoDelay` so small events are not held back by Nagle
@@ -64,7 +66,7 @@ export class WatchHub {
     if (rvParam && rvParam !== '0') {
       const rv = Number(rvParam);
       if (!Number.isFinite(rv)) {
-        send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version "${rvParam}"`, reason: 'BadRequest', code: 400 });
+        send('ERROR', JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version "${rvParam}"`, reason: 'BadRequest', code: 400 }));
         res.end();
         return;
       }
@@ -72,7 +74,7 @@ export class WatchHub {
         pending = this.store.eventsSince(rv);
       } catch (err) {
         if (!(err instanceof ResourceVersionGoneError)) throw err;
-        send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: 'Expired', code: 410 });
+        send('ERROR', JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: 'Expired', code: 410 }));
         res.end();
         return;
       }
@@ -83,7 +85,7 @@ export class WatchHub {
     const unsubscribe = this.store.subscribe(deliver);
 
     const bookmark = w.allowBookmarks
-      ? setInterval(() => send('BOOKMARK', { kind: w.def.kind, apiVersion, metadata: { resourceVersion: String(this.store.currentRv) } }), w.bookmarkIntervalMs)
+      ? setInterval(() => send('BOOKMARK', JSON.stringify({ kind: w.def.kind, apiVersion, metadata: { resourceVersion: String(this.store.currentRv) } })), w.bookmarkIntervalMs)
       : undefined;
     let ended = false;
     const end = (): void => {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
+import { pause } from '../runtime/clock.js';
 import { applyManifestFile, type AppliedObject } from './apply-manifest.js';
 import type { ControlPlane } from './control-plane.js';
 import { queryDns } from './dns-probe.js';
@@ -62,13 +63,6 @@ export function propagationGap(obj: (KubeObject & FederatedStatusView) | undefin
   return missing.length > 0 ? `not yet in ${missing.join(', ')}` : undefined;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
-}
-
 async function federatedGaps(host: ClusterClient, clusters: readonly string[]): Promise<string[]> {
   const gaps: string[] = [];
   for (const kind of FEDERATED_KINDS) {
@@ -93,7 +87,7 @@ export async function runGoAppDemo(cp: ControlPlane, o: GoAppDemoOptions): Promi
     gaps = await federatedGaps(cp.host, o.clusters);
     if (gaps.length === 0) break;
     if (Date.now() > deadline || o.signal?.aborted) throw new Error(`go-app not propagated within ${Math.round((deadline - started) / 1000)} s: ${gaps.join('; ')}`);
-    await sleep(100, o.signal);
+    await pause(100, o.signal);
   }
   o.out(`go-app propagated to ${o.clusters.join(', ')} (${FEDERATED_KINDS.join(', ')})`);
 
@@ -111,7 +105,7 @@ export async function runGoAppDemo(cp: ControlPlane, o: GoAppDemoOptions): Promi
       last = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() > deadline || o.signal?.aborted) throw new Error(`${GO_APP_DNS_NAME} did not answer with ${o.clusters.length} addresses within ${Math.round((deadline - started) / 1000)} s: ${last}`);
-    await sleep(100, o.signal);
+    await pause(100, o.signal);
   }
 }
 

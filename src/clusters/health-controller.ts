@@ -20,6 +20,7 @@ import { isConflict, isNotFound, KubeApiError } from '../kube/errors.js';
 import { Informer } from '../kube/informer.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
+import { pause } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { desiredStatus, locationFromNodes, statusEqual, type Location } from './cluster-status.js';
@@ -127,17 +128,7 @@ export class ClusterHealthController implements Runnable {
     const period = this.o.config.periodMs;
     let next = Date.now() + period;
     while (!signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const onAbort = (): void => {
-          clearTimeout(t);
-          resolve();
-        };
-        const t = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.max(0, next - Date.now()));
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
+      await pause(Math.max(0, next - Date.now()), signal);
       if (signal.aborted) return;
       next += period;
       // Fell behind (a stalled event loop): restart the cadence instead of bursting.

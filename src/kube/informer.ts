@@ -10,6 +10,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
+import { pause } from '../runtime/clock.js';
 import type { DynamicClient, ListOptions, ListResult, WatchEvent } from './dynamic-client.js';
 import { errorFromWatchStatus, isGone, KubeApiError } from './errors.js';
 import { informerMetrics, type InformerMetrics, type InformerRestartReason } from './informer-metrics.js';
@@ -246,18 +247,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     const retryAfterMs = err instanceof KubeApiError && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : 0;
     const delay = Math.max(retryAfterMs, base / 2 + Math.random() * (base / 2));
     if (signal.aborted) return;
-    await new Promise<void>((resolve) => {
-      const onAbort = (): void => {
-        clearTimeout(t);
-        resolve();
-      };
-      // the listener goes when the timer fires, so a long-lived signal does not collect one per retry
-      const t = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, delay);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    // pause() drops its abort listener when the timer fires: no leak per retry on a long-lived signal
+    await pause(delay, signal);
   }
 
   private async listAll(signal: AbortSignal): Promise<ListResult<T>> {

@@ -5,6 +5,7 @@
 import { groupQualifiedName, type FederatedTypeConfig } from '../api/core.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isNotFound } from '../kube/errors.js';
+import { pause } from '../runtime/clock.js';
 import { resolveEnableTarget } from './enable.js';
 import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, federatedCrdName, federatedRef } from './resources.js';
 
@@ -21,13 +22,6 @@ export async function typeConfigName(host: ClusterClient, typeName: string): Pro
   if (typeName.includes('.')) return typeName;
   const t = await resolveEnableTarget(host, typeName);
   return groupQualifiedName({ pluralName: t.plural, group: t.group });
-}
-
-async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 }
 
 export async function disableType(host: ClusterClient, typeName: string, opts: DisableOptions): Promise<string[]> {
@@ -64,7 +58,7 @@ export async function disableType(host: ClusterClient, typeName: string, opts: D
       stopped = true;
       break;
     }
-    await sleep(100, opts.signal);
+    await pause(100, opts.signal);
   }
   if (!stopped) throw new Error(`propagation controller for FederatedTypeConfig "${opts.namespace}/${name}" did not report NotRunning; is the kfed controller running?`);
   lines.push(`Propagation controller for FederatedTypeConfig "${opts.namespace}/${name}" is stopped`);

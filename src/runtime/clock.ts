@@ -40,6 +40,30 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
   });
 }
 
+/**
+ * Resolves after `ms`, or at once when `signal` aborts; never rejects, for loops that
+ * check the signal themselves after waking. The timer stays referenced (a running
+ * loop keeps the process alive), and the abort listener goes when the timer fires so a
+ * long-lived signal does not collect one per wait.
+ */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 function abortReason(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new Error('aborted');
 }

@@ -14,6 +14,7 @@ import type { Registry } from '../observability/metrics.js';
 import type { Manager } from '../runtime/manager.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { createPropagationController } from '../propagation/controller-factory.js';
+import { RSPController } from '../propagation/rsp-controller.js';
 
 export interface ControlPlaneDeps {
   config: Config;
@@ -78,6 +79,19 @@ export const CONTROLLERS: ControllerEntry[] = [
         logger: d.logger,
         registry: d.metrics,
         identity: d.config.leaderElection.identity,
+      }),
+  },
+  {
+    // ReplicaSchedulingPreferences: replicas of FederatedDeployments spread over Ready members (leader only).
+    name: 'replica-scheduling',
+    create: (d) =>
+      new RSPController({
+        host: d.host,
+        members: d.members,
+        membersSynced: (signal) => d.members.waitForSync(signal),
+        ...(d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {}),
+        logger: d.logger,
+        registry: d.metrics,
       }),
   },
 ];

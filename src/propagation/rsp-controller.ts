@@ -1,0 +1,198 @@
+// The ReplicaSchedulingPreference controller (leader only), keyed by the RSP's `ns/name`,
+// which is also the name of the FederatedDeployment it drives (Kubefed's convention).
+// Event-driven: RSPs, FederatedDeployments, the managed Deployments in each Ready member
+// (their ready replicas are the planner's "current") and member readiness all enqueue
+// keys; a member going NotReady re-plans every RSP at once, which is the failover path.
+// It writes placement + per-cluster /spec/replicas overrides into the FederatedDeployment
+// (the sync controller propagates them) and a status on the RSP, each only when changed.
+import { setMaxListeners } from 'node:events';
+import type { FederatedObject } from '../api/federation.js';
+import type { KubeObject } from '../api/meta.js';
+import { SCHEDULING_GROUP, SCHEDULING_VERSION, type ReplicaSchedulingPreference } from '../api/scheduling.js';
+import type { MemberRegistry } from '../clusters/member-registry.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { isConflict, isNotFound } from '../kube/errors.js';
+import { Informer } from '../kube/informer.js';
+import type { ResourceRef } from '../kube/resource.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import type { Registry } from '../observability/metrics.js';
+import { Controller, type ReconcileResult } from '../runtime/controller.js';
+import { keyOf } from '../runtime/event-handlers.js';
+import type { Runnable } from '../runtime/runnable.js';
+import { Expectations } from './expectations.js';
+import { MemberInformers, type MemberInformerTuning } from './member-informers.js';
+import { FIELD_MANAGER } from './resources.js';
+import { reconcileRSP, rspStatus, rspStatusEqual } from './rsp-schedule.js';
+import type { MemberWorkload } from './schedule-replicas.js';
+
+export const REPLICA_SCHEDULING_PREFERENCES: ResourceRef = { group: SCHEDULING_GROUP, version: SCHEDULING_VERSION, resource: 'replicaschedulingpreferences', namespaced: true, kind: 'ReplicaSchedulingPreference' };
+export const FEDERATED_DEPLOYMENTS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
+const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
+const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
+
+export interface RSPControllerOptions {
+  host: ClusterClient;
+  members: MemberRegistry;
+  /** Resolves once the registry knows every joined cluster (an empty list would unschedule everything). */
+  membersSynced?: (signal: AbortSignal) => Promise<void>;
+  /** KubeFedConfig scope Namespaced: only this namespace. */
+  namespace?: string;
+  workers?: number;
+  /** Longest wait for Ready members' Deployment caches before workers start. Default 30 s. */
+  memberSyncTimeoutMs?: number;
+  /** Longest one member pod list may take. Default 5 s. */
+  memberTimeoutMs?: number;
+  memberInformer?: MemberInformerTuning;
+  logger?: Logger;
+  registry?: Registry;
+  now?: () => Date;
+}
+
+export class RSPController implements Runnable {
+  readonly name = 'replica-scheduling-preference-controller';
+  readonly needLeaderElection = true;
+  readonly rsps: Informer<ReplicaSchedulingPreference>;
+  readonly feds: Informer<FederatedObject>;
+  readonly deployments: MemberInformers;
+  readonly controller: Controller;
+  private readonly o: RSPControllerOptions;
+  private readonly log: Logger;
+  private readonly fedExpect = new Expectations<FederatedObject>();
+  private readonly rspExpect = new Expectations<ReplicaSchedulingPreference>();
+
+  constructor(o: RSPControllerOptions) {
+    this.o = o;
+    this.log = (o.logger ?? silentLogger()).child({ component: 'rsp-controller' });
+    const common = {
+      client: o.host.dynamic, cluster: o.host.name,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    };
+    this.rsps = new Informer<ReplicaSchedulingPreference>({ ...common, resource: REPLICA_SCHEDULING_PREFERENCES });
+    this.feds = new Informer<FederatedObject>({ ...common, resource: FEDERATED_DEPLOYMENTS });
+    this.controller = new Controller({
+      name: this.name,
+      workers: o.workers ?? 4,
+      reconcile: (key, signal) => this.reconcile(key, signal),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    });
+    this.rsps.addHandlers({
+      onAdd: (r) => this.controller.enqueue(keyOf(r)),
+      onUpdate: (_a, r) => {
+        this.rspExpect.observe(keyOf(r), r);
+        this.controller.enqueue(keyOf(r));
+      },
+      onDelete: (r) => {
+        this.rspExpect.forget(keyOf(r));
+        this.fedExpect.forget(keyOf(r));
+      },
+    });
+    const onFed = (f: FederatedObject, gone: boolean): void => {
+      this.fedExpect.observe(keyOf(f), f, gone);
+      this.enqueueIfScheduled(keyOf(f));
+    };
+    this.feds.addHandlers({ onAdd: (f) => onFed(f, false), onUpdate: (_a, f) => onFed(f, false), onDelete: (f) => onFed(f, true) });
+    this.deployments = new MemberInformers({
+      members: o.members,
+      resource: DEPLOYMENTS,
+      onObject: (_cluster, obj) => this.enqueueIfScheduled(keyOf(obj)),
+      // Joined, left, Ready/NotReady, relabelled, or a member cache synced: re-plan all.
+      onMember: () => this.enqueueAll(),
+      ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    });
+  }
+
+  enqueueAll(): void {
+    for (const key of this.rsps.keys()) this.controller.enqueue(key);
+  }
+
+  private enqueueIfScheduled(key: string): void {
+    if (this.rsps.get(key)) this.controller.enqueue(key);
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    setMaxListeners(0, signal);
+    const runs: Promise<unknown>[] = [this.rsps.start(signal), this.feds.start(signal)];
+    try {
+      await Promise.all([this.rsps.waitForSync(signal), this.feds.waitForSync(signal), this.o.membersSynced?.(signal)]);
+      this.deployments.start();
+      await this.deployments.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 30_000, signal);
+      if (signal.aborted) return;
+      this.log.info({ rsps: this.rsps.size }, 'caches synced; starting workers');
+      this.enqueueAll();
+      runs.push(this.controller.start(signal));
+      await Promise.all(runs);
+    } catch (err) {
+      if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
+    } finally {
+      await this.deployments.stop();
+      await Promise.allSettled(runs);
+    }
+  }
+
+  private async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void> {
+    const rsp = this.rspExpect.current(key, this.rsps.get(key));
+    if (!rsp) return;
+    const fed = this.fedExpect.current(key, this.feds.get(key));
+    const members = this.o.members.list();
+    const clusters = members.map((m) => ({ name: m.name, labels: m.labels, ready: m.ready && m.client !== undefined }));
+    const workloads = await Promise.all(clusters.filter((c) => c.ready).map((c) => this.workload(c.name, key, signal)));
+    const now = this.o.now?.() ?? new Date();
+    const outcome = reconcileRSP({ rsp, fed, clusters, workloads, key, now });
+
+    if (outcome.ok && outcome.update.changed && fed) {
+      const patch = { metadata: { resourceVersion: fed.metadata.resourceVersion }, spec: { placement: outcome.update.placement, overrides: outcome.update.overrides } };
+      try {
+        const updated = await this.o.host.dynamic.patch<FederatedObject>(FEDERATED_DEPLOYMENTS, fed.metadata.name ?? '', patch, {
+          namespace: fed.metadata.namespace ?? '', type: 'merge', fieldManager: FIELD_MANAGER, signal,
+        });
+        this.fedExpect.wrote(key, updated);
+        this.log.info({ key, schedule: outcome.schedule }, 'replicas rescheduled');
+      } catch (err) {
+        // A newer object is on its way through the watch; its event re-enqueues the key.
+        if (isConflict(err) || isNotFound(err)) return { requeue: true };
+        throw new Error(`rsp ${key}: update ${FEDERATED_DEPLOYMENTS.kind}`, { cause: err });
+      }
+    } else if (!outcome.ok) {
+      this.log.debug({ key, reason: outcome.reason, message: outcome.message }, 'not scheduled');
+    }
+
+    const status = rspStatus(rsp.status, outcome, rsp.metadata.generation ?? 0, now);
+    if (rspStatusEqual(rsp.status, status)) return;
+    try {
+      const updated = await this.o.host.dynamic.patch<ReplicaSchedulingPreference>(REPLICA_SCHEDULING_PREFERENCES, rsp.metadata.name ?? '', { status }, {
+        namespace: rsp.metadata.namespace ?? '', type: 'merge', subresource: 'status', fieldManager: FIELD_MANAGER, signal,
+      });
+      this.rspExpect.wrote(key, updated);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw new Error(`rsp ${key}: write status`, { cause: err });
+    }
+  }
+
+  /** The member Deployment from the cache, and its pods only when not every replica is ready (Kubefed's podanalyzer). */
+  private async workload(cluster: string, key: string, signal: AbortSignal): Promise<MemberWorkload> {
+    const object = this.deployments.get(cluster, key);
+    if (!object) return { cluster, object };
+    const spec = object['spec'] as { replicas?: number; selector?: { matchLabels?: Record<string, string> } } | undefined;
+    const status = object['status'] as { readyReplicas?: number } | undefined;
+    if ((spec?.replicas ?? 0) === (status?.readyReplicas ?? 0)) return { cluster, object };
+    const client = this.deployments.client(cluster);
+    const labels = spec?.selector?.matchLabels;
+    if (!client || !labels || Object.keys(labels).length === 0) return { cluster, object, pods: [] };
+    try {
+      const list = await client.dynamic.list<KubeObject>(PODS, {
+        namespace: object.metadata.namespace ?? '', labelSelector: labels, signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.memberTimeoutMs ?? 5000)]),
+      });
+      return { cluster, object, pods: list.items };
+    } catch (err) {
+      // One member's failure must not block the others: count nothing running there.
+      this.log.debug({ cluster, key, err: String(err) }, 'list pods failed');
+      return { cluster, object, pods: [] };
+    }
+  }
+}

@@ -150,6 +150,8 @@ export async function runOne(n: number, m: number, edits = 200): Promise<Propaga
     out.memberWritesPerObjectCluster = (memberWrites() - before) / (n * m);
     out.throughputMemberWritesPerSecond = (memberWrites() - before) / seconds;
     out.hostWritesPerObject = (hostCounter.writes - hostBefore) / n;
+    // every API write kfed made (members and host, the user's N creates excluded), per second
+    out.throughputApiWritesPerSecond = (memberWrites() - before + hostCounter.writes - hostBefore - n) / seconds;
     await quiet(allWrites, 2000);
     out.controllerHeapMb = heapMb();
 
@@ -214,6 +216,7 @@ export async function runOne(n: number, m: number, edits = 200): Promise<Propaga
     } as KubeObject));
     out.rawWritesPerSecond = rawTotal / rawSeconds;
     out.throughputRatio = out.throughputMemberWritesPerSecond / out.rawWritesPerSecond;
+    out.apiWriteRatio = out.throughputApiWritesPerSecond / out.rawWritesPerSecond;
     return out;
   } finally {
     abort.abort();
@@ -231,7 +234,7 @@ export async function runPropagationBench(configs: readonly [number, number][] =
     console.log(
       `N=${n} M=${m}: converged in ${r.convergeSeconds!.toFixed(1)} s; member writes per (object, cluster) ${r.memberWritesPerObjectCluster!.toFixed(3)}; ` +
         `idle resync writes ${r.idleResyncWrites}; restart writes ${r.restartWrites}; edit->all members p50 ${r.editP50Ms!.toFixed(0)} ms p99 ${r.editP99Ms!.toFixed(0)} ms; ` +
-        `host writes per object ${r.hostWritesPerObject!.toFixed(2)} (incl. the N creates); controller heap ${r.controllerHeapMb!.toFixed(0)} MB; throughput ${r.throughputMemberWritesPerSecond!.toFixed(0)} writes/s vs raw ${r.rawWritesPerSecond!.toFixed(0)}/s (ratio ${r.throughputRatio!.toFixed(2)})`,
+        `host writes per object ${r.hostWritesPerObject!.toFixed(2)} (incl. the N creates); controller heap ${r.controllerHeapMb!.toFixed(0)} MB; throughput ${r.throughputMemberWritesPerSecond!.toFixed(0)} member writes/s vs raw ${r.rawWritesPerSecond!.toFixed(0)}/s (ratio ${r.throughputRatio!.toFixed(2)}); all kfed API writes ${r.throughputApiWritesPerSecond!.toFixed(0)}/s (ratio ${r.apiWriteRatio!.toFixed(2)})`,
     );
   }
   return results;

@@ -1,14 +1,15 @@
 // Informers on the member clusters the DNS record controllers read: Services,
 // EndpointSlices and Ingresses of every Ready member, started when a member becomes
-// Ready and stopped when it goes NotReady or leaves. A NotReady member contributes no
-// targets anyway (service-dns-status.ts), so its cache is not worth keeping, and its
-// watches would only fail and retry against a dead API server.
+// Ready and stopped when it goes NotReady or leaves (MemberLifecycle runs that part). A
+// NotReady member contributes no targets anyway (service-dns-status.ts), so its cache is
+// not worth keeping, and its watches would only fail and retry against a dead API server.
 //
 // A member counts as observed only once all its informers have synced: until then the
 // controllers treat it as unhealthy, which is what was published while it was NotReady,
 // so a returning cluster never flaps through "no Service there".
 import type { KubeObject } from '../api/meta.js';
-import type { MemberChange, MemberCluster, MemberRegistry } from '../clusters/member-registry.js';
+import { MemberLifecycle, type MemberEvent, type MemberWork } from '../clusters/member-lifecycle.js';
+import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { Informer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
@@ -23,7 +24,7 @@ export type MemberResource = 'services' | 'endpointslices' | 'ingresses';
 const REFS: Readonly<Record<MemberResource, ResourceRef>> = { services: SERVICES, endpointslices: ENDPOINT_SLICES, ingresses: INGRESSES };
 
 /** Why the watcher calls back about a whole member: a registry change, or its caches synced. */
-export type MemberEvent = MemberChange | 'synced';
+export type { MemberEvent };
 
 export interface MemberInformerOptions {
   watchTimeoutSeconds?: number;
@@ -44,14 +45,10 @@ export interface MemberWatchesOptions {
   registry?: Registry;
 }
 
-interface MemberState {
-  client: ClusterClient;
-  abort: AbortController;
+interface MemberCaches extends MemberWork {
   informers: Map<MemberResource, Informer>;
   /** `ns/service` -> EndpointSlice cache keys, maintained from the slice informer. */
   slicesByService: Map<string, Set<string>>;
-  synced: boolean;
-  running: Promise<unknown>;
 }
 
 export class MemberWatches implements Runnable {
@@ -59,28 +56,35 @@ export class MemberWatches implements Runnable {
   readonly needLeaderElection = true;
   private readonly o: MemberWatchesOptions;
   private readonly log: Logger;
-  private readonly states = new Map<string, MemberState>();
-  private stopped = true;
+  private readonly lifecycle: MemberLifecycle<MemberCaches>;
 
   constructor(options: MemberWatchesOptions) {
     this.o = options;
     this.log = (options.logger ?? silentLogger()).child({ component: 'dns-member-watches' });
+    this.lifecycle = new MemberLifecycle({
+      members: options.members,
+      start: (name, client, signal) => this.startMember(name, client, signal),
+      onMember: (name, event) => {
+        if (event === 'synced') this.log.info({ cluster: name }, 'member caches synced');
+        this.o.onMember(name, event);
+      },
+    });
   }
 
   /** True when the member's informers are running and synced. */
   synced(cluster: string): boolean {
-    return this.states.get(cluster)?.synced ?? false;
+    return this.lifecycle.synced(cluster);
   }
 
   get(cluster: string, resource: MemberResource, key: string): KubeObject | undefined {
-    return this.states.get(cluster)?.informers.get(resource)?.get(key);
+    return this.lifecycle.handle(cluster)?.informers.get(resource)?.get(key);
   }
 
   /** The EndpointSlices of Service `ns/name` in a member. */
   endpointSlices(cluster: string, serviceKey: string): KubeObject[] {
-    const state = this.states.get(cluster);
-    const keys = state?.slicesByService.get(serviceKey);
-    const inf = state?.informers.get('endpointslices');
+    const caches = this.lifecycle.handle(cluster);
+    const keys = caches?.slicesByService.get(serviceKey);
+    const inf = caches?.informers.get('endpointslices');
     if (!keys || !inf) return [];
     const out: KubeObject[] = [];
     for (const k of keys) {
@@ -91,52 +95,22 @@ export class MemberWatches implements Runnable {
   }
 
   /** Resolves once every currently Ready member synced, or after `timeoutMs`. */
-  async waitForReadyMembers(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && !signal?.aborted) {
-      const pending = this.o.members.list().filter((m) => m.ready && m.client && !this.synced(m.name));
-      if (pending.length === 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  waitForReadyMembers(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.lifecycle.waitForReadyMembers(timeoutMs, signal, 20);
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.stopped = false;
-    const unsubscribe = this.o.members.subscribe((name, change) => this.onChange(name, change));
-    for (const m of this.o.members.list()) this.ensure(m);
+    this.lifecycle.start();
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    unsubscribe();
-    this.stopped = true;
-    await Promise.all([...this.states.keys()].map((n) => this.stopMember(n)));
+    await this.lifecycle.stop();
   }
 
-  private onChange(name: string, change: MemberChange): void {
-    if (this.stopped) return;
-    const m = this.o.members.get(name);
-    if (change === 'removed' || change === 'notReady' || !m) void this.stopMember(name);
-    else this.ensure(m);
-    this.o.onMember(name, change);
-  }
-
-  /** Starts watches for a Ready member with a client; restarts them when its client changed. */
-  private ensure(m: MemberCluster): void {
-    const cur = this.states.get(m.name);
-    if (!m.ready || !m.client) {
-      if (cur) void this.stopMember(m.name);
-      return;
-    }
-    if (cur && cur.client === m.client) return;
-    if (cur) void this.stopMember(m.name);
-    this.startMember(m.name, m.client);
-  }
-
-  private startMember(name: string, client: ClusterClient): void {
-    const abort = new AbortController();
-    const state: MemberState = { client, abort, informers: new Map(), slicesByService: new Map(), synced: false, running: Promise.resolve() };
-    this.states.set(name, state);
+  private startMember(name: string, client: ClusterClient, signal: AbortSignal): MemberCaches {
+    const informers = new Map<MemberResource, Informer>();
+    const slicesByService = new Map<string, Set<string>>();
     const runs: Promise<void>[] = [];
     for (const resource of this.o.resources) {
       const inf = new Informer({
@@ -147,7 +121,7 @@ export class MemberWatches implements Runnable {
         ...(this.o.logger ? { logger: this.o.logger } : {}),
         ...(this.o.registry ? { registry: this.o.registry } : {}),
       });
-      if (resource === 'endpointslices') indexSlices(inf, state.slicesByService);
+      if (resource === 'endpointslices') indexSlices(inf, slicesByService);
       inf.addHandlers({
         onAdd: (obj) => this.o.onObject(name, resource, obj),
         onUpdate: (_old, obj) => this.o.onObject(name, resource, obj),
@@ -155,29 +129,16 @@ export class MemberWatches implements Runnable {
       });
       // The health controller's fast path: a failing watch triggers a probe now.
       inf.onError((err) => this.o.members.reportConnectionFailure(name, err));
-      state.informers.set(resource, inf);
-      runs.push(inf.start(abort.signal).catch((err: unknown) => this.log.warn({ cluster: name, resource, err: String(err) }, 'member informer ended with an error')));
+      informers.set(resource, inf);
+      runs.push(inf.start(signal).catch((err: unknown) => this.log.warn({ cluster: name, resource, err: String(err) }, 'member informer ended with an error')));
     }
-    state.running = Promise.all(runs);
-    void Promise.all([...state.informers.values()].map((i) => i.waitForSync(abort.signal))).then(
-      () => {
-        if (this.states.get(name) !== state || abort.signal.aborted) return;
-        state.synced = true;
-        this.log.info({ cluster: name }, 'member caches synced');
-        this.o.onMember(name, 'synced');
-      },
-      () => undefined,
-    );
     this.log.info({ cluster: name, resources: this.o.resources }, 'watching member');
-  }
-
-  private async stopMember(name: string): Promise<void> {
-    const state = this.states.get(name);
-    if (!state) return;
-    this.states.delete(name);
-    state.abort.abort();
-    await state.running;
-    this.log.info({ cluster: name }, 'stopped watching member');
+    return {
+      informers,
+      slicesByService,
+      done: Promise.all(runs).then(() => this.log.info({ cluster: name }, 'stopped watching member')),
+      synced: Promise.all([...informers.values()].map((i) => i.waitForSync(signal))),
+    };
   }
 }
 

@@ -8,6 +8,11 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import type { ReplicaSchedulingPreference } from '../../../src/api/scheduling.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { REPLICA_SCHEDULING_PREFERENCES, RSPController } from '../../../src/propagation/rsp-controller.js';
+import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
+import type { ControlPlane } from '../../../src/app/control-plane.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { NAMESPACES } from '../../../src/propagation/resources.js';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
 import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from './harness.js';
 
@@ -59,27 +64,27 @@ async function replicasAre(name: string, want: Record<string, number | undefined
   return Object.entries(want).every(([c, n]) => got[c] === n);
 }
 
-beforeAll(async () => {
-  env = await startEnv();
-  await installCrds(env.host, 'crds/scheduling');
-  await ensureNamespace(env.host, NS);
-  await env.host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: NS, namespace: NS }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
-  await until(async () => (await inClusters(env, { group: '', version: 'v1', resource: 'namespaces', namespaced: false }, undefined, NS))['cluster-3']);
-  // Its own host client, so the write count below is the RSP controller's alone.
-  rspHost = await clusterClientFromKubeconfig({ kubeconfigYaml: env.sb.kubeconfigYaml, context: 'cluster-1', timeoutMs: 3000 });
-  rspCtl = new RSPController({ host: rspHost, members: env.members, memberInformer: { backoffMaxMs: 500 }, now: () => { reconciles++; return new Date(); } });
-  abort = new AbortController();
-  running = rspCtl.start(abort.signal);
-}, 60_000);
-
-afterAll(async () => {
-  abort?.abort();
-  await running;
-  rspHost?.close();
-  await env?.close();
-});
-
 describe('ReplicaSchedulingPreference', () => {
+  beforeAll(async () => {
+    env = await startEnv();
+    await installCrds(env.host, 'crds/scheduling');
+    await ensureNamespace(env.host, NS);
+    await env.host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: NS, namespace: NS }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
+    await until(async () => (await inClusters(env, { group: '', version: 'v1', resource: 'namespaces', namespaced: false }, undefined, NS))['cluster-3']);
+    // Its own host client, so the write count below is the RSP controller's alone.
+    rspHost = await clusterClientFromKubeconfig({ kubeconfigYaml: env.sb.kubeconfigYaml, context: 'cluster-1', timeoutMs: 3000 });
+    rspCtl = new RSPController({ host: rspHost, members: env.members, memberInformer: { backoffMaxMs: 500 }, now: () => { reconciles++; return new Date(); } });
+    abort = new AbortController();
+    running = rspCtl.start(abort.signal);
+  }, 60_000);
+
+  afterAll(async () => {
+    abort?.abort();
+    await running;
+    rspHost?.close();
+    await env?.close();
+  });
+
   it('spreads totalReplicas by weight, keeps other overrides, and reports status', async () => {
     await env.host.dynamic.create(FED_DEPLOYMENTS, fedDeployment('web'));
     await env.host.dynamic.create(REPLICA_SCHEDULING_PREFERENCES, rsp('web', {
@@ -147,4 +152,62 @@ describe('ReplicaSchedulingPreference', () => {
     await until(async () => (await reason('nothing')) === 'Scheduled');
     await until(async () => Object.values(await memberReplicas('nothing')).reduce((s: number, n) => s + (n ?? 0), 0) === 9);
   });
+});
+
+// The whole control plane as `kfed sandbox` runs it: the RSP controller from the default
+// controller list, members joined with `kfed join`'s code, and readiness from the real
+// health controller (1 s period) instead of setReady.
+describe('ReplicaSchedulingPreference on the sandbox control plane', () => {
+  let sb: Sandbox;
+  let cp: ControlPlane;
+  const clients: Record<string, ClusterClient> = {};
+  const ns = 'rsp-cp';
+
+  async function replicas(clustersToAsk: readonly string[]): Promise<Record<string, number | undefined>> {
+    const out: Record<string, number | undefined> = {};
+    for (const c of clustersToAsk) {
+      const obj = await clients[c]!.dynamic.getIfExists(DEPLOYMENTS, 'web', { namespace: ns });
+      out[c] = (obj?.['spec'] as { replicas?: number } | undefined)?.replicas;
+    }
+    return out;
+  }
+  const are = async (want: Record<string, number>): Promise<boolean> => {
+    const got = await replicas(Object.keys(want));
+    return Object.entries(want).every(([c, n]) => got[c] === n);
+  };
+
+  beforeAll(async () => {
+    sb = await startSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
+    cp = await startSandboxControlPlane(sb, { out: () => undefined, logger: silentLogger(), healthCheckPeriod: '1s' });
+    for (const c of CLUSTERS) clients[c] = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: c, timeoutMs: 3000 });
+    const host = clients['cluster-1']!;
+    await host.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
+    await host.dynamic.create(FED_DEPLOYMENTS, { ...fedDeployment('web'), metadata: { name: 'web', namespace: ns } });
+    await host.dynamic.create(REPLICA_SCHEDULING_PREFERENCES, {
+      ...rsp('web', { rebalance: true, clusters: { 'cluster-1': { weight: 4 }, 'cluster-2': { weight: 3 }, 'cluster-3': { weight: 2 } } }),
+      metadata: { name: 'web', namespace: ns },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await cp?.stop();
+    for (const c of Object.values(clients)) c.close();
+    await sb?.close();
+  });
+
+  it('schedules 4/3/2, fails over when cluster-2 stops, rebalances when it starts', async () => {
+    await until(() => are({ 'cluster-1': 4, 'cluster-2': 3, 'cluster-3': 2 }), 20_000);
+    await sb.cluster('cluster-2').stop();
+    const t0 = Date.now();
+    await until(() => are({ 'cluster-1': 6, 'cluster-3': 3 }), 15_000);
+    const failoverMs = Date.now() - t0;
+    expect(cp.members.get('cluster-2')?.ready).toBe(false);
+    await sb.cluster('cluster-2').start();
+    const t1 = Date.now();
+    await until(() => are({ 'cluster-1': 4, 'cluster-2': 3, 'cluster-3': 2 }), 20_000);
+    console.log(`rsp on the control plane: cluster-2 stopped -> replicas moved in ${failoverMs} ms; started -> rebalanced in ${Date.now() - t1} ms`);
+    // Kubefed's failure threshold is 3 probes at a 1 s period; a failing watch asks for a probe at once.
+    expect(failoverMs).toBeLessThan(8000);
+  }, 60_000);
 });

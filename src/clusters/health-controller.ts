@@ -10,7 +10,6 @@
 // cannot flip a member when failureThreshold > 1.
 //
 // Region and zones come from a Node informer per member (labels, see cluster-status.ts).
-import { setMaxListeners } from 'node:events';
 import type { KubeFedCluster } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { HealthCheckConfig } from '../config/config.js';
@@ -20,7 +19,7 @@ import { isConflict, isNotFound, KubeApiError } from '../kube/errors.js';
 import { Informer } from '../kube/informer.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { pause } from '../runtime/clock.js';
+import { ownSignal, pause } from '../runtime/clock.js';
 import { Controller } from '../runtime/controller.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { desiredStatus, locationFromNodes, statusEqual, type Location } from './cluster-status.js';
@@ -95,16 +94,15 @@ export class ClusterHealthController implements Runnable {
 
   async start(outer: AbortSignal): Promise<void> {
     // Every in-flight probe listens on this signal; with many members that is many listeners.
-    const own = new AbortController();
-    setMaxListeners(0, own.signal);
-    const relay = (): void => own.abort(outer.reason);
-    if (outer.aborted) relay();
-    else outer.addEventListener('abort', relay, { once: true });
+    const own = ownSignal(outer);
     const signal = own.signal;
     this.signal = signal;
     const m = this.o.members;
     await m.waitForSync(signal).catch(() => undefined);
-    if (signal.aborted) return;
+    if (signal.aborted) {
+      own.dispose();
+      return;
+    }
     const unsubscribe = [
       m.subscribe((name, change) => this.onMember(name, change)),
       // fastProbeIntervalMs 0 turns the whole fast path off: probes only every period.
@@ -120,7 +118,7 @@ export class ClusterHealthController implements Runnable {
       for (const u of unsubscribe) u();
       for (const name of [...this.states.keys()]) this.drop(name);
       this.signal = undefined;
-      outer.removeEventListener('abort', relay);
+      own.dispose();
     }
   }
 

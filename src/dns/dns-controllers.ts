@@ -6,7 +6,6 @@
 // Start order matters for correctness, not only speed: workers start after the host
 // caches synced and after every Ready member's caches synced (bounded wait), so a new
 // leader never renders from empty member caches and briefly publishes "no targets".
-import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../api/multiclusterdns.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
@@ -15,6 +14,7 @@ import { Informer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
+import { ownSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { DNSEndpointController } from './dns-endpoint-controller.js';
 import { DomainController } from './domain-controller.js';
@@ -143,11 +143,15 @@ export class MultiClusterDNS implements Runnable {
   async start(parent: AbortSignal): Promise<void> {
     // Our own signal: every informer, worker and sync wait listens on it, more than
     // the default warning threshold, and the caller's signal is not ours to tune.
-    const stop = new AbortController();
-    setMaxListeners(0, stop.signal);
-    if (parent.aborted) stop.abort();
-    else parent.addEventListener('abort', () => stop.abort(), { once: true });
-    const signal = stop.signal;
+    const own = ownSignal(parent);
+    try {
+      await this.run(own.signal);
+    } finally {
+      own.dispose();
+    }
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
     const runs: Promise<unknown>[] = [];
     const informers: Pick<Informer, 'start' | 'waitForSync'>[] = Object.values(this.hostInformers);
     for (const inf of informers) runs.push(inf.start(signal));

@@ -7,7 +7,6 @@
 // meanwhile ride along, and a change during a build schedules one more build. So a burst
 // of thousands of DNSEndpoint writes costs a handful of builds, and a single change is
 // served after about `debounceMs` plus one build.
-import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../api/multiclusterdns.js';
 import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } from '../dnsserver/snapshot.js';
@@ -16,6 +15,7 @@ import { Informer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
+import { ownSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { classifyTarget, compareText, normalizeDNSName } from './naming.js';
 import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from './resources.js';
@@ -111,11 +111,15 @@ export class ServingFeed implements Runnable {
   }
 
   async start(parent: AbortSignal): Promise<void> {
-    const stop = new AbortController();
-    setMaxListeners(0, stop.signal);
-    if (parent.aborted) stop.abort();
-    else parent.addEventListener('abort', () => stop.abort(), { once: true });
-    const signal = stop.signal;
+    const own = ownSignal(parent);
+    try {
+      await this.run(own.signal);
+    } finally {
+      own.dispose();
+    }
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
     const all: Pick<Informer, 'start'>[] = [this.domains, ...this.endpoints];
     const runs = all.map((i) => i.start(signal));
     try {

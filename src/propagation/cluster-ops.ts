@@ -10,17 +10,15 @@
 // goes through apply too, so a member object has exactly one kfed ownership entry (a
 // POST would add a second, `Update`, entry that keeps removed fields alive).
 import type { KubeObject } from '../api/meta.js';
-import type { PropagatedVersionStatus } from '../api/core.js';
 import { MANAGED_LABEL, type PropagationStatusReason } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isNotFound, isUnreachable } from '../kube/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { errorMessage, isAbortError } from '../runtime/errors.js';
-import { placedClusterAction, removalAction } from './cluster-action.js';
-import { applyConfiguration, type RetainOptions } from './desired.js';
-import type { OverrideOutcome } from './overrides.js';
+import { placedClusterAction, removalAction, type PlacedClusterInput } from './cluster-action.js';
+import { applyConfiguration } from './desired.js';
 import { FIELD_MANAGER } from './resources.js';
-import { objectVersion, type DesiredHashes } from './version.js';
+import { objectVersion } from './version.js';
 
 export interface ClusterTarget {
   cluster: string;
@@ -72,14 +70,9 @@ async function apply(t: ClusterTarget, body: KubeObject): Promise<KubeObject> {
   return t.client.dynamic.apply(t.ref, body, { fieldManager: FIELD_MANAGER, force: true, signal: t.signal });
 }
 
-export interface PlacedInput {
+/** placedClusterAction's input, with the member to act on in place of its name. */
+export interface PlacedInput extends Omit<PlacedClusterInput, 'clusterName'> {
   target: ClusterTarget;
-  desired: OverrideOutcome<KubeObject>;
-  observed: KubeObject | undefined;
-  record: PropagatedVersionStatus | undefined;
-  hashes: DesiredHashes;
-  adoptResources: boolean;
-  retain: RetainOptions;
 }
 
 /** Bring a placed, Ready cluster to the desired object. */
@@ -95,9 +88,8 @@ export async function syncPlacedCluster(input: PlacedInput): Promise<OpResult> {
       return failure(t, 'Retrieval', err);
     }
   }
-  const action = placedClusterAction({
-    clusterName: t.cluster, desired: input.desired, observed, record: input.record, hashes: input.hashes, adoptResources: input.adoptResources, retain: input.retain,
-  });
+  const { target: _target, ...decision } = input;
+  const action = placedClusterAction({ ...decision, clusterName: t.cluster, observed });
   switch (action.action) {
     case 'skip': {
       const failed = action.status === 'ApplyOverridesFailed';

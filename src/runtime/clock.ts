@@ -1,6 +1,7 @@
 // Time source for queues, controllers and leader election. Tests inject vitest fake
 // timers; the default clock looks up the globals at call time so `vi.useFakeTimers()`
 // installed after construction still takes effect.
+import { setMaxListeners } from 'node:events';
 
 export type TimerHandle = ReturnType<typeof setTimeout>;
 
@@ -94,4 +95,19 @@ export function linkedSignal(parent: AbortSignal | undefined, timeoutMs: number 
       parent?.removeEventListener('abort', onAbort);
     },
   };
+}
+
+/**
+ * A component's own stop signal: aborts (with the parent's reason) when `parent` does,
+ * and has no listener cap, because every informer, worker and in-flight request of the
+ * component listens on it and the caller's signal is not ours to tune. `dispose()`
+ * detaches it from `parent` once the component stopped.
+ */
+export function ownSignal(parent: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const own = new AbortController();
+  setMaxListeners(0, own.signal);
+  const relay = (): void => own.abort(parent.reason);
+  if (parent.aborted) relay();
+  else parent.addEventListener('abort', relay, { once: true });
+  return { signal: own.signal, dispose: () => parent.removeEventListener('abort', relay) };
 }

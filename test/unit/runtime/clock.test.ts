@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { pause } from '../../../src/runtime/clock.js';
+import { ownSignal, pause } from '../../../src/runtime/clock.js';
 
 describe('pause', () => {
   afterEach(() => vi.useRealTimers());
@@ -31,5 +31,34 @@ describe('pause', () => {
     vi.useFakeTimers();
     await expect(pause(60_000, AbortSignal.abort())).resolves.toBeUndefined();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('ownSignal', () => {
+  it('follows the parent with its reason, has no listener cap, and detaches on dispose', async () => {
+    const parent = new AbortController();
+    const own = ownSignal(parent.signal);
+    // Past the default cap of 10 listeners Node would warn (MaxListenersExceededWarning).
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    for (let i = 0; i < 20; i++) own.signal.addEventListener('abort', () => undefined);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    expect(own.signal.aborted).toBe(false);
+    parent.abort('stop');
+    expect(own.signal.aborted).toBe(true);
+    expect(own.signal.reason).toBe('stop');
+
+    const other = new AbortController();
+    const detached = ownSignal(other.signal);
+    detached.dispose();
+    other.abort();
+    expect(detached.signal.aborted).toBe(false);
+  });
+
+  it('starts aborted under an aborted parent', () => {
+    expect(ownSignal(AbortSignal.abort()).signal.aborted).toBe(true);
   });
 });

@@ -14,6 +14,8 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { requireTools } from '../../support/tools.js';
 import { findGoAppExample } from '../../../src/app/sandbox-demo.js';
+import { pollUntil } from '../../support/until.js';
+import { kubectlRunner } from '../../support/kubectl.js';
 
 const run = promisify(execFile);
 const tools = requireTools('kubectl');
@@ -23,15 +25,7 @@ let sb: Sandbox;
 let cp: ControlPlane;
 let dir: string;
 
-async function kubectl(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(tools!.kubectl, ['--kubeconfig', sb.kubeconfigPath, ...args], { timeout: 30_000 });
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`kubectl ${args.join(' ')} failed: ${e.stderr || e.message}`, { cause: err });
-  }
-}
+const kubectl = kubectlRunner(tools?.kubectl ?? 'kubectl', () => sb.kubeconfigPath);
 
 async function kfed(...args: string[]): Promise<string> {
   try {
@@ -44,17 +38,7 @@ async function kfed(...args: string[]): Promise<string> {
 }
 
 async function until(fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`, { cause: last });
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await pollUntil(fn, ms, 200);
 }
 
 describe.skipIf(!tools)('Kubefed demo with kubectl and kfed', () => {

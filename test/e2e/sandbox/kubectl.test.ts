@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { kubectlRunner } from '../../support/kubectl.js';
 import { requireTools } from '../../support/tools.js';
 
 const run = promisify(execFile);
@@ -14,15 +15,7 @@ const tools = requireTools('kubectl');
 let sb: Sandbox;
 let dir: string;
 
-async function kubectl(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(tools!.kubectl, ['--kubeconfig', sb.kubeconfigPath, ...args], { timeout: 30_000 });
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`kubectl ${args.join(' ')} failed: ${e.stderr || e.message}`, { cause: err });
-  }
-}
+const kubectl = kubectlRunner(tools?.kubectl ?? 'kubectl', () => sb.kubeconfigPath);
 
 async function kubectlFails(...args: string[]): Promise<string> {
   try {

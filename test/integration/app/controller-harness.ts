@@ -13,6 +13,7 @@ import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/ku
 import { LEASE_RESOURCE, type Lease } from '../../../src/kube/leader-election.js';
 import { enableDefaultTypes } from '../../../src/propagation/enable.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
+import { pollUntil } from '../../support/until.js';
 
 export const NS = 'kube-federation-system';
 export const LEASE = 'kubefed-controller-manager';
@@ -86,17 +87,7 @@ export async function startController(sb: Sandbox, name: string, extra: string[]
 }
 
 export async function until(fn: () => boolean | Promise<boolean>, ms: number, every = 50): Promise<void> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`, { cause: last });
-    await new Promise((r) => setTimeout(r, every));
-  }
+  await pollUntil(fn, ms, every);
 }
 
 /** The Lease's holder ('' when released or missing). */

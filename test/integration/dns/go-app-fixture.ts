@@ -11,6 +11,7 @@ import type { ResourceRef } from '../../../src/kube/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
 import { staticMembers, type StaticMembers } from '../../support/static-members.js';
+import { pollUntil } from '../../support/until.js';
 
 export const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 export const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
@@ -59,19 +60,8 @@ async function ensureNamespace(c: ClusterClient, name: string): Promise<void> {
   if (!(await c.dynamic.getIfExists(NAMESPACES, name))) await c.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 }
 
-export async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 10_000, every = 5): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`, { cause: last });
-    await new Promise((r) => setTimeout(r, every));
-  }
+export function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 10_000, every = 5): Promise<T> {
+  return pollUntil(fn, ms, every);
 }
 
 export async function startGoApp(opts: { startControllers?: boolean } = {}): Promise<GoAppEnv> {

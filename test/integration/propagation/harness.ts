@@ -13,6 +13,7 @@ import { TypeConfigController, type TypeConfigControllerOptions } from '../../..
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
 import { staticMembers, type StaticMembers } from '../../support/static-members.js';
+import { pollUntil } from '../../support/until.js';
 
 export const CLUSTERS = ['cluster-1', 'cluster-2', 'cluster-3'] as const;
 export const KUBEFED_NS = 'kube-federation-system';
@@ -38,19 +39,8 @@ export interface Env {
   close(): Promise<void>;
 }
 
-export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000, every = 20): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`, { cause: last });
-    await new Promise((r) => setTimeout(r, every));
-  }
+export function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000, every = 20): Promise<T> {
+  return pollUntil(fn, ms, every);
 }
 
 export async function ensureNamespace(c: ClusterClient, name: string): Promise<void> {

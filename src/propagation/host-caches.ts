@@ -4,6 +4,7 @@
 // Any FederatedNamespace change re-enqueues the objects in its namespace: a placement
 // change moves them, and a status change means the namespace now exists in members, so
 // objects whose creation failed for want of it can go at once instead of after backoff.
+// kfed's policies (policy-caches.ts) are shared the same way.
 import type { PropagatedVersion } from '../api/core.js';
 import type { FederatedObject } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
@@ -11,6 +12,7 @@ import { Informer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
+import { PolicyCaches } from './policy-caches.js';
 import { CLUSTER_PROPAGATED_VERSIONS, FEDERATED_NAMESPACES, PROPAGATED_VERSIONS } from './resources.js';
 
 export interface HostCachesOptions {
@@ -25,6 +27,7 @@ export class HostCaches {
   readonly versions: Informer<PropagatedVersion>;
   readonly clusterVersions: Informer<PropagatedVersion>;
   readonly federatedNamespaces: Informer<FederatedObject>;
+  readonly policies: PolicyCaches;
   private readonly fnsListeners = new Set<(namespace: string) => void>();
   private abort: AbortController | undefined;
   private running: Promise<unknown> | undefined;
@@ -42,6 +45,7 @@ export class HostCaches {
     this.versions = make<PropagatedVersion>(PROPAGATED_VERSIONS);
     this.clusterVersions = make<PropagatedVersion>(CLUSTER_PROPAGATED_VERSIONS);
     this.federatedNamespaces = make<FederatedObject>(FEDERATED_NAMESPACES);
+    this.policies = new PolicyCaches(o);
     const emit = (obj: FederatedObject): void => {
       for (const l of this.fnsListeners) l(obj.metadata.namespace ?? '');
     };
@@ -59,11 +63,13 @@ export class HostCaches {
     this.abort = new AbortController();
     const abort = this.abort;
     signal.addEventListener('abort', () => abort.abort(), { once: true });
-    this.running = Promise.all([this.versions.start(abort.signal), this.clusterVersions.start(abort.signal), this.federatedNamespaces.start(abort.signal)]).catch(() => undefined);
+    this.running = Promise.all([
+      this.versions.start(abort.signal), this.clusterVersions.start(abort.signal), this.federatedNamespaces.start(abort.signal), this.policies.start(abort.signal),
+    ]).catch(() => undefined);
   }
 
   async waitForSync(signal?: AbortSignal): Promise<void> {
-    await Promise.all([this.versions.waitForSync(signal), this.clusterVersions.waitForSync(signal), this.federatedNamespaces.waitForSync(signal)]);
+    await Promise.all([this.versions.waitForSync(signal), this.clusterVersions.waitForSync(signal), this.federatedNamespaces.waitForSync(signal), this.policies.waitForSync(signal)]);
   }
 
   async stop(): Promise<void> {

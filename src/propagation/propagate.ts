@@ -2,13 +2,13 @@
 // object per cluster, the member writes (bounded in concurrency and time), the version
 // record, and the status — each host write made only when its content changed.
 import type { KubeObject } from '../api/meta.js';
-import type { ClusterOverride, FederatedClusterStatus, FederatedObject, Placement, PropagationStatusReason } from '../api/federation.js';
+import type { ClusterOverride, FederatedClusterStatus, FederatedObject, OverridePolicy, Placement, PropagationStatusReason } from '../api/federation.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import { mapLimit, removeFromCluster, syncPlacedCluster, type ClusterTarget, type OpResult } from './cluster-ops.js';
 import { baseObject, desiredObject } from './desired.js';
 import { overridesForCluster, type OverrideOutcome } from './overrides.js';
-import { computePlacement, type ClusterInfo, type PlacementOutcome } from './placement.js';
+import { computePlacement, effectivePlacement, type ClusterInfo, type PlacementOutcome } from './placement.js';
 import { aggregateStatus, buildFederatedStatus, equalStatus, type ClusterOutcome } from './status.js';
 import { writeFederatedStatus, writeVersionRecord } from './status-writer.js';
 import type { SyncContext } from './sync-controller.js';
@@ -26,10 +26,10 @@ export function placementFor(ctx: SyncContext, fed: FederatedObject, clusters: r
     const ns = fed.metadata.namespace ?? '';
     const fns = ctx.o.caches.federatedNamespaces.getByName(ns, ns);
     // An existing FederatedNamespace without placement selects no cluster (not "not federated").
-    if (fns && !fns.metadata.deletionTimestamp) namespacePlacement = fns.spec?.placement ?? {};
+    if (fns && !fns.metadata.deletionTimestamp) namespacePlacement = (fns.spec ? effectivePlacement(fns, 'Namespace', ctx.o.caches.policies.propagationPolicies()) : undefined) ?? {};
   }
   return computePlacement({
-    placement: fed.spec?.placement,
+    placement: effectivePlacement(fed, ctx.target.kind, ctx.o.caches.policies.propagationPolicies()),
     clusters,
     namespaced: ctx.scope.targetNamespaced,
     namespacePlacement,
@@ -63,6 +63,18 @@ export function emitFailureEvents(ctx: SyncContext, fed: FederatedObject, result
     if (before?.status === r.status && before.message === r.message) continue;
     ctx.o.events.record(fed, 'Warning', r.eventReason, `${ctx.target.kind} ${ctx.memberKey(keyOf(fed))} in cluster ${r.cluster}: ${r.message ?? r.status}`);
   }
+}
+
+/** Each placed cluster's operations from override policies alone (the object's own left out), where any. */
+function policyOpsByCluster(fed: FederatedObject, placed: readonly string[], byName: ReadonlyMap<string, ClusterInfo>, kind: string, policies: readonly OverridePolicy[]): Record<string, ClusterOverride[]> {
+  const out: Record<string, ClusterOverride[]> = {};
+  if (policies.length === 0) return out;
+  const withoutOwn: FederatedObject = { ...fed, spec: { ...fed.spec, overrides: [] } };
+  for (const name of placed) {
+    const r = overridesForCluster(withoutOwn, byName.get(name)!, kind, policies);
+    if (r.ok && r.value.length > 0) out[name] = r.value;
+  }
+  return out;
 }
 
 export function keyOf(fed: FederatedObject): string {
@@ -104,10 +116,11 @@ export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObjec
   const base = baseObject(fed, ctx.target).object;
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const ops = new Map<string, OverrideOutcome<ClusterOverride[]>>();
-  for (const name of placement.placed) ops.set(name, overridesForCluster(fed, byName.get(name)!, ctx.target.kind));
+  const policies = ctx.o.caches.policies.overridePolicies();
+  for (const name of placement.placed) ops.set(name, overridesForCluster(fed, byName.get(name)!, ctx.target.kind, policies));
   const hashes: DesiredHashes = {
     templateVersion: templateVersion(fed),
-    overridesVersion: overridesVersion(fed),
+    overridesVersion: overridesVersion(fed, policyOpsByCluster(fed, placement.placed, byName, ctx.target.kind, policies)),
     clusterOverrides: Object.fromEntries([...ops].map(([n, o]) => [n, clusterOverridesVersion(o.ok ? o.value : [])])),
   };
   const recordObj = ctx.record(key);

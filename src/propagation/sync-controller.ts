@@ -193,6 +193,8 @@ export class SyncController implements Runnable, SyncContext {
     for (const inf of [this.o.caches.versions, this.o.caches.clusterVersions]) {
       unsubs.push(inf.addHandlers({ onAdd: (r) => observeRecord(r, false), onUpdate: (_a, r) => observeRecord(r, false), onDelete: (r) => observeRecord(r, true) }));
     }
+    // A policy may select any object of this type: re-plan them all.
+    unsubs.push(this.o.caches.policies.onChange(() => this.enqueueAll()));
     if (this.scope.targetNamespaced) {
       unsubs.push(this.o.caches.onFederatedNamespace((ns) => {
         for (const key of keysInNamespace(this.federated.keys(), ns)) this.controller.enqueue(key);

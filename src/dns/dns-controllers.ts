@@ -14,7 +14,7 @@ import { Informer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { ownSignal } from '../runtime/clock.js';
+import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { DNSEndpointController } from './dns-endpoint-controller.js';
 import { DomainController } from './domain-controller.js';
@@ -140,15 +140,10 @@ export class MultiClusterDNS implements Runnable {
     this.hostInformers.domains.addHandlers({ onAdd: onDomain, onUpdate: (_a, b) => onDomain(b), onDelete: onDomain });
   }
 
-  async start(parent: AbortSignal): Promise<void> {
+  start(parent: AbortSignal): Promise<void> {
     // Our own signal: every informer, worker and sync wait listens on it, more than
     // the default warning threshold, and the caller's signal is not ours to tune.
-    const own = ownSignal(parent);
-    try {
-      await this.run(own.signal);
-    } finally {
-      own.dispose();
-    }
+    return withOwnSignal(parent, (signal) => this.run(signal));
   }
 
   private async run(signal: AbortSignal): Promise<void> {

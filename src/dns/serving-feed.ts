@@ -15,7 +15,7 @@ import { Informer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
-import { ownSignal } from '../runtime/clock.js';
+import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { classifyTarget, compareText, normalizeDNSName } from './naming.js';
 import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from './resources.js';
@@ -110,13 +110,8 @@ export class ServingFeed implements Runnable {
     return this.last;
   }
 
-  async start(parent: AbortSignal): Promise<void> {
-    const own = ownSignal(parent);
-    try {
-      await this.run(own.signal);
-    } finally {
-      own.dispose();
-    }
+  start(parent: AbortSignal): Promise<void> {
+    return withOwnSignal(parent, (signal) => this.run(signal));
   }
 
   private async run(signal: AbortSignal): Promise<void> {

@@ -111,3 +111,13 @@ export function ownSignal(parent: AbortSignal): { signal: AbortSignal; dispose()
   else parent.addEventListener('abort', relay, { once: true });
   return { signal: own.signal, dispose: () => parent.removeEventListener('abort', relay) };
 }
+
+/** Runs `fn` under an ownSignal(parent), detaching it from `parent` when `fn` settles. */
+export async function withOwnSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const own = ownSignal(parent);
+  try {
+    return await fn(own.signal);
+  } finally {
+    own.dispose();
+  }
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ownSignal, pause } from '../../../src/runtime/clock.js';
+import { ownSignal, pause, withOwnSignal } from '../../../src/runtime/clock.js';
 
 describe('pause', () => {
   afterEach(() => vi.useRealTimers());
@@ -60,5 +60,20 @@ describe('ownSignal', () => {
 
   it('starts aborted under an aborted parent', () => {
     expect(ownSignal(AbortSignal.abort()).signal.aborted).toBe(true);
+  });
+});
+
+describe('withOwnSignal', () => {
+  it('hands fn a signal that follows the parent while it runs, and detaches it afterwards', async () => {
+    const parent = new AbortController();
+    let inner: AbortSignal | undefined;
+    await expect(withOwnSignal(parent.signal, async (s) => ((inner = s), 7))).resolves.toBe(7);
+    parent.abort();
+    expect(inner?.aborted).toBe(false);
+
+    const p2 = new AbortController();
+    const running = withOwnSignal(p2.signal, (s) => new Promise<string>((resolve) => s.addEventListener('abort', () => resolve('stopped'))));
+    p2.abort();
+    await expect(running).resolves.toBe('stopped');
   });
 });

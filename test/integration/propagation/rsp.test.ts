@@ -110,12 +110,23 @@ describe('ReplicaSchedulingPreference', () => {
     expect(status['conditions']).toMatchObject([{ type: 'Ready', status: 'True', reason: 'Scheduled' }]);
   });
 
-  it('makes zero writes on a second pass', async () => {
+  it('makes zero writes on a second pass and after a restart', async () => {
     await settled(env, 1500);
     const patch = vi.spyOn(rspHost.dynamic, 'patch');
     const before = reconciles;
     rspCtl.enqueueAll();
     await until(() => reconciles > before);
+    await settled(env, 1000);
+    expect(patch).not.toHaveBeenCalled();
+
+    // A restarted controller (fresh caches, e.g. a new leader) writes nothing either.
+    abort.abort();
+    await running;
+    const restartedAt = reconciles;
+    rspCtl = new RSPController({ host: rspHost, members: env.members, memberInformer: { backoffMaxMs: 500 }, now: () => { reconciles++; return new Date(); } });
+    abort = new AbortController();
+    running = rspCtl.start(abort.signal);
+    await until(() => reconciles > restartedAt);
     await settled(env, 1000);
     expect(patch).not.toHaveBeenCalled();
     patch.mockRestore();

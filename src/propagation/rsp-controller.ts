@@ -1,14 +1,16 @@
 // The ReplicaSchedulingPreference controller (leader only), keyed by the RSP's `ns/name`,
-// which is also the name of the FederatedDeployment it drives (Kubefed's convention).
-// Event-driven: RSPs, FederatedDeployments, the managed Deployments in each Ready member
+// which is also the name of the FederatedDeployment (or FederatedReplicaSet, by
+// targetKind) it drives (Kubefed's convention).
+// Event-driven: RSPs, the target federated objects, the managed workloads in each Ready member
 // (their ready replicas are the planner's "current") and member readiness all enqueue
 // keys; a member going NotReady re-plans every RSP at once, which is the failover path.
 // It writes placement + per-cluster /spec/replicas overrides into the FederatedDeployment
 // (the sync controller propagates them) and a status on the RSP, each only when changed.
+// A target type whose CRD is missing (the type was disabled) only holds up its own RSPs.
 import { setMaxListeners } from 'node:events';
 import type { FederatedObject } from '../api/federation.js';
 import type { KubeObject } from '../api/meta.js';
-import { SCHEDULING_GROUP, SCHEDULING_VERSION, type ReplicaSchedulingPreference } from '../api/scheduling.js';
+import { RSP_TARGET_KINDS, SCHEDULING_GROUP, SCHEDULING_VERSION, type ReplicaSchedulingPreference, type RSPTargetKind } from '../api/scheduling.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
@@ -17,6 +19,7 @@ import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import { Controller, type ReconcileResult } from '../runtime/controller.js';
+import { pause } from '../runtime/clock.js';
 import { keyOf } from '../runtime/event-handlers.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { Expectations } from './expectations.js';
@@ -27,7 +30,23 @@ import type { MemberWorkload } from './schedule-replicas.js';
 
 export const REPLICA_SCHEDULING_PREFERENCES: ResourceRef = { group: SCHEDULING_GROUP, version: SCHEDULING_VERSION, resource: 'replicaschedulingpreferences', namespaced: true, kind: 'ReplicaSchedulingPreference' };
 export const FEDERATED_DEPLOYMENTS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
+export const FEDERATED_REPLICASETS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedreplicasets', namespaced: true, kind: 'FederatedReplicaSet' };
 const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
+const REPLICASETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
+
+/** The federated type and member workload type of each RSP targetKind (Kubefed's scheduler plugins). */
+const TARGET_TYPES: Record<RSPTargetKind, { federated: ResourceRef; member: ResourceRef }> = {
+  FederatedDeployment: { federated: FEDERATED_DEPLOYMENTS, member: DEPLOYMENTS },
+  FederatedReplicaSet: { federated: FEDERATED_REPLICASETS, member: REPLICASETS },
+};
+
+/** The caches of one target kind. */
+export interface RSPTarget {
+  ref: ResourceRef;
+  federated: Informer<FederatedObject>;
+  workloads: MemberInformers;
+  expect: Expectations<FederatedObject>;
+}
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 
 export interface RSPControllerOptions {
@@ -38,7 +57,7 @@ export interface RSPControllerOptions {
   /** KubeFedConfig scope Namespaced: only this namespace. */
   namespace?: string;
   workers?: number;
-  /** Longest wait for Ready members' Deployment caches before workers start. Default 30 s. */
+  /** Longest wait for Ready members' workload caches, and for target caches, before workers start. Default 30 s. */
   memberSyncTimeoutMs?: number;
   /** Longest one member pod list may take. Default 5 s. */
   memberTimeoutMs?: number;
@@ -52,12 +71,10 @@ export class RSPController implements Runnable {
   readonly name = 'replica-scheduling-preference-controller';
   readonly needLeaderElection = true;
   readonly rsps: Informer<ReplicaSchedulingPreference>;
-  readonly feds: Informer<FederatedObject>;
-  readonly deployments: MemberInformers;
+  readonly targets: ReadonlyMap<RSPTargetKind, RSPTarget>;
   readonly controller: Controller;
   private readonly o: RSPControllerOptions;
   private readonly log: Logger;
-  private readonly fedExpect = new Expectations<FederatedObject>();
   private readonly rspExpect = new Expectations<ReplicaSchedulingPreference>();
 
   constructor(o: RSPControllerOptions) {
@@ -70,7 +87,6 @@ export class RSPController implements Runnable {
       ...(o.registry ? { registry: o.registry } : {}),
     };
     this.rsps = new Informer<ReplicaSchedulingPreference>({ ...common, resource: REPLICA_SCHEDULING_PREFERENCES });
-    this.feds = new Informer<FederatedObject>({ ...common, resource: FEDERATED_DEPLOYMENTS });
     this.controller = new Controller({
       name: this.name,
       workers: o.workers ?? 4,
@@ -86,24 +102,32 @@ export class RSPController implements Runnable {
       },
       onDelete: (r) => {
         this.rspExpect.forget(keyOf(r));
-        this.fedExpect.forget(keyOf(r));
+        for (const t of this.targets.values()) t.expect.forget(keyOf(r));
       },
     });
-    const onFed = (f: FederatedObject, gone: boolean): void => {
-      this.fedExpect.observe(keyOf(f), f, gone);
-      this.enqueueIfScheduled(keyOf(f));
-    };
-    this.feds.addHandlers({ onAdd: (f) => onFed(f, false), onUpdate: (_a, f) => onFed(f, false), onDelete: (f) => onFed(f, true) });
-    this.deployments = new MemberInformers({
-      members: o.members,
-      resource: DEPLOYMENTS,
-      onObject: (_cluster, obj) => this.enqueueIfScheduled(keyOf(obj)),
-      // Joined, left, Ready/NotReady, relabelled, or a member cache synced: re-plan all.
-      onMember: () => this.enqueueAll(),
-      ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-    });
+    const targets = new Map<RSPTargetKind, RSPTarget>();
+    for (const kind of RSP_TARGET_KINDS) {
+      const types = TARGET_TYPES[kind];
+      const federated = new Informer<FederatedObject>({ ...common, resource: types.federated });
+      const expect = new Expectations<FederatedObject>();
+      const onFed = (f: FederatedObject, gone: boolean): void => {
+        expect.observe(keyOf(f), f, gone);
+        this.enqueueIfScheduled(keyOf(f));
+      };
+      federated.addHandlers({ onAdd: (f) => onFed(f, false), onUpdate: (_a, f) => onFed(f, false), onDelete: (f) => onFed(f, true) });
+      const workloads = new MemberInformers({
+        members: o.members,
+        resource: types.member,
+        onObject: (_cluster, obj) => this.enqueueIfScheduled(keyOf(obj)),
+        // Joined, left, Ready/NotReady, relabelled, or a member cache synced: re-plan all.
+        onMember: () => this.enqueueAll(),
+        ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
+        ...(o.logger ? { logger: o.logger } : {}),
+        ...(o.registry ? { registry: o.registry } : {}),
+      });
+      targets.set(kind, { ref: types.federated, federated, workloads, expect });
+    }
+    this.targets = targets;
   }
 
   enqueueAll(): void {
@@ -116,11 +140,15 @@ export class RSPController implements Runnable {
 
   async start(signal: AbortSignal): Promise<void> {
     setMaxListeners(0, signal);
-    const runs: Promise<unknown>[] = [this.rsps.start(signal), this.feds.start(signal)];
+    const targets = [...this.targets.values()];
+    const runs: Promise<unknown>[] = [this.rsps.start(signal), ...targets.map((t) => t.federated.start(signal))];
     try {
-      await Promise.all([this.rsps.waitForSync(signal), this.feds.waitForSync(signal), this.o.membersSynced?.(signal)]);
-      this.deployments.start();
-      await this.deployments.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 30_000, signal);
+      const timeoutMs = this.o.memberSyncTimeoutMs ?? 30_000;
+      await Promise.all([this.rsps.waitForSync(signal), this.o.membersSynced?.(signal)]);
+      // A disabled type (no CRD) never syncs: its RSPs wait in reconcile, the others go ahead.
+      await Promise.race([Promise.all(targets.map((t) => t.federated.waitForSync(signal))), pause(timeoutMs, signal)]);
+      for (const t of targets) t.workloads.start();
+      await Promise.all(targets.map((t) => t.workloads.waitForReadyMembers(timeoutMs, signal)));
       if (signal.aborted) return;
       this.log.info({ rsps: this.rsps.size }, 'caches synced; starting workers');
       this.enqueueAll();
@@ -129,7 +157,7 @@ export class RSPController implements Runnable {
     } catch (err) {
       if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
     } finally {
-      await this.deployments.stop();
+      await Promise.all(targets.map((t) => t.workloads.stop()));
       await Promise.allSettled(runs);
     }
   }
@@ -137,25 +165,28 @@ export class RSPController implements Runnable {
   private async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void> {
     const rsp = this.rspExpect.current(key, this.rsps.get(key));
     if (!rsp) return;
-    const fed = this.fedExpect.current(key, this.feds.get(key));
+    const target = this.targets.get(rsp.spec.targetKind);
+    // Not synced yet: "absent" would be a guess. Its sync event would not re-enqueue, so poll.
+    if (target && !target.federated.hasSynced()) return { requeueAfterMs: 5000 };
+    const fed = target ? target.expect.current(key, target.federated.get(key)) : undefined;
     const members = this.o.members.list();
     const clusters = members.map((m) => ({ name: m.name, labels: m.labels, ready: m.ready && m.client !== undefined }));
-    const workloads = await Promise.all(clusters.filter((c) => c.ready).map((c) => this.workload(c.name, key, signal)));
+    const workloads = target ? await Promise.all(clusters.filter((c) => c.ready).map((c) => this.workload(target.workloads, c.name, key, signal))) : [];
     const now = this.o.now?.() ?? new Date();
     const outcome = reconcileRSP({ rsp, fed, clusters, workloads, key, now });
 
-    if (outcome.ok && outcome.update.changed && fed) {
+    if (outcome.ok && outcome.update.changed && fed && target) {
       const patch = { metadata: { resourceVersion: fed.metadata.resourceVersion }, spec: { placement: outcome.update.placement, overrides: outcome.update.overrides } };
       try {
-        const updated = await this.o.host.dynamic.patch<FederatedObject>(FEDERATED_DEPLOYMENTS, fed.metadata.name ?? '', patch, {
+        const updated = await this.o.host.dynamic.patch<FederatedObject>(target.ref, fed.metadata.name ?? '', patch, {
           namespace: fed.metadata.namespace ?? '', type: 'merge', fieldManager: FIELD_MANAGER, signal,
         });
-        this.fedExpect.wrote(key, updated);
+        target.expect.wrote(key, updated);
         this.log.info({ key, schedule: outcome.schedule }, 'replicas rescheduled');
       } catch (err) {
         // A newer object is on its way through the watch; its event re-enqueues the key.
         if (isConflict(err) || isNotFound(err)) return { requeue: true };
-        throw new Error(`rsp ${key}: update ${FEDERATED_DEPLOYMENTS.kind}`, { cause: err });
+        throw new Error(`rsp ${key}: update ${target.ref.kind ?? rsp.spec.targetKind}`, { cause: err });
       }
     } else if (!outcome.ok) {
       this.log.debug({ key, reason: outcome.reason, message: outcome.message }, 'not scheduled');
@@ -174,14 +205,14 @@ export class RSPController implements Runnable {
     }
   }
 
-  /** The member Deployment from the cache, and its pods only when not every replica is ready (Kubefed's podanalyzer). */
-  private async workload(cluster: string, key: string, signal: AbortSignal): Promise<MemberWorkload> {
-    const object = this.deployments.get(cluster, key);
+  /** The member workload from the cache, and its pods only when not every replica is ready (Kubefed's podanalyzer). */
+  private async workload(cache: MemberInformers, cluster: string, key: string, signal: AbortSignal): Promise<MemberWorkload> {
+    const object = cache.get(cluster, key);
     if (!object) return { cluster, object };
     const spec = object['spec'] as { replicas?: number; selector?: { matchLabels?: Record<string, string> } } | undefined;
     const status = object['status'] as { readyReplicas?: number } | undefined;
     if ((spec?.replicas ?? 0) === (status?.readyReplicas ?? 0)) return { cluster, object };
-    const client = this.deployments.client(cluster);
+    const client = cache.client(cluster);
     const labels = spec?.selector?.matchLabels;
     if (!client || !labels || Object.keys(labels).length === 0) return { cluster, object, pods: [] };
     try {

@@ -13,14 +13,11 @@ import {
 } from './schedule-replicas.js';
 
 /** Why an RSP is (not) applied; the Ready condition's reason. */
-export type RSPReason = 'Scheduled' | 'InvalidSpec' | 'UnsupportedTargetKind' | 'TargetNotFound' | 'NoReadyClusters' | 'InvalidClusterSelector';
-
-/** The kinds kfed's RSP controller drives today (FederatedReplicaSet is Kubefed's other one). */
-export const RSP_SUPPORTED_KINDS: readonly string[] = ['FederatedDeployment'];
+export type RSPReason = 'Scheduled' | 'InvalidSpec' | 'TargetNotFound' | 'NoReadyClusters' | 'InvalidClusterSelector';
 
 export interface RSPInput {
   rsp: ReplicaSchedulingPreference;
-  /** the FederatedDeployment of the same namespace/name; undefined when absent */
+  /** the target (FederatedDeployment or FederatedReplicaSet) of the same namespace/name; undefined when absent */
   fed: FederatedObject | undefined;
   /** every joined cluster (labels for intersectWithClusterSelector, readiness) */
   clusters: readonly ClusterInfo[];
@@ -58,9 +55,6 @@ export function rspClusters(input: Pick<RSPInput, 'rsp' | 'fed' | 'clusters'>): 
 export function reconcileRSP(input: RSPInput): RSPOutcome {
   const errs = validateReplicaSchedulingPreference(input.rsp);
   if (errs.length > 0) return { ok: false, reason: 'InvalidSpec', message: errs.map((e) => `${e.field}: ${e.message}`).join('; ') };
-  if (!RSP_SUPPORTED_KINDS.includes(input.rsp.spec.targetKind)) {
-    return { ok: false, reason: 'UnsupportedTargetKind', message: `targetKind ${input.rsp.spec.targetKind} is not scheduled by kfed (supported: ${RSP_SUPPORTED_KINDS.join(', ')})` };
-  }
   if (!input.fed) return { ok: false, reason: 'TargetNotFound', message: `${input.rsp.spec.targetKind} ${input.key} does not exist` };
   const chosen = rspClusters(input);
   if (!chosen.ok) return chosen;

@@ -7,6 +7,7 @@ import type { FederatedObject } from '../../../src/api/federation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { ReplicaSchedulingPreference } from '../../../src/api/scheduling.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
+import type { ResourceRef } from '../../../src/kube/resource.js';
 import { REPLICA_SCHEDULING_PREFERENCES, RSPController } from '../../../src/propagation/rsp-controller.js';
 import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
 import type { ControlPlane } from '../../../src/app/control-plane.js';
@@ -17,6 +18,8 @@ import { installCrds } from '../../support/crds.js';
 import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from './harness.js';
 
 const NS = 'rsp-demo';
+const FED_REPLICASETS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedreplicasets', namespaced: true, kind: 'FederatedReplicaSet' };
+const REPLICASETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
 let env: Env;
 let rspHost: ClusterClient;
 let rspCtl: RSPController;
@@ -149,19 +152,27 @@ describe('ReplicaSchedulingPreference', () => {
     console.log(`rsp failover: cluster-2 NotReady -> replicas moved in ${failoverMs} ms`);
   }, 40_000);
 
-  it('reports a missing target and an unsupported kind in status without writing the target', async () => {
+  it('reports a missing target in status, schedules it once it appears, and drives FederatedReplicaSets', async () => {
     await env.host.dynamic.create(REPLICA_SCHEDULING_PREFERENCES, rsp('nothing', {}));
-    await env.host.dynamic.create(REPLICA_SCHEDULING_PREFERENCES, rsp('rs', { targetKind: 'FederatedReplicaSet' }));
     const reason = async (name: string): Promise<string | undefined> => {
       const r = await env.host.dynamic.get<ReplicaSchedulingPreference>(REPLICA_SCHEDULING_PREFERENCES, name, { namespace: NS });
       return (r.status?.['conditions'] as { reason?: string }[] | undefined)?.[0]?.reason;
     };
     await until(async () => (await reason('nothing')) === 'TargetNotFound');
-    await until(async () => (await reason('rs')) === 'UnsupportedTargetKind');
     // The target appearing later is scheduled (the FederatedDeployment event re-enqueues the RSP).
     await env.host.dynamic.create(FED_DEPLOYMENTS, fedDeployment('nothing'));
     await until(async () => (await reason('nothing')) === 'Scheduled');
     await until(async () => Object.values(await memberReplicas('nothing')).reduce((s: number, n) => s + (n ?? 0), 0) === 9);
+
+    // Kubefed's other target kind: a FederatedReplicaSet and member ReplicaSets.
+    const rs = fedDeployment('rs');
+    await env.host.dynamic.create(FED_REPLICASETS, { ...rs, kind: 'FederatedReplicaSet', spec: { ...rs.spec, overrides: [] } });
+    await env.host.dynamic.create(REPLICA_SCHEDULING_PREFERENCES, rsp('rs', { targetKind: 'FederatedReplicaSet', totalReplicas: 6, clusters: { 'cluster-1': { weight: 1 }, 'cluster-3': { weight: 1 } } }));
+    await until(async () => {
+      const got: Record<string, number | undefined> = {};
+      for (const c of CLUSTERS) got[c] = ((await env.clients[c]!.dynamic.getIfExists(REPLICASETS, 'rs', { namespace: NS }))?.['spec'] as { replicas?: number } | undefined)?.replicas;
+      return got['cluster-1'] === 3 && got['cluster-2'] === 0 && got['cluster-3'] === 3;
+    });
   });
 });
 

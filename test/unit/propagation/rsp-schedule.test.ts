@@ -65,7 +65,8 @@ describe('reconcileRSP', () => {
 
   it('reports why nothing is scheduled', () => {
     expect(reconcileRSP(input({ fed: undefined }))).toMatchObject({ ok: false, reason: 'TargetNotFound' });
-    expect(reconcileRSP(input({ rsp: rsp({ targetKind: 'FederatedReplicaSet' }) }))).toMatchObject({ ok: false, reason: 'UnsupportedTargetKind' });
+    expect(reconcileRSP(input({ rsp: rsp({ targetKind: 'FederatedStatefulSet' as 'FederatedDeployment' }) }))).toMatchObject({ ok: false, reason: 'InvalidSpec' });
+    expect(reconcileRSP(input({ rsp: rsp({ targetKind: 'FederatedReplicaSet' }) }))).toMatchObject({ ok: true });
     expect(reconcileRSP(input({ rsp: rsp({ totalReplicas: -1 }) }))).toMatchObject({ ok: false, reason: 'InvalidSpec' });
     expect(reconcileRSP(input({ clusters: clusters.map((c) => ({ ...c, ready: false })) }))).toMatchObject({ ok: false, reason: 'NoReadyClusters' });
     const bad = fed({ placement: { clusterSelector: { matchExpressions: [{ key: 'tier', operator: 'Bogus' as 'In' }] } } });

@@ -26,6 +26,8 @@ function objKey(ns: string | undefined, name: string): string {
 export class ObjectStore {
   private rv = 0;
   private readonly tables = new Map<string, Map<string, KubeObject>>();
+  /** sorted keys per table, rebuilt lazily after a key is added or removed (updates keep them) */
+  private readonly sortedKeys = new Map<string, string[]>();
   private history: StoreEvent[] = [];
   private historyStart = 0; // index of the oldest retained event in `history`
   /** events with rv <= compactedRv are gone */
@@ -55,13 +57,26 @@ export class ObjectStore {
   list(resource: string, ns?: string): KubeObject[] {
     const table = this.tables.get(resource);
     if (!table) return [];
-    const keys = [...table.keys()].sort();
-    const out: KubeObject[] = [];
-    const prefix = ns ? `${ns}/` : undefined;
-    for (const k of keys) {
-      if (prefix && !k.startsWith(prefix)) continue;
-      out.push(table.get(k)!);
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...table.keys()].sort();
+      this.sortedKeys.set(resource, keys);
     }
+    const out: KubeObject[] = [];
+    if (!ns) {
+      for (const k of keys) out.push(table.get(k)!);
+      return out;
+    }
+    // keys are sorted, so one namespace is a contiguous run starting at the first key >= "ns/"
+    const prefix = `${ns}/`;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < keys.length && keys[i]!.startsWith(prefix); i++) out.push(table.get(keys[i]!)!);
     return out;
   }
 
@@ -73,6 +88,7 @@ export class ObjectStore {
   create(resource: string, obj: KubeObject): KubeObject {
     const stored = this.stamp(obj);
     this.table(resource).set(objKey(stored.metadata.namespace, stored.metadata.name!), stored);
+    this.sortedKeys.delete(resource);
     this.emit({ rv: this.rv, type: 'ADDED', resource, obj: stored });
     return stored;
   }
@@ -83,6 +99,7 @@ export class ObjectStore {
     const prev = table.get(key);
     const stored = this.stamp(obj);
     table.set(key, stored);
+    if (!prev) this.sortedKeys.delete(resource);
     this.emit({ rv: this.rv, type: 'MODIFIED', resource, obj: stored, ...(prev ? { prev } : {}) });
     return stored;
   }
@@ -93,6 +110,7 @@ export class ObjectStore {
     const prev = table?.get(key);
     if (!table || !prev) return undefined;
     table.delete(key);
+    this.sortedKeys.delete(resource);
     // A deleted object is reported with a fresh resourceVersion, as etcd does.
     const gone = this.stamp(prev);
     this.emit({ rv: this.rv, type: 'DELETED', resource, obj: gone });
@@ -103,6 +121,7 @@ export class ObjectStore {
   dropResource(resource: string): void {
     for (const obj of this.list(resource)) this.remove(resource, obj.metadata.namespace, obj.metadata.name!);
     this.tables.delete(resource);
+    this.sortedKeys.delete(resource);
   }
 
   /** Events after `rv`, or throws ResourceVersionGoneError when they were compacted away. */

@@ -10,7 +10,8 @@ import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../api/multiclusterdns.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { clusterInformer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
@@ -70,15 +71,7 @@ export class MultiClusterDNS implements Runnable {
     this.log = (o.logger ?? silentLogger()).child({ component: 'multicluster-dns' });
     const ns = o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE;
     const hostInformer = <T extends KubeObject>(resource: ResourceRef, namespace?: string): Informer<T> =>
-      new Informer<T>({
-        client: o.host.dynamic,
-        resource,
-        cluster: o.host.name,
-        ...(namespace ? { namespace } : {}),
-        ...o.informer,
-        ...(o.logger ? { logger: o.logger } : {}),
-        ...(o.registry ? { registry: o.registry } : {}),
-      });
+      clusterInformer<T>(o.host, resource, { ...o.informer, namespace, logger: o.logger, registry: o.registry });
     this.hostInformers = {
       serviceRecords: hostInformer<ServiceDNSRecord>(SERVICE_DNS_RECORDS),
       ingressRecords: hostInformer<IngressDNSRecord>(INGRESS_DNS_RECORDS),

@@ -11,7 +11,8 @@ import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../api/multiclusterdns.js';
 import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } from '../dnsserver/snapshot.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { clusterInformer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
@@ -75,15 +76,7 @@ export class ServingFeed implements Runnable {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'dns-serving-feed' });
     const make = <T extends KubeObject>(resource: ResourceRef, namespace?: string): Informer<T> => {
-      const inf = new Informer<T>({
-        client: o.host.dynamic,
-        resource,
-        cluster: o.host.name,
-        ...(namespace ? { namespace } : {}),
-        ...o.informer,
-        ...(o.logger ? { logger: o.logger } : {}),
-        ...(o.registry ? { registry: o.registry } : {}),
-      });
+      const inf = clusterInformer<T>(o.host, resource, { ...o.informer, namespace, logger: o.logger, registry: o.registry });
       const changed = (): void => this.schedule();
       inf.addHandlers({ onAdd: changed, onUpdate: (a, b) => (a !== b ? changed() : undefined), onDelete: changed });
       return inf;

@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import { pause } from '../runtime/clock.js';
+import type { ClusterClient } from './cluster-client.js';
 import type { DynamicClient, ListOptions, ListResult, WatchEvent } from './dynamic-client.js';
 import { errorFromWatchStatus, isGone, KubeApiError } from './errors.js';
 import { informerMetrics, type InformerMetrics, type InformerRestartReason } from './informer-metrics.js';
@@ -57,6 +58,27 @@ export interface InformerOptions<T extends KubeObject> {
   transform?: (obj: T) => T;
   logger?: Logger;
   registry?: Registry;
+}
+
+/** Options of `clusterInformer`: optional ones may be passed through as `undefined`. */
+export type ClusterInformerOptions<T extends KubeObject> = Omit<InformerOptions<T>, 'client' | 'resource' | 'cluster' | 'namespace' | 'logger' | 'registry'> & {
+  namespace?: string | undefined;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
+};
+
+/** An informer on one resource of a cluster, named after the cluster in logs and metrics. */
+export function clusterInformer<T extends KubeObject>(client: ClusterClient, resource: ResourceRef, opts: ClusterInformerOptions<T> = {}): Informer<T> {
+  const { namespace, logger, registry, ...rest } = opts;
+  return new Informer<T>({
+    client: client.dynamic,
+    resource,
+    cluster: client.name,
+    ...rest,
+    ...(namespace ? { namespace } : {}),
+    ...(logger ? { logger } : {}),
+    ...(registry ? { registry } : {}),
+  });
 }
 
 class SilenceError extends Error {

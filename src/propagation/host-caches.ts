@@ -8,7 +8,8 @@
 import type { PropagatedVersion } from '../api/core.js';
 import type { FederatedObject } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { clusterInformer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
@@ -34,14 +35,7 @@ export class HostCaches {
 
   constructor(o: HostCachesOptions) {
     const make = <T extends PropagatedVersion | FederatedObject>(resource: ResourceRef): Informer<T> =>
-      new Informer<T>({
-        client: o.host.dynamic,
-        resource,
-        cluster: o.host.name,
-        ...(o.namespace && resource.namespaced ? { namespace: o.namespace } : {}),
-        ...(o.logger ? { logger: o.logger } : {}),
-        ...(o.registry ? { registry: o.registry } : {}),
-      });
+      clusterInformer<T>(o.host, resource, { namespace: resource.namespaced ? o.namespace : undefined, logger: o.logger, registry: o.registry });
     this.versions = make<PropagatedVersion>(PROPAGATED_VERSIONS);
     this.clusterVersions = make<PropagatedVersion>(CLUSTER_PROPAGATED_VERSIONS);
     this.federatedNamespaces = make<FederatedObject>(FEDERATED_NAMESPACES);

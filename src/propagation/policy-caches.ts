@@ -6,7 +6,8 @@
 import type { OverridePolicy, PropagationPolicy } from '../api/federation.js';
 import { POLICY_GROUP, POLICY_VERSION } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { clusterInformer } from '../kube/informer.js';
 import type { ResourceRef } from '../kube/resource.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
@@ -32,14 +33,7 @@ export class PolicyCaches {
 
   constructor(o: PolicyCachesOptions) {
     const make = <T extends PropagationPolicy | OverridePolicy>(resource: ResourceRef): Informer<T> => {
-      const inf = new Informer<T>({
-        client: o.host.dynamic,
-        resource,
-        cluster: o.host.name,
-        ...(o.namespace && resource.namespaced ? { namespace: o.namespace } : {}),
-        ...(o.logger ? { logger: o.logger } : {}),
-        ...(o.registry ? { registry: o.registry } : {}),
-      });
+      const inf = clusterInformer<T>(o.host, resource, { namespace: resource.namespaced ? o.namespace : undefined, logger: o.logger, registry: o.registry });
       const emit = (): void => {
         for (const l of this.listeners) l();
       };

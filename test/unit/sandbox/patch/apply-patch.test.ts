@@ -3,6 +3,7 @@ import type { KubeObject } from '../../../../src/api/meta.js';
 import { applyPatch, managerFromUserAgent, patchTypeFromContentType, supportedPatchTypes } from '../../../../src/sandbox/patch/apply-patch.js';
 import { PatchError, patchErrorToStatus } from '../../../../src/sandbox/patch/errors.js';
 import { fieldMetaFromOpenApi, SchemaLookup } from '../../../../src/sandbox/patch/patch-meta.js';
+import { thrown } from '../../../support/thrown.js';
 
 const T0 = '2024-05-01T10:00:00Z';
 const svcGvk = { group: '', version: 'v1', kind: 'Service' };
@@ -18,15 +19,7 @@ function service(): KubeObject {
   };
 }
 
-function err(fn: () => unknown): PatchError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a PatchError');
-}
+const err = (fn: () => unknown): PatchError => thrown(fn, PatchError);
 
 describe('applyPatch', () => {
   it.each([

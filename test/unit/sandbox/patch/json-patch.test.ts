@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENERIC_INVALID_MESSAGE, PatchError, patchErrorToStatus } from '../../../../src/sandbox/patch/errors.js';
 import { applyJsonPatch } from '../../../../src/sandbox/patch/json-patch.js';
+import { thrown } from '../../../support/thrown.js';
 
 const deployment = () => ({
   apiVersion: 'apps/v1',
@@ -9,15 +10,7 @@ const deployment = () => ({
   spec: { replicas: 1, template: { spec: { containers: [{ name: 'web', image: 'nginx:1' }] } } },
 });
 
-function thrown(fn: () => unknown): PatchError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof PatchError) return err;
-    throw err;
-  }
-  throw new Error('expected a PatchError');
-}
+const thrownPatchError = (fn: () => unknown): PatchError => thrown(fn, PatchError);
 
 describe('applyJsonPatch', () => {
   it.each([
@@ -46,7 +39,7 @@ describe('applyJsonPatch', () => {
     ['a missing value', [{ op: 'add', path: '/spec/replicas' }]],
   ])('%s is 422 Invalid with the server text, and the live object is untouched', (_name, patch) => {
     const live = deployment();
-    const err = thrown(() => applyJsonPatch(live, patch));
+    const err = thrownPatchError(() => applyJsonPatch(live, patch));
     expect(err.code).toBe(422);
     expect(err.message).toBe(GENERIC_INVALID_MESSAGE);
     expect(err.detail).toBeTruthy();
@@ -66,7 +59,7 @@ describe('applyJsonPatch', () => {
     ['a string', 'nope'],
     ['a list of non-objects', [1, 2]],
   ])('a patch document that is %s is 400 BadRequest', (_name, patch) => {
-    const err = thrown(() => applyJsonPatch(deployment(), patch));
+    const err = thrownPatchError(() => applyJsonPatch(deployment(), patch));
     expect(err.code).toBe(400);
     expect(patchErrorToStatus(err).reason).toBe('BadRequest');
   });

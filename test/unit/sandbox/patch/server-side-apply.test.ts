@@ -4,6 +4,7 @@ import { applyPatch } from '../../../../src/sandbox/patch/apply-patch.js';
 import { PatchError, patchErrorToStatus } from '../../../../src/sandbox/patch/errors.js';
 import { decodeManagedFields } from '../../../../src/sandbox/patch/managed-fields.js';
 import { ApplyConflictError } from '../../../../src/sandbox/patch/server-side-apply.js';
+import { thrown } from '../../../support/thrown.js';
 
 const GVK = { group: 'apps', version: 'v1', kind: 'Deployment' };
 const T0 = '2024-05-01T10:00:00Z';
@@ -36,15 +37,7 @@ function owners(obj: KubeObject, path: string[]): string[] {
 
 const REPLICAS = ['f:spec', 'f:replicas'];
 
-function conflictOf(fn: () => unknown): ApplyConflictError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ApplyConflictError) return err;
-    throw err;
-  }
-  throw new Error('expected a conflict');
-}
+const conflictOf = (fn: () => unknown): ApplyConflictError => thrown(fn, ApplyConflictError);
 
 describe('server-side apply', () => {
   it('creates the object and records the applied fields', () => {
@@ -243,15 +236,7 @@ describe('server-side apply', () => {
 });
 
 describe('apply errors', () => {
-  function err(fn: () => unknown): PatchError {
-    try {
-      fn();
-    } catch (e) {
-      if (e instanceof PatchError) return e;
-      throw e;
-    }
-    throw new Error('expected a PatchError');
-  }
+  const err = (fn: () => unknown): PatchError => thrown(fn, PatchError);
   const base = { type: 'apply' as const, live: undefined, gvk: GVK, isCustomResource: false, now: T0 };
 
   it.each([

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { ClusteredDnsServer } from '../../src/dnsserver/cluster.js';
 import { buildSnapshot } from '../../src/dnsserver/snapshot.js';
 import { findTool } from '../../test/support/tools.js';
-import { startBind, startKnot, type RunningServer } from './servers.js';
+import { cpuSeconds, startBind, startKnot, type RunningServer } from './servers.js';
 import { BENCH_ZONE, ecsOptionHex, plainEndpoints, queryFile, routedEndpoints, zoneFile } from './zone.js';
 
 export interface DnsServerBenchOptions {
@@ -42,6 +42,8 @@ export interface DnsServerBenchRow {
   p50Ms: number;
   p99Ms: number;
   lostPct: number;
+  /** Server CPU (user + system, all its processes) per answered query, in microseconds. */
+  cpuUsPerQuery: number;
 }
 
 export interface DnsServerBenchResult {
@@ -54,6 +56,7 @@ export interface DnsServerBenchResult {
 
 interface PerfRun {
   qps: number;
+  cpuUsPerQuery: number;
   p50Ms: number;
   p99Ms: number;
   lostPct: number;
@@ -89,7 +92,7 @@ async function dnsperf(bin: string, port: number, queries: string, o: Required<O
   const code = await new Promise<number | null>((r) => (proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', r)));
   if (code !== 0 || Number.isNaN(qps)) throw new Error(`dnsperf against port ${port} failed (${code}): ${stderr}`);
   const sorted = lat.subarray(0, n).sort();
-  return { qps, p50Ms: quantile(sorted, 0.5) * 1000, p99Ms: quantile(sorted, 0.99) * 1000, lostPct };
+  return { qps, cpuUsPerQuery: NaN, p50Ms: quantile(sorted, 0.5) * 1000, p99Ms: quantile(sorted, 0.99) * 1000, lostPct };
 }
 
 async function startKfed(geo: boolean, names: number, workers: number): Promise<RunningServer> {
@@ -97,7 +100,7 @@ async function startKfed(geo: boolean, names: number, workers: number): Promise<
   const { udpPort } = await server.start();
   const endpoints = geo ? routedEndpoints(names, 'latency') : plainEndpoints(names);
   await server.setSnapshot(buildSnapshot({ zones: [{ domain: BENCH_ZONE, nameServers: [`ns1.${BENCH_ZONE}`] }], endpoints }));
-  return { name: 'kfed', port: udpPort, stop: () => server.close() };
+  return { name: 'kfed', port: udpPort, pids: () => [process.pid, ...server.pids], stop: () => server.close() };
 }
 
 function median(xs: number[]): number {
@@ -133,9 +136,12 @@ export async function runDnsServerBench(opts: DnsServerBenchOptions = {}): Promi
             : which === 'bind9' ? await startBind(named, dig, dir, zonePath, 15353 + round, o.referenceThreads)
               : await startKnot(knotd, dig, dir, zonePath, 16353 + round, o.referenceThreads);
           try {
+            const cpu = (): number => srv.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+            const cpu0 = cpu();
             const r = await dnsperf(perf, srv.port, queries, o, geo);
+            r.cpuUsPerQuery = ((cpu() - cpu0) / (r.qps * o.seconds)) * 1e6;
             samples[which].push(r);
-            log(`  round ${round + 1} geo=${geo ? 'on ' : 'off'} ${which.padEnd(5)} ${r.qps.toFixed(0).padStart(7)} qps  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  lost ${r.lostPct}%`);
+            log(`  round ${round + 1} geo=${geo ? 'on ' : 'off'} ${which.padEnd(5)} ${r.qps.toFixed(0).padStart(7)} qps  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  lost ${r.lostPct}%  cpu ${r.cpuUsPerQuery.toFixed(1)} us/query`);
           } finally {
             await srv.stop();
           }
@@ -143,7 +149,7 @@ export async function runDnsServerBench(opts: DnsServerBenchOptions = {}): Promi
       }
       for (const s of ['kfed', 'bind9', 'knot'] as const) {
         const runs = samples[s];
-        rows.push({ server: s, geo, qps: median(runs.map((r) => r.qps)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), lostPct: median(runs.map((r) => r.lostPct)) });
+        rows.push({ server: s, geo, qps: median(runs.map((r) => r.qps)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), lostPct: median(runs.map((r) => r.lostPct)), cpuUsPerQuery: median(runs.map((r) => r.cpuUsPerQuery)) });
       }
     }
     const ratios = [false, true].map((geo) => {
@@ -164,8 +170,8 @@ export function formatDnsServerBench(r: DnsServerBenchResult): string {
   const s = r.settings;
   const lines = [
     `dns-server: ${s.names} names, dnsperf ${s.seconds}s x ${s.rounds} rounds (median), -c ${s.clients} -T ${s.dnsperfThreads} -q ${s.outstanding}; kfed ${s.workers} worker(s), named/knotd ${s.referenceThreads} thread(s)`,
-    'server  geo   qps       p50 ms  p99 ms  lost%',
-    ...r.rows.map((x) => `${x.server.padEnd(7)} ${(x.geo ? 'on' : 'off').padEnd(5)} ${x.qps.toFixed(0).padStart(8)}  ${x.p50Ms.toFixed(2).padStart(6)}  ${x.p99Ms.toFixed(2).padStart(6)}  ${x.lostPct}`),
+    'server  geo   qps       p50 ms  p99 ms  lost%  server CPU us/query',
+    ...r.rows.map((x) => `${x.server.padEnd(7)} ${(x.geo ? 'on' : 'off').padEnd(5)} ${x.qps.toFixed(0).padStart(8)}  ${x.p50Ms.toFixed(2).padStart(6)}  ${x.p99Ms.toFixed(2).padStart(6)}  ${String(x.lostPct).padEnd(5)}  ${x.cpuUsPerQuery.toFixed(1)}`),
     ...r.ratios.map((x) => `kfed ratio geo ${x.geo ? 'on ' : 'off'}: QPS ${x.qpsVsBind.toFixed(2)}x BIND9, ${x.qpsVsKnot.toFixed(2)}x Knot; p99 ${x.p99VsBind.toFixed(2)}x BIND9, ${x.p99VsKnot.toFixed(2)}x Knot`),
   ];
   return lines.join('\n');

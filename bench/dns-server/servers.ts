@@ -1,7 +1,7 @@
 // Reference servers for the benchmark: BIND9 `named` and Knot `knotd`, each started in
 // the foreground on loopback with the same zone file, and stopped by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileSync } from 'node:child_process';
@@ -10,8 +10,26 @@ import { BENCH_ZONE } from './zone.js';
 export interface RunningServer {
   name: string;
   port: number;
+  /** Processes doing the serving, for CPU accounting. */
+  pids: () => number[];
   stop(): Promise<void>;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
+})();
 
 async function waitForAnswer(dig: string, port: number, what: string, proc: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -54,7 +72,7 @@ zone "${BENCH_ZONE}" { type primary; file "${zonePath}"; };
   const proc = spawn(named, ['-c', conf, '-f', '-n', String(threads), ...(process.getuid?.() === 0 ? ['-u', 'root'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = capture(proc);
   await waitForAnswer(dig, port, 'named', proc, log);
-  return { name: 'bind9', port, stop: stopper(proc) };
+  return { name: 'bind9', port, pids: () => (proc.pid ? [proc.pid] : []), stop: stopper(proc) };
 }
 
 export async function startKnot(knotd: string, dig: string, dir: string, zonePath: string, port: number, threads: number): Promise<RunningServer> {
@@ -80,5 +98,5 @@ zone:
   const proc = spawn(knotd, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = capture(proc);
   await waitForAnswer(dig, port, 'knotd', proc, log);
-  return { name: 'knot', port, stop: stopper(proc) };
+  return { name: 'knot', port, pids: () => (proc.pid ? [proc.pid] : []), stop: stopper(proc) };
 }

@@ -1,6 +1,7 @@
 // Builds the wire response to one query from the current snapshot. Synchronous and
 // allocation-light: the response is written into one reusable buffer from pre-encoded
 // record tails, with owner names compressed against the question or the previous CNAME.
+import { AnswerCache } from './answer-cache.js';
 import type { GeoLocator } from './geo-locator.js';
 import { encodeHinfoRfc8482, TYPE, type RRTail } from './records.js';
 import type { LatencyTable } from './regions.js';
@@ -27,7 +28,15 @@ export interface ResponderOptions {
   defaultLocation?: { country?: string; region?: string } | undefined;
   /** Largest UDP response we send and advertise in OPT (default 1232, the DNS flag day value). */
   maxUdpPayload?: number | undefined;
+  /** Entries of the UDP answer cache (default 16,384); 0 turns it off. */
+  answerCache?: number | undefined;
   random?: () => number;
+}
+
+/** Copies src[start, end) to dst at `at`; a loop beats Buffer#copy's call cost for DNS-sized pieces. */
+function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: number): void {
+  if (end - start > 64) { src.copy(dst, at, start, end); return; }
+  for (let i = start, j = at; i < end; i++, j++) dst[j] = src[i] ?? 0;
 }
 
 export class Responder {
@@ -35,6 +44,8 @@ export class Responder {
   /** Outcome of the last `respond` call, for metrics. */
   lastRcode = 0;
   lastQtype = -1;
+  /** Whether the last answer came from the answer cache. */
+  lastCached = false;
   readonly out = Buffer.allocUnsafe(MAX_TCP_MESSAGE + 512);
   private readonly q: ParsedQuery = newParsedQuery();
   private readonly sel: SelectResult = { usedLocation: false };
@@ -46,6 +57,9 @@ export class Responder {
   private readonly locCache = new Map<string, ResolvedLocation | null>();
   private readonly gridCache = new Map<number, number>();
   private rotation = 0;
+  private readonly cache: AnswerCache | undefined;
+  /** Set by `resolve`: the answer depends only on the query bytes and the snapshot. */
+  private cacheable = false;
 
   constructor(opts: ResponderOptions) {
     this.table = opts.latency;
@@ -53,6 +67,7 @@ export class Responder {
     this.random = opts.random ?? Math.random;
     this.maxUdp = Math.max(512, Math.min(opts.maxUdpPayload ?? 1232, 65535));
     const d = opts.defaultLocation;
+    this.cache = opts.answerCache === 0 ? undefined : new AnswerCache(opts.answerCache);
     this.defaultLoc = d ? { country: d.country?.toUpperCase(), continent: undefined, regionIndex: d.region ? this.table.regionIndex(d.region) : -1, prefixLength: 0 } : undefined;
   }
 
@@ -84,6 +99,21 @@ export class Responder {
   respond(msg: Buffer, source: string, tcp: boolean, forceTruncate = false): number {
     const q = this.q;
     this.lastMsg = msg;
+    this.lastCached = false;
+    const cache = tcp || forceTruncate ? undefined : this.cache;
+    if (cache) {
+      const hit = cache.lookup(msg, this.snapshot);
+      if (hit) {
+        const a = hit.answer;
+        copyBytes(a, 2, a.length, this.out, 2);
+        this.out[0] = msg[0] ?? 0;
+        this.out[1] = msg[1] ?? 0;
+        this.lastQtype = hit.qtype;
+        this.lastRcode = hit.rcode;
+        this.lastCached = true;
+        return a.length;
+      }
+    }
     const verdict = parseQuery(msg, q);
     this.lastQtype = verdict === 'ok' || verdict === 'formerr' ? q.qtype : -1;
     const out = this.out;
@@ -96,7 +126,7 @@ export class Responder {
       out.fill(0, 4, 12);
       return 12;
     }
-    msg.copy(out, 12, 12, q.qEnd);
+    copyBytes(msg, 12, q.qEnd, out, 12);
     if (verdict === 'formerr') return this.finish(0, RCODE.FORMERR, 0, 0, q.qEnd, tcp, false);
     if (q.edns && q.ednsVersion > 0) return this.finish(0, RCODE.BADVERS, 0, 0, q.qEnd, tcp, true);
     const snap = this.snapshot;
@@ -106,7 +136,9 @@ export class Responder {
       return this.finish(0, RCODE.REFUSED, 0, 0, q.qEnd, tcp, true);
     }
     if (forceTruncate) return this.finish(FLAG_AA | FLAG_TC, RCODE.NOERROR, 0, 0, q.qEnd, tcp, true);
-    return this.resolve(snap, zone, source, tcp);
+    const len = this.resolve(snap, zone, source, tcp);
+    if (cache && this.cacheable) cache.store(msg, snap, out, len, q.qtype, this.lastRcode);
+    return len;
   }
 
   private resolve(snap: ZoneSnapshot, firstZone: Zone, source: string, tcp: boolean): number {
@@ -123,6 +155,7 @@ export class Responder {
     let usedLocation = false;
     let loc: ResolvedLocation | undefined;
     let locDone = false;
+    let cacheable = true;
     for (let hop = 0; ; hop++) {
       let node = snap.names.get(name);
       if (!node && snap.hasWildcards) node = wildcardFor(snap, name, zone);
@@ -146,6 +179,8 @@ export class Responder {
               if (!locDone) { loc = this.clientLocation(source); locDone = true; }
             }
             const chosen = select(view, loc, this.table, this.random, this.sel);
+            // A weighted pick is drawn per query: replaying it would freeze the weights.
+            if (view.policy === 'weighted' && view.cands.length > 1) cacheable = false;
             const before = an;
             for (let i = 0; i < chosen.length; i++) {
               const set = (chosen[i] as Candidate).sets.get(qtype);
@@ -163,6 +198,7 @@ export class Responder {
             if (set && set.tails.length > 0) {
               const n = set.tails.length;
               const start = n > 1 ? this.rotation++ % n : 0;
+              if (n > 1) cacheable = false;
               for (let i = 0; i < n; i++) { pos = writeRR(out, pos, ownerAt, (set.tails[(start + i) % n] as RRTail).bytes); an++; }
               break;
             }
@@ -184,6 +220,8 @@ export class Responder {
       zone = next;
       ownerAt = targetAt;
     }
+    // Located by the source address, which is not part of the cache key.
+    this.cacheable = cacheable && !(usedLocation && !q.ecs);
     let scope = 0;
     if (usedLocation && q.ecs && q.ecsSource > 0) scope = loc && loc !== this.defaultLoc ? loc.prefixLength : q.ecsSource;
     return this.finish(FLAG_AA, rcode, an, ns, pos, tcp, true, scope);
@@ -218,7 +256,7 @@ export class Responder {
       out.writeUInt16BE(optLen - 11, pos + 9);
       pos += 11;
       if (q.ecs) {
-        this.lastMsg.copy(out, pos, q.ecsOffset, q.ecsOffset + q.ecsLength);
+        copyBytes(this.lastMsg, q.ecsOffset, q.ecsOffset + q.ecsLength, out, pos);
         // SCOPE PREFIX-LENGTH: how much of the client subnet this answer depends on (RFC 7871).
         out[pos + 7] = scope;
         pos += q.ecsLength;
@@ -267,7 +305,7 @@ function writeRR(out: Buffer, pos: number, ownerAt: number, tail: Buffer): numbe
   // Past the TCP maximum: report the end of the buffer so `finish` truncates (TC).
   if (ownerAt > 0x3fff || pos + 2 + tail.length > MAX_TCP_MESSAGE) return out.length;
   const p = writeOwner(out, pos, ownerAt);
-  tail.copy(out, p);
+  copyBytes(tail, 0, tail.length, out, p);
   return p + tail.length;
 }
 

@@ -16,6 +16,11 @@ const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED
 const RCODE_INDEX = new Map<number, number>([
   [RCODE.NOERROR, 0], [RCODE.FORMERR, 1], [RCODE.SERVFAIL, 2], [RCODE.NXDOMAIN, 3], [RCODE.NOTIMP, 4], [RCODE.REFUSED, 5], [RCODE.BADVERS, 6],
 ]);
+// Dense lookup tables: a query indexes an array instead of hashing into a Map.
+const QTYPE_SLOT = new Uint8Array(65536).fill(QTYPES.length - 2);
+for (const [t, i] of QTYPE_INDEX) QTYPE_SLOT[t] = i;
+const RCODE_SLOT = new Uint8Array(4096).fill(RCODES.length - 1);
+for (const [r, i] of RCODE_INDEX) RCODE_SLOT[r] = i;
 const TRANSPORTS: readonly Transport[] = ['udp', 'tcp'];
 const NQ = QTYPES.length;
 const NR = RCODES.length;
@@ -26,6 +31,8 @@ export class DnsMetrics {
   private readonly flushed = new Float64Array(2 * NQ * NR);
   private readonly limited = new Float64Array(2);
   private readonly limitedFlushed = new Float64Array(2);
+  /** [answers replayed from the answer cache, of them already flushed]. */
+  private readonly cached = new Float64Array(2);
   private readonly latency: Histogram;
   private readonly generation: Gauge;
   private readonly serial: Gauge;
@@ -66,6 +73,15 @@ export class DnsMetrics {
         });
       },
     });
+    const cached = this.cached;
+    new Counter({
+      name: 'kfed_dns_answer_cache_hits_total', help: 'UDP answers replayed from the answer cache instead of being built.',
+      registers: [reg],
+      collect() {
+        const d = (cached[0] ?? 0) - (cached[1] ?? 0);
+        if (d > 0) { cached[1] = cached[0] ?? 0; this.inc(d); }
+      },
+    });
     this.latency = new Histogram({
       name: 'kfed_dns_answer_duration_seconds', help: 'Time to build and send one answer.',
       buckets: [5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [reg],
@@ -80,11 +96,15 @@ export class DnsMetrics {
 
   query(transport: Transport, qtype: number, rcode: number, seconds: number): void {
     if (rcode < 0) { this.dropped.inc(); return; }
-    const q = qtype < 0 ? NQ - 1 : QTYPE_INDEX.get(qtype) ?? NQ - 2;
-    const r = RCODE_INDEX.get(rcode) ?? NR - 1;
+    const q = qtype < 0 ? NQ - 1 : QTYPE_SLOT[qtype & 0xffff] ?? NQ - 2;
+    const r = RCODE_SLOT[rcode & 0xfff] ?? NR - 1;
     const i = (transport === 'udp' ? 0 : NQ * NR) + q * NR + r;
     this.counts[i] = (this.counts[i] ?? 0) + 1;
     this.latency.observe(seconds);
+  }
+
+  cacheHit(): void {
+    this.cached[0] = (this.cached[0] ?? 0) + 1;
   }
 
   rateLimited(action: RateLimitAction): void {

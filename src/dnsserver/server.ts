@@ -53,12 +53,18 @@ export interface DnsServerPorts {
 
 const noopLogger: DnsLogger = { info() {}, warn() {}, debug() {} };
 
-// The source of every reply is an IP literal; resolve it synchronously instead of
-// paying dns.lookup's nextTick per datagram.
+// The destination of every reply is the IP literal the query came from; resolve it
+// synchronously instead of paying dns.lookup's nextTick per datagram, and skip even
+// the literal check when it is the same source as the previous datagram's.
+let lastLiteral = '';
+let lastFamily = 0;
 function literalLookup(address: string, opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  if (address === lastLiteral) { cb(null, address, lastFamily); return; }
   const fam = net.isIP(address);
-  if (fam !== 0) cb(null, address, fam);
-  else dnsLookup(address, opts as object, cb as never);
+  if (fam === 0) { dnsLookup(address, opts as object, cb as never); return; }
+  lastLiteral = address;
+  lastFamily = fam;
+  cb(null, address, fam);
 }
 
 export class DnsServer {
@@ -182,6 +188,7 @@ export class DnsServer {
           this.log.debug({ err }, 'dns reply not sent');
         }
       }
+      if (responder.lastCached) metrics.cacheHit();
       metrics.query('udp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
     });
   }

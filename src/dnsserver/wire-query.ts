@@ -45,6 +45,11 @@ export function newParsedQuery(): ParsedQuery {
 const nameScratch = Buffer.allocUnsafe(256);
 const OPT_ECS = 8;
 
+/** Big-endian 16 bits at `o` (callers have checked the bounds; Buffer#readUInt16BE checks again). */
+function u16(b: Buffer, o: number): number {
+  return ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
+}
+
 /** Offset past a (possibly compressed) name, or -1 when malformed. */
 function skipName(b: Buffer, off: number, end: number): number {
   let o = off;
@@ -76,13 +81,13 @@ function parseOptions(b: Buffer, off: number, end: number, q: ParsedQuery): bool
   let o = off;
   while (o < end) {
     if (o + 4 > end) return false;
-    const code = b.readUInt16BE(o);
-    const len = b.readUInt16BE(o + 2);
+    const code = u16(b, o);
+    const len = u16(b, o + 2);
     o += 4;
     if (o + len > end) return false;
     if (code === OPT_ECS) {
       if (q.ecs || len < 4) return false;
-      const family = b.readUInt16BE(o);
+      const family = u16(b, o);
       const source = b[o + 2] ?? 0;
       const scope = b[o + 3] ?? 0;
       const maxBits = family === 1 ? 32 : family === 2 ? 128 : -1;
@@ -106,14 +111,14 @@ export function parseQuery(b: Buffer, q: ParsedQuery): ParseVerdict {
   const end = b.length;
   q.edns = false; q.ecs = false; q.ecsAddress = ''; q.udpSize = 512; q.dnssecOk = false; q.ednsVersion = 0; q.qname = '';
   if (end < 12) return 'drop';
-  q.id = b.readUInt16BE(0);
-  q.flags = b.readUInt16BE(2);
+  q.id = u16(b, 0);
+  q.flags = u16(b, 2);
   if ((q.flags & 0x8000) !== 0) return 'drop';
   if (((q.flags >> 11) & 0xf) !== 0) return 'notimp';
-  if (b.readUInt16BE(4) !== 1) return 'formerr-header';
-  const an = b.readUInt16BE(6);
-  const ns = b.readUInt16BE(8);
-  const ar = b.readUInt16BE(10);
+  if (u16(b, 4) !== 1) return 'formerr-header';
+  const an = u16(b, 6);
+  const ns = u16(b, 8);
+  const ar = u16(b, 10);
 
   // Question name: uncompressed (nothing precedes it to point at), at most 255 octets.
   let o = 12;
@@ -136,30 +141,30 @@ export function parseQuery(b: Buffer, q: ParsedQuery): ParseVerdict {
   }
   if (o + 4 > end) return 'formerr-header';
   q.qname = n === 0 ? '' : nameScratch.toString('latin1', 0, n);
-  q.qtype = b.readUInt16BE(o);
-  q.qclass = b.readUInt16BE(o + 2);
+  q.qtype = u16(b, o);
+  q.qclass = u16(b, o + 2);
   o += 4;
   q.qEnd = o;
 
   for (let i = 0; i < an + ns; i++) {
     o = skipName(b, o, end);
     if (o < 0 || o + 10 > end) return 'formerr';
-    o += 10 + b.readUInt16BE(o + 8);
+    o += 10 + u16(b, o + 8);
     if (o > end) return 'formerr';
   }
   for (let i = 0; i < ar; i++) {
     const nameAt = o;
     o = skipName(b, o, end);
     if (o < 0 || o + 10 > end) return 'formerr';
-    const type = b.readUInt16BE(o);
-    const rdlen = b.readUInt16BE(o + 8);
+    const type = u16(b, o);
+    const rdlen = u16(b, o + 8);
     const rdEnd = o + 10 + rdlen;
     if (rdEnd > end) return 'formerr';
     if (type === TYPE.OPT) {
       // One OPT only, owned by the root (RFC 6891 section 6.1.1).
       if (q.edns || b[nameAt] !== 0) return 'formerr';
       q.edns = true;
-      q.udpSize = Math.max(512, b.readUInt16BE(o + 2));
+      q.udpSize = Math.max(512, u16(b, o + 2));
       q.ednsVersion = b[o + 5] ?? 0;
       q.dnssecOk = ((b[o + 6] ?? 0) & 0x80) !== 0;
       if (!parseOptions(b, o + 10, rdEnd, q)) return 'formerr';

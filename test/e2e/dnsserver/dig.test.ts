@@ -198,12 +198,17 @@ describe.skipIf(!tools)('DNS server with dig and kdig', () => {
   });
 
   it('counts queries by type and rcode in kfed_dns_ metrics', async () => {
+    // The same question twice without dig's random cookie: the second is replayed from the answer cache.
+    const once = await dig(t.dig, port, 'deep.sub.example.com', 'A', '+nocookie');
+    const twice = await dig(t.dig, port, 'deep.sub.example.com', 'A', '+nocookie');
+    expect(twice.answer).toEqual(once.answer);
     const text = await registry.metrics();
     expect(text).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR"\} [1-9]/);
     expect(text).toMatch(/kfed_dns_queries_total\{transport="tcp",qtype="A",rcode="NOERROR"\} [1-9]/);
     expect(text).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="REFUSED"\} [1-9]/);
     expect(text).toMatch(/kfed_dns_answer_duration_seconds_count [1-9]/);
     expect(text).toMatch(/kfed_dns_snapshot_generation 3/);
+    expect(text).toMatch(/kfed_dns_answer_cache_hits_total [1-9]/);
   });
 });
 

@@ -92,6 +92,13 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
     if (dns) {
       const served = dns;
       health?.addReadinessCheck('dns-snapshot', () => served.hasSnapshot() || 'no DNS zone snapshot built yet (Domain and DNSEndpoint informers not synced)');
+      if (served.workers > 0) {
+        // The workers answer, so their kfed_dns_* metrics are theirs: /metrics sums them in.
+        health?.addMetricsSource('dns-workers', () => served.workerMetrics());
+        // A worker that exits is not replaced; with none left nothing answers DNS, and
+        // only a restart of this process brings them back.
+        health?.addLivenessCheck('dns-workers', () => served.workerPids().length > 0 || `every DNS worker process exited (of ${served.workers})`);
+      }
     }
     health?.addLivenessCheck('ping', () => true);
     await manager.start();

@@ -2,23 +2,43 @@
 // Every replica runs both (the feed is not leader-only): DNS answers must not depend on
 // which replica leads, and a standby must answer from a warm snapshot the moment a
 // client or load balancer reaches it.
-import type { DnsServingConfig } from '../config/config.js';
+//
+// The server answers in this process (`workers: 0`) or in worker processes that share
+// one UDP socket and one TCP listener (ClusteredDnsServer). The workers batch their UDP
+// sends and take the answering off this process's event loop, at the cost of a process
+// (and a geolocation database) each; this process then only forwards snapshot inputs.
+import type { DnsServingConfig, GeoDatabase } from '../config/config.js';
+import { ClusteredDnsServer } from '../dnsserver/cluster.js';
 import { DnsServer, type DnsServerPorts } from '../dnsserver/server.js';
-import { openMaxmindGeoLocator, type GeoLocator } from '../dnsserver/geo-locator.js';
-import { ServingFeed } from '../dns/serving-feed.js';
+import { openMaxmindGeoLocator, type GeoLocator, type MaxmindGeoOptions } from '../dnsserver/geo-locator.js';
+import { ServingFeed, type SnapshotSink } from '../dns/serving-feed.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 
 export interface DnsServing {
-  readonly server: DnsServer;
+  /**
+   * The server: a DnsServer answering in this process, or the primary side of the worker
+   * processes (`workers` > 0). Narrow with `instanceof` where one kind is needed.
+   */
+  readonly server: DnsServer | ClusteredDnsServer;
+  /** Worker processes answering queries; 0 when the server runs in this process. */
+  readonly workers: number;
   /** Add to the manager: it watches Domains and DNSEndpoints on the host. */
   readonly feed: ServingFeed;
   readonly ports: DnsServerPorts;
   /** `address:port` the server listens on, as dig's `@address -p port` wants it. */
   readonly address: string;
-  /** True once the first snapshot is served (readiness). */
+  /** True once the first snapshot is served (by every worker alive at the time, with workers). */
   hasSnapshot(): boolean;
+  /** Process ids of the live workers; empty when the server runs in this process. */
+  workerPids(): number[];
+  /**
+   * Prometheus text of the workers' kfed_dns_* metrics, summed over the workers. '' when
+   * the server runs in this process: its metrics are in the registry already.
+   */
+  workerMetrics(): Promise<string>;
+  /** Stops the server (and its workers) and closes the geolocation database. */
   close(): Promise<void>;
 }
 
@@ -30,6 +50,10 @@ export interface DnsServingOptions {
   registry: Registry;
 }
 
+function describeGeo(db: GeoDatabase): string {
+  return db.kind === 'file' ? db.path : db.kind === 'bundled' ? '(bundled GeoLite2)' : 'none';
+}
+
 async function geoLocator(config: DnsServingConfig, logger: Logger): Promise<GeoLocator | undefined> {
   const db = config.geoDatabase;
   if (db.kind === 'none') return undefined;
@@ -39,13 +63,27 @@ async function geoLocator(config: DnsServingConfig, logger: Logger): Promise<Geo
     logger.info({ database: db.kind === 'file' ? db.path : 'bundled GeoLite2', ms: Math.round(performance.now() - started) }, 'opened geolocation database');
     return geo;
   } catch (err) {
-    throw new Error(`open geolocation database ${db.kind === 'file' ? db.path : '(bundled GeoLite2)'}`, { cause: err });
+    throw new Error(`open geolocation database ${describeGeo(db)}`, { cause: err });
   }
 }
 
-/** Opens the geolocation database and binds UDP and TCP; the feed starts with the manager. */
-export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing> {
-  const log = o.logger.child({ component: 'dns-server' });
+/** What each worker opens itself (the options cross IPC, so paths, not readers). */
+function workerGeo(db: GeoDatabase): MaxmindGeoOptions | false {
+  return db.kind === 'none' ? false : db.kind === 'file' ? { path: db.path } : {};
+}
+
+/** The server side, whichever kind: what startDnsServing wires to the feed. */
+interface Started {
+  server: DnsServer | ClusteredDnsServer;
+  ports: DnsServerPorts;
+  sink: SnapshotSink;
+  hasSnapshot(): boolean;
+  workerPids(): number[];
+  workerMetrics(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function startInProcess(o: DnsServingOptions, log: Logger): Promise<Started> {
   const geo = await geoLocator(o.config, log);
   const server = new DnsServer({
     address: o.config.listen.host,
@@ -61,9 +99,68 @@ export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing>
     geo?.close?.();
     throw err;
   }
+  return {
+    server,
+    ports,
+    sink: server,
+    hasSnapshot: () => server.snapshot !== undefined,
+    workerPids: () => [],
+    workerMetrics: () => Promise.resolve(''),
+    close: () => server.close().finally(() => geo?.close?.()),
+  };
+}
+
+async function startWorkers(o: DnsServingOptions, log: Logger): Promise<Started> {
+  const workers = o.config.workers;
+  const server = new ClusteredDnsServer({
+    address: o.config.listen.host,
+    port: o.config.listen.port,
+    geo: workerGeo(o.config.geoDatabase),
+    workers,
+    logger: log,
+  });
+  let ports: DnsServerPorts;
+  try {
+    ports = await server.start();
+  } catch (err) {
+    // Workers that did start would keep the socket (and this process) alive.
+    await server.close();
+    throw new Error(`start ${workers} dns worker processes (geolocation database ${describeGeo(o.config.geoDatabase)})`, { cause: err });
+  }
+  // ClusteredDnsServer keeps no snapshot of its own: served means every worker alive at
+  // the time acknowledged one (its promise resolves then; it never rejects).
+  let installed = false;
+  let closed = false;
+  return {
+    server,
+    ports,
+    sink: {
+      setSnapshot: (s) => {
+        void server.setSnapshot(s).then(() => {
+          installed = true;
+        });
+      },
+    },
+    hasSnapshot: () => installed,
+    workerPids: () => server.pids,
+    workerMetrics: () => (closed ? Promise.resolve('') : server.metrics()),
+    close: () => {
+      closed = true;
+      return server.close();
+    },
+  };
+}
+
+/**
+ * Binds UDP and TCP (in this process, or in `config.workers` worker processes, each of
+ * which opens the geolocation database); the feed starts with the manager.
+ */
+export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing> {
+  const log = o.logger.child({ component: 'dns-server' });
+  const started = o.config.workers > 0 ? await startWorkers(o, log) : await startInProcess(o, log);
   const feed = new ServingFeed({
     host: o.host,
-    sink: server,
+    sink: started.sink,
     kubefedNamespace: o.kubefedNamespace,
     externalDNS: o.config.externalDNS,
     logger: o.logger,
@@ -72,13 +169,16 @@ export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing>
   const host = o.config.listen.host;
   let closing: Promise<void> | undefined;
   return {
-    server,
+    server: started.server,
+    workers: o.config.workers,
     feed,
-    ports,
-    address: `${host.includes(':') ? `[${host}]` : host}:${ports.udpPort}`,
-    hasSnapshot: () => server.snapshot !== undefined,
+    ports: started.ports,
+    address: `${host.includes(':') ? `[${host}]` : host}:${started.ports.udpPort}`,
+    hasSnapshot: () => started.hasSnapshot(),
+    workerPids: () => started.workerPids(),
+    workerMetrics: () => started.workerMetrics(),
     close: () => {
-      closing ??= server.close().finally(() => geo?.close?.());
+      closing ??= started.close();
       return closing;
     },
   };

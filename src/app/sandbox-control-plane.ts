@@ -26,6 +26,8 @@ export interface SandboxControlPlaneOptions {
   dnsListen?: string;
   /** MMDB for the DNS server's client locations: `bundled` (default), `none` or a path. */
   dnsGeoDatabase?: string;
+  /** DNS worker processes: 0 (default, in this process), a count or `auto`. */
+  dnsWorkers?: string | number;
 }
 
 export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPlaneOptions): Promise<ControlPlane> {
@@ -56,13 +58,14 @@ export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPla
       leaderElect: true,
       ...(o.dnsListen !== undefined ? { dnsListen: o.dnsListen } : {}),
       ...(o.dnsGeoDatabase !== undefined ? { dnsGeoDatabase: o.dnsGeoDatabase } : {}),
+      ...(o.dnsWorkers !== undefined ? { dnsWorkers: o.dnsWorkers } : {}),
     },
     kfc,
   );
   const cp = await startControlPlane(config, { logger: o.logger });
   try {
     await cp.ready();
-    const serving = [cp.health ? `metrics ${cp.health.url}/metrics` : '', cp.dns ? `DNS on ${cp.dns.address} udp+tcp` : ''].filter(Boolean).join(', ');
+    const serving = [cp.health ? `metrics ${cp.health.url}/metrics` : '', cp.dns ? `DNS on ${cp.dns.address} udp+tcp${cp.dns.workers > 0 ? ` in ${cp.dns.workers} worker processes` : ''}` : ''].filter(Boolean).join(', ');
     o.out(`control plane running against ${hostContext} (namespace ${namespace}${serving ? `, ${serving}` : ''})`);
     for (const c of sb.clusters) {
       const res = await joinCluster({ clusterName: c.name, kubeconfig: { kubeconfigPath: sb.kubeconfigPath }, clusterContext: c.name, hostClusterContext: hostContext, kubefedNamespace: namespace, registry: cp.metrics });

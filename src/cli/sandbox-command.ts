@@ -1,9 +1,10 @@
 // `kfed sandbox` and `kfed sandbox ctl`.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { ControlPlane } from '../app/control-plane.js';
+import { ConfigError, parseDnsWorkers } from '../config/config.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { oneLine } from '../clusters/join-steps.js';
@@ -19,6 +20,16 @@ function fullMessage(err: unknown): string {
   return parts.join(': ');
 }
 
+/** `--dns-workers`, validated as `kfed controller`'s is, and reported as commander reports bad values. */
+function dnsWorkers(v: string): number {
+  try {
+    return parseDnsWorkers(v);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
+
 /**
  * How the user runs kfed again from this shell: the installed binary, or through npm in
  * a checkout (`npm start` runs the TypeScript sources, and `kfed` is not on PATH there).
@@ -32,6 +43,7 @@ interface SandboxFlags {
   clusters: number;
   kubeconfig: string;
   dnsPort: number;
+  dnsWorkers: number;
   metricsPort: number;
   demo: boolean;
   logLevel: LogLevel;
@@ -44,6 +56,7 @@ export function registerSandboxCommands(program: Command): void {
     .option('--clusters <n>', 'number of clusters', int, 3)
     .option('--kubeconfig <path>', 'where to write the kubeconfig', './kfed-sandbox.kubeconfig')
     .option('--dns-port <port>', 'port of the embedded DNS server on 127.0.0.1 (0: a free port)', int, 5353)
+    .option('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket ("auto": one per core; 0: in this process)', dnsWorkers, 0)
     .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz on 127.0.0.1 (0: a free port)', int, 0)
     .option('--no-demo', 'only start the clusters: no control plane, no DNS server, no demo app')
     .option('--log-level <level>', 'control plane log level (JSON logs go to stderr)', 'warn')
@@ -67,6 +80,7 @@ export function registerSandboxCommands(program: Command): void {
             logger: createLogger({ level: opts.logLevel, destination: process.stderr }),
             metricsAddr: `127.0.0.1:${opts.metricsPort}`,
             dnsListen: `127.0.0.1:${opts.dnsPort}`,
+            dnsWorkers: opts.dnsWorkers,
           });
           const dns = { address: '127.0.0.1', port: cp.dns?.ports.udpPort ?? opts.dnsPort };
           const clusters = sb.clusters.map((c) => c.name);

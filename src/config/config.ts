@@ -2,6 +2,7 @@
 // flags and the host's KubeFedConfig, validated, and passed down. Modules never read
 // flags, files or the environment themselves.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } from '../api/core.js';
 import { defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
@@ -45,6 +46,11 @@ export interface DnsServingConfig {
   geoDatabase: GeoDatabase;
   /** Also serve externaldns.k8s.io DNSEndpoints besides kfed's own. */
   externalDNS: boolean;
+  /**
+   * 0: answer in this process. N >= 1: N worker processes sharing the UDP socket and the
+   * TCP listener (ClusteredDnsServer), each with its own geolocation database.
+   */
+  workers: number;
 }
 
 export interface Config {
@@ -88,6 +94,8 @@ export interface ConfigFlags {
   dnsGeoDatabase?: string;
   /** Serve externaldns.k8s.io DNSEndpoints too (default true). */
   dnsExternalDNS?: boolean;
+  /** DNS worker processes: `0` (default, in this process), a count, or `auto` (one per available core). */
+  dnsWorkers?: string | number;
 }
 
 export const DEFAULT_METRICS_ADDR = ':8080';
@@ -95,6 +103,8 @@ export const DEFAULT_LEASE_NAME = 'kubefed-controller-manager';
 export const DEFAULT_FAST_PROBE_INTERVAL = '200ms';
 /** Off: a replica serves DNS when asked to (the chart passes `--dns-listen=:5353`). */
 export const DEFAULT_DNS_LISTEN = '';
+/** A typo such as `--dns-workers 200` must not fork hundreds of processes unnoticed. */
+export const MAX_DNS_WORKERS = 64;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -119,10 +129,27 @@ function geoDatabase(value: string | undefined): GeoDatabase {
   return { kind: 'file', path: v };
 }
 
+/**
+ * `--dns-workers`: `0` (in this process), an integer 1..MAX_DNS_WORKERS, or `auto` (the
+ * available parallelism, capped the same way).
+ */
+export function parseDnsWorkers(value: string | number | undefined): number {
+  if (value === undefined) return 0;
+  const v = typeof value === 'number' ? String(value) : value.trim();
+  if (v.toLowerCase() === 'auto') return Math.min(availableParallelism(), MAX_DNS_WORKERS);
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n > MAX_DNS_WORKERS) {
+    throw new ConfigError(`dns workers ${JSON.stringify(value)}: expected 0 (serve in this process), a number of worker processes from 1 to ${MAX_DNS_WORKERS}, or auto`);
+  }
+  return n;
+}
+
 function dnsServing(flags: ConfigFlags): DnsServingConfig | undefined {
   const listen = parseListenAddress(flags.dnsListen ?? DEFAULT_DNS_LISTEN, 'dns listen address');
+  // Validated even with DNS off, so a bad value in the environment is not silently kept.
+  const workers = parseDnsWorkers(flags.dnsWorkers);
   if (!listen) return undefined;
-  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? true };
+  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? true, workers };
 }
 
 function durationMs(field: string, value: string): number {

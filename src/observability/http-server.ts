@@ -9,6 +9,12 @@ import { silentLogger, type Logger } from './logger.js';
 /** Returns true / resolves true when healthy; a string or thrown error explains why not. */
 export type HealthCheck = () => boolean | string | Promise<boolean | string>;
 
+/**
+ * Metrics kept outside the registry (other processes'), as Prometheus text in the
+ * registry's format with families of their own, appended to /metrics.
+ */
+export type MetricsSource = () => Promise<string>;
+
 export interface HealthServerOptions {
   /** Listen host; default 0.0.0.0. Tests use 127.0.0.1. */
   host?: string;
@@ -26,6 +32,8 @@ export interface HealthServer {
   addReadinessCheck(name: string, check: HealthCheck): void;
   addLivenessCheck(name: string, check: HealthCheck): void;
   removeCheck(name: string): void;
+  addMetricsSource(name: string, source: MetricsSource): void;
+  removeMetricsSource(name: string): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +64,20 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   const timeoutMs = options.checkTimeoutMs ?? 5000;
   const readiness = new Map<string, HealthCheck>();
   const liveness = new Map<string, HealthCheck>();
+  const metricsSources = new Map<string, MetricsSource>();
+
+  // A source that fails (its processes gone, prom-client's 5 s aggregation timeout) is
+  // left out of this scrape rather than failing it: the registry's metrics still count.
+  const metricsText = async (): Promise<string> => {
+    const parts = await Promise.all([
+      options.registry.metrics(),
+      ...[...metricsSources].map(([name, source]) => source().catch((err: unknown) => {
+        log.warn({ source: name, err: err instanceof Error ? err.message : String(err) }, 'metrics source failed; left out of this scrape');
+        return '';
+      })),
+    ]);
+    return parts.filter((p) => p !== '').map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join('');
+  };
 
   const respondChecks = async (checks: Map<string, HealthCheck>, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const outcomes = await Promise.all([...checks].map(([name, c]) => runCheck(name, c, timeoutMs)));
@@ -74,7 +96,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       return;
     }
     if (path === '/metrics') {
-      const body = await options.registry.metrics();
+      const body = await metricsText();
       res.writeHead(200, { 'content-type': options.registry.contentType });
       res.end(body);
     } else if (path === '/healthz' || path === '/livez') {
@@ -119,6 +141,8 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       readiness.delete(name);
       liveness.delete(name);
     },
+    addMetricsSource: (name, source) => void metricsSources.set(name, source),
+    removeMetricsSource: (name) => void metricsSources.delete(name),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

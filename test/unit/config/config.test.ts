@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildConfig, ConfigError, parseListenAddress } from '../../../src/config/config.js';
+import { availableParallelism } from 'node:os';
+import { buildConfig, ConfigError, MAX_DNS_WORKERS, parseDnsWorkers, parseListenAddress } from '../../../src/config/config.js';
 
 const flags = { kubeconfigPath: '/tmp/kc', identity: 'me' };
 
@@ -46,8 +47,8 @@ describe('embedded DNS server configuration', () => {
   });
 
   it('parses the listen address and the geolocation database', () => {
-    expect(buildConfig({ ...flags, dnsListen: ':5353' }).dns).toEqual({ listen: { host: '0.0.0.0', port: 5353 }, geoDatabase: { kind: 'bundled' }, externalDNS: true });
-    expect(buildConfig({ ...flags, dnsListen: '[::1]:53', dnsGeoDatabase: 'none', dnsExternalDNS: false }).dns).toEqual({ listen: { host: '::1', port: 53 }, geoDatabase: { kind: 'none' }, externalDNS: false });
+    expect(buildConfig({ ...flags, dnsListen: ':5353' }).dns).toEqual({ listen: { host: '0.0.0.0', port: 5353 }, geoDatabase: { kind: 'bundled' }, externalDNS: true, workers: 0 });
+    expect(buildConfig({ ...flags, dnsListen: '[::1]:53', dnsGeoDatabase: 'none', dnsExternalDNS: false }).dns).toEqual({ listen: { host: '::1', port: 53 }, geoDatabase: { kind: 'none' }, externalDNS: false, workers: 0 });
     expect(buildConfig({ ...flags, dnsListen: '127.0.0.1:0', dnsGeoDatabase: '/data/GeoLite2-City.mmdb' }).dns?.geoDatabase).toEqual({ kind: 'file', path: '/data/GeoLite2-City.mmdb' });
   });
 
@@ -58,3 +59,39 @@ describe('embedded DNS server configuration', () => {
   });
 });
 
+describe('DNS worker processes (--dns-workers)', () => {
+  const dns = { ...flags, dnsListen: '127.0.0.1:5353' };
+
+  it('defaults to 0: the server answers in the controller process', () => {
+    expect(buildConfig(dns).dns?.workers).toBe(0);
+    expect(parseDnsWorkers(undefined)).toBe(0);
+  });
+
+  it('takes a count, from the command line (string) or a caller (number)', () => {
+    expect(buildConfig({ ...dns, dnsWorkers: '0' }).dns?.workers).toBe(0);
+    expect(buildConfig({ ...dns, dnsWorkers: '2' }).dns?.workers).toBe(2);
+    expect(buildConfig({ ...dns, dnsWorkers: 3 }).dns?.workers).toBe(3);
+    expect(buildConfig({ ...dns, dnsWorkers: ' 4 ' }).dns?.workers).toBe(4);
+    expect(parseDnsWorkers(String(MAX_DNS_WORKERS))).toBe(MAX_DNS_WORKERS);
+  });
+
+  it('auto is one worker per available core', () => {
+    expect(buildConfig({ ...dns, dnsWorkers: 'auto' }).dns?.workers).toBe(Math.min(availableParallelism(), MAX_DNS_WORKERS));
+    expect(parseDnsWorkers('AUTO')).toBe(Math.min(availableParallelism(), MAX_DNS_WORKERS));
+  });
+
+  it.each(['-1', 'abc', '1.5', '', '2x', '1e1', String(MAX_DNS_WORKERS + 1)])('rejects %j with an error naming the value and what is accepted', (v) => {
+    expect(() => buildConfig({ ...dns, dnsWorkers: v })).toThrow(ConfigError);
+    expect(() => buildConfig({ ...dns, dnsWorkers: v })).toThrow(`dns workers ${JSON.stringify(v)}: expected 0 (serve in this process), a number of worker processes from 1 to ${MAX_DNS_WORKERS}, or auto`);
+  });
+
+  it('rejects negative and fractional numbers from callers too', () => {
+    expect(() => parseDnsWorkers(-1)).toThrow(/dns workers -1: expected 0/);
+    expect(() => parseDnsWorkers(2.5)).toThrow(ConfigError);
+  });
+
+  it('validates the value even with DNS off, so a bad KFED_DNS_WORKERS is not silently kept', () => {
+    expect(buildConfig({ ...flags, dnsWorkers: '2' }).dns).toBeUndefined();
+    expect(() => buildConfig({ ...flags, dnsWorkers: 'abc' })).toThrow(ConfigError);
+  });
+});

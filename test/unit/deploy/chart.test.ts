@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeFedConfig } from '../../../src/api/core.js';
 import { defaultKubeFedConfig, validateKubeFedConfig } from '../../../src/api/core-validation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { buildConfig } from '../../../src/config/config.js';
+import { buildConfig, parseDnsWorkers } from '../../../src/config/config.js';
 import { chartMetadata, renderChart, type RenderedChart } from './manifests.js';
 
 type Obj = KubeObject & Record<string, any>;
@@ -143,6 +143,15 @@ describe('charts/kfed with other values', () => {
     expect(ctr.args.filter((a: string) => a.startsWith('--dns') || a.startsWith('--leader-elect='))).toEqual(['--leader-elect=false']);
     expect(ctr.ports.map((p: any) => p.name)).toEqual(['metrics']);
     expect(must(c, 'Deployment').spec.replicas).toBe(1);
+  });
+
+  it('passes --dns-workers only when dns.workers is set, with a value the controller accepts', () => {
+    const dnsArgs = (values: Record<string, unknown>): string[] => controller(renderChart(values)).args.filter((a: string) => a.startsWith('--dns'));
+    expect(dnsArgs({ dns: { workers: 0 } })).toEqual(['--dns-listen=:5353']);
+    expect(dnsArgs({ dns: { workers: 2 } })).toEqual(['--dns-listen=:5353', '--dns-workers=2']);
+    expect(dnsArgs({ dns: { workers: 'auto' } })).toEqual(['--dns-listen=:5353', '--dns-workers=auto']);
+    expect(dnsArgs({ dns: { enabled: false, workers: 2 } })).toEqual([]);
+    expect(parseDnsWorkers(dnsArgs({ dns: { workers: 2 } }).at(-1)!.split('=')[1])).toBe(2);
   });
 
   it('wires provider credentials from existing Secrets and passes provider args', () => {

@@ -49,6 +49,25 @@ describe('health server', () => {
     await expect(fetch(`${srv.url}/healthz`)).rejects.toThrow();
   });
 
+  it('appends metrics sources to /metrics and leaves a failing one out of the scrape', async () => {
+    const registry = createRegistry({ defaultMetrics: false });
+    new Counter({ name: 'kfed_test_total', help: 'test', registers: [registry] }).inc(3);
+    const srv = await startHealthServer({ host: '127.0.0.1', port: 0, registry });
+    try {
+      srv.addMetricsSource('other', () => Promise.resolve('# HELP kfed_other_total other\n# TYPE kfed_other_total counter\nkfed_other_total 7'));
+      srv.addMetricsSource('empty', () => Promise.resolve(''));
+      srv.addMetricsSource('broken', () => Promise.reject(new Error('workers gone')));
+      const res = await fetch(`${srv.url}/metrics`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/kfed_test_total 3\n(.*\n)*# TYPE kfed_other_total counter\nkfed_other_total 7\n$/);
+      srv.removeMetricsSource('other');
+      expect(await (await fetch(`${srv.url}/metrics`)).text()).not.toContain('kfed_other_total');
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('reports a port in use clearly', async () => {
     const registry = createRegistry({ defaultMetrics: false });
     const a = await startHealthServer({ host: '127.0.0.1', port: 0, registry });

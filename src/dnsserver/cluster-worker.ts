@@ -53,6 +53,9 @@ process.on('message', (m: WorkerMessage) => {
 
 send({ kind: 'kfed-dns:ready' });
 
+// Ctrl-C reaches the whole process group; the primary stops its workers with SIGTERM.
+process.on('SIGINT', () => {});
+
 process.on('SIGTERM', () => {
   void (server?.close() ?? Promise.resolve()).then(() => process.exit(0));
 });

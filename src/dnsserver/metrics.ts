@@ -86,9 +86,10 @@ export class DnsMetrics {
       name: 'kfed_dns_answer_duration_seconds', help: 'Time to build and send one answer.',
       buckets: [5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [reg],
     });
-    this.generation = new Gauge({ name: 'kfed_dns_snapshot_generation', help: 'Number of zone snapshots installed since start.', registers: [reg] });
-    this.serial = new Gauge({ name: 'kfed_dns_snapshot_serial', help: 'SOA serial of the snapshot being served.', registers: [reg] });
-    this.records = new Gauge({ name: 'kfed_dns_snapshot_records', help: 'Resource records in the snapshot being served.', registers: [reg] });
+    // Across DNS worker processes these are not sums: the minimum is what every worker has reached.
+    this.generation = new Gauge({ name: 'kfed_dns_snapshot_generation', help: 'Number of zone snapshots installed since start.', registers: [reg], aggregator: 'min' });
+    this.serial = new Gauge({ name: 'kfed_dns_snapshot_serial', help: 'SOA serial of the snapshot being served.', registers: [reg], aggregator: 'min' });
+    this.records = new Gauge({ name: 'kfed_dns_snapshot_records', help: 'Resource records in the snapshot being served.', registers: [reg], aggregator: 'min' });
     this.dropped = new Counter({ name: 'kfed_dns_dropped_total', help: 'Packets dropped without a reply (not a query, or shorter than a header).', registers: [reg] });
     this.tcpRejected = new Counter({ name: 'kfed_dns_tcp_rejected_total', help: 'TCP connections refused at the connection cap.', registers: [reg] });
     this.internalErrors = new Counter({ name: 'kfed_dns_internal_errors_total', help: 'Queries that hit an unexpected error (answered SERVFAIL or dropped).', registers: [reg] });

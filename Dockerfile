@@ -5,11 +5,16 @@
 # charts/kfed runs it with the same command (ENTRYPOINT) and user (USER); a test in
 # test/unit/deploy keeps the two in step.
 ARG NODE_IMAGE=node:20-bookworm-slim
+# The build stage needs python3, make and g++ for the DNS server's native addon.
+ARG BUILD_IMAGE=node:20-bookworm
 
-# 1. Compile TypeScript to dist/ with the full toolchain.
-FROM ${NODE_IMAGE} AS build
+# 1. Compile TypeScript to dist/ and the native addon with the full toolchain.
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
+COPY native ./native
+ENV KFED_NATIVE_REQUIRED=1
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -30,6 +35,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
+COPY --from=build /src/native/udp-batch/build/Release/udp_batch.node ./native/udp-batch/build/Release/udp_batch.node
 COPY package.json ./
 COPY bin ./bin
 COPY crds ./crds

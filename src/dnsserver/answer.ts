@@ -53,6 +53,10 @@ export class Responder {
   private readonly geo: GeoLocator | undefined;
   private readonly random: () => number;
   private readonly maxUdp: number;
+  /** Largest UDP response this responder writes. */
+  get maxUdpPayload(): number {
+    return this.maxUdp;
+  }
   private readonly defaultLoc: ResolvedLocation | undefined;
   private readonly locCache = new Map<string, ResolvedLocation | null>();
   private readonly gridCache = new Map<number, number>();

@@ -30,6 +30,10 @@ export interface WorkerServerOptions {
   maxTcpConnections?: number;
   maxUdpPayload?: number;
   udpRecvBufferSize?: number;
+  /** Batched UDP via the native addon when built (default true); see DnsServerOptions. */
+  udpBatching?: boolean;
+  /** Set by ClusteredDnsServer: with batched UDP each worker binds its own SO_REUSEPORT socket. */
+  reusePort?: boolean;
 }
 
 export interface ClusteredDnsServerOptions extends WorkerServerOptions {
@@ -116,7 +120,7 @@ export class ClusteredDnsServer {
     // Workers share a handle only when they bind the very same (address, port) key, so
     // port 0 is resolved here first.
     const port = serverOpts.port === 0 ? await freePort(serverOpts.address ?? '127.0.0.1') : serverOpts.port;
-    const all = await Promise.all(Array.from({ length: n }, () => this.fork({ ...serverOpts, ...(port !== undefined ? { port } : {}) })));
+    const all = await Promise.all(Array.from({ length: n }, () => this.fork({ ...serverOpts, reusePort: true, ...(port !== undefined ? { port } : {}) })));
     const ports = all[0] as DnsServerPorts;
     this.opts.logger?.info({ workers: n, port: ports.udpPort }, 'dns server workers listening');
     return ports;

@@ -104,6 +104,20 @@ export class DnsMetrics {
     this.latency.observe(seconds);
   }
 
+  /** Counts UDP replies the kernel refused, read from `source` at scrape time. */
+  udpRepliesDropped(source: () => number): void {
+    if (this.registry.getSingleMetric('kfed_dns_udp_replies_dropped_total')) return;
+    let seen = 0;
+    new Counter({
+      name: 'kfed_dns_udp_replies_dropped_total', help: 'UDP replies the kernel did not take (full socket buffer, or an error queued for the destination).',
+      registers: [this.registry],
+      collect() {
+        const now = source();
+        if (now > seen) { this.inc(now - seen); seen = now; }
+      },
+    });
+  }
+
   cacheHit(): void {
     this.cached[0] = (this.cached[0] ?? 0) + 1;
   }

@@ -12,6 +12,7 @@ import { DnsMetrics } from './metrics.js';
 import { ResponseRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createLatencyTable, type LatencyTable } from './regions.js';
 import type { ZoneSnapshot } from './snapshot.js';
+import { BatchUdpSocket, META, META_STRIDE, slotAddress, udpBatchBinding, udpBatchUnavailable } from './udp-batch.js';
 
 /** The subset of a pino logger the server uses. */
 export interface DnsLogger {
@@ -41,6 +42,13 @@ export interface DnsServerOptions {
   maxUdpPayload?: number | undefined;
   /** SO_RCVBUF for the UDP socket (capped by the kernel's rmem_max). */
   udpRecvBufferSize?: number | undefined;
+  /**
+   * Batched UDP through kfed's native addon (recvmmsg/sendmmsg) when it is built; false
+   * forces node:dgram (default true).
+   */
+  udpBatching?: boolean | undefined;
+  /** With batched UDP: SO_REUSEPORT, so each DNS worker process binds its own socket. */
+  reusePort?: boolean | undefined;
   /** Registry for the kfed_dns_* metrics (default: a private one, see `metrics.registry`). */
   metrics?: Registry | undefined;
   logger?: DnsLogger | undefined;
@@ -74,6 +82,7 @@ export class DnsServer {
   private readonly log: DnsLogger;
   private readonly opts: DnsServerOptions;
   private udp: dgram.Socket | undefined;
+  private batch: BatchUdpSocket | undefined;
   private tcp: net.Server | undefined;
   private readonly conns = new Set<net.Socket>();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -103,10 +112,21 @@ export class DnsServer {
     return this.ports;
   }
 
+  /** How UDP is served: `batched` (native recvmmsg/sendmmsg) or `dgram` (node:dgram). */
+  get udpMode(): 'batched' | 'dgram' | undefined {
+    return this.batch ? 'batched' : this.udp ? 'dgram' : undefined;
+  }
+
+  private wantsBatching(address: string): boolean {
+    return this.opts.udpBatching !== false && net.isIP(address) !== 0 && udpBatchBinding() !== undefined;
+  }
+
   async start(): Promise<DnsServerPorts> {
     const address = this.opts.address ?? '127.0.0.1';
     const want = this.opts.port ?? 5353;
     let lastErr: unknown;
+    if (this.wantsBatching(address)) return this.startBatched(address, want);
+    if (this.opts.udpBatching !== false) this.log.info({ reason: udpBatchUnavailable() ?? 'listen address is not an IP literal' }, 'dns server: batched UDP unavailable, using node:dgram');
     for (let attempt = 0; attempt < (want === 0 ? 20 : 1); attempt++) {
       const udp = dgram.createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup as never });
       try {
@@ -119,14 +139,7 @@ export class DnsServer {
         this.udp = udp;
         this.tcp = tcp;
         this.wireUdp(udp);
-        this.ports = { udpPort: port, tcpPort: port };
-        if (this.rrl) {
-          const rrl = this.rrl;
-          this.sweepTimer = setInterval(() => rrl.sweep(performance.now()), 10_000);
-          this.sweepTimer.unref();
-        }
-        this.log.info({ address, port }, 'dns server listening on udp and tcp');
-        return this.ports;
+        return this.listeningOn(address, port);
       } catch (err) {
         lastErr = err;
         udp.close();
@@ -137,8 +150,46 @@ export class DnsServer {
     throw new Error(`dns server: listen on ${address}:${want}: ${(lastErr as Error)?.message}`, { cause: lastErr });
   }
 
+  private listeningOn(address: string, port: number): DnsServerPorts {
+    this.ports = { udpPort: port, tcpPort: port };
+    if (this.rrl) {
+      const rrl = this.rrl;
+      this.sweepTimer = setInterval(() => rrl.sweep(performance.now()), 10_000);
+      this.sweepTimer.unref();
+    }
+    this.log.info({ address, port, udp: this.udpMode }, 'dns server listening on udp and tcp');
+    return this.ports;
+  }
+
+  private async startBatched(address: string, want: number): Promise<DnsServerPorts> {
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < (want === 0 ? 20 : 1); attempt++) {
+      let sock: BatchUdpSocket | undefined;
+      try {
+        sock = BatchUdpSocket.open({
+          address, port: want, ipv6: net.isIPv6(address), reusePort: this.opts.reusePort ?? false,
+          maxReply: this.responder.maxUdpPayload, recvBufferSize: this.opts.udpRecvBufferSize ?? 0,
+        });
+        const tcp = await this.listenTcp(address, sock.port);
+        this.batch = sock;
+        this.tcp = tcp;
+        this.metrics.udpRepliesDropped(() => this.batch?.dropped ?? 0);
+        this.wireBatch(sock);
+        return this.listeningOn(address, sock.port);
+      } catch (err) {
+        lastErr = err;
+        sock?.close();
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || want !== 0) break;
+      }
+    }
+    throw new Error(`dns server: listen on ${address}:${want}: ${(lastErr as Error)?.message}`, { cause: lastErr });
+  }
+
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    const batch = this.batch;
+    this.batch = undefined;
+    batch?.close();
     const udp = this.udp;
     const tcp = this.tcp;
     this.udp = undefined;
@@ -149,7 +200,7 @@ export class DnsServer {
       udp ? new Promise<void>((r) => udp.close(() => r())) : undefined,
       tcp ? new Promise<void>((r) => tcp.close(() => r())) : undefined,
     ]);
-    if (udp || tcp) this.log.info({}, 'dns server stopped');
+    if (udp || tcp || batch) this.log.info({}, 'dns server stopped');
   }
 
   private wireUdp(udp: dgram.Socket): void {
@@ -190,6 +241,50 @@ export class DnsServer {
       }
       if (responder.lastCached) metrics.cacheHit();
       metrics.query('udp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
+    });
+  }
+
+  /** Answers each batch of datagrams into the output slots; the addon sends them on return. */
+  private wireBatch(sock: BatchUdpSocket): void {
+    const { input, output, meta, inSlot, outSlot } = sock;
+    const responder = this.responder;
+    const metrics = this.metrics;
+    const rrl = this.rrl;
+    // The source string is rebuilt only when the address differs from the previous datagram's.
+    let k1 = 0; let k3 = 0; let k4 = 0; let k5 = 0; let k6 = 0;
+    let source = '';
+    sock.start((n) => {
+      for (let i = 0; i < n; i++) {
+        const base = i * META_STRIDE;
+        try {
+          const len = meta[base + META.LEN] ?? -1;
+          if (len < 0 || meta[base + META.PORT] === 0) { metrics.query('udp', -1, -1, 0); continue; }
+          const a1 = meta[base + 1] ?? 0; const a3 = meta[base + 3] ?? 0; const a4 = meta[base + 4] ?? 0; const a5 = meta[base + 5] ?? 0; const a6 = meta[base + 6] ?? 0;
+          if (source === '' || a1 !== k1 || a3 !== k3 || a4 !== k4 || a5 !== k5 || a6 !== k6) {
+            source = slotAddress(meta, base);
+            k1 = a1; k3 = a3; k4 = a4; k5 = a5; k6 = a6;
+          }
+          const t0 = performance.now();
+          let truncate = false;
+          if (rrl) {
+            const v = rrl.check(source, t0);
+            if (v === 'drop') { metrics.rateLimited('drop'); continue; }
+            if (v === 'slip') { metrics.rateLimited('slip'); truncate = true; }
+          }
+          const at = i * inSlot;
+          const out = responder.respond(input.subarray(at, at + len), source, false, truncate);
+          if (out > 0 && out <= outSlot) {
+            responder.out.copy(output, i * outSlot, 0, out);
+            meta[base + META.REPLY_LEN] = out;
+          }
+          if (responder.lastCached) metrics.cacheHit();
+          metrics.query('udp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
+        } catch (err) {
+          meta[base + META.REPLY_LEN] = 0;
+          metrics.internalError();
+          this.log.debug({ err }, 'dns query failed');
+        }
+      }
     });
   }
 

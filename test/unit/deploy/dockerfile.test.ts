@@ -68,7 +68,14 @@ describe('Dockerfile', () => {
     // The runtime stage installs nothing and copies only what runs.
     expect(runs(final)).toEqual([]);
     const copies = final.steps.filter((s) => s.op === 'COPY').map((s) => s.args);
-    expect(copies).toEqual(['--from=deps /src/node_modules ./node_modules', '--from=build /src/dist ./dist', 'package.json ./', 'bin ./bin', 'crds ./crds']);
+    expect(copies).toEqual([
+      '--from=deps /src/node_modules ./node_modules', '--from=build /src/dist ./dist',
+      // The DNS server's batched-UDP addon, where src/dnsserver/udp-batch.ts looks for it.
+      '--from=build /src/native/udp-batch/build/Release/udp_batch.node ./native/udp-batch/build/Release/udp_batch.node',
+      'package.json ./', 'bin ./bin', 'crds ./crds',
+    ]);
+    // The build stage builds that addon and fails if it cannot.
+    expect(stages[0]!.steps.some((s) => s.op === 'ENV' && /KFED_NATIVE_REQUIRED=1/.test(s.args))).toBe(true);
   });
 
   it('runs as a numeric non-root user, the same the chart sets', () => {

@@ -1,0 +1,142 @@
+// Batched UDP sockets from kfed's native addon (native/udp-batch): recvmmsg/sendmmsg,
+// optional SO_REUSEPORT, one call into JavaScript per batch. Built by `npm ci`
+// (scripts/build-native.mjs); where it is missing (no compiler, not Linux) or
+// KFED_DNS_NATIVE=0, the DNS server falls back to node:dgram.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Binding {
+  open(address: string, port: number, ipv6: boolean, reusePort: boolean, outSlot: number, recvBuf: number): unknown;
+  localPort(h: unknown): number;
+  buffers(h: unknown): [ArrayBuffer, ArrayBuffer, ArrayBuffer, number, number, number];
+  start(h: unknown, onBatch: (n: number) => void): void;
+  close(h: unknown): void;
+  dropped(h: unknown): number;
+}
+
+const ADDON = join('native', 'udp-batch', 'build', 'Release', 'udp_batch.node');
+let binding: Binding | null | undefined;
+let loadError: string | undefined;
+
+/** The addon, or undefined (see `udpBatchUnavailable` for why). */
+export function udpBatchBinding(): Binding | undefined {
+  if (binding !== undefined) return binding ?? undefined;
+  binding = null;
+  if (process.env['KFED_DNS_NATIVE'] === '0') { loadError = 'turned off by KFED_DNS_NATIVE=0'; return undefined; }
+  if (process.platform !== 'linux' || endianness() !== 'LE') { loadError = `not built for ${process.platform} (${endianness()})`; return undefined; }
+  // src/dnsserver or dist/src/dnsserver: the addon is under the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync(join(dir, ADDON)); i++) dir = dirname(dir);
+  const path = join(dir, ADDON);
+  if (!existsSync(path)) { loadError = `${ADDON} not built (npm ci builds it; needs python3, make and a C compiler)`; return undefined; }
+  try {
+    binding = createRequire(import.meta.url)(path) as Binding;
+  } catch (err) {
+    loadError = `load ${path}: ${(err as Error).message}`;
+  }
+  return binding ?? undefined;
+}
+
+/** Why the addon is not in use, or undefined when it is. */
+export function udpBatchUnavailable(): string | undefined {
+  udpBatchBinding();
+  return loadError;
+}
+
+export const META_STRIDE = 8;
+/** Meta words per datagram slot (see native/udp-batch/udp_batch.c). */
+export const META = { LEN: 0, FAMILY: 1, PORT: 2, ADDR: 3, REPLY_LEN: 7 } as const;
+
+export interface BatchSocketOptions {
+  address: string;
+  port: number;
+  ipv6: boolean;
+  /** SO_REUSEPORT: several processes each bind their own socket on the port. */
+  reusePort: boolean;
+  /** Largest reply (bytes); each output slot has this size. */
+  maxReply: number;
+  /** SO_RCVBUF (0: the kernel default). */
+  recvBufferSize: number;
+}
+
+/**
+ * A bound batch socket. `start(onBatch)` calls `onBatch(n)` with n datagrams in the
+ * input slots; the handler writes replies into the output slots and their lengths into
+ * `meta[i * META_STRIDE + META.REPLY_LEN]`, and they are sent when it returns.
+ */
+export class BatchUdpSocket {
+  readonly port: number;
+  readonly input: Buffer;
+  readonly output: Buffer;
+  readonly meta: Int32Array;
+  readonly inSlot: number;
+  readonly outSlot: number;
+  private readonly b: Binding;
+  private handle: unknown;
+
+  private constructor(b: Binding, handle: unknown) {
+    this.b = b;
+    this.handle = handle;
+    this.port = b.localPort(handle);
+    const [input, output, meta, , inSlot, outSlot] = b.buffers(handle);
+    this.input = Buffer.from(input);
+    this.output = Buffer.from(output);
+    this.meta = new Int32Array(meta);
+    this.inSlot = inSlot;
+    this.outSlot = outSlot;
+  }
+
+  /** Binds a socket; throws (with `code`, e.g. EADDRINUSE) when it cannot. */
+  static open(o: BatchSocketOptions): BatchUdpSocket {
+    const b = udpBatchBinding();
+    if (!b) throw new Error(`udp batching unavailable: ${udpBatchUnavailable() ?? 'unknown reason'}`);
+    return new BatchUdpSocket(b, b.open(o.address, o.port, o.ipv6, o.reusePort, o.maxReply, o.recvBufferSize));
+  }
+
+  start(onBatch: (n: number) => void): void {
+    if (this.handle === undefined) throw new Error('udp batch socket is closed');
+    this.b.start(this.handle, onBatch);
+  }
+
+  /** Replies the kernel refused (full send buffer or a queued error for that destination). */
+  get dropped(): number {
+    return this.handle === undefined ? 0 : this.b.dropped(this.handle);
+  }
+
+  close(): void {
+    if (this.handle === undefined) return;
+    this.b.close(this.handle);
+    this.handle = undefined;
+  }
+}
+
+/** Presentation form of the source address in a meta slot, as node:dgram reports it (RFC 5952 for IPv6). */
+export function slotAddress(meta: Int32Array, base: number): string {
+  if (meta[base + META.FAMILY] === 4) return v4Text(meta[base + META.ADDR] ?? 0);
+  const g: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const x = meta[base + META.ADDR + i] ?? 0;
+    g.push(((x & 0xff) << 8) | ((x >>> 8) & 0xff), (((x >>> 16) & 0xff) << 8) | (x >>> 24));
+  }
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) return `::ffff:${v4Text(meta[base + META.ADDR + 3] ?? 0)}`;
+  // The longest run of two or more zero groups becomes "::".
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = (a: number, b: number): string => g.slice(a, b).map((x) => x.toString(16)).join(':');
+  return bestAt < 0 ? hex(0, 8) : `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
+}
+
+/** A meta word holds the address bytes in network order, read on a little-endian host. */
+function v4Text(w: number): string {
+  return `${w & 0xff}.${(w >>> 8) & 0xff}.${(w >>> 16) & 0xff}.${w >>> 24}`;
+}

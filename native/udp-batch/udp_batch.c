@@ -85,6 +85,18 @@ static batch_socket* unwrap(napi_env env, napi_value v) {
   return (batch_socket*)p;
 }
 
+// The handle argument of a call (and the next argument in `second`, when asked for).
+static batch_socket* socket_arg(napi_env env, napi_callback_info info, napi_value* second) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < (second ? 2u : 1u)) {
+    napi_throw_type_error(env, NULL, "udp-batch: missing arguments");
+    return NULL;
+  }
+  if (second) *second = argv[1];
+  return unwrap(env, argv[0]);
+}
+
 static void free_socket(batch_socket* s) {
   if (s->in_ref) napi_delete_reference(s->env, s->in_ref);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
@@ -277,10 +289,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
 }
 
 static napi_value local_port(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = unwrap(env, argv[0]);
+  batch_socket* s = socket_arg(env, info, NULL);
   if (!s) return NULL;
   struct sockaddr_storage a;
   socklen_t len = sizeof a;
@@ -293,10 +302,7 @@ static napi_value local_port(napi_env env, napi_callback_info info) {
 
 // buffers(handle) -> [input: ArrayBuffer, output: ArrayBuffer, meta: ArrayBuffer, slots, inSlot, outSlot]
 static napi_value buffers(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = unwrap(env, argv[0]);
+  batch_socket* s = socket_arg(env, info, NULL);
   if (!s) return NULL;
   napi_value arr, in, out, meta, slots, inSlot, outSlot;
   if (s->closing) {
@@ -317,10 +323,8 @@ static napi_value buffers(napi_env env, napi_callback_info info) {
 
 // start(handle, onBatch(n)): watch the socket; onBatch runs once per received batch.
 static napi_value start(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = unwrap(env, argv[0]);
+  napi_value onBatch;
+  batch_socket* s = socket_arg(env, info, &onBatch);
   if (!s) return NULL;
   if (s->callback) {
     napi_throw_error(env, NULL, "udp-batch: already started");
@@ -331,7 +335,7 @@ static napi_value start(napi_env env, napi_callback_info info) {
   napi_value resource, name;
   CHECK(env, napi_create_object(env, &resource));
   CHECK(env, napi_create_string_utf8(env, "kfed:udp-batch", NAPI_AUTO_LENGTH, &name));
-  CHECK(env, napi_create_reference(env, argv[1], 1, &s->callback));
+  CHECK(env, napi_create_reference(env, onBatch, 1, &s->callback));
   CHECK(env, napi_create_reference(env, resource, 1, &s->resource));
   CHECK(env, napi_async_init(env, resource, name, &s->async));
   if (uv_poll_init(loop, &s->poll, s->fd) != 0) {
@@ -351,10 +355,7 @@ static void on_closed(uv_handle_t* h) {
 
 // close(handle): stop watching, close the socket and free the buffers (asynchronously).
 static napi_value close_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = unwrap(env, argv[0]);
+  batch_socket* s = socket_arg(env, info, NULL);
   if (!s || s->closing) return NULL;
   s->closing = 1;
   if (s->callback) {
@@ -371,10 +372,7 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
 }
 
 static napi_value dropped(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket* s = unwrap(env, argv[0]);
+  batch_socket* s = socket_arg(env, info, NULL);
   if (!s) return NULL;
   napi_value v;
   CHECK(env, napi_create_double(env, s->dropped, &v));

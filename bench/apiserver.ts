@@ -1,22 +1,14 @@
 // Sandbox API server throughput: concurrent writes over HTTPS with client-node, a list of
 // 100,000 objects, watch fan-out, and memory per stored object. The server runs in its
-// own process (started with --expose-gc so memory is read after a collection).
+// own process (started with --expose-gc so memory is read after a collection). Every write
+// phase reports the CPU the client process and the server process spent per 1,000 writes,
+// so a reader can tell which side limits the rate on this machine.
 import https from 'node:https';
+import { availableParallelism } from 'node:os';
 import * as k8s from '@kubernetes/client-node';
-import { startSandboxProcess } from './support/sandbox-process.js';
-
-/**
- * client-node builds a new https.Agent for every request, so each call pays a TLS handshake.
- * kfed's own client keeps connections alive; this gives client-node one shared keep-alive
- * agent per cluster so the benchmark measures the server rather than handshakes.
- */
-function keepAlive(kc: k8s.KubeConfig): k8s.KubeConfig {
-  const target = kc as unknown as { createAgent: (cluster: unknown, opts: Record<string, unknown>) => unknown };
-  const original = target.createAgent.bind(kc);
-  let agent: unknown;
-  target.createAgent = (cluster, opts) => (agent ??= original(cluster, { ...opts, keepAlive: true, maxSockets: 64 }));
-  return kc;
-}
+import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.js';
+import { throughputClient } from './support/client-node.js';
+import { startCallerPool, type PhaseResult } from './support/client-node-callers.js';
 
 /** A minimal keep-alive JSON client (what kfed's own REST layer does). */
 function leanClient(server: string, ca: string, token: string): (method: string, path: string, body: unknown) => Promise<void> {
@@ -51,12 +43,21 @@ function countWatchEvents(url: string, ca: string, token: string, want: number):
   });
 }
 
-async function fetchJson(url: string, ca: string, token: string): Promise<{ items: unknown[] }> {
+/** A GET's body with the time of its first and last byte (seconds after the request was sent). */
+async function fetchBody(url: string, ca: string, token: string): Promise<{ body: Buffer; firstByte: number; lastByte: number }> {
+  const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { ca, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (res) => {
+    const req = https.request(url, { ca, agent: false, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { items: unknown[] }));
+      let firstByte = 0;
+      res.on('data', (c: Buffer) => {
+        if (chunks.length === 0) firstByte = (performance.now() - t0) / 1000;
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`GET ${url}: HTTP ${res.statusCode}`));
+        else resolve({ body: Buffer.concat(chunks), firstByte, lastByte: (performance.now() - t0) / 1000 });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -67,8 +68,8 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function pool(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ seconds: number; lat: number[] }> {
-  const lat: number[] = [];
+async function pool(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<PhaseResult> {
+  const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -76,28 +77,52 @@ async function pool(total: number, concurrency: number, op: (i: number) => Promi
       const i = next++;
       const s = performance.now();
       await op(i);
-      lat.push(performance.now() - s);
+      latencies.push(performance.now() - s);
     }
   }));
-  lat.sort((a, b) => a - b);
-  return { seconds: (performance.now() - t0) / 1000, lat };
+  latencies.sort((a, b) => a - b);
+  return { seconds: (performance.now() - t0) / 1000, latencies };
 }
 
-export async function runApiServerBench(opts: { writes?: number; listObjects?: number; watchers?: number; watchEvents?: number } = {}): Promise<Record<string, number>> {
+interface Measured extends PhaseResult {
+  /** CPU seconds per 1,000 operations */
+  clientCpu: number;
+  serverCpu: number;
+}
+
+/** Runs a phase of `ops` operations and charges it the CPU both processes used meanwhile. */
+async function measured(sb: SandboxProcess, ops: number, phase: () => Promise<PhaseResult>): Promise<Measured> {
+  const c0 = process.cpuUsage();
+  const s0 = sb.cpuSeconds();
+  const r = await phase();
+  const c = process.cpuUsage(c0);
+  return { ...r, clientCpu: ((c.user + c.system) / 1e6 / ops) * 1000, serverCpu: ((sb.cpuSeconds() - s0) / ops) * 1000 };
+}
+
+function writesLine(label: string, create: Measured, update: Measured, writes: number): string {
+  const rate = (m: Measured): string => `${(writes / m.seconds).toFixed(0)}/s p99 ${pct(m.latencies, 99).toFixed(1)} ms`;
+  const cpu = (m: Measured): string => `client ${m.clientCpu.toFixed(3)} s, server ${m.serverCpu.toFixed(3)} s`;
+  return `${label}: create ${rate(create)}, update ${rate(update)}\n    CPU per 1,000 writes: create ${cpu(create)}; update ${cpu(update)}`;
+}
+
+export async function runApiServerBench(opts: { writes?: number; singleThreadWrites?: number; listObjects?: number; watchers?: number; watchEvents?: number; threads?: number } = {}): Promise<Record<string, number>> {
   const writes = opts.writes ?? 20_000;
+  const singleThreadWrites = opts.singleThreadWrites ?? 10_000;
   const listObjects = opts.listObjects ?? 100_000;
   const watchers = opts.watchers ?? 10;
   const watchEvents = opts.watchEvents ?? 5_000;
+  const threads = opts.threads ?? 2;
+  const cores = availableParallelism();
   const sb = await startSandboxProcess(1, ['--expose-gc', '--max-old-space-size=4096']);
   const out: Record<string, number> = {};
+  const callers = await startCallerPool(sb.kubeconfigYaml, threads, 32);
   try {
     const plainKc = new k8s.KubeConfig();
     plainKc.loadFromString(sb.kubeconfigYaml);
     const kc = new k8s.KubeConfig();
     kc.loadFromString(sb.kubeconfigYaml);
-    keepAlive(kc);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: 'bench' } } });
+    const { core } = await throughputClient(kc, 32);
+    for (const ns of ['bench', 'warm', 'single']) await core.createNamespace({ body: { metadata: { name: ns } } });
 
     // client-node as shipped: a new TLS connection per request
     const plain = plainKc.makeApiClient(k8s.CoreV1Api);
@@ -105,26 +130,46 @@ export async function runApiServerBench(opts: { writes?: number; listObjects?: n
     out.createPerSecondNewConnections = 1_000 / handshakes.seconds;
     console.log(`writes with client-node's default agent (a TLS handshake per request): ${out.createPerSecondNewConnections.toFixed(0)}/s`);
 
+    // JIT warm-up of every caller thread and of this one, away from the measured namespace
+    await callers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, 4_000);
+    await callers.run({ verb: 'replace', namespace: 'warm', prefix: 'c', body: 'v1' }, 4_000);
+    await pool(2_000, 32, (i) => core.createNamespacedConfigMap({ namespace: 'warm', body: { metadata: { name: `m-${i}` }, data: { v: '0' } } }));
+
+    // the same 32 callers on this one thread: client-node's CPU per call caps what one thread issues
+    const singleCreate = await measured(sb, singleThreadWrites, () => pool(singleThreadWrites, 32, (i) => core.createNamespacedConfigMap({ namespace: 'single', body: { metadata: { name: `s-${i}` }, data: { v: '0' } } })));
+    const singleUpdate = await measured(sb, singleThreadWrites, () => pool(singleThreadWrites, 32, (i) => core.replaceNamespacedConfigMap({ namespace: 'single', name: `s-${i}`, body: { metadata: { name: `s-${i}` }, data: { v: '1' } } })));
+    out.singleThreadCreatePerSecond = singleThreadWrites / singleCreate.seconds;
+    out.singleThreadUpdatePerSecond = singleThreadWrites / singleUpdate.seconds;
+
     const rvBeforeWrites = (await core.listNamespacedConfigMap({ namespace: 'bench' })).metadata!.resourceVersion!;
-    const created = await pool(writes, 32, (i) => core.createNamespacedConfigMap({ namespace: 'bench', body: { metadata: { name: `w-${i}` }, data: { v: '0' } } }));
+    const created = await measured(sb, writes, () => callers.run({ verb: 'create', namespace: 'bench', prefix: 'w', body: 'v0' }, writes));
+    const updated = await measured(sb, writes, () => callers.run({ verb: 'replace', namespace: 'bench', prefix: 'w', body: 'v1' }, writes));
     out.createPerSecond = writes / created.seconds;
-    out.createP99Ms = pct(created.lat, 99);
-    const updated = await pool(writes, 32, (i) => core.replaceNamespacedConfigMap({ namespace: 'bench', name: `w-${i}`, body: { metadata: { name: `w-${i}` }, data: { v: '1' } } }));
+    out.createP99Ms = pct(created.latencies, 99);
     out.updatePerSecond = writes / updated.seconds;
-    out.updateP99Ms = pct(updated.lat, 99);
-    console.log(`writes (32 callers, HTTPS): create ${out.createPerSecond.toFixed(0)}/s p99 ${out.createP99Ms.toFixed(1)} ms; update ${out.updatePerSecond.toFixed(0)}/s p99 ${out.updateP99Ms.toFixed(1)} ms`);
+    out.updateP99Ms = pct(updated.latencies, 99);
+    out.createClientCpuSecondsPer1000 = created.clientCpu;
+    out.createServerCpuSecondsPer1000 = created.serverCpu;
+    out.updateClientCpuSecondsPer1000 = updated.clientCpu;
+    out.updateServerCpuSecondsPer1000 = updated.serverCpu;
+    console.log(writesLine(`writes, 32 client-node callers on ${threads} threads (HTTPS, keep-alive)`, created, updated, writes));
+    console.log(writesLine('writes, the same 32 callers on 1 thread', singleCreate, singleUpdate, singleThreadWrites));
 
     // the same writes from a lean keep-alive client, to separate server capacity from client-node's cost
     const cluster = kc.getCurrentCluster()!;
     const ca = Buffer.from(cluster.caData!, 'base64').toString();
     const token = kc.getCurrentUser()!.token!;
     const lean = leanClient(cluster.server, ca, token);
-    const leanCreated = await pool(writes, 32, (i) => lean('POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `l-${i}` }, data: { v: '0' } }));
+    const leanCreated = await measured(sb, writes, () => pool(writes, 32, (i) => lean('POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `l-${i}` }, data: { v: '0' } })));
+    const leanUpdated = await measured(sb, writes, () => pool(writes, 32, (i) => lean('PUT', `/api/v1/namespaces/bench/configmaps/l-${i}`, { metadata: { name: `l-${i}` }, data: { v: '1' } })));
     out.leanCreatePerSecond = writes / leanCreated.seconds;
-    out.leanCreateP99Ms = pct(leanCreated.lat, 99);
-    const leanUpdated = await pool(writes, 32, (i) => lean('PUT', `/api/v1/namespaces/bench/configmaps/l-${i}`, { metadata: { name: `l-${i}` }, data: { v: '1' } }));
+    out.leanCreateP99Ms = pct(leanCreated.latencies, 99);
     out.leanUpdatePerSecond = writes / leanUpdated.seconds;
-    console.log(`writes (32 callers, lean keep-alive HTTPS client): create ${out.leanCreatePerSecond.toFixed(0)}/s p99 ${out.leanCreateP99Ms.toFixed(1)} ms; update ${out.leanUpdatePerSecond.toFixed(0)}/s`);
+    out.leanCreateServerCpuSecondsPer1000 = leanCreated.serverCpu;
+    out.leanUpdateServerCpuSecondsPer1000 = leanUpdated.serverCpu;
+    console.log(writesLine('writes, 32 callers of a lean keep-alive HTTPS client on 1 thread', leanCreated, leanUpdated, writes));
+    const perWrite = (created.clientCpu + created.serverCpu + updated.clientCpu + updated.serverCpu) / 2 / 1000;
+    console.log(`    with client-node, a write costs ${(perWrite * 1e6).toFixed(0)} us of CPU in both processes: ${cores} cores allow at most ~${(cores / perWrite).toFixed(0)} writes/s; the server alone (${((created.serverCpu + updated.serverCpu) / 2 * 1000).toFixed(0)} us, one thread) ~${(2000 / (created.serverCpu + updated.serverCpu)).toFixed(0)}/s`);
 
     // watch replay: 10 watchers from before the writes above receive all of them as fast as the server sends
     const replayEvents = 4 * writes;
@@ -159,28 +204,36 @@ export async function runApiServerBench(opts: { writes?: number; listObjects?: n
     out.watchLagAfterLastWriteMs = doneAt - writeEnd;
     console.log(`watch fan-out: ${watchers} watchers x ${watchEvents} events: ${out.watchEventsPerSecond.toFixed(0)} events/s delivered; last event ${out.watchLagAfterLastWriteMs.toFixed(0)} ms after the last write`);
 
-    // list of 100,000 objects and memory per object
+    // list of 100,000 objects and memory per object. History is compacted first, so the figure is each
+    // object with its ADDED event and cached JSON text, whatever versions earlier phases left behind.
+    await sb.control({ action: 'compact', cluster: 'cluster-1' });
     const before = Number((await sb.control({ action: 'status', cluster: 'cluster-1' })).heapUsedBytes);
     await core.createNamespace({ body: { metadata: { name: 'big' } } });
-    const loadStart = performance.now();
-    await pool(listObjects, 64, (i) => core.createNamespacedConfigMap({ namespace: 'big', body: { metadata: { name: `o-${i}`, labels: { app: 'bench', shard: String(i % 10) } }, data: { key: `value-${i}` } } }));
-    out.loadPerSecond = listObjects / ((performance.now() - loadStart) / 1000);
+    const load = await callers.run({ verb: 'create', namespace: 'big', prefix: 'o', body: 'labelled' }, listObjects);
+    out.loadPerSecond = listObjects / load.seconds;
     const after = Number((await sb.control({ action: 'status', cluster: 'cluster-1' })).heapUsedBytes);
     out.bytesPerObject = (after - before) / listObjects;
-    // the list as the server delivers it (HTTPS, JSON.parse), then through client-node's typed decoding
-    const l0 = performance.now();
-    const res = await fetchJson(`${cluster.server}/api/v1/namespaces/big/configmaps`, ca, token);
-    out.list100kSeconds = (performance.now() - l0) / 1000;
+    // the list as the server delivers it (HTTPS), the client's JSON.parse, then client-node's typed decoding
+    const s0 = sb.cpuSeconds();
+    const fetched = await fetchBody(`${cluster.server}/api/v1/namespaces/big/configmaps`, ca, token);
+    out.list100kServerCpuSeconds = sb.cpuSeconds() - s0;
+    out.list100kFirstByteSeconds = fetched.firstByte;
+    out.list100kLastByteSeconds = fetched.lastByte;
+    const p0 = performance.now();
+    const res = JSON.parse(fetched.body.toString('utf8')) as { items: unknown[] };
+    out.list100kParseSeconds = (performance.now() - p0) / 1000;
+    out.list100kSeconds = out.list100kLastByteSeconds + out.list100kParseSeconds;
     if (res.items.length !== listObjects) throw new Error(`list returned ${res.items.length} objects, expected ${listObjects}`);
     const l1 = performance.now();
     const list = await core.listNamespacedConfigMap({ namespace: 'big' });
     out.list100kClientNodeSeconds = (performance.now() - l1) / 1000;
     if (list.items.length !== listObjects) throw new Error(`client-node list returned ${list.items.length} objects`);
-    console.log(`list of ${listObjects} objects: ${out.list100kSeconds.toFixed(2)} s over HTTPS incl. JSON.parse; ${out.list100kClientNodeSeconds.toFixed(2)} s through client-node's typed decoding`);
-    console.log(`loaded at ${out.loadPerSecond.toFixed(0)}/s; heap ${(out.bytesPerObject / 1024).toFixed(2)} KiB per stored object (incl. watch history)`);
+    console.log(`list of ${listObjects} objects (${(fetched.body.length / 1e6).toFixed(1)} MB) over HTTPS: first byte ${out.list100kFirstByteSeconds.toFixed(2)} s, last byte ${out.list100kLastByteSeconds.toFixed(2)} s (server CPU ${out.list100kServerCpuSeconds.toFixed(2)} s), then JSON.parse ${out.list100kParseSeconds.toFixed(2)} s: ${out.list100kSeconds.toFixed(2)} s; ${out.list100kClientNodeSeconds.toFixed(2)} s through client-node's typed decoding`);
+    console.log(`loaded at ${out.loadPerSecond.toFixed(0)}/s (client-node, ${threads} threads); heap ${(out.bytesPerObject / 1024).toFixed(2)} KiB per stored object (with its watch-history event and JSON text)`);
     const met = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-    console.log(`targets: writes >= 3000/s: client-node ${met(out.createPerSecond >= 3000 && out.updatePerSecond >= 3000)}, lean client ${met(out.leanCreatePerSecond >= 3000 && out.leanUpdatePerSecond >= 3000)}; watch >= 30000 events/s: live ${met(out.watchEventsPerSecond >= 30000)}, replay ${met(out.watchReplayEventsPerSecond >= 30000)}; list 100k < 2 s: ${met(out.list100kSeconds < 2)}`);
+    console.log(`targets: writes >= 3000/s: client-node ${met(out.createPerSecond >= 3000 && out.updatePerSecond >= 3000)} (${threads} threads; 1 thread ${met(out.singleThreadCreatePerSecond >= 3000 && out.singleThreadUpdatePerSecond >= 3000)}), lean client ${met(out.leanCreatePerSecond >= 3000 && out.leanUpdatePerSecond >= 3000)}; watch >= 30000 events/s: live ${met(out.watchEventsPerSecond >= 30000)}, replay ${met(out.watchReplayEventsPerSecond >= 30000)}; list 100k < 2 s: ${met(out.list100kSeconds < 2)}`);
   } finally {
+    await callers.close();
     await sb.stop();
   }
   return out;

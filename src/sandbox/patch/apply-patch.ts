@@ -41,10 +41,16 @@ export function unsupportedPatchTypeError(isCustomResource: boolean): PatchError
 export const FIELD_MANAGER_MAX_LENGTH = 128;
 
 /** The manager name of a write without `fieldManager`: the User-Agent up to its first `/`. */
+let lastUserAgent = { userAgent: '', manager: '' };
+
 export function managerFromUserAgent(userAgent: string | undefined): string {
+  // a client sends the same User-Agent on every request
+  if (userAgent !== undefined && userAgent === lastUserAgent.userAgent) return lastUserAgent.manager;
   const prefix = (userAgent ?? '').split('/')[0] ?? '';
   // eslint-disable-next-line no-control-regex
-  return [...prefix.replace(/[\u0000-\u001f\u007f]/g, '')].slice(0, FIELD_MANAGER_MAX_LENGTH).join('');
+  const manager = [...prefix.replace(/[\u0000-\u001f\u007f]/g, '')].slice(0, FIELD_MANAGER_MAX_LENGTH).join('');
+  if (userAgent !== undefined) lastUserAgent = { userAgent, manager };
+  return manager;
 }
 
 export interface ApplyPatchArgs {

@@ -85,6 +85,26 @@ export class FieldSet {
     return out;
   }
 
+  /** Whether some path is a member of both sets (then `difference(other)` removes something). */
+  intersects(other: FieldSet): boolean {
+    if (this.member && other.member) return true;
+    for (const [k, c] of this.children) {
+      const o = other.children.get(k);
+      if (o !== undefined && c.intersects(o)) return true;
+    }
+    return false;
+  }
+
+  /** Whether every member of `other` is a member of this set (then `union(other)` adds nothing). */
+  covers(other: FieldSet): boolean {
+    if (other.member && !this.member) return false;
+    for (const [k, o] of other.children) {
+      const c = this.children.get(k);
+      if (c === undefined ? !o.isEmpty() : !c.covers(o)) return false;
+    }
+    return true;
+  }
+
   union(other: FieldSet): FieldSet {
     const out = this.clone();
     unionInto(out, other);

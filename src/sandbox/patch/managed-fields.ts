@@ -5,7 +5,7 @@
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { builtinFieldMeta, customResourceFieldMeta } from './builtin-schemas.js';
 import { FieldSet, fieldElement } from './field-set.js';
-import { isObject } from './json-value.js';
+import { deepEqual, isObject } from './json-value.js';
 import { compareObjects } from './object-fields.js';
 import { SchemaLookup, type FieldMeta } from './patch-meta.js';
 
@@ -68,6 +68,15 @@ export function resetFieldSet(resetFields: readonly (readonly string[])[]): Fiel
   return s;
 }
 
+const RESET_STATUS = resetFieldSet([['status']]);
+const RESET_NOTHING = new FieldSet();
+
+/** resetFieldSet(defaultResetFields(...)), with the main resource's two answers built once (sets are never changed in place). */
+function defaultResetSet(obj: KubeObject | undefined, subresource: string | undefined, statusSubresource: boolean): FieldSet {
+  if (subresource === undefined || subresource === '') return statusSubresource ? RESET_STATUS : RESET_NOTHING;
+  return resetFieldSet(defaultResetFields(obj, subresource, statusSubresource));
+}
+
 /** The identity the server keys ownership by; appliers are one entry whatever apiVersion they use. */
 export function managerIdentity(e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
   return JSON.stringify({
@@ -115,22 +124,32 @@ export function decodeManagedFields(entries: unknown): ManagerEntry[] | undefine
   return out;
 }
 
+function epochSeconds(t: string | undefined): number {
+  return t === undefined ? 0 : Math.floor(Date.parse(t) / 1000) || 0;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareEntries(p: ManagerEntry, q: ManagerEntry): number {
+  return (
+    compareStrings(p.operation, q.operation) ||
+    epochSeconds(p.time) - epochSeconds(q.time) ||
+    compareStrings(p.manager, q.manager) ||
+    compareStrings(p.apiVersion, q.apiVersion) ||
+    compareStrings(p.subresource ?? '', q.subresource ?? '')
+  );
+}
+
 /** Encodes entries sorted as the server sorts them (Apply first, then by time, manager, apiVersion, subresource). */
 export function encodeManagedFields(entries: readonly ManagerEntry[]): ManagedFieldsEntry[] {
-  const seconds = (t: string | undefined): number => (t === undefined ? 0 : Math.floor(Date.parse(t) / 1000) || 0);
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return entries
-    .filter((e) => !e.set.isEmpty())
-    .sort(
-      (p, q) =>
-        cmp(p.operation, q.operation) ||
-        seconds(p.time) - seconds(q.time) ||
-        cmp(p.manager, q.manager) ||
-        cmp(p.apiVersion, q.apiVersion) ||
-        cmp(p.subresource ?? '', q.subresource ?? ''),
-    )
+  const kept = entries.filter((e) => !e.set.isEmpty());
+  if (kept.length > 1) kept.sort(compareEntries);
+  return kept
     .map((e) => {
-      const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, fieldsType: 'FieldsV1', fieldsV1: e.set.toFieldsV1() };
+      const fieldsV1 = sourceFields.get(e.set) ?? e.set.toFieldsV1();
+      const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, fieldsType: 'FieldsV1', fieldsV1 };
       if (e.time !== undefined) out.time = e.time;
       if (e.subresource !== undefined) out.subresource = e.subresource;
       // Key order as the server writes it: manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource.
@@ -182,18 +201,24 @@ export function capUpdateManagers(entries: ManagerEntry[], max = MAX_UPDATE_MANA
   return out;
 }
 
-/** metav1.Time has second precision: `2024-05-01T12:00:00Z`. */
+let lastMetaTime = { now: '', text: '' };
+
+/** metav1.Time has second precision: `2024-05-01T12:00:00Z`. Every write in a second asks for the same one. */
 export function toMetaTime(now: string): string {
+  if (now === lastMetaTime.now) return lastMetaTime.text;
   const ms = Date.parse(now);
-  if (Number.isNaN(ms)) return now;
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const text = Number.isNaN(ms) ? now : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  lastMetaTime = { now, text };
+  return text;
 }
+
+const OBJECT_META_ONLY = customResourceFieldMeta();
 
 /** Field metadata for an object, from the built-in table or, failing that, ObjectMeta only. */
 export function fieldMetaFor(obj: Pick<KubeObject, 'apiVersion' | 'kind'>, override?: FieldMeta): FieldMeta {
   if (override !== undefined) return override;
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/', 2) : ['', obj.apiVersion];
-  return builtinFieldMeta({ group: group ?? '', version: version ?? '', kind: obj.kind }) ?? customResourceFieldMeta();
+  return builtinFieldMeta({ group: group ?? '', version: version ?? '', kind: obj.kind }) ?? OBJECT_META_ONLY;
 }
 
 function withoutManagedFields(obj: KubeObject | undefined): KubeObject | undefined {
@@ -209,14 +234,35 @@ function isReset(managedFields: unknown): boolean {
   return managedFields.length === 1 && isObject(managedFields[0]) && Object.keys(managedFields[0]).length === 0;
 }
 
+/**
+ * The stored fieldsV1 a live entry's set was decoded from, so that a set a write leaves alone is
+ * encoded as that same (never mutated) object instead of being rebuilt. Keyed by the decoded set,
+ * which lives only as long as the write.
+ */
+const sourceFields = new WeakMap<FieldSet, Record<string, unknown>>();
+
+/** The live object's entries, decoded. Stored lists were encoded here, so their fieldsV1 are canonical. */
+function decodeLive(oldObj: KubeObject | undefined): readonly ManagerEntry[] {
+  const list = oldObj?.metadata?.managedFields;
+  if (!Array.isArray(list)) return [];
+  const entries = decodeManagedFields(list) ?? [];
+  // decoding keeps the list's order
+  entries.forEach((e, i) => {
+    const source = (list[i] as { fieldsV1?: unknown }).fieldsV1;
+    if (isObject(source)) sourceFields.set(e.set, source);
+  });
+  return entries;
+}
+
 /** The ownership a write starts from: the written object's own list if it set a valid one, else the live object's. */
-function startingEntries(oldObj: KubeObject | undefined, newObj: KubeObject, subresource: string | undefined): ManagerEntry[] {
-  const live = (): ManagerEntry[] => decodeManagedFields(oldObj?.metadata?.managedFields) ?? [];
-  if (subresource) return live();
+function startingEntries(oldObj: KubeObject | undefined, newObj: KubeObject, subresource: string | undefined): readonly ManagerEntry[] {
+  if (subresource) return decodeLive(oldObj);
   const written = newObj.metadata?.managedFields;
   if (isReset(written)) return [];
+  // a read-modify-write usually sends back the list it read: that decodes to the live entries
+  if (written === undefined || written === oldObj?.metadata?.managedFields || deepEqual(written, oldObj?.metadata?.managedFields)) return decodeLive(oldObj);
   const decoded = decodeManagedFields(written);
-  if (decoded === undefined || decoded.every((e) => e.set.isEmpty())) return live();
+  if (decoded === undefined || decoded.every((e) => e.set.isEmpty())) return decodeLive(oldObj);
   return decoded;
 }
 
@@ -242,20 +288,24 @@ export interface TrackUpdateArgs {
  */
 export function trackUpdate(args: TrackUpdateArgs): KubeObject {
   const { oldObj, newObj, manager, apiVersion, subresource, now } = args;
-  const schema = new SchemaLookup(fieldMetaFor(newObj, args.fieldMeta));
-  const entries = startingEntries(oldObj, newObj, subresource).map((e) => ({ ...e, set: e.set.clone() }));
+  const schema = SchemaLookup.of(fieldMetaFor(newObj, args.fieldMeta));
+  // shallow copies: the sets are replaced below, never changed in place (sourceFields knows them)
+  const entries = startingEntries(oldObj, newObj, subresource).map((e) => ({ ...e }));
   const cmp = compareObjects(withoutManagedFields(oldObj) ?? {}, withoutManagedFields(newObj), schema);
   const changed = cmp.added.union(cmp.modified);
+  const dropped = cmp.removed.isEmpty() ? undefined : cmp.removed;
+  // a set that loses nothing is kept as it is (and so encodes as the stored fieldsV1)
   for (const e of entries) {
-    e.set = e.set.difference(changed).difference(cmp.removed);
+    if (e.set.intersects(changed)) e.set = e.set.difference(changed);
+    if (dropped !== undefined && e.set.intersects(dropped)) e.set = e.set.difference(dropped);
   }
-  const reset = resetFieldSet(args.resetFields ?? defaultResetFields(newObj, subresource, args.statusSubresource ?? true));
+  const reset = args.resetFields !== undefined ? resetFieldSet(args.resetFields) : defaultResetSet(newObj, subresource, args.statusSubresource ?? true);
   const own = stripSystemFields(changed).recursiveDifference(reset);
   if (!own.isEmpty()) {
-    const id = managerIdentity({ manager, operation: 'Update', apiVersion, ...(subresource ? { subresource } : {}) });
-    const mine = entries.find((e) => managerIdentity(e) === id);
+    // the entry managerIdentity() would match: same manager, Update, apiVersion and subresource
+    const mine = entries.find((e) => e.operation === 'Update' && e.manager === manager && e.apiVersion === apiVersion && (e.subresource || undefined) === (subresource || undefined));
     if (mine !== undefined) {
-      mine.set = mine.set.union(own);
+      if (!mine.set.covers(own)) mine.set = mine.set.union(own);
       mine.time = toMetaTime(now);
     } else {
       entries.push({ manager, operation: 'Update', apiVersion, time: toMetaTime(now), ...(subresource ? { subresource } : {}), set: own });

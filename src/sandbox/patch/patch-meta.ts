@@ -39,14 +39,26 @@ export interface FieldMeta {
 
 const EMPTY: FieldMeta = {};
 
+/** One lookup per FieldMeta node, so walking an object allocates nothing after the first walk. */
+const lookups = new WeakMap<FieldMeta, SchemaLookup>();
+
 /** Walks a FieldMeta tree; unknown fields get empty metadata (replace lists, atomic lists). */
 export class SchemaLookup {
   constructor(readonly meta: FieldMeta = EMPTY) {}
 
+  /** The shared lookup of a FieldMeta tree (FieldMeta trees are never changed once built). */
+  static of(meta: FieldMeta): SchemaLookup {
+    let l = lookups.get(meta);
+    if (l === undefined) {
+      l = new SchemaLookup(meta);
+      lookups.set(meta, l);
+    }
+    return l;
+  }
+
   field(name: string): SchemaLookup {
     const named = this.meta.fields?.[name];
-    if (named !== undefined) return new SchemaLookup(named);
-    return new SchemaLookup(this.meta.values ?? EMPTY);
+    return SchemaLookup.of(named ?? this.meta.values ?? EMPTY);
   }
 
   /** True when `name` is a named struct field rather than a map key. */
@@ -55,7 +67,7 @@ export class SchemaLookup {
   }
 
   item(): SchemaLookup {
-    return new SchemaLookup(this.meta.items ?? EMPTY);
+    return SchemaLookup.of(this.meta.items ?? EMPTY);
   }
 
   get listType(): ListType {

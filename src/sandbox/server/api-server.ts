@@ -9,7 +9,7 @@ import type { KeyPair } from '../pki.js';
 import { authorize, forbiddenMessage, type Attributes, type UserInfo } from '../auth/rbac.js';
 import type { Authenticator } from '../auth/authn.js';
 import { ApiError, errors } from './api-error.js';
-import { sendError, sendJson } from './http-io.js';
+import { requestTarget, sendError, sendJson, type RequestTarget } from './http-io.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions } from './discovery.js';
 import { hashDoc, openApiV3Doc, openApiV3Index } from './openapi.js';
@@ -97,7 +97,7 @@ export class ApiServer {
       if (f.errorRate > 0 && Math.random() < f.errorRate && !(req.url ?? '').startsWith('/healthz')) {
         throw f.errorCode === 429 ? errors.tooManyRequests(f.retryAfterSeconds) : errors.internal('injected fault');
       }
-      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      const url = requestTarget(req.url ?? '/');
       let user = this.deps.authn.authenticate(req.headers.authorization);
       if (user && req.headers['impersonate-user']) user = this.impersonate(user, req);
       if (!user) {
@@ -136,20 +136,20 @@ export class ApiServer {
     }
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, url: URL, user: UserInfo): Promise<void> {
+  /** Throws (synchronously) on a refused request; otherwise the handler's promise. */
+  private resource(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, url: RequestTarget, user: UserInfo): Promise<void> {
     const def = this.deps.registry.lookup(ri.group, ri.version, ri.resource);
-    this.authorizeOrThrow(user, {
-      kind: 'resource', verb: ri.verb, group: ri.group, resource: ri.resource,
-      ...(ri.subresource ? { subresource: ri.subresource } : {}),
-      ...(ri.name ? { name: ri.name } : {}),
-      ...(ri.namespace ? { namespace: ri.namespace } : {}),
-    });
+    const attrs: Attributes = { kind: 'resource', verb: ri.verb, group: ri.group, resource: ri.resource };
+    if (ri.subresource) attrs.subresource = ri.subresource;
+    if (ri.name) attrs.name = ri.name;
+    if (ri.namespace) attrs.namespace = ri.namespace;
+    this.authorizeOrThrow(user, attrs);
     if (!def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', { group: ri.group, kind: ri.resource });
     this.deps.onRequest?.(ri.verb, ri.resource, user.username);
-    await this.deps.resources.handle(req, res, ri, url, def, user);
+    return this.deps.resources.handle(req, res, ri, url, def, user);
   }
 
-  private nonResource(_req: IncomingMessage, res: ServerResponse, url: URL): void {
+  private nonResource(_req: IncomingMessage, res: ServerResponse, url: RequestTarget): void {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const reg = this.deps.registry;
     const parts = p.split('/').filter(Boolean);

@@ -1,7 +1,6 @@
 // Object lifecycle semantics of one cluster: create, update, patch, delete with
 // preconditions, generation, status separation, finalizers, dry-run and managed fields.
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { ResourceRegistry } from '../resources/registry.js';
@@ -11,6 +10,7 @@ import { applySchema, type FieldProblem, type Schema } from '../resources/crd-sc
 import { defaultBuiltin, validateBuiltin, type Allocators } from '../resources/builtin-rules.js';
 import { crdEstablishedStatus, defaultCrd } from '../resources/crd.js';
 import { ApiError, errors } from './api-error.js';
+import { deepEqual } from '../patch/json-value.js';
 import { applyPatch, fieldMetaFromOpenApi, managerFromUserAgent, PatchError, patchErrorToStatus, trackUpdate, type FieldMeta, type PatchType } from '../patch/index.js';
 
 type Obj = Record<string, any>;
@@ -25,6 +25,8 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** names the manager of a write without fieldManager, as kube-apiserver does */
   userAgent?: string;
+  /** the body is the caller's to give away (freshly decoded from a request), so it is not copied first */
+  bodyOwned?: boolean;
 }
 
 const fieldMetaCache = new WeakMap<object, FieldMeta>();
@@ -74,6 +76,31 @@ function nowSeconds(): string {
   return nowCache.text;
 }
 
+/** Metadata the server owns: an update keeps the stored values whatever the body says (and drops resourceVersion). */
+const SERVER_METADATA = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace', 'name'] as const;
+
+function isServerMetadata(k: string): k is (typeof SERVER_METADATA)[number] {
+  return (SERVER_METADATA as readonly string[]).includes(k);
+}
+
+/**
+ * The written metadata with the stored server-owned fields, keys in the written order followed by
+ * the server fields it lacked. Built rather than edited with `delete`, which would leave V8 a slow
+ * dictionary object for every later step of the write.
+ */
+function serverMetadata(written: Obj, stored: KubeObject['metadata']): Obj {
+  const out: Obj = {};
+  for (const k of Object.keys(written)) {
+    if (k === 'resourceVersion') continue;
+    const v = isServerMetadata(k) ? stored[k] : written[k];
+    if (v === undefined && isServerMetadata(k)) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  for (const k of SERVER_METADATA) if (stored[k] !== undefined && !Object.prototype.hasOwnProperty.call(out, k)) out[k] = stored[k];
+  return out;
+}
+
 /** Everything but metadata and status: a change here bumps `generation`. */
 function specPart(o: KubeObject): Obj {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o as Obj;
@@ -111,7 +138,7 @@ export class ObjectService {
   }
 
   create(def: ResourceDef, version: string, ns: string | undefined, body: unknown, opts: WriteOptions = {}): WriteResult {
-    const obj = this.checkBody(def, version, body);
+    const obj = this.checkBody(def, version, body, opts.bodyOwned === true);
     const md = obj.metadata;
     if (!md.name && md.generateName) md.name = `${md.generateName}${randomSuffix()}`;
     if (!md.name) throw errors.invalid(def.group, def.kind, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }]);
@@ -147,7 +174,7 @@ export class ObjectService {
   }
 
   update(def: ResourceDef, version: string, ns: string | undefined, name: string, body: unknown, opts: WriteOptions = {}): WriteResult {
-    const incoming = this.checkBody(def, version, body);
+    const incoming = this.checkBody(def, version, body, opts.bodyOwned === true);
     const old = this.get(def, ns, name);
     if (incoming.metadata.name && incoming.metadata.name !== name) throw errors.badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
     const rv = incoming.metadata.resourceVersion;
@@ -157,7 +184,8 @@ export class ObjectService {
     if ((rv === undefined || rv === '') && def.crd) {
       throw errors.invalid(def.group, def.kind, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
     }
-    return this.write(def, version, old, incoming, opts);
+    // checkBody made `incoming` ours
+    return this.write(def, version, old, incoming, opts, true);
   }
 
   patch(def: ResourceDef, version: string, ns: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions & { force?: boolean } = {}): WriteResult {
@@ -188,7 +216,7 @@ export class ObjectService {
     }
     if (!old) {
       // server-side apply of a missing object creates it
-      return this.create(def, version, ns, patched, { ...opts, fieldManager: opts.fieldManager ?? 'unknown', managedFieldsDone: true });
+      return this.create(def, version, ns, patched, { ...opts, fieldManager: opts.fieldManager ?? 'unknown', managedFieldsDone: true, bodyOwned: false });
     }
     const rv = patched.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) {
@@ -222,8 +250,11 @@ export class ObjectService {
     return this.store.remove(this.key(def), old.metadata.namespace, name) ?? old;
   }
 
-  /** Shared tail of update and patch: status separation, generation, admission, finalizers. */
-  private write(def: ResourceDef, version: string, old: KubeObject, incoming: KubeObject, opts: WriteOptions): WriteResult {
+  /**
+   * Shared tail of update and patch: status separation, generation, admission, finalizers.
+   * `incomingOwned`: nothing else holds `incoming` or its parts, so it is changed in place.
+   */
+  private write(def: ResourceDef, version: string, old: KubeObject, incoming: KubeObject, opts: WriteOptions, incomingOwned = false): WriteResult {
     let next: Obj;
     const inc = incoming as Obj;
     if (opts.subresource === 'status') {
@@ -233,15 +264,8 @@ export class ObjectService {
       // managed fields travel with the write that produced them
       if (inc.metadata.managedFields) next.metadata.managedFields = inc.metadata.managedFields;
     } else {
-      next = clone(inc);
-      next.metadata = { ...next.metadata };
-      for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-        if (old.metadata[f] === undefined) delete next.metadata[f];
-        else next.metadata[f] = old.metadata[f];
-      }
-      next.metadata.namespace = old.metadata.namespace;
-      if (next.metadata.namespace === undefined) delete next.metadata.namespace;
-      next.metadata.name = old.metadata.name;
+      next = incomingOwned ? inc : clone(inc);
+      next.metadata = serverMetadata(next.metadata, old.metadata);
       if (def.statusSubresource) {
         if ((old as Obj).status === undefined) delete next.status;
         else next.status = (old as Obj).status;
@@ -255,9 +279,9 @@ export class ObjectService {
         }
       }
     }
-    delete next.metadata.resourceVersion;
+    if (next.metadata.resourceVersion !== undefined) delete next.metadata.resourceVersion;
     const warnings = this.admit(def, version, next as KubeObject, old, opts);
-    if (opts.subresource !== 'status' && !isDeepStrictEqual(specPart(next as KubeObject), specPart(old))) {
+    if (opts.subresource !== 'status' && !deepEqual(specPart(next as KubeObject), specPart(old))) {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     let result = next as KubeObject;
@@ -269,7 +293,7 @@ export class ObjectService {
       });
     }
     // an unchanged object is not written again and keeps its resourceVersion
-    if (isDeepStrictEqual(comparable(result), comparable(this.output(def, version, old)))) return { obj: this.output(def, version, old), warnings };
+    if (deepEqual(comparable(result), comparable(this.output(def, version, old)))) return { obj: this.output(def, version, old), warnings };
     if (opts.dryRun) return { obj: this.output(def, version, { ...result, metadata: { ...result.metadata, resourceVersion: old.metadata.resourceVersion! } }), warnings };
     if (result.metadata.deletionTimestamp && (result.metadata.finalizers ?? []).length === 0) {
       const gone = this.store.remove(this.key(def), old.metadata.namespace, old.metadata.name!);
@@ -328,9 +352,9 @@ export class ObjectService {
     }
   }
 
-  private checkBody(def: ResourceDef, version: string, body: unknown): KubeObject {
+  private checkBody(def: ResourceDef, version: string, body: unknown, owned: boolean): KubeObject {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.badRequest('the request body must be a JSON object');
-    const obj = clone(body) as Obj;
+    const obj = (owned ? body : clone(body)) as Obj;
     if (obj.kind !== undefined && obj.kind !== def.kind) {
       throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gvString(def.group, version)}) or kind ${obj.kind} is not ${def.kind}`);
     }

@@ -24,7 +24,8 @@ export type RequestInfo = ResourceRequest | NonResourceRequest;
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts: string[] = [];
+  for (const p of pathname.split('/')) if (p !== '') parts.push(p.includes('%') ? decodeURIComponent(p) : p);
   const lower = method.toLowerCase() as NonResourceRequest['verb'];
   let group: string;
   let version: string;
@@ -80,14 +81,9 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
     default:
       return { kind: 'nonresource', path: pathname, verb: lower };
   }
-  return {
-    kind: 'resource',
-    group,
-    version,
-    resource,
-    verb,
-    ...(namespace !== undefined ? { namespace } : {}),
-    ...(name !== undefined ? { name } : {}),
-    ...(subresource !== undefined ? { subresource } : {}),
-  };
+  const info: ResourceRequest = { kind: 'resource', group, version, resource, verb };
+  if (namespace !== undefined) info.namespace = namespace;
+  if (name !== undefined) info.name = name;
+  if (subresource !== undefined) info.subresource = subresource;
+  return info;
 }

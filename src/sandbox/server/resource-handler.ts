@@ -8,7 +8,7 @@ import { parseFieldSelector, parseLabelSelector, matchFilter, SelectorParseError
 import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
 import type { PatchType } from '../patch/index.js';
 import { ApiError, errors } from './api-error.js';
-import { decodeBody, readBody, sendJson } from './http-io.js';
+import { decodeBody, readBody, sendJson, type RequestTarget } from './http-io.js';
 import type { DeleteOptions, ObjectService, WriteOptions } from './object-service.js';
 import type { ResourceRequest } from './request-info.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
@@ -49,14 +49,17 @@ function filterFrom(q: URLSearchParams, ns: string | undefined): ObjectFilter {
 }
 
 function writeOptions(q: URLSearchParams, userAgent?: string): WriteOptions & { force?: boolean } {
+  const opts: WriteOptions & { force?: boolean } = {};
+  if (userAgent) opts.userAgent = userAgent;
+  // most writes carry no query at all
+  if (q.size === 0) return opts;
+  if (q.getAll('dryRun').includes('All')) opts.dryRun = true;
+  const fm = q.get('fieldManager');
+  if (fm) opts.fieldManager = fm;
+  if (q.get('force') === 'true') opts.force = true;
   const fv = q.get('fieldValidation');
-  return {
-    ...(userAgent ? { userAgent } : {}),
-    ...(q.getAll('dryRun').includes('All') ? { dryRun: true } : {}),
-    ...(q.get('fieldManager') ? { fieldManager: q.get('fieldManager')! } : {}),
-    ...(q.get('force') === 'true' ? { force: true } : {}),
-    ...(fv === 'Strict' || fv === 'Warn' || fv === 'Ignore' ? { fieldValidation: fv } : {}),
-  };
+  if (fv === 'Strict' || fv === 'Warn' || fv === 'Ignore') opts.fieldValidation = fv;
+  return opts;
 }
 
 function getPath(o: Obj, path: string): unknown {
@@ -81,10 +84,33 @@ function toScale(def: ResourceDef, o: KubeObject): Obj {
   };
 }
 
+/** Objects per write of a large list response (about 250 KB of ConfigMaps). */
+const LIST_CHUNK_ITEMS = 500;
+
+/** Writes the JSON texts of items[from..] (comma-separated) and the end of the list, pausing while the socket is backed up. */
+function streamItems(res: ServerResponse, items: KubeObject[], from: number): void {
+  for (let i = from; i < items.length; i += LIST_CHUNK_ITEMS) {
+    if (res.destroyed) return;
+    const texts = items.slice(i, i + LIST_CHUNK_ITEMS).map(objectJson);
+    // one flat string per chunk, with the comma that separates it from the previous one
+    if (i > 0) texts.unshift('');
+    if (!res.write(texts.join(','))) {
+      res.once('drain', () => streamItems(res, items, i + LIST_CHUNK_ITEMS));
+      return;
+    }
+  }
+  res.end(']}');
+}
+
+/** The position of an object in a list, as continue tokens record it. */
+function listKey(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
 export class ResourceHandler {
   constructor(private readonly ctx: ResourceContext) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, url: URL, def: ResourceDef, user: UserInfo): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, ri: ResourceRequest, url: RequestTarget, def: ResourceDef, user: UserInfo): Promise<void> {
     const { objects } = this.ctx;
     const q = url.searchParams;
     const ns = def.namespaced ? ri.namespace : undefined;
@@ -127,7 +153,9 @@ export class ResourceHandler {
           const issued = this.ctx.issueToken(ns!, sa, exp);
           return sendJson(res, 201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: ri.name, namespace: ns, creationTimestamp: null }, spec: { audiences: body?.spec?.audiences ?? [], expirationSeconds: exp }, status: issued });
         }
-        const { obj, warnings } = objects.create(def, version, ns, body, writeOptions(q, req.headers['user-agent']));
+        const opts = writeOptions(q, req.headers['user-agent']);
+        opts.bodyOwned = true;
+        const { obj, warnings } = objects.create(def, version, ns, body, opts);
         return this.sendObject(res, 201, def, version, obj, accept, q, warnings);
       }
       case 'update': {
@@ -139,7 +167,9 @@ export class ResourceHandler {
           const { obj } = objects.update(def, version, ns, ri.name!, next, writeOptions(q, req.headers['user-agent']));
           return sendJson(res, 200, obj);
         }
-        const opts = { ...writeOptions(q, req.headers['user-agent']), ...(sub === 'status' ? { subresource: 'status' } : {}) };
+        const opts = writeOptions(q, req.headers['user-agent']);
+        if (sub === 'status') opts.subresource = 'status';
+        opts.bodyOwned = true;
         const { obj, warnings } = objects.update(def, version, ns, ri.name!, body, opts);
         return this.sendObject(res, 200, def, version, obj, accept, q, warnings);
       }
@@ -214,15 +244,15 @@ export class ResourceHandler {
     let next: string | undefined;
     let remaining = 0;
     for (const o of all) {
-      const k = `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      if (start && k <= start) continue;
+      // the continue key is built only when paging: a 100,000-object list would build 100,000 strings
+      if (start && listKey(o) <= start) continue;
       if (!matchFilter(filter, o)) continue;
       if (limit > 0 && items.length >= limit) {
         remaining++;
         continue;
       }
       items.push(this.ctx.objects.output(def, version, o));
-      if (limit > 0 && items.length === limit) next = k;
+      if (limit > 0 && items.length === limit) next = listKey(o);
     }
     if (remaining === 0) next = undefined;
     const meta: Obj = { resourceVersion: String(this.ctx.store.currentRv) };
@@ -232,10 +262,20 @@ export class ResourceHandler {
     }
     if (wantsTable(accept)) return sendJson(res, 200, toTable(def, version, items, meta, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'));
     // assembled from each object's cached JSON text rather than stringifying the whole list again
-    const head = JSON.stringify({ kind: def.listKind, apiVersion: gvString(def.group, version), metadata: meta });
-    const body = `${head.slice(0, -1)},"items":[${items.map(objectJson).join(',')}]}`;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    const head = `${JSON.stringify({ kind: def.listKind, apiVersion: gvString(def.group, version), metadata: meta }).slice(0, -1)},"items":[`;
+    if (items.length <= LIST_CHUNK_ITEMS) {
+      const body = `${head}${items.map(objectJson).join(',')}]}`;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    // A large list goes out in chunks (chunked transfer encoding, as kube-apiserver streams its large
+    // lists), each written once the previous one has left: the client receives and the kernel copies
+    // while the next chunk is encoded, no string of the whole body is built, and other requests are
+    // served between chunks. The items are a snapshot of immutable stored objects.
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(head);
+    streamItems(res, items, 0);
   }
 
   private sendObject(res: ServerResponse, code: number, def: ResourceDef, version: string, obj: KubeObject, accept: string | undefined, q: URLSearchParams, warnings: string[] = []): void {

@@ -8,7 +8,9 @@ export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** kubectl lists Table first and plain JSON as a fallback; honour the first preference. */
 export function wantsTable(accept: string | undefined): boolean {
-  return !!accept && /as=Table/.test(accept.split(',')[0] ?? '');
+  if (!accept) return false;
+  const comma = accept.indexOf(',');
+  return (comma === -1 ? accept : accept.slice(0, comma)).includes('as=Table');
 }
 
 function columnsFor(def: ResourceDef, version: string): PrinterColumn[] {

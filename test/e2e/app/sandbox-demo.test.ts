@@ -170,7 +170,9 @@ describe.skipIf(!tools)('npm start in a terminal', () => {
     const dnsPort = await freeUdpTcpPort();
     // detached: its own process group, as a shell's foreground job has.
     const npm = spawn('npm', ['start', '--', '--kubeconfig', join(dir, 'kubeconfig'), '--dns-port', String(dnsPort)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const exited = new Promise<string>((resolve) => npm.once('exit', (code, signal) => resolve(code !== null ? `code ${code}` : `signal ${signal}`)));
+    // 'close', not 'exit': npm may end on the signal before kfed below it has written its last line
+    // to the pipe they share; the pipe closes once every process holding it has exited.
+    const exited = new Promise<string>((resolve) => npm.once('close', (code, signal) => resolve(code !== null ? `code ${code}` : `signal ${signal}`)));
     let out = '';
     let err = '';
     npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -182,7 +184,7 @@ describe.skipIf(!tools)('npm start in a terminal', () => {
       process.kill(-npm.pid!, 'SIGINT');
       // npm itself ends as the signal told it to (as in a terminal); kfed below it stops cleanly.
       expect(await exited).toMatch(/^(code 0|signal SIGINT)$/);
-      expect(out.trimEnd().endsWith('sandbox stopped')).toBe(true);
+      expect(out.trimEnd().endsWith('sandbox stopped'), `stdout ends: ${out.slice(-300)}\nstderr: ${err.slice(-2000)}`).toBe(true);
       expect(err).not.toContain('without a clean stop');
       for (const p of apiPorts) expect(await portFree(p), `port ${p} still bound`).toBe(true);
       expect(await portFree(dnsPort, true)).toBe(true);

@@ -1,8 +1,9 @@
 // API conformance over HTTPS with @kubernetes/client-node: CRUD, errors, selectors,
 // pagination, generation, finalizers, namespaces, garbage collection, dry-run.
+import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
-import { clients, eventually, statusOf } from '../../support/kube-clients.js';
+import { clients, eventually, statusOf, type k8s } from '../../support/kube-clients.js';
 
 let sb: Sandbox;
 let c: ReturnType<typeof clients>;
@@ -62,21 +63,27 @@ describe('object semantics', () => {
     } });
     expect(d.metadata?.generation).toBe(1);
     expect(d.metadata?.generation).toBe(1);
-    // the simulated controller writes status meanwhile, so each update starts from a fresh read
+    // The simulated controller writes status meanwhile (a few ms after each change), so each update
+    // starts from a fresh read and, like any client racing a controller, retries on 409 Conflict.
     const fresh = () => c.apps.readNamespacedDeployment({ namespace: 'crud', name: 'gen' });
-    const d1 = await fresh();
-    const labelled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d1, metadata: { ...d1.metadata, labels: { x: 'y' } } } });
+    const update = async <T>(write: (cur: k8s.V1Deployment) => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await write(await fresh());
+        } catch (err) {
+          if ((err as { code?: number }).code !== 409 || attempt === 5) throw err;
+        }
+      }
+    };
+    const labelled = await update((d1) => c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d1, metadata: { ...d1.metadata, labels: { x: 'y' } } } }));
     expect(labelled.metadata?.generation).toBe(1);
-    const d2 = await fresh();
-    const scaled = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d2, spec: { ...d2.spec!, replicas: 2 } } });
+    const scaled = await update((d2) => c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d2, spec: { ...d2.spec!, replicas: 2 } } }));
     expect(scaled.metadata?.generation).toBe(2);
     // a status written through the main resource is ignored
-    const d3 = await fresh();
-    const withStatus = await c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d3, status: { replicas: 99 } } });
+    const withStatus = await update((d3) => c.apps.replaceNamespacedDeployment({ namespace: 'crud', name: 'gen', body: { ...d3, status: { replicas: 99 } } }));
     expect(withStatus.status?.replicas).not.toBe(99);
     // and a spec written through /status is ignored
-    const cur = await c.apps.readNamespacedDeployment({ namespace: 'crud', name: 'gen' });
-    const st = await c.apps.replaceNamespacedDeploymentStatus({ namespace: 'crud', name: 'gen', body: { ...cur, spec: { ...cur.spec!, replicas: 7 }, status: { ...cur.status, observedGeneration: 42 } } });
+    const st = await update((cur) => c.apps.replaceNamespacedDeploymentStatus({ namespace: 'crud', name: 'gen', body: { ...cur, spec: { ...cur.spec!, replicas: 7 }, status: { ...cur.status, observedGeneration: 42 } } }));
     expect(st.spec?.replicas).toBe(2);
     expect(st.status?.observedGeneration).toBe(42);
   });
@@ -141,6 +148,43 @@ describe('list', () => {
     expect(pages).toBe(3);
     expect(seen.filter((n) => n.startsWith('p-'))).toHaveLength(25);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('streams a list longer than one response chunk intact, also filtered and paged', async () => {
+    const cluster = sb.clusters[0]!;
+    const def = cluster.registry.lookup('', 'v1', 'configmaps')!;
+    await c.core.createNamespace({ body: { metadata: { name: 'many' } } });
+    const n = 1234;
+    const name = (i: number): string => `m-${String(i).padStart(4, '0')}`;
+    for (let i = 0; i < n; i++) {
+      cluster.objects.create(def, 'v1', 'many', { metadata: { name: name(i), labels: { odd: String(i % 2 === 1) } }, data: { i: String(i) } });
+    }
+    // the raw response: chunked, valid JSON, every object once and in order
+    const url = new URL(`${sb.clusters[0]!.url}/api/v1/namespaces/many/configmaps`);
+    const raw = await new Promise<{ headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+      const req = https.request(url, { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(raw.headers['transfer-encoding']).toBe('chunked');
+    const body = JSON.parse(raw.text) as { kind: string; metadata: { resourceVersion: string }; items: { metadata: { name: string }; data: { i: string } }[] };
+    expect(body.kind).toBe('ConfigMapList');
+    expect(Number(body.metadata.resourceVersion)).toBeGreaterThan(0);
+    expect(body.items.map((o) => o.metadata.name)).toEqual(Array.from({ length: n }, (_, i) => name(i)));
+    expect(body.items.every((o, i) => o.data.i === String(i))).toBe(true);
+    // through client-node, with a selector, and in pages longer than a chunk
+    const odd = await c.core.listNamespacedConfigMap({ namespace: 'many', labelSelector: 'odd=true' });
+    expect(odd.items.map((o) => o.metadata!.name)).toEqual(Array.from({ length: n / 2 }, (_, k) => name(2 * k + 1)));
+    const first = await c.core.listNamespacedConfigMap({ namespace: 'many', limit: 700 });
+    expect(first.items).toHaveLength(700);
+    expect(first.metadata?.remainingItemCount).toBe(n - 700);
+    const rest = await c.core.listNamespacedConfigMap({ namespace: 'many', limit: 700, _continue: first.metadata!._continue! });
+    expect([...first.items, ...rest.items].map((o) => o.metadata!.name)).toEqual(Array.from({ length: n }, (_, i) => name(i)));
+    expect(rest.metadata?._continue).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.js';
 import { throughputClient } from './support/client-node.js';
 import { startCallerPool, type PhaseResult } from './support/client-node-callers.js';
+import { startFloorServer } from './support/floor-server.js';
 
 /** A minimal keep-alive JSON client (what kfed's own REST layer does). */
 function leanClient(server: string, ca: string, token: string): (method: string, path: string, body: unknown) => Promise<void> {
@@ -90,8 +91,13 @@ interface Measured extends PhaseResult {
   serverCpu: number;
 }
 
+/** The round with the median rate (rounds measure the same number of operations). */
+function medianBy(rounds: Measured[]): Measured {
+  return [...rounds].sort((a, b) => a.seconds - b.seconds)[Math.floor(rounds.length / 2)]!;
+}
+
 /** Runs a phase of `ops` operations and charges it the CPU both processes used meanwhile. */
-async function measured(sb: SandboxProcess, ops: number, phase: () => Promise<PhaseResult>): Promise<Measured> {
+async function measured(sb: Pick<SandboxProcess, 'cpuSeconds'>, ops: number, phase: () => Promise<PhaseResult>): Promise<Measured> {
   const c0 = process.cpuUsage();
   const s0 = sb.cpuSeconds();
   const r = await phase();
@@ -105,17 +111,20 @@ function writesLine(label: string, create: Measured, update: Measured, writes: n
   return `${label}: create ${rate(create)}, update ${rate(update)}\n    CPU per 1,000 writes: create ${cpu(create)}; update ${cpu(update)}`;
 }
 
-export async function runApiServerBench(opts: { writes?: number; singleThreadWrites?: number; listObjects?: number; watchers?: number; watchEvents?: number; threads?: number } = {}): Promise<Record<string, number>> {
-  const writes = opts.writes ?? 20_000;
+export async function runApiServerBench(opts: { writes?: number; writeRounds?: number; singleThreadWrites?: number; listObjects?: number; watchers?: number; watchEvents?: number; threads?: number } = {}): Promise<Record<string, number>> {
+  const writes = opts.writes ?? 15_000;
+  const writeRounds = opts.writeRounds ?? 3;
   const singleThreadWrites = opts.singleThreadWrites ?? 10_000;
   const listObjects = opts.listObjects ?? 100_000;
   const watchers = opts.watchers ?? 10;
-  const watchEvents = opts.watchEvents ?? 5_000;
+  const watchEvents = opts.watchEvents ?? 10_000;
   const threads = opts.threads ?? 2;
   const cores = availableParallelism();
   const sb = await startSandboxProcess(1, ['--expose-gc', '--max-old-space-size=4096']);
   const out: Record<string, number> = {};
   const callers = await startCallerPool(sb.kubeconfigYaml, threads, 32);
+  const floor = await startFloorServer();
+  const floorCallers = await startCallerPool(floor.kubeconfigYaml, threads, 32);
   try {
     const plainKc = new k8s.KubeConfig();
     plainKc.loadFromString(sb.kubeconfigYaml);
@@ -133,6 +142,7 @@ export async function runApiServerBench(opts: { writes?: number; singleThreadWri
     // JIT warm-up of every caller thread and of this one, away from the measured namespace
     await callers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, 4_000);
     await callers.run({ verb: 'replace', namespace: 'warm', prefix: 'c', body: 'v1' }, 4_000);
+    await floorCallers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, 4_000);
     await pool(2_000, 32, (i) => core.createNamespacedConfigMap({ namespace: 'warm', body: { metadata: { name: `m-${i}` }, data: { v: '0' } } }));
 
     // the same 32 callers on this one thread: client-node's CPU per call caps what one thread issues
@@ -141,9 +151,24 @@ export async function runApiServerBench(opts: { writes?: number; singleThreadWri
     out.singleThreadCreatePerSecond = singleThreadWrites / singleCreate.seconds;
     out.singleThreadUpdatePerSecond = singleThreadWrites / singleUpdate.seconds;
 
-    const rvBeforeWrites = (await core.listNamespacedConfigMap({ namespace: 'bench' })).metadata!.resourceVersion!;
-    const created = await measured(sb, writes, () => callers.run({ verb: 'create', namespace: 'bench', prefix: 'w', body: 'v0' }, writes));
-    const updated = await measured(sb, writes, () => callers.run({ verb: 'replace', namespace: 'bench', prefix: 'w', body: 'v1' }, writes));
+    // Rounds interleaved with the floor (client-node callers against a server that does nothing, see
+    // support/floor-server-main.ts), so both see the same machine; the medians are reported.
+    // the watch replay below starts before the last round, within the sandbox's history window
+    let rvBeforeWrites = '';
+    const rounds: { created: Measured; updated: Measured; floorCreated: Measured; floorUpdated: Measured }[] = [];
+    for (let r = 0; r < writeRounds; r++) {
+      if (r === writeRounds - 1) rvBeforeWrites = (await core.listNamespacedConfigMap({ namespace: 'bench', limit: 1 })).metadata!.resourceVersion!;
+      const created = await measured(sb, writes, () => callers.run({ verb: 'create', namespace: 'bench', prefix: `w${r}`, body: 'v0' }, writes));
+      const updated = await measured(sb, writes, () => callers.run({ verb: 'replace', namespace: 'bench', prefix: `w${r}`, body: 'v1' }, writes));
+      const floorCreated = await measured(floor, writes, () => floorCallers.run({ verb: 'create', namespace: 'bench', prefix: `w${r}`, body: 'v0' }, writes));
+      const floorUpdated = await measured(floor, writes, () => floorCallers.run({ verb: 'replace', namespace: 'bench', prefix: `w${r}`, body: 'v1' }, writes));
+      rounds.push({ created, updated, floorCreated, floorUpdated });
+      console.log(`    round ${r + 1}: create ${(writes / created.seconds).toFixed(0)}/s, update ${(writes / updated.seconds).toFixed(0)}/s; floor ${(writes / floorCreated.seconds).toFixed(0)}/s, ${(writes / floorUpdated.seconds).toFixed(0)}/s`);
+    }
+    const created = medianBy(rounds.map((x) => x.created));
+    const updated = medianBy(rounds.map((x) => x.updated));
+    const floorCreated = medianBy(rounds.map((x) => x.floorCreated));
+    const floorUpdated = medianBy(rounds.map((x) => x.floorUpdated));
     out.createPerSecond = writes / created.seconds;
     out.createP99Ms = pct(created.latencies, 99);
     out.updatePerSecond = writes / updated.seconds;
@@ -152,7 +177,12 @@ export async function runApiServerBench(opts: { writes?: number; singleThreadWri
     out.createServerCpuSecondsPer1000 = created.serverCpu;
     out.updateClientCpuSecondsPer1000 = updated.clientCpu;
     out.updateServerCpuSecondsPer1000 = updated.serverCpu;
-    console.log(writesLine(`writes, 32 client-node callers on ${threads} threads (HTTPS, keep-alive)`, created, updated, writes));
+    out.floorCreatePerSecond = writes / floorCreated.seconds;
+    out.floorUpdatePerSecond = writes / floorUpdated.seconds;
+    out.floorServerCpuSecondsPer1000 = (floorCreated.serverCpu + floorUpdated.serverCpu) / 2;
+    console.log(writesLine(`writes, 32 client-node callers on ${threads} threads (HTTPS, keep-alive; median of ${writeRounds} rounds)`, created, updated, writes));
+    console.log(writesLine('  the same callers against the floor server (parses and answers, stores nothing)', floorCreated, floorUpdated, writes));
+    console.log(`    sandbox / floor: create ${(out.createPerSecond / out.floorCreatePerSecond).toFixed(2)}x, update ${(out.updatePerSecond / out.floorUpdatePerSecond).toFixed(2)}x`);
     console.log(writesLine('writes, the same 32 callers on 1 thread', singleCreate, singleUpdate, singleThreadWrites));
 
     // the same writes from a lean keep-alive client, to separate server capacity from client-node's cost
@@ -196,13 +226,18 @@ export async function runApiServerBench(opts: { writes?: number; singleThreadWri
     });
     await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
-    await pool(watchEvents, 32, (i) => core.createNamespacedConfigMap({ namespace: 'fan', body: { metadata: { name: `f-${i}` } } }));
+    // written by the 32 client-node callers on their threads; the watchers are client-node Watches on this one
+    const fanWrites = await measured(sb, watchEvents, () => callers.run({ verb: 'create', namespace: 'fan', prefix: 'f', body: 'v0' }, watchEvents));
     const writeEnd = performance.now();
     await allDone;
+    out.fanOutWritesPerSecond = watchEvents / fanWrites.seconds;
+    out.fanOutServerCpuSecondsPer1000 = fanWrites.serverCpu;
+    out.fanOutClientCpuSecondsPer1000 = fanWrites.clientCpu;
     aborts.forEach((a) => a.abort());
     out.watchEventsPerSecond = (watchers * watchEvents) / ((doneAt - t0) / 1000);
     out.watchLagAfterLastWriteMs = doneAt - writeEnd;
     console.log(`watch fan-out: ${watchers} watchers x ${watchEvents} events: ${out.watchEventsPerSecond.toFixed(0)} events/s delivered; last event ${out.watchLagAfterLastWriteMs.toFixed(0)} ms after the last write`);
+    console.log(`    writes meanwhile ${out.fanOutWritesPerSecond.toFixed(0)}/s; CPU per 1,000 writes with the fan-out: client ${fanWrites.clientCpu.toFixed(3)} s (writers and watchers), server ${fanWrites.serverCpu.toFixed(3)} s`);
 
     // list of 100,000 objects and memory per object. History is compacted first, so the figure is each
     // object with its ADDED event and cached JSON text, whatever versions earlier phases left behind.
@@ -234,6 +269,8 @@ export async function runApiServerBench(opts: { writes?: number; singleThreadWri
     console.log(`targets: writes >= 3000/s: client-node ${met(out.createPerSecond >= 3000 && out.updatePerSecond >= 3000)} (${threads} threads; 1 thread ${met(out.singleThreadCreatePerSecond >= 3000 && out.singleThreadUpdatePerSecond >= 3000)}), lean client ${met(out.leanCreatePerSecond >= 3000 && out.leanUpdatePerSecond >= 3000)}; watch >= 30000 events/s: live ${met(out.watchEventsPerSecond >= 30000)}, replay ${met(out.watchReplayEventsPerSecond >= 30000)}; list 100k < 2 s: ${met(out.list100kSeconds < 2)}`);
   } finally {
     await callers.close();
+    await floorCallers.close();
+    await floor.stop();
     await sb.stop();
   }
   return out;

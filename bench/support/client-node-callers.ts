@@ -47,8 +47,12 @@ export async function startCallerPool(kubeconfigYaml: string, threads: number, c
   const perThread = Array.from({ length: threads }, (_, t) => Math.floor(callers / threads) + (t < callers % threads ? 1 : 0));
   const workers = perThread.map((n) => tsWorker(new URL('./client-node-worker.ts', import.meta.url), { kubeconfigYaml, callers: n }));
   await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-    w.once('message', () => resolve());
-    w.once('error', reject);
+    const onError = (err: Error): void => reject(err);
+    w.once('message', () => {
+      w.off('error', onError);
+      resolve();
+    });
+    w.once('error', onError);
   })));
   return {
     threads,
@@ -57,8 +61,16 @@ export async function startCallerPool(kubeconfigYaml: string, threads: number, c
       const next = new SharedArrayBuffer(4);
       const t0 = performance.now();
       const replies = await Promise.all(workers.map((w) => new Promise<WorkerReply>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
+        const onMessage = (reply: WorkerReply): void => {
+          w.off('error', onError);
+          resolve(reply);
+        };
+        const onError = (err: Error): void => {
+          w.off('message', onMessage);
+          reject(err);
+        };
+        w.once('message', onMessage);
+        w.once('error', onError);
         w.postMessage({ op, count, next } satisfies WorkerRequest);
       })));
       const seconds = (performance.now() - t0) / 1000;

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { linkedSignal } from './clock.js';
 import type { Registry } from '../observability/metrics.js';
 import { controllerMetrics, queueMetricsHook, type ControllerMetrics, type ReconcileResultLabel } from './controller-metrics.js';
-import { errorMessage, isTerminalError, type TerminalError } from './errors.js';
+import { errorChain, errorMessage, isConflictError, isTerminalError, type TerminalError } from './errors.js';
 import type { Runnable } from './runnable.js';
 import { WorkQueue, type WorkQueueOptions } from './work-queue.js';
 
@@ -144,7 +144,9 @@ export class Controller<K extends string = string> implements Runnable {
         this.queue.addRateLimited(key);
         const retries = this.queue.numRequeues(key);
         this.metrics?.reconcileErrors.labels(name).inc();
-        this.log.warn({ key, retries, err: errorMessage(err) }, 'reconcile failed; requeued with backoff');
+        // A conflict is a stale read, retried as a matter of course: not worth a warning.
+        if (isConflictError(err)) this.log.debug({ key, retries, err: errorChain(err) }, 'reconcile hit a write conflict; requeued with backoff');
+        else this.log.warn({ key, retries, err: errorChain(err) }, 'reconcile failed; requeued with backoff');
         try {
           this.options.onError?.(key, err, retries);
         } catch (hookErr) {

@@ -29,3 +29,30 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** The message with its causes (`outer: inner: ...`), for logs. */
+export function errorChain(err: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
+    const m = errorMessage(cur);
+    if (!parts.some((p) => p.includes(m))) parts.push(m);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
+/**
+ * True when the error, or one of its causes, is a 409 Conflict from an API server: the write was
+ * based on an object that had changed meanwhile (usually a cache one event behind). Retrying after
+ * a fresh read is the normal answer, as with client-go's controllers.
+ */
+export function isConflictError(err: unknown): boolean {
+  let cur: unknown = err;
+  for (let depth = 0; typeof cur === 'object' && cur !== null && depth < 5; depth++) {
+    const e = cur as { reason?: unknown; code?: unknown; cause?: unknown };
+    if (e.reason === 'Conflict' && (e.code === 409 || e.code === undefined)) return true;
+    cur = e.cause;
+  }
+  return false;
+}

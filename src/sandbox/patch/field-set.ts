@@ -7,9 +7,21 @@ import { isObject } from './json-value.js';
 
 export type FieldPath = readonly string[];
 
+/** The children of every leaf: most nodes of a field set are leaves, so they share one empty map. */
+const NO_CHILDREN: ReadonlyMap<string, FieldSet> = new Map();
+
 export class FieldSet {
   member = false;
-  readonly children = new Map<string, FieldSet>();
+  private kids: Map<string, FieldSet> | undefined = undefined;
+
+  get children(): ReadonlyMap<string, FieldSet> {
+    return this.kids ?? NO_CHILDREN;
+  }
+
+  /** Sets a child node (only while building a set: sets are not changed once handed out). */
+  setChild(element: string, child: FieldSet): void {
+    (this.kids ??= new Map()).set(element, child);
+  }
 
   static fromFieldsV1(fields: unknown): FieldSet {
     const set = new FieldSet();
@@ -23,7 +35,7 @@ export class FieldSet {
       const child = FieldSet.fromFieldsV1(value);
       // A leaf (`{}`) is owned; a node with children is owned only with `.`.
       if (child.children.size === 0) child.member = true;
-      set.children.set(key, child);
+      set.setChild(key, child);
     }
     return set;
   }
@@ -41,10 +53,10 @@ export class FieldSet {
   }
 
   child(element: string): FieldSet {
-    let c = this.children.get(element);
+    let c = this.kids?.get(element);
     if (c === undefined) {
       c = new FieldSet();
-      this.children.set(element, c);
+      this.setChild(element, c);
     }
     return c;
   }
@@ -71,7 +83,7 @@ export class FieldSet {
   clone(): FieldSet {
     const out = new FieldSet();
     out.member = this.member;
-    for (const [k, c] of this.children) out.children.set(k, c.clone());
+    for (const [k, c] of this.children) out.setChild(k, c.clone());
     return out;
   }
 
@@ -118,7 +130,7 @@ export class FieldSet {
       const o = other.children.get(k);
       if (o === undefined) continue;
       const child = c.intersection(o);
-      if (!child.isEmpty()) out.children.set(k, child);
+      if (!child.isEmpty()) out.setChild(k, child);
     }
     return out;
   }
@@ -130,7 +142,7 @@ export class FieldSet {
     for (const [k, c] of this.children) {
       const o = other.children.get(k);
       const child = o === undefined ? c.clone() : c.difference(o);
-      if (!child.isEmpty()) out.children.set(k, child);
+      if (!child.isEmpty()) out.setChild(k, child);
     }
     return out;
   }
@@ -141,10 +153,10 @@ export class FieldSet {
     out.member = this.member;
     for (const [k, c] of this.children) {
       const o = other.children.get(k);
-      if (o === undefined) out.children.set(k, c.clone());
+      if (o === undefined) out.setChild(k, c.clone());
       else if (!o.member) {
         const child = c.recursiveDifference(o);
-        if (!child.isEmpty()) out.children.set(k, child);
+        if (!child.isEmpty()) out.setChild(k, child);
       }
     }
     return out;

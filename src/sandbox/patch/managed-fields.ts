@@ -221,12 +221,6 @@ export function fieldMetaFor(obj: Pick<KubeObject, 'apiVersion' | 'kind'>, overr
   return builtinFieldMeta({ group: group ?? '', version: version ?? '', kind: obj.kind }) ?? OBJECT_META_ONLY;
 }
 
-function withoutManagedFields(obj: KubeObject | undefined): KubeObject | undefined {
-  if (obj === undefined) return undefined;
-  const { managedFields: _mf, ...metadata } = obj.metadata ?? {};
-  return { ...obj, metadata };
-}
-
 /** `managedFields: []` or `[{}]` in a write asks the server to drop all ownership. */
 function isReset(managedFields: unknown): boolean {
   if (!Array.isArray(managedFields)) return false;
@@ -291,8 +285,8 @@ export function trackUpdate(args: TrackUpdateArgs): KubeObject {
   const schema = SchemaLookup.of(fieldMetaFor(newObj, args.fieldMeta));
   // shallow copies: the sets are replaced below, never changed in place (sourceFields knows them)
   const entries = startingEntries(oldObj, newObj, subresource).map((e) => ({ ...e }));
-  const cmp = compareObjects(withoutManagedFields(oldObj) ?? {}, withoutManagedFields(newObj), schema);
-  const changed = cmp.added.union(cmp.modified);
+  const cmp = compareObjects(oldObj ?? {}, newObj, schema, true);
+  const changed = cmp.modified.isEmpty() ? cmp.added : cmp.added.isEmpty() ? cmp.modified : cmp.added.union(cmp.modified);
   const dropped = cmp.removed.isEmpty() ? undefined : cmp.removed;
   // a set that loses nothing is kept as it is (and so encodes as the stored fieldsV1)
   for (const e of entries) {

@@ -106,18 +106,24 @@ export interface Comparison {
   removed: FieldSet;
 }
 
-/** What changed from `before` to `after` (undefined = absent), per field path. */
-export function compareObjects(before: unknown, after: unknown, schema: SchemaLookup): Comparison {
+/**
+ * What changed from `before` to `after` (undefined = absent), per field path.
+ * `ignoreManagedFields`: compare as if neither object had metadata.managedFields.
+ */
+export function compareObjects(before: unknown, after: unknown, schema: SchemaLookup, ignoreManagedFields = false): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  compareAt(before, after, schema, [], c);
+  compareAt(before, after, schema, [], c, ignoreManagedFields);
   return c;
 }
+
+const METADATA = fieldElement('metadata');
 
 function emptyish(v: unknown): boolean {
   return v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
 
-function compareAt(a: unknown, b: unknown, schema: SchemaLookup, path: string[], c: Comparison): void {
+/** `ignoreManagedFields` applies at the root only: it leaves metadata.managedFields out. */
+function compareAt(a: unknown, b: unknown, schema: SchemaLookup, path: string[], c: Comparison, ignoreManagedFields = false): void {
   if (schema.meta.implicit === true) {
     // A non-pointer struct is always there in a typed object, so it is never added or removed.
     if (a === undefined && b !== undefined) a = Array.isArray(b) ? null : isObject(b) ? {} : undefined;
@@ -136,15 +142,17 @@ function compareAt(a: unknown, b: unknown, schema: SchemaLookup, path: string[],
   if (container === 'object') {
     const ao = isObject(a) ? a : {};
     const bo = isObject(b) ? b : {};
+    const skipped = ignoreManagedFields && path.length === 1 && path[0] === METADATA ? 'managedFields' : undefined;
     for (const k of Object.keys(ao)) {
+      if (k === skipped) continue;
       path.push(fieldElement(k));
-      compareAt(ao[k], bo[k], schema.field(k), path, c);
+      compareAt(ao[k], bo[k], schema.field(k), path, c, ignoreManagedFields && path.length === 1);
       path.pop();
     }
     for (const k of Object.keys(bo)) {
-      if (Object.prototype.hasOwnProperty.call(ao, k)) continue;
+      if (k === skipped || Object.prototype.hasOwnProperty.call(ao, k)) continue;
       path.push(fieldElement(k));
-      compareAt(undefined, bo[k], schema.field(k), path, c);
+      compareAt(undefined, bo[k], schema.field(k), path, c, ignoreManagedFields && path.length === 1);
       path.pop();
     }
   } else {

@@ -146,23 +146,19 @@ function compareEntries(p: ManagerEntry, q: ManagerEntry): number {
 export function encodeManagedFields(entries: readonly ManagerEntry[]): ManagedFieldsEntry[] {
   const kept = entries.filter((e) => !e.set.isEmpty());
   if (kept.length > 1) kept.sort(compareEntries);
-  return kept
-    .map((e) => {
-      const fieldsV1 = sourceFields.get(e.set) ?? e.set.toFieldsV1();
-      const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, fieldsType: 'FieldsV1', fieldsV1 };
-      if (e.time !== undefined) out.time = e.time;
-      if (e.subresource !== undefined) out.subresource = e.subresource;
-      // Key order as the server writes it: manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource.
-      return {
-        manager: out.manager,
-        operation: out.operation,
-        apiVersion: out.apiVersion,
-        ...(out.time === undefined ? {} : { time: out.time }),
-        fieldsType: out.fieldsType,
-        fieldsV1: out.fieldsV1,
-        ...(out.subresource === undefined ? {} : { subresource: out.subresource }),
-      };
-    });
+  const encoded = kept.map((e) => {
+    const fieldsV1 = sourceFields.get(e.set) ?? e.set.toFieldsV1();
+    sourceFields.set(e.set, fieldsV1);
+    // Key order as the server writes it: manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource.
+    const out: ManagedFieldsEntry = e.time === undefined
+      ? { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, fieldsType: 'FieldsV1', fieldsV1 }
+      : { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, fieldsType: 'FieldsV1', fieldsV1 };
+    if (e.subresource !== undefined) out.subresource = e.subresource;
+    return out;
+  });
+  // the next write of an object stored with this list starts from these entries, not a decoding
+  liveEntries.set(encoded, kept);
+  return encoded;
 }
 
 /** The server keeps at most this many Update entries; older ones fold into `ancient-changes`. */
@@ -235,16 +231,26 @@ function isReset(managedFields: unknown): boolean {
  */
 const sourceFields = new WeakMap<FieldSet, Record<string, unknown>>();
 
+/**
+ * Decoded stored lists, by list: a stored object is never changed, so neither is its list, and
+ * the next write of the object starts from the same decoding (the caller copies the entries; the
+ * sets in them are never changed in place).
+ */
+const liveEntries = new WeakMap<object, readonly ManagerEntry[]>();
+
 /** The live object's entries, decoded. Stored lists were encoded here, so their fieldsV1 are canonical. */
 function decodeLive(oldObj: KubeObject | undefined): readonly ManagerEntry[] {
   const list = oldObj?.metadata?.managedFields;
   if (!Array.isArray(list)) return [];
+  const known = liveEntries.get(list);
+  if (known !== undefined) return known;
   const entries = decodeManagedFields(list) ?? [];
   // decoding keeps the list's order
   entries.forEach((e, i) => {
     const source = (list[i] as { fieldsV1?: unknown }).fieldsV1;
     if (isObject(source)) sourceFields.set(e.set, source);
   });
+  liveEntries.set(list, entries);
   return entries;
 }
 

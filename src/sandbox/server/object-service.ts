@@ -101,16 +101,31 @@ function serverMetadata(written: Obj, stored: KubeObject['metadata']): Obj {
   return out;
 }
 
-/** Everything but metadata and status: a change here bumps `generation`. */
-function specPart(o: KubeObject): Obj {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o as Obj;
-  return rest;
+/** Whether `a` and `b` are equal in every top-level field but those named in `skip`. */
+function equalExcept(a: Obj, b: Obj, skip: ReadonlySet<string>): boolean {
+  let n = 0;
+  for (const k of Object.keys(a)) {
+    if (skip.has(k) || a[k] === undefined) continue;
+    n++;
+    if (!Object.prototype.hasOwnProperty.call(b, k) || !deepEqual(a[k], b[k])) return false;
+  }
+  for (const k of Object.keys(b)) if (!skip.has(k) && b[k] !== undefined) n--;
+  return n === 0;
 }
 
-/** The object without the fields every write changes, for "did anything change" checks. */
-function comparable(o: KubeObject): Obj {
-  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = o.metadata;
-  return { ...o, metadata };
+/** Everything but metadata and status is the spec: a change there bumps `generation`. */
+const NOT_SPEC = new Set(['metadata', 'status', 'apiVersion', 'kind']);
+const METADATA_ONLY = new Set(['metadata']);
+/** The fields every write changes, left out of "did anything change" checks. */
+const WRITE_STAMPS = new Set(['resourceVersion', 'managedFields']);
+
+function sameSpec(a: KubeObject, b: KubeObject): boolean {
+  return equalExcept(a as Obj, b as Obj, NOT_SPEC);
+}
+
+/** Equal but for resourceVersion and managedFields. */
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  return equalExcept(a as Obj, b as Obj, METADATA_ONLY) && equalExcept(a.metadata, b.metadata, WRITE_STAMPS);
 }
 
 export class ObjectService {
@@ -281,7 +296,7 @@ export class ObjectService {
     }
     if (next.metadata.resourceVersion !== undefined) delete next.metadata.resourceVersion;
     const warnings = this.admit(def, version, next as KubeObject, old, opts);
-    if (opts.subresource !== 'status' && !deepEqual(specPart(next as KubeObject), specPart(old))) {
+    if (opts.subresource !== 'status' && !sameSpec(next as KubeObject, old)) {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     let result = next as KubeObject;
@@ -293,7 +308,7 @@ export class ObjectService {
       });
     }
     // an unchanged object is not written again and keeps its resourceVersion
-    if (deepEqual(comparable(result), comparable(this.output(def, version, old)))) return { obj: this.output(def, version, old), warnings };
+    if (sameContent(result, this.output(def, version, old))) return { obj: this.output(def, version, old), warnings };
     if (opts.dryRun) return { obj: this.output(def, version, { ...result, metadata: { ...result.metadata, resourceVersion: old.metadata.resourceVersion! } }), warnings };
     if (result.metadata.deletionTimestamp && (result.metadata.finalizers ?? []).length === 0) {
       const gone = this.store.remove(this.key(def), old.metadata.namespace, old.metadata.name!);

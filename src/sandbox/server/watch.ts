@@ -19,6 +19,16 @@ export interface WatchRequest {
   table?: IncludeObject;
 }
 
+/** The last event line built: every watcher of a resource sends the same line for an event, encoded once. */
+let lastLine = { type: '', objectText: '', line: Buffer.alloc(0) };
+
+function eventLine(type: string, objectText: string): Buffer {
+  if (lastLine.objectText === objectText && lastLine.type === type) return lastLine.line;
+  const line = Buffer.from(`{"type":"${type}","object":${objectText}}\n`);
+  lastLine = { type, objectText, line };
+  return line;
+}
+
 export class WatchHub {
   private readonly active = new Set<() => void>();
 
@@ -45,22 +55,22 @@ export class WatchHub {
     // produces (many clients' requests are read in one poll phase) leave as one chunk, one TLS
     // record and one syscall per watcher instead of one each. Order is kept; delay is one turn.
     // A history replay goes out in pieces of about 256 KiB rather than as one string.
-    let queued: string[] = [];
-    let queuedChars = 0;
+    let queued: Buffer[] = [];
+    let queuedBytes = 0;
     let flushing: NodeJS.Immediate | undefined;
     const flush = (): void => {
       flushing = undefined;
       if (queued.length === 0 || res.writableEnded || res.destroyed) return;
-      const text = queued.length === 1 ? queued[0]! : queued.join('');
+      const data = queued.length === 1 ? queued[0]! : Buffer.concat(queued, queuedBytes);
       queued = [];
-      queuedChars = 0;
-      res.write(text);
+      queuedBytes = 0;
+      res.write(data);
     };
     const send = (type: string, objectText: string): void => {
-      const line = `{"type":"${type}","object":${objectText}}\n`;
+      const line = eventLine(type, objectText);
       queued.push(line);
-      queuedChars += line.length;
-      if (queuedChars >= 256 * 1024) flush();
+      queuedBytes += line.length;
+      if (queuedBytes >= 256 * 1024) flush();
       else flushing ??= setImmediate(flush);
     };
     /** Ends the stream after the events already sent. */

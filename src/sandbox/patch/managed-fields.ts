@@ -148,7 +148,6 @@ export function encodeManagedFields(entries: readonly ManagerEntry[]): ManagedFi
   if (kept.length > 1) kept.sort(compareEntries);
   const encoded = kept.map((e) => {
     const fieldsV1 = sourceFields.get(e.set) ?? e.set.toFieldsV1();
-    sourceFields.set(e.set, fieldsV1);
     // Key order as the server writes it: manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource.
     const out: ManagedFieldsEntry = e.time === undefined
       ? { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, fieldsType: 'FieldsV1', fieldsV1 }
@@ -156,8 +155,6 @@ export function encodeManagedFields(entries: readonly ManagerEntry[]): ManagedFi
     if (e.subresource !== undefined) out.subresource = e.subresource;
     return out;
   });
-  // the next write of an object stored with this list starts from these entries, not a decoding
-  liveEntries.set(encoded, kept);
   return encoded;
 }
 
@@ -231,26 +228,16 @@ function isReset(managedFields: unknown): boolean {
  */
 const sourceFields = new WeakMap<FieldSet, Record<string, unknown>>();
 
-/**
- * Decoded stored lists, by list: a stored object is never changed, so neither is its list, and
- * the next write of the object starts from the same decoding (the caller copies the entries; the
- * sets in them are never changed in place).
- */
-const liveEntries = new WeakMap<object, readonly ManagerEntry[]>();
-
 /** The live object's entries, decoded. Stored lists were encoded here, so their fieldsV1 are canonical. */
 function decodeLive(oldObj: KubeObject | undefined): readonly ManagerEntry[] {
   const list = oldObj?.metadata?.managedFields;
   if (!Array.isArray(list)) return [];
-  const known = liveEntries.get(list);
-  if (known !== undefined) return known;
   const entries = decodeManagedFields(list) ?? [];
   // decoding keeps the list's order
   entries.forEach((e, i) => {
     const source = (list[i] as { fieldsV1?: unknown }).fieldsV1;
     if (isObject(source)) sourceFields.set(e.set, source);
   });
-  liveEntries.set(list, entries);
   return entries;
 }
 

@@ -7,6 +7,7 @@ import { matchFilter, type ObjectFilter } from '../store/selectors.js';
 import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
 import { toTable, type IncludeObject } from './table.js';
 import { objectJson } from '../store/object-json.js';
+import { WatchFlusher } from './watch-flush.js';
 
 export interface WatchRequest {
   def: ResourceDef;
@@ -31,8 +32,12 @@ function eventLine(type: string, objectText: string): Buffer {
 
 export class WatchHub {
   private readonly active = new Set<() => void>();
+  private readonly flusher: WatchFlusher;
 
-  constructor(private readonly store: ObjectStore) {}
+  /** `batchWindowMs`: under load, how long events may wait to leave together (default 2 ms). */
+  constructor(private readonly store: ObjectStore, batchWindowMs = 2) {
+    this.flusher = new WatchFlusher(batchWindowMs);
+  }
 
   get count(): number {
     return this.active.size;
@@ -51,15 +56,12 @@ export class WatchHub {
       if (w.table) return JSON.stringify(toTable(w.def, w.version, [o.apiVersion === apiVersion ? o : { ...o, apiVersion, kind: w.def.kind }], { resourceVersion: o.metadata.resourceVersion }, w.table));
       return o.apiVersion === apiVersion ? objectJson(o) : JSON.stringify({ ...o, apiVersion, kind: w.def.kind });
     };
-    // Events are written once per event-loop turn rather than one by one: the writes a turn
-    // produces (many clients' requests are read in one poll phase) leave as one chunk, one TLS
-    // record and one syscall per watcher instead of one each. Order is kept; delay is one turn.
+    // Events are queued and written in batches (see WatchFlusher): several events leave as one
+    // chunk, one TLS record and one syscall per watcher instead of one each. Order is kept.
     // A history replay goes out in pieces of about 256 KiB rather than as one string.
     let queued: Buffer[] = [];
     let queuedBytes = 0;
-    let flushing: NodeJS.Immediate | undefined;
     const flush = (): void => {
-      flushing = undefined;
       if (queued.length === 0 || res.writableEnded || res.destroyed) return;
       const data = queued.length === 1 ? queued[0]! : Buffer.concat(queued, queuedBytes);
       queued = [];
@@ -71,11 +73,11 @@ export class WatchHub {
       queued.push(line);
       queuedBytes += line.length;
       if (queuedBytes >= 256 * 1024) flush();
-      else flushing ??= setImmediate(flush);
+      else this.flusher.add(flush);
     };
     /** Ends the stream after the events already sent. */
     const finish = (): void => {
-      if (flushing) clearImmediate(flushing);
+      this.flusher.remove(flush);
       flush();
       if (!res.writableEnded) res.end();
     };

@@ -134,15 +134,17 @@ export async function runApiServerBench(opts: { writes?: number; writeRounds?: n
 
     // client-node as shipped: a new TLS connection per request
     const plain = plainKc.makeApiClient(k8s.CoreV1Api);
-    const handshakes = await pool(1_000, 32, (i) => plain.createNamespacedConfigMap({ namespace: 'bench', body: { metadata: { name: `h-${i}` } } }));
-    out.createPerSecondNewConnections = 1_000 / handshakes.seconds;
+    const handshakeWrites = Math.min(1_000, writes);
+    const handshakes = await pool(handshakeWrites, 32, (i) => plain.createNamespacedConfigMap({ namespace: 'bench', body: { metadata: { name: `h-${i}` } } }));
+    out.createPerSecondNewConnections = handshakeWrites / handshakes.seconds;
     console.log(`writes with client-node's default agent (a TLS handshake per request): ${out.createPerSecondNewConnections.toFixed(0)}/s`);
 
     // JIT warm-up of every caller thread and of this one, away from the measured namespace
-    await callers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, 4_000);
-    await callers.run({ verb: 'replace', namespace: 'warm', prefix: 'c', body: 'v1' }, 4_000);
-    await floorCallers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, 4_000);
-    await pool(2_000, 32, (i) => core.createNamespacedConfigMap({ namespace: 'warm', body: { metadata: { name: `m-${i}` }, data: { v: '0' } } }));
+    const warm = Math.min(4_000, writes);
+    await callers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, warm);
+    await callers.run({ verb: 'replace', namespace: 'warm', prefix: 'c', body: 'v1' }, warm);
+    await floorCallers.run({ verb: 'create', namespace: 'warm', prefix: 'c', body: 'v0' }, warm);
+    await pool(Math.min(2_000, writes), 32, (i) => core.createNamespacedConfigMap({ namespace: 'warm', body: { metadata: { name: `m-${i}` }, data: { v: '0' } } }));
 
     // the same 32 callers on this one thread: client-node's CPU per call caps what one thread issues
     const singleCreate = await measured(sb, singleThreadWrites, () => pool(singleThreadWrites, 32, (i) => core.createNamespacedConfigMap({ namespace: 'single', body: { metadata: { name: `s-${i}` }, data: { v: '0' } } })));

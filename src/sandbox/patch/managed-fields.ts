@@ -299,9 +299,13 @@ export function trackUpdate(args: TrackUpdateArgs): KubeObject {
     }
   }
   // Only metadata changes, so a shallow copy leaves the caller's object alone.
-  const out: KubeObject = { ...newObj, metadata: { ...newObj.metadata } };
-  setManagedFields(out, encodeManagedFields(capUpdateManagers(entries)));
-  return out;
+  const encoded = encodeManagedFields(capUpdateManagers(entries));
+  if (encoded.length === 0) {
+    const { managedFields: _dropped, ...metadata } = newObj.metadata ?? {};
+    return { ...newObj, metadata };
+  }
+  // built with the list in place rather than added after: one object shape, no transition
+  return { ...newObj, metadata: { ...newObj.metadata, managedFields: encoded } };
 }
 
 export function setManagedFields(obj: KubeObject, encoded: ManagedFieldsEntry[]): void {

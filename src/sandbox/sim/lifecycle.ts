@@ -52,7 +52,8 @@ export class LifecycleControllers {
 
   private onEvent(ev: StoreEvent): void {
     const o = ev.obj as Obj;
-    const ref = `${ev.resource}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
+    // built only for objects with owners (most have none)
+    const ref = ev.prev?.metadata.ownerReferences || o.metadata.ownerReferences ? `${ev.resource}|${o.metadata.namespace ?? ''}|${o.metadata.name}` : '';
     for (const r of (ev.prev?.metadata.ownerReferences ?? [])) this.owners.get(r.uid)?.delete(ref);
     if (ev.type === 'DELETED') {
       for (const r of (o.metadata.ownerReferences ?? []) as Obj[]) this.owners.get(r.uid)?.delete(ref);

@@ -2,7 +2,8 @@
 // src/clusters/join.ts and unjoin.ts; Ctrl-C during a join rolls it back.
 import type { Command } from 'commander';
 import { joinCluster } from '../clusters/join.js';
-import { oneLine, type ProgressFn } from '../clusters/join-steps.js';
+import type { ProgressFn } from '../clusters/join-steps.js';
+import { oneLine } from '../runtime/errors.js';
 import { unjoinCluster } from '../clusters/unjoin.js';
 import { bool, collectLabels, defaultKubeconfigPath, failure, int } from './cli-support.js';
 

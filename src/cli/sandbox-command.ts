@@ -7,19 +7,13 @@ import type { ControlPlane } from '../app/control-plane.js';
 import { ConfigError, parseDnsWorkers } from '../config/config.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
 import { startSandbox } from '../sandbox/sandbox.js';
-import { oneLine } from '../clusters/join-steps.js';
+import { oneLine } from '../runtime/errors.js';
 import { failure, int } from './cli-support.js';
 import { runUntilSignal } from './controller-command-runtime.js';
 import { CONTROL_EXTENSION } from '../sandbox/kubeconfig.js';
 import type { ControlAction, ControlRequest } from '../sandbox/control-server.js';
 
 /** The message and every cause's, for matching an errno anywhere in the chain. */
-function fullMessage(err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err; e instanceof Error; e = e.cause) parts.push(e.message);
-  return parts.join(': ');
-}
-
 /** `--dns-workers`, validated as `kfed controller`'s is, and reported as commander reports bad values. */
 function dnsWorkers(v: string): number {
   try {
@@ -98,7 +92,7 @@ export function registerSandboxCommands(program: Command): void {
         } catch (err) {
           await cp?.stop();
           await sb.close();
-          const hint = opts.dnsPort !== 0 && /EADDRINUSE/.test(fullMessage(err)) ? ` (port ${opts.dnsPort} is taken: try --dns-port 0 or another port)` : '';
+          const hint = opts.dnsPort !== 0 && /EADDRINUSE/.test(oneLine(err)) ? ` (port ${opts.dnsPort} is taken: try --dns-port 0 or another port)` : '';
           throw failure(`sandbox control plane: ${oneLine(err)}${hint}`);
         }
       } else {

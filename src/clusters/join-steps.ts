@@ -4,6 +4,7 @@
 import type { KubeObject } from '../api/meta.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
 import { isAlreadyExists, isNotFound } from '../kube/errors.js';
+import { oneLine } from '../runtime/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { SELF_SUBJECT_ACCESS_REVIEWS } from './resources.js';
 
@@ -15,16 +16,6 @@ export class JoinError extends Error {
 }
 
 /** First line of an error chain, without the stack, for one-line CLI output. */
-export function oneLine(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e !== undefined; i++) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (msg && !parts.some((p) => p.includes(msg))) parts.push(msg);
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return parts.join(': ').replace(/\s*\n\s*/g, ' ');
-}
 
 interface UndoStep {
   what: string;

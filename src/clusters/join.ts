@@ -10,7 +10,8 @@ import { clusterClientFromKubeconfig, describeKubeconfigContext, kubeconfigCurre
 import { isNotFound } from '../kube/errors.js';
 import type { Registry } from '../observability/metrics.js';
 import { bindingObject, CLUSTER_SCOPED_RULES, HEALTH_CHECK_RULES, memberNames, NAMESPACED_RULES, roleObject, type MemberNames } from './join-rbac.js';
-import { ensure, JoinError, oneLine, refusedAccess, sleep, UndoLog, type AccessCheck, type EnsureContext, type ProgressFn } from './join-steps.js';
+import { oneLine } from '../runtime/errors.js';
+import { ensure, JoinError, refusedAccess, sleep, UndoLog, type AccessCheck, type EnsureContext, type ProgressFn } from './join-steps.js';
 import { joinMetrics } from './metrics.js';
 import {
   CA_CRT_KEY, CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, KUBEFED_CONFIGS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS, TOKEN_KEY,

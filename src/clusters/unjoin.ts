@@ -7,7 +7,8 @@ import type { ClusterClient } from '../kube/cluster-client.js';
 import { describeKubeconfigContext } from '../kube/cluster-client.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { connect, resolveTarget, type JoinTarget, type ResolvedTarget } from './join.js';
-import { describeRef, JoinError, oneLine, type ProgressFn } from './join-steps.js';
+import { oneLine } from '../runtime/errors.js';
+import { describeRef, JoinError, type ProgressFn } from './join-steps.js';
 import { joinMetrics } from './metrics.js';
 import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS } from './resources.js';
 

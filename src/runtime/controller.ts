@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { linkedSignal } from './clock.js';
 import type { Registry } from '../observability/metrics.js';
 import { controllerMetrics, queueMetricsHook, type ControllerMetrics, type ReconcileResultLabel } from './controller-metrics.js';
-import { errorChain, errorMessage, isConflictError, isTerminalError, type TerminalError } from './errors.js';
+import { errorMessage, isConflictError, isTerminalError, oneLine, type TerminalError } from './errors.js';
 import type { Runnable } from './runnable.js';
 import { WorkQueue, type WorkQueueOptions } from './work-queue.js';
 
@@ -145,8 +145,8 @@ export class Controller<K extends string = string> implements Runnable {
         const retries = this.queue.numRequeues(key);
         this.metrics?.reconcileErrors.labels(name).inc();
         // A conflict is a stale read, retried as a matter of course: not worth a warning.
-        if (isConflictError(err)) this.log.debug({ key, retries, err: errorChain(err) }, 'reconcile hit a write conflict; requeued with backoff');
-        else this.log.warn({ key, retries, err: errorChain(err) }, 'reconcile failed; requeued with backoff');
+        if (isConflictError(err)) this.log.debug({ key, retries, err: oneLine(err) }, 'reconcile hit a write conflict; requeued with backoff');
+        else this.log.warn({ key, retries, err: oneLine(err) }, 'reconcile failed; requeued with backoff');
         try {
           this.options.onError?.(key, err, retries);
         } catch (hookErr) {

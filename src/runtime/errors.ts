@@ -30,16 +30,16 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** The message with its causes (`outer: inner: ...`), for logs. */
-export function errorChain(err: unknown): string {
+/** An error and its causes on one line (`outer: inner: ...`), repeats dropped, for logs and CLI output. */
+export function oneLine(err: unknown): string {
   const parts: string[] = [];
-  let cur: unknown = err;
-  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    const m = errorMessage(cur);
-    if (!parts.some((p) => p.includes(m))) parts.push(m);
-    cur = cur instanceof Error ? cur.cause : undefined;
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e !== undefined; i++) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (msg && !parts.some((p) => p.includes(msg))) parts.push(msg);
+    e = e instanceof Error ? e.cause : undefined;
   }
-  return parts.join(': ');
+  return parts.join(': ').replace(/\s*\n\s*/g, ' ');
 }
 
 /**

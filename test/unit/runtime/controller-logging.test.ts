@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Controller } from '../../../src/runtime/controller.js';
-import { errorChain, isConflictError } from '../../../src/runtime/errors.js';
+import { isConflictError, oneLine } from '../../../src/runtime/errors.js';
 import { KubeApiError } from '../../../src/kube/errors.js';
 
 function conflict(): KubeApiError {
@@ -15,15 +15,15 @@ function conflict(): KubeApiError {
   });
 }
 
-describe('errorChain / isConflictError', () => {
+describe('oneLine / isConflictError', () => {
   it('joins causes and finds a conflict anywhere in the chain', () => {
     const wrapped = new Error('write status of KubeFedCluster c1', { cause: conflict() });
-    expect(errorChain(wrapped)).toBe('write status of KubeFedCluster c1: PUT /apis/core.kubefed.io/v1beta1/kubefedclusters/c1/status: Conflict: the object has been modified');
+    expect(oneLine(wrapped)).toBe('write status of KubeFedCluster c1: PUT /apis/core.kubefed.io/v1beta1/kubefedclusters/c1/status: Conflict: the object has been modified');
     expect(isConflictError(wrapped)).toBe(true);
     expect(isConflictError(conflict())).toBe(true);
     expect(isConflictError(new Error('boom', { cause: new Error('deeper') }))).toBe(false);
     expect(isConflictError(undefined)).toBe(false);
-    expect(errorChain('plain')).toBe('plain');
+    expect(oneLine('plain')).toBe('plain');
   });
 });
 

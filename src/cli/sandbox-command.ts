@@ -92,7 +92,7 @@ export function registerSandboxCommands(program: Command): void {
         } catch (err) {
           await cp?.stop();
           await sb.close();
-          const hint = opts.dnsPort !== 0 && /EADDRINUSE/.test(oneLine(err)) ? ` (port ${opts.dnsPort} is taken: try --dns-port 0 or another port)` : '';
+          const hint = opts.dnsPort !== 0 && /EADDRINUSE|address already in use/i.test(oneLine(err)) ? ` (port ${opts.dnsPort} is taken: try --dns-port 0 or another port)` : '';
           throw failure(`sandbox control plane: ${oneLine(err)}${hint}`);
         }
       } else {

@@ -32,9 +32,9 @@
 // Inputs are treated as immutable (canonical forms are cached per endpoint object), and
 // outputs are new objects except `updateOld` and `delete`, which are the current records
 // exactly as given, so that providers can match them against what they read.
-import type { Endpoint, ProviderSpecificProperty, RecordType } from '../api/multiclusterdns.js';
-import { canonicalTarget, compareText, normalizeDNSName } from './naming.js';
-import { compareEndpoints, endpointKey } from './render-endpoints.js';
+import type { Endpoint, RecordType } from '../api/multiclusterdns.js';
+import { canonicalProps, canonicalTargets, compareEndpoints, endpointKey } from './endpoint.js';
+import { compareText, normalizeDNSName } from './naming.js';
 
 export type PlanPolicy = 'sync' | 'upsert-only' | 'create-only';
 
@@ -105,14 +105,6 @@ function nameKey(e: Endpoint): string {
 
 function keyOf(e: Endpoint): string {
   return derive(e).key;
-}
-
-function canonicalTargets(targets: readonly string[] | undefined): string[] {
-  return [...new Set((targets ?? []).map(canonicalTarget).filter((t) => t.length > 0))].sort(compareText);
-}
-
-function canonicalProps(props: readonly ProviderSpecificProperty[] | undefined): ProviderSpecificProperty[] {
-  return [...(props ?? [])].map((p) => ({ name: p.name, value: p.value })).sort((a, b) => compareText(a.name, b.name) || compareText(a.value, b.value));
 }
 
 function sortedLabels(labels: Record<string, string>): Record<string, string> {

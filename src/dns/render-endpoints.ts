@@ -40,7 +40,6 @@ import type { ObjectMeta } from '../api/meta.js';
 import {
   DNS_GROUP,
   DNS_VERSION,
-  ROUTING,
   type ClusterDNS,
   type DNSEndpoint,
   type DomainObject,
@@ -66,6 +65,8 @@ import {
   zoneServiceName,
   type DNSRecordKind,
 } from './naming.js';
+import { compareEndpoints, endpointKey } from './endpoint.js';
+import { encodeRouting, type RoutedPolicy } from './routing.js';
 
 /** Kubefed's default record TTL in seconds. */
 export const DEFAULT_TTL = 180;
@@ -151,31 +152,20 @@ interface ClusterView {
   targets: TargetSet;
 }
 
-function routingProps(policy: Exclude<RoutingPolicy, 'simple'>, routing: RoutingSpec, entry: ClusterDNS): ProviderSpecificProperty[] | undefined {
-  const props: ProviderSpecificProperty[] = [
-    { name: ROUTING.policy, value: policy },
-    { name: ROUTING.cluster, value: entry.cluster },
-  ];
-  const region = entry.region?.trim();
-  if (region) props.push({ name: ROUTING.region, value: region });
-  const zones = (entry.zones ?? []).map((z) => z.trim()).filter((z) => z.length > 0);
-  // Several zones are comma-separated, like geo codes; one zone is the common case.
-  if (zones.length > 0) props.push({ name: ROUTING.zone, value: [...new Set(zones)].sort(compareText).join(',') });
-  if (policy === 'weighted') props.push({ name: ROUTING.weight, value: String(routing.weights?.[entry.cluster] ?? 1) });
-  if (policy === 'failover') {
-    props.push({ name: ROUTING.failover, value: (routing.primary ?? []).includes(entry.cluster) ? 'primary' : 'secondary' });
-  }
-  if (policy === 'geo') {
-    const codes = [...new Set((routing.geo?.[entry.cluster] ?? []).map((c) => c.trim()).filter((c) => c.length > 0))].sort(compareText);
-    // A cluster without geo codes has no place in a geo-routed name (validate.ts warns).
-    if (codes.length === 0) return undefined;
-    props.push({ name: ROUTING.geo, value: codes.join(',') });
-  }
-  return props.sort((a, b) => compareText(a.name, b.name));
+function routingProps(policy: RoutedPolicy, routing: RoutingSpec, entry: ClusterDNS): ProviderSpecificProperty[] | undefined {
+  return encodeRouting({
+    policy,
+    cluster: entry.cluster,
+    region: entry.region,
+    zones: entry.zones,
+    weight: routing.weights?.[entry.cluster] ?? 1,
+    failover: (routing.primary ?? []).includes(entry.cluster) ? 'primary' : 'secondary',
+    geo: routing.geo?.[entry.cluster],
+  });
 }
 
 /** One endpoint set per healthy cluster under `dnsName`, for policies other than simple. */
-function routedEndpoints(dnsName: string, clusters: readonly ClusterView[], routing: RoutingSpec, policy: Exclude<RoutingPolicy, 'simple'>, ttl: number): Endpoint[] {
+function routedEndpoints(dnsName: string, clusters: readonly ClusterView[], routing: RoutingSpec, policy: RoutedPolicy, ttl: number): Endpoint[] {
   const out: Endpoint[] = [];
   for (const c of clusters) {
     if (isEmpty(c.targets)) continue;
@@ -243,16 +233,6 @@ class Collector {
       });
     return { endpoints, skipped: [...this.skipped].sort((a, b) => compareText(a.dnsName, b.dnsName) || compareText(a.reason, b.reason)) };
   }
-}
-
-/** Identity of an endpoint: name, type and set identifier (what external-dns keys records by). */
-export function endpointKey(e: Pick<Endpoint, 'dnsName' | 'recordType' | 'setIdentifier'>): string {
-  return `${normalizeDNSName(e.dnsName)}\u0000${e.recordType}\u0000${e.setIdentifier ?? ''}`;
-}
-
-/** Canonical endpoint order: name, then record type, then set identifier. */
-export function compareEndpoints(a: Endpoint, b: Endpoint): number {
-  return compareText(a.dnsName, b.dnsName) || compareText(a.recordType, b.recordType) || compareText(a.setIdentifier ?? '', b.setIdentifier ?? '');
 }
 
 /**

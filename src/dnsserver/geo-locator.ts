@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
 import maxmind from 'maxmind';
 import type { Reader, Response } from 'maxmind';
-import { continentOf, isContinent, type Continent } from './continents.js';
+import { continentOf, isContinent, type Continent } from '../dns/continents.js';
 
 export interface ClientLocation {
   country?: string;

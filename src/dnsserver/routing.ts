@@ -3,7 +3,7 @@
 // precomputed when the snapshot is built; what does (latency by client region) is
 // memoized per view, so a steady-state query does a Map.get and no allocation.
 import type { RoutingPolicy } from '../api/multiclusterdns.js';
-import type { Continent } from './continents.js';
+import type { Continent } from '../dns/continents.js';
 import type { LatencyTable } from './regions.js';
 import type { RRSet } from './snapshot.js';
 

@@ -1,8 +1,9 @@
 // Immutable zone snapshot built from DNSEndpoints. All parsing, validation and wire
 // encoding happens here, once per change; the server swaps the whole snapshot
 // atomically and answers from it without I/O.
-import { ROUTING, type DNSEndpoint, type Endpoint, type RecordType, type RoutingPolicy } from '../api/multiclusterdns.js';
-import { isContinent } from './continents.js';
+import type { DNSEndpoint, Endpoint, RecordType } from '../api/multiclusterdns.js';
+import { propertyOf } from '../dns/endpoint.js';
+import { decodeRouting, isRoutedPolicy, ROUTING } from '../dns/routing.js';
 import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRTail } from './records.js';
 import { encodeName, inZone, nameProblem, normalizeName, parentName } from './names.js';
 import { buildView, type Candidate, type RoutedPolicy, type RoutingView } from './routing.js';
@@ -70,11 +71,6 @@ export function nextSerial(): number {
   return lastSerial;
 }
 
-const POLICIES: ReadonlySet<string> = new Set<RoutingPolicy>(['latency', 'geo', 'weighted', 'failover']);
-
-function prop(ep: Endpoint, key: string): string | undefined {
-  return ep.providerSpecific?.find((p) => p.name === key)?.value;
-}
 
 function ttlOf(ep: Endpoint, def: number): number {
   const t = ep.recordTTL;
@@ -111,27 +107,10 @@ function makeZone(z: ZoneInput, serial: number, soaTtl: number, negTtl: number):
 }
 
 function parseCandidate(ep: Endpoint, id: string, warn: (m: string) => void): Candidate {
-  const wRaw = prop(ep, ROUTING.weight);
-  let weight = 1;
-  if (wRaw !== undefined) {
-    const w = Number(wRaw);
-    if (Number.isInteger(w) && w >= 0 && w <= 255) weight = w;
-    else warn(`${ep.dnsName} [${id}]: weight "${wRaw}" is not an integer 0..255; using 1`);
-  }
-  const countries: string[] = [];
-  const continents: string[] = [];
-  let geoDefault = false;
-  for (const code of (prop(ep, ROUTING.geo) ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [kind, val = ''] = code.includes(':') ? code.split(':', 2) as [string, string] : [code, ''];
-    const v = val.toUpperCase();
-    if (kind === '*') geoDefault = true;
-    else if (kind === 'continent' && isContinent(v)) continents.push(v);
-    else if (kind === 'country' && /^[A-Z]{2}$/.test(v)) countries.push(v);
-    else warn(`${ep.dnsName} [${id}]: geo code "${code}" not understood (want continent:XX, country:XX or *)`);
-  }
+  const r = decodeRouting(ep, (m) => warn(`${ep.dnsName} [${id}]: ${m}`));
   return {
-    id, region: prop(ep, ROUTING.region), weight, failover: prop(ep, ROUTING.failover) === 'primary' ? 'primary' : 'secondary',
-    geoCountries: countries, geoContinents: continents, geoDefault, sets: new Map(),
+    id, region: r?.region, weight: r?.weight ?? 1, failover: r?.failover ?? 'secondary',
+    geoCountries: r?.geo.countries ?? [], geoContinents: r?.geo.continents ?? [], geoDefault: r?.geo.isDefault ?? false, sets: new Map(),
   };
 }
 
@@ -174,9 +153,9 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
     for (const t of ep.targets ?? []) {
       try { tails.push(encodeTarget(ep.recordType, String(t), ttl)); } catch (e) { warn(`${ep.dnsName} ${ep.recordType}: ${(e as Error).message}`); }
     }
-    const policy = prop(ep, ROUTING.policy);
+    const policy = propertyOf(ep, ROUTING.policy);
     const id = ep.setIdentifier;
-    if (id !== undefined && id !== '' && policy !== undefined && POLICIES.has(policy)) {
+    if (id !== undefined && id !== '' && isRoutedPolicy(policy)) {
       let r = node.routed.get(id);
       if (!r) { r = { policy, cand: parseCandidate(ep, id, warn), sets: new Map() }; node.routed.set(id, r); }
       const cur = r.sets.get(type);
@@ -184,7 +163,7 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
       else r.sets.set(type, tails);
       continue;
     }
-    if (policy !== undefined && !POLICIES.has(policy) && policy !== 'simple') warn(`${ep.dnsName}: routing policy "${policy}" unknown; served as a plain record set`);
+    if (policy !== undefined && !isRoutedPolicy(policy) && policy !== 'simple') warn(`${ep.dnsName}: routing policy "${policy}" unknown; served as a plain record set`);
     let set = node.plain.get(type);
     if (!set) { set = { tails: [], seen: new Set() }; node.plain.set(type, set); }
     for (const tail of tails) {

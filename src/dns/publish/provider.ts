@@ -13,7 +13,11 @@
 // primitives says so in `adjust`, which turns routed desired endpoints into what it
 // can store (e.g. RFC2136: the healthy primaries of a failover name) and explains it.
 //
-// Providers (src/providers/*) may import only src/api and, from src/dns, the endpoint
+// TXT records: an endpoint's TXT target is the text itself, without quotes (e.g.
+// `heritage=external-dns,external-dns/owner=x`); each provider quotes or splits it into
+// character-strings as its API wants, and returns it unquoted from `records()`.
+//
+// Providers (providers/* at the repository root) may import only src/api and, from src/dns, the endpoint
 // model (../endpoint.ts), routing (../routing.ts) and this file; lint enforces it.
 import type { Endpoint } from '../endpoint.js';
 

@@ -79,7 +79,8 @@ export type PropagationStatusReason =
 
 /**
  * Object-wide reason of the Propagation condition (Kubefed's AggregateReason); `''` = success.
- * kfed adds `DeletionBlocked` for a deletion that gave up on an unreachable cluster.
+ * kfed adds `DeletionBlocked` for a deletion that gave up on an unreachable cluster, and
+ * `NamespaceMismatch` for a FederatedNamespace not named after its own namespace (refused).
  */
 export type AggregateReason =
   | ''
@@ -87,7 +88,8 @@ export type AggregateReason =
   | 'ComputePlacementFailed'
   | 'CheckClusters'
   | 'NamespaceNotFederated'
-  | 'DeletionBlocked';
+  | 'DeletionBlocked'
+  | 'NamespaceMismatch';
 
 export const PROPAGATION_CONDITION = 'Propagation';
 

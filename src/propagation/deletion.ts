@@ -32,7 +32,7 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
     const target = clusterTarget(ctx, cluster, fed, signal);
     if (!target) return { cluster, status: 'ClientRetrievalFailed', pending: true, retry: true };
     try {
-      const protect = ctx.scope.namespaceTarget && ctx.isHost(cluster);
+      const protect = ctx.protectsNamespace(cluster, fed.metadata.name ?? '');
       return await removeFromCluster({ target, observed: ctx.observed(cluster, key), orphan, protect });
     } catch (err) {
       return { cluster, status: 'DeletionFailed', message: errorMessage(err), pending: true, retry: true };

@@ -128,6 +128,7 @@ export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObjec
   const retain = { retainReplicas: fed.spec?.retainReplicas === true };
   const previous = fed.status?.clusters ?? [];
   const hostNamespace = (cluster: string): boolean => ctx.scope.namespaceTarget && ctx.isHost(cluster);
+  const protectedNamespace = (cluster: string): boolean => ctx.protectsNamespace(cluster, fed.metadata.name ?? '');
 
   const tasks: { cluster: string; kind: 'sync' | 'remove' }[] = [
     ...placement.ready.map((cluster) => ({ cluster, kind: 'sync' as const })),
@@ -145,7 +146,7 @@ export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObjec
       if (!target) return { cluster: task.cluster, status: 'ClientRetrievalFailed', message: 'no client for this member', retry: true };
       const observed = ctx.observed(task.cluster, key);
       try {
-        if (task.kind === 'remove') return await removeFromCluster({ target, observed, orphan: false, protect: hostNamespace(task.cluster) });
+        if (task.kind === 'remove') return await removeFromCluster({ target, observed, orphan: false, protect: protectedNamespace(task.cluster) });
         const o = ops.get(task.cluster)!;
         const desired: OverrideOutcome<KubeObject> = o.ok ? desiredObject(base, o.value) : o;
         const adopt = (ctx.o.adoptResources ?? true) || hostNamespace(task.cluster);

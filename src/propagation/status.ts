@@ -28,7 +28,7 @@ export const PROPAGATION_STATUS_REASONS: readonly PropagationStatusReason[] = [
   'CreationTimedOut', 'UpdateTimedOut', 'DeletionTimedOut', 'LabelRemovalTimedOut',
 ];
 
-export const AGGREGATE_REASONS: readonly AggregateReason[] = ['', 'ClusterRetrievalFailed', 'ComputePlacementFailed', 'CheckClusters', 'NamespaceNotFederated', 'DeletionBlocked'];
+export const AGGREGATE_REASONS: readonly AggregateReason[] = ['', 'ClusterRetrievalFailed', 'ComputePlacementFailed', 'CheckClusters', 'NamespaceNotFederated', 'DeletionBlocked', 'NamespaceMismatch'];
 
 /** What the reconcile learned about one cluster. */
 export interface ClusterOutcome {

@@ -25,6 +25,7 @@ import type { HostCaches } from './host-caches.js';
 import { federatedKeyForMember, keysInNamespace, memberKeyForFederated, versionRecordKey, type KeyScope } from './keys.js';
 import { MemberInformers, type MemberInformerTuning } from './member-informers.js';
 import { reconcileDeletion } from './deletion.js';
+import { isProtectedNamespace, misplacedFederatedNamespace, refuseMisplacedNamespace } from './namespace-guard.js';
 import { reconcilePropagation } from './propagate.js';
 import { federatedRef, isNamespaceTarget, targetRef } from './resources.js';
 import { setFinalizers } from './status-writer.js';
@@ -89,6 +90,8 @@ export interface SyncContext {
   record(fedKey: string): PropagatedVersion | undefined;
   /** The member is the host cluster itself (its Namespace holding federated objects is protected). */
   isHost(cluster: string): boolean;
+  /** The member Namespace of this FederatedNamespace must never be deleted there (host or protected name). */
+  protectsNamespace(cluster: string, name: string): boolean;
   now(): Date;
 }
 
@@ -169,6 +172,10 @@ export class SyncController implements Runnable, SyncContext {
     return m?.client !== undefined && m.client.server === this.o.host.server;
   }
 
+  protectsNamespace(cluster: string, name: string): boolean {
+    return this.scope.namespaceTarget && (this.isHost(cluster) || isProtectedNamespace(name, this.o.kubefedNamespace));
+  }
+
   now(): Date {
     return this.o.now?.() ?? new Date();
   }
@@ -232,6 +239,9 @@ export class SyncController implements Runnable, SyncContext {
       this.statusWrittenAt.delete(key);
       return;
     }
+    // Checked before the finalizer is added: a misplaced FederatedNamespace never gets one.
+    const misplaced = this.scope.namespaceTarget ? misplacedFederatedNamespace(fed) : undefined;
+    if (misplaced) return refuseMisplacedNamespace(this, fed, key, misplaced, signal);
     if (fed.metadata.deletionTimestamp) return reconcileDeletion(this, fed, key, signal);
     if (!(fed.metadata.finalizers ?? []).includes(SYNC_FINALIZER)) {
       const updated = await setFinalizers(this.o.host, this.fedRef, fed, [...(fed.metadata.finalizers ?? []), SYNC_FINALIZER], signal);

@@ -10,6 +10,7 @@ import { LeaderElector } from '../kube/leader-election.js';
 import { createLogger, redactDeep, type Logger } from '../observability/logger.js';
 import { startHealthServer, type HealthServer } from '../observability/http-server.js';
 import { createRegistry, type Registry } from '../observability/metrics.js';
+import { LeaderTerm } from '../runtime/leader-term.js';
 import { Manager } from '../runtime/manager.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { startDnsServing, type DnsServing } from './dns-serving.js';
@@ -81,13 +82,25 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
     };
     manager.add(members);
     if (dns) manager.add(dns.feed);
-    const runnables: Runnable[] = [];
-    for (const entry of options.controllers ?? CONTROLLERS) {
-      const made = entry.create(deps);
-      runnables.push(...(made === undefined ? [] : Array.isArray(made) ? made : [made]));
-    }
-    for (const r of runnables) manager.add(r);
-    registerStateMetrics(metrics, stateSources(runnables));
+    const entries = options.controllers ?? CONTROLLERS;
+    const create = (): Runnable[] =>
+      entries.flatMap((entry) => {
+        const made = entry.create(deps);
+        return made === undefined ? [] : Array.isArray(made) ? made : [made];
+      });
+    // Runnables that run on every replica are made once; leader-only ones are made anew
+    // for every leadership term (see runtime/leader-term.ts).
+    const made = create();
+    for (const r of made) if (r.needLeaderElection === false) manager.add(r);
+    let firstTerm: Runnable[] | undefined = made.filter((r) => r.needLeaderElection !== false);
+    const nextTerm = (): Runnable[] => {
+      const runnables = firstTerm ?? create().filter((r) => r.needLeaderElection !== false);
+      firstTerm = undefined;
+      return runnables;
+    };
+    const term = new LeaderTerm({ name: 'leader-controllers', logger, create: () => ({ runnables: nextTerm() }) });
+    manager.add(term);
+    registerStateMetrics(metrics, () => stateSources(term.current()));
     health?.addReadinessCheck('member-registry', () => members.hasSynced() || 'KubeFedCluster and Secret informers not synced');
     if (dns) {
       const served = dns;
@@ -101,6 +114,9 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       }
     }
     health?.addLivenessCheck('ping', () => true);
+    // Leading but not doing the leader's work (a controller that stopped or cannot sync) is
+    // not alive: a restart is better than holding the lease idle.
+    health?.addLivenessCheck('leader-controllers', () => !manager.isLeader() || term.liveness());
     await manager.start();
     let stopping: Promise<void> | undefined;
     return {

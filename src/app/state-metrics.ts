@@ -1,4 +1,4 @@
-// State metrics computed at scrape time from the controllers' caches (no extra API
+// State metrics computed at scrape time from the current leadership term's caches (no extra API
 // calls, nothing kept per object): how many federated objects are propagated and why
 // not, and how many DNS records and endpoints exist. Only the leader runs the caches
 // behind them, so a standby reports no series, which is what a dashboard summing over
@@ -27,9 +27,8 @@ export function stateSources(runnables: readonly Runnable[]): StateSources {
   return out;
 }
 
-export function registerStateMetrics(registry: Registry, sources: StateSources): void {
+export function registerStateMetrics(registry: Registry, sources: () => StateSources): void {
   registerOnce(registry, 'app/state', (r) => {
-    const { propagation, dns } = sources;
     new Gauge({
       name: 'kfed_federated_resources',
       help: 'Federated objects by type (FederatedTypeConfig name) and Propagation condition status and reason, as the leader sees them.',
@@ -37,6 +36,7 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
       registers: [r],
       collect() {
         this.reset();
+        const { propagation } = sources();
         if (!propagation?.configs.hasSynced()) return;
         for (const ftc of propagation.configs.list()) {
           const type = ftc.metadata.name ?? '';
@@ -56,6 +56,7 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
       registers: [r],
       collect() {
         this.reset();
+        const { dns } = sources();
         if (!dns) return;
         const count = (kind: string, objs: readonly Conditioned[]): void => {
           for (const o of objs) this.labels(kind, o.status?.conditions?.find((c) => c.type === 'Valid')?.status ?? 'Unknown').inc();
@@ -70,7 +71,7 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
       help: 'Endpoints (name, type, set identifier) in the DNSEndpoints kfed renders, as the leader sees them.',
       registers: [r],
       collect() {
-        const inf = dns?.hostInformers.dnsEndpoints;
+        const inf = sources().dns?.hostInformers.dnsEndpoints;
         if (!inf?.hasSynced()) {
           this.reset();
           return;

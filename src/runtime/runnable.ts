@@ -13,6 +13,11 @@ export interface Runnable {
    * when its work is done; rejecting means it failed and the manager stops everything.
    */
   start(signal: AbortSignal): Promise<void>;
+  /**
+   * While running: true, or why the work it should do is not being done (caches that
+   * cannot sync, a sub-controller that failed). Feeds /healthz for leader-only work.
+   */
+  liveness?(): true | string;
 }
 
 /** A leader-election implementation as the manager sees it (see src/kube/leader-election.ts). */

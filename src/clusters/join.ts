@@ -13,6 +13,8 @@ import { bindingObject, CLUSTER_SCOPED_RULES, HEALTH_CHECK_RULES, memberNames, N
 import { oneLine } from '../runtime/errors.js';
 import { ensure, JoinError, refusedAccess, sleep, UndoLog, type AccessCheck, type EnsureContext, type ProgressFn } from './join-steps.js';
 import { joinMetrics } from './metrics.js';
+import { refuseDuplicateEndpoint, refuseForeignBinding } from './join-conflicts.js';
+import type { ResourceRef } from '../kube/resource.js';
 import {
   CA_CRT_KEY, CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, KUBEFED_CONFIGS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS, TOKEN_KEY,
 } from './resources.js';
@@ -168,6 +170,9 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
     if (refusedHost.length > 0) throw new JoinError(`permission denied in host cluster ${r.hostContext}: cannot ${refusedHost.join(', ')}`);
     const existing = await host.dynamic.getIfExists<KubeFedCluster>(KUBEFED_CLUSTERS, r.name, { namespace: r.namespace, ...(o.signal ? { signal: o.signal } : {}) });
     if (existing && o.errorOnExisting) throw new JoinError(`KubeFedCluster ${r.namespace}/${r.name} already exists in the host cluster`);
+    await refuseDuplicateEndpoint(host.dynamic, r.namespace, r.name, memberInfo.server, memberInfo.caData, o.signal);
+    const where = `member cluster ${r.clusterContext}`;
+    for (const [ref, binding] of plannedBindings(r, scope)) await refuseForeignBinding(member.dynamic, ref, binding, where, o.signal);
     const secretName = o.secretName || existing?.spec?.secretRef?.name;
 
     const tls: TLSValidation[] | undefined = memberInfo.insecureSkipTLSVerify ? ['*'] : undefined;
@@ -205,17 +210,18 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
       metadata: { name: n.tokenSecret, namespace: ns, annotations: { 'kubernetes.io/service-account.name': n.serviceAccount } },
       type: 'kubernetes.io/service-account-token',
     } as KubeObject);
+    const [first, second] = plannedBindings(r, scope);
     if (scope === 'Namespaced') {
       const role = roleObject('Role', n.role, NAMESPACED_RULES, ns);
       await ensure(m, ROLES, role, { differs: differsRules(role), merge: (e) => ({ ...e, rules: (role as { rules?: unknown }).rules }) as KubeObject });
-      await ensureBinding(m, ROLE_BINDINGS, bindingObject('RoleBinding', n.role, 'Role', n.serviceAccount, ns, ns));
+      await ensureBinding(m, ...first!);
       const health = roleObject('ClusterRole', n.healthCheckRole, HEALTH_CHECK_RULES);
       await ensure(m, CLUSTER_ROLES, health, { differs: differsRules(health), merge: (e) => ({ ...e, rules: (health as { rules?: unknown }).rules }) as KubeObject });
-      await ensureBinding(m, CLUSTER_ROLE_BINDINGS, bindingObject('ClusterRoleBinding', n.healthCheckRole, 'ClusterRole', n.serviceAccount, ns));
+      await ensureBinding(m, ...second!);
     } else {
       const role = roleObject('ClusterRole', n.role, CLUSTER_SCOPED_RULES);
       await ensure(m, CLUSTER_ROLES, role, { differs: differsRules(role), merge: (e) => ({ ...e, rules: (role as { rules?: unknown }).rules }) as KubeObject });
-      await ensureBinding(m, CLUSTER_ROLE_BINDINGS, bindingObject('ClusterRoleBinding', n.role, 'ClusterRole', n.serviceAccount, ns));
+      await ensureBinding(m, ...first!);
     }
     const { token, ca } = await waitForToken(member, ns, n.tokenSecret, o.tokenTimeoutMs ?? 30_000, o.signal);
 
@@ -258,8 +264,18 @@ function labelsInclude(have: Record<string, string> | undefined, want: Record<st
   return Object.entries(want ?? {}).every(([k, v]) => have?.[k] === v);
 }
 
-/** Bindings are named after their role, so only the subjects can drift. */
-async function ensureBinding(ctx: EnsureContext, ref: typeof ROLE_BINDINGS, want: KubeObject): Promise<void> {
+/** The bindings join makes, in creation order (the preflight checks them first). */
+function plannedBindings(r: ResolvedTarget, scope: ResourceScope): [ResourceRef, KubeObject][] {
+  const n = r.names;
+  if (scope !== 'Namespaced') return [[CLUSTER_ROLE_BINDINGS, bindingObject('ClusterRoleBinding', n.role, 'ClusterRole', n.serviceAccount, r.namespace)]];
+  return [
+    [ROLE_BINDINGS, bindingObject('RoleBinding', n.role, 'Role', n.serviceAccount, r.namespace, r.namespace)],
+    [CLUSTER_ROLE_BINDINGS, bindingObject('ClusterRoleBinding', n.healthCheckRole, 'ClusterRole', n.serviceAccount, r.namespace)],
+  ];
+}
+
+/** Bindings are named after their role, so only the subjects can drift (the preflight refused a foreign roleRef). */
+async function ensureBinding(ctx: EnsureContext, ref: ResourceRef, want: KubeObject): Promise<void> {
   type Binding = KubeObject & { subjects?: unknown };
   const w = want as Binding;
   await ensure<Binding>(ctx, ref, w, {

@@ -56,7 +56,20 @@ async function cleanMember(member: ClusterClient, host: ClusterClient, r: Resolv
     return;
   }
   for (const [ref, name, ns] of memberObjects(r)) await deleteIfPresent(member, ref, name, ns, where, deleted, progress);
-  if (memberNs && !isHost) await deleteIfPresent(member, NAMESPACES, r.namespace, undefined, where, deleted, progress);
+  if (!memberNs || isHost) return;
+  // Another join of this member (another host, or kubefedctl) keeps its credential in the
+  // same namespace: deleting the namespace would delete that token too.
+  const others = await otherServiceAccounts(member, r);
+  if (others.length > 0) {
+    progress(1, `kept namespace ${r.namespace} in ${where}: it still holds ServiceAccount ${others.join(', ')} of another join`);
+    return;
+  }
+  await deleteIfPresent(member, NAMESPACES, r.namespace, undefined, where, deleted, progress);
+}
+
+async function otherServiceAccounts(member: ClusterClient, r: ResolvedTarget): Promise<string[]> {
+  const list = await member.dynamic.list(SERVICE_ACCOUNTS, { namespace: r.namespace });
+  return list.items.map((sa) => sa.metadata.name ?? '').filter((n) => n !== r.names.serviceAccount && n !== 'default').sort();
 }
 
 export async function unjoinCluster(o: UnjoinOptions): Promise<UnjoinResult> {

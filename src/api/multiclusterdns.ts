@@ -60,6 +60,12 @@ export const ROUTING = {
   geo: 'kfed.io/geo',
   /** name of the member cluster behind this endpoint (also its setIdentifier); only healthy clusters are published */
   cluster: 'kfed.io/cluster',
+  /** health check of a cluster's targets where the provider creates them (Route53, weighted and failover): HTTP | HTTPS | TCP */
+  healthCheckProtocol: 'kfed.io/health-check-protocol',
+  /** port the health check connects to */
+  healthCheckPort: 'kfed.io/health-check-port',
+  /** request path of an HTTP(S) health check */
+  healthCheckPath: 'kfed.io/health-check-path',
 } as const;
 
 export interface DomainObject extends KubeObject {

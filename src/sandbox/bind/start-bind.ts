@@ -1,0 +1,155 @@
+// A real BIND9 primary on a loopback port, for `kfed sandbox --bind` and the RFC2136
+// end-to-end tests: writes named.conf and the zone files into a folder, starts
+// `named -g` (foreground, logs on stderr) on a free 127.0.0.1 port (UDP and TCP),
+// waits until every zone answers its SOA over TCP, and stops it on request.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Socket } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dnsPacket from 'dns-packet';
+import type { TSIGAlgorithm } from '../../api/dns-provider.js';
+import { generateKey, renderNamedConf, renderZoneFile, zoneFileName, type BindKey, type BindZone } from './bind-config.js';
+
+export type { BindKey, BindZone } from './bind-config.js';
+
+export interface StartBindOptions {
+  zones: readonly BindZone[];
+  /** Folder for the configuration, zones and journals; a new temp folder (removed on stop) when omitted. */
+  dir?: string;
+  /** Loopback port for UDP and TCP; a free one when omitted. */
+  port?: number;
+  /** Path of named; default /usr/sbin/named. */
+  named?: string;
+  keyName?: string;
+  algorithm?: TSIGAlgorithm;
+  /** How long to wait for the zones to answer. Default 15 s. */
+  startTimeoutMs?: number;
+}
+
+export interface RunningBind {
+  /** `127.0.0.1:port`, as an RFC2136 DNSProvider's `server`. */
+  server: string;
+  host: string;
+  port: number;
+  tsig: BindKey;
+  dir: string;
+  /** named's recent log lines, for error messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A port free for both TCP and UDP on 127.0.0.1 right now. */
+export async function freeLoopbackPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(false));
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (port > 0 && udpFree) return port;
+  }
+  throw new Error('no free loopback port for both TCP and UDP after 20 attempts');
+}
+
+/** One SOA query over TCP; resolves true when the server answered it authoritatively. */
+function soaAnswers(port: number, zone: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    let buf = Buffer.alloc(0);
+    socket.on('error', () => done(false));
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
+      try {
+        const answer = dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+        done((answer.flags ?? 0) % 16 === 0 && (answer.answers ?? []).some((a) => a.type === 'SOA'));
+      } catch {
+        done(false);
+      }
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write(dnsPacket.streamEncode({ type: 'query', id: 1, questions: [{ type: 'SOA', name: zone, class: 'IN' }] })));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+async function startOnce(o: StartBindOptions, dir: string, port: number, key: BindKey): Promise<RunningBind> {
+  const conf = join(dir, 'named.conf');
+  await writeFile(conf, renderNamedConf({ dir, port, key, zones: o.zones }), { mode: 0o600 });
+  for (const z of o.zones) await writeFile(join(dir, zoneFileName(z.name)), renderZoneFile(z));
+  // -n 1: one worker thread (the machines running tests are small); -4: IPv4 only.
+  const child = spawn(o.named ?? '/usr/sbin/named', ['-g', '-4', '-n', '1', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    lines.push(...s.split('\n').filter(Boolean));
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  });
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
+  const log = (): string => lines.slice(-30).join('\n');
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited(child);
+      clearTimeout(killer);
+    }
+  };
+  const deadline = Date.now() + (o.startTimeoutMs ?? 15_000);
+  for (;;) {
+    if (spawnError) throw new Error(`start named: ${spawnError.message}`, { cause: spawnError });
+    if (child.exitCode !== null) throw new Error(`named exited with code ${child.exitCode}:\n${log()}`);
+    const ready = await Promise.all(o.zones.map((z) => soaAnswers(port, z.name, 1000)));
+    if (ready.every(Boolean)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`named did not answer on 127.0.0.1:${port} in time:\n${log()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { server: `127.0.0.1:${port}`, host: '127.0.0.1', port, tsig: key, dir, log, stop };
+}
+
+/** Starts named; retries with another port when the chosen one was taken meanwhile. */
+export async function startBind(o: StartBindOptions): Promise<RunningBind> {
+  if (o.zones.length === 0) throw new Error('start BIND: at least one zone is needed');
+  const ownDir = o.dir === undefined;
+  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'kfed-bind-')));
+  const key = generateKey(o.keyName, o.algorithm);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < (o.port === undefined ? 3 : 1); attempt++) {
+    const port = o.port ?? (await freeLoopbackPort());
+    try {
+      const running = await startOnce(o, dir, port, key);
+      return {
+        ...running,
+        stop: async () => {
+          await running.stop();
+          if (ownDir) await rm(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  if (ownDir) await rm(dir, { recursive: true, force: true });
+  throw new Error(`start BIND: ${(lastError as Error).message}`, { cause: lastError });
+}

@@ -2,11 +2,20 @@
 // the test with a notice; under CI (KFED_E2E_REQUIRED=1) a missing tool is a failure.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 const EXTRA_PATHS = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
 
-/** Absolute path of `name` on PATH (or in the sbin folders), or undefined. */
+/** Where scripts/build-go-tools.sh puts the programs it builds (kubectl, kube-apiserver, etcd). */
+export function kfedToolsDir(): string {
+  return process.env.KFED_TOOLS_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kfed', 'bin');
+}
+
+/** Absolute path of `name`: one built by scripts/build-go-tools.sh first, then PATH, then the sbin folders. */
 export function findTool(name: string): string | undefined {
+  const built = join(kfedToolsDir(), name);
+  if (existsSync(built)) return built;
   try {
     const out = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
     if (out) return out;

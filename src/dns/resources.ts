@@ -18,3 +18,8 @@ export const INGRESSES: ResourceRef = { group: 'networking.k8s.io', version: 'v1
 
 /** Kubefed's default namespace for the control plane and its Domains. */
 export const DEFAULT_KUBEFED_NAMESPACE = 'kube-federation-system';
+
+/** kfed's DNSProviders (dns.kfed.io): where the publishing controller publishes. */
+export const DNS_PROVIDERS: ResourceRef = { group: 'dns.kfed.io', version: 'v1alpha1', resource: 'dnsproviders', namespaced: true, kind: 'DNSProvider' };
+/** Secrets of the KubeFed namespace that DNSProviders refer to (TSIG keys, cloud credentials). */
+export const SECRETS_REF: ResourceRef = { group: '', version: 'v1', resource: 'secrets', namespaced: true, kind: 'Secret' };

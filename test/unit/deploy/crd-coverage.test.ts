@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from './manifests.js';
 
 /** Test files that compare CRD schemas with the TypeScript types, and the CRD folders they own. */
-const SCHEMA_TESTS = ['test/unit/api/crds.test.ts', 'test/unit/dns/crds.test.ts'];
+const SCHEMA_TESTS = ['test/unit/api/crds.test.ts', 'test/unit/dns/crds.test.ts', 'test/unit/dns/publish/crd.test.ts'];
 /** crds/types is generated from src/propagation and compared with the generator's output. */
 const GENERATED = { dir: 'crds/types', test: 'test/unit/propagation/federated-crd.test.ts' };
 

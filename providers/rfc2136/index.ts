@@ -102,7 +102,9 @@ class RFC2136Provider implements Provider {
 
   private async checkServed(client: DNSClient, zone: string, signal: AbortSignal): Promise<void> {
     const query = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: [{ type: 'SOA', name: zone, class: 'IN' }] });
-    const answer = await client.request(`SOA query for ${zone}`, query, signal, queryRcodeKind);
+    // A signature problem was already reported as `auth`; a signed REFUSED or NOTAUTH
+    // here is a server that answers for other zones only (BIND without recursion).
+    const answer = await client.request(`SOA query for ${zone} (is the zone served there?)`, query, signal, (rcode) => (rcode === 5 || rcode === 9 ? 'config' : queryRcodeKind(rcode)));
     const soa = (answer.answers ?? []).find((a) => a.type === 'SOA' && normalizeZone(a.name) === zone);
     if (!soa || !answer.flag_aa) {
       throw new ProviderError('config', `zone ${zone} is not served by ${client.server} (no authoritative SOA for it: is the zone name right?)`);

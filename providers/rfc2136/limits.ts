@@ -37,8 +37,8 @@ function nameSize(e: Endpoint): number {
 /** Upper bound of the UPDATE's size for a batch (a replacement is counted as a delete plus a create). */
 export function updateSize(changes: ZoneChanges): number {
   let total = RESERVED;
-  // create: "does not exist" prerequisite + additions
-  for (const e of changes.create) total += nameSize(e) + sizeOf(e);
+  // create: "does not exist" and CNAME-clash prerequisites + additions
+  for (const e of changes.create) total += 2 * nameSize(e) + sizeOf(e);
   // delete: value-dependent prerequisites + one RRset deletion
   for (const e of changes.delete) total += sizeOf(e) + nameSize(e);
   changes.updateNew.forEach((next, i) => {

@@ -71,9 +71,19 @@ export interface SignedMessage {
   mac: Buffer;
 }
 
+export interface SignOptions {
+  nowSeconds?: number;
+  fudge?: number;
+  /** Signing an answer: the MAC of the request it answers (RFC 8945 4.3.1). */
+  requestMac?: Buffer;
+}
+
 /** Appends a TSIG record to `message` (which must not carry one) and bumps ARCOUNT. */
-export function signMessage(message: Buffer, key: TSIGKey, nowSeconds = Math.floor(Date.now() / 1000), fudge = DEFAULT_FUDGE): SignedMessage {
-  const mac = hmac(key, [message, variables(key, nowSeconds, fudge, 0, Buffer.alloc(0))]);
+export function signMessage(message: Buffer, key: TSIGKey, opts: SignOptions = {}): SignedMessage {
+  const nowSeconds = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const fudge = opts.fudge ?? DEFAULT_FUDGE;
+  const prefix = opts.requestMac ? [u16(opts.requestMac.length), opts.requestMac] : [];
+  const mac = hmac(key, [...prefix, message, variables(key, nowSeconds, fudge, 0, Buffer.alloc(0))]);
   const originalId = message.readUInt16BE(0);
   const rdata = Buffer.concat([encodeName(key.algorithm), u48(nowSeconds), u16(fudge), u16(mac.length), mac, u16(originalId), u16(0), u16(0)]);
   const head = Buffer.alloc(10);
@@ -141,6 +151,20 @@ function macMatches(expected: Buffer, got: Buffer): boolean {
   // RFC 8945 5.2.2.1: a truncated MAC is accepted down to half the digest (and 10 octets).
   if (got.length > expected.length || got.length < Math.max(10, expected.length / 2)) return false;
   return timingSafeEqual(expected.subarray(0, got.length), got);
+}
+
+/**
+ * Checks a signed request (what a server does); returns its MAC, which signs the
+ * answer. Used by tests that stand in for a server, and to read other tools' requests.
+ */
+export function verifyRequest(message: Buffer, key: TSIGKey, nowSeconds = Math.floor(Date.now() / 1000)): Buffer {
+  const t = readTSIG(message);
+  if (!t) throw new TSIGError('UNSIGNED', 'the request carries no TSIG record');
+  if (t.keyName.toLowerCase() !== key.name.toLowerCase().replace(/\.$/, '') || t.algorithm.toLowerCase() !== key.algorithm) throw new TSIGError('BADKEY', `request signed with key "${t.keyName}" (${t.algorithm})`);
+  const expected = hmac(key, [unsignedPart(message, t), variables(key, t.timeSigned, t.fudge, t.error, t.other)]);
+  if (!macMatches(expected, t.mac)) throw new TSIGError('BADSIG', 'the request\'s TSIG signature does not verify');
+  if (Math.abs(nowSeconds - t.timeSigned) > t.fudge) throw new TSIGError('BADTIME', 'the request was signed outside the fudge window');
+  return Buffer.from(t.mac);
 }
 
 /**

@@ -27,11 +27,12 @@ interface Step {
   next?: Endpoint;
 }
 
-/** Normalized owner name; throws when it is not inside the zone. */
-function ownerName(e: Endpoint, zone: string): string {
-  const name = e.dnsName.trim().toLowerCase().replace(/\.$/, '');
-  if (name !== zone && !name.endsWith(`.${zone}`)) throw new Error(`name is outside zone ${zone}`);
-  return name;
+/**
+ * Normalized owner name. A name outside the zone is sent as it is: the server answers
+ * NOTZONE and the batch is `rejected` as a whole, like any content the server refuses.
+ */
+function ownerName(e: Endpoint): string {
+  return e.dnsName.trim().toLowerCase().replace(/\.$/, '');
 }
 
 function rdatas(e: Endpoint, read: ReadRdata | undefined): Buffer[] {
@@ -55,12 +56,12 @@ export interface EncodedChange {
   additions: Buffer[];
 }
 
-export function encodeChange(step: Step, zone: string, read?: ReadRdata): EncodedChange {
+export function encodeChange(step: Step, read?: ReadRdata, touched: ReadonlySet<string> = new Set()): EncodedChange {
   const out: EncodedChange = { prerequisites: [], deletions: [], additions: [] };
   const subject = step.next ?? step.old;
   if (!subject) throw new Error('empty change');
   checkEndpoint(subject);
-  const name = ownerName(subject, zone);
+  const name = ownerName(subject);
   const type = typeCode(subject.recordType);
   if (step.old) {
     if (step.next) checkEndpoint(step.old);
@@ -68,6 +69,12 @@ export function encodeChange(step: Step, zone: string, read?: ReadRdata): Encode
     out.deletions.push(encodeRecord({ name, type, klass: CLASS.ANY, ttl: 0, rdata: Buffer.alloc(0) }));
   } else {
     out.prerequisites.push(encodeRecord({ name, type, klass: CLASS.NONE, ttl: 0, rdata: Buffer.alloc(0) }));
+    // BIND ignores (and answers NOERROR to) an addition that would put a CNAME beside
+    // other data: a prerequisite turns that into a conflict unless this batch removes them.
+    if (!touched.has(name)) {
+      if (subject.recordType === 'CNAME') out.prerequisites.push(encodeRecord({ name, type: TYPE.ANY, klass: CLASS.NONE, ttl: 0, rdata: Buffer.alloc(0) }));
+      else out.prerequisites.push(encodeRecord({ name, type: TYPE.CNAME, klass: CLASS.NONE, ttl: 0, rdata: Buffer.alloc(0) }));
+    }
   }
   if (step.next) {
     const ttl = step.next.recordTTL && step.next.recordTTL > 0 ? step.next.recordTTL : DEFAULT_TTL;
@@ -105,9 +112,12 @@ export function buildUpdate(zone: string, changes: ZoneChanges, read?: ReadRdata
   const additions: Buffer[] = [];
   const bad: Endpoint[] = [];
   const reasons: string[] = [];
-  for (const step of stepsOf(changes)) {
+  const steps = stepsOf(changes);
+  // Names where the batch deletes or replaces a record set: their creates cannot also require the name to be free.
+  const touched = new Set(steps.filter((s) => s.old).map((s) => ownerName(s.old as Endpoint)));
+  for (const step of steps) {
     try {
-      const c = encodeChange(step, zone, read);
+      const c = encodeChange(step, read, touched);
       prerequisites.push(...c.prerequisites);
       deletions.push(...c.deletions);
       additions.push(...c.additions);

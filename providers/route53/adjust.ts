@@ -13,7 +13,7 @@
 // - a CNAME to an AWS load balancer is written as an alias, which has no TTL.
 // Running adjust on its own output changes nothing.
 import type { Endpoint, ProviderSpecificProperty } from '../../src/dns/endpoint.js';
-import { canonicalTargets, describeEndpoint } from '../../src/dns/endpoint.js';
+import { canonicalTargets, compareEndpoints, describeEndpoint } from '../../src/dns/endpoint.js';
 import { compareText, normalizeDNSName } from '../../src/dns/naming.js';
 import { decodeRouting, formatGeoCodes, ROUTING, type RoutingInfo } from '../../src/dns/routing.js';
 import type { AdjustResult } from '../../src/dns/publish/provider.js';
@@ -65,7 +65,7 @@ export function adjustEndpoints(desired: readonly Endpoint[], opts: AdjustOption
     }
     out.push(merge(members, opts, notes));
   }
-  return { endpoints: out, notes };
+  return { endpoints: out.sort(compareEndpoints), notes };
 }
 
 function mergeKey(info: RoutingInfo): string {

@@ -47,6 +47,7 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
   const logger = options.logger ?? createLogger({ level: config.logLevel, base: { replica: config.leaderElection.identity } });
   const metrics = options.metrics ?? createRegistry();
   logger.info({ config: describeConfig(config) }, 'starting control plane');
+  if (config.kubeFedConfigProblems) logger.error({ problems: config.kubeFedConfigProblems }, 'KubeFedConfig has invalid values; their defaults are used');
   const host = await hostClient({ ...config.host }, 'host');
   let health: HealthServer | undefined;
   let dns: DnsServing | undefined;

@@ -15,6 +15,7 @@ import type { Manager } from '../runtime/manager.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { createPropagationController } from '../propagation/controller-factory.js';
 import { RSPController } from '../propagation/rsp-controller.js';
+import { KubeFedConfigWatcher } from '../config/kubefedconfig-watcher.js';
 
 export interface ControlPlaneDeps {
   config: Config;
@@ -79,6 +80,19 @@ export const CONTROLLERS: ControllerEntry[] = [
         logger: d.logger,
         registry: d.metrics,
         identity: d.config.leaderElection.identity,
+      }),
+  },
+  {
+    // Says when a KubeFedConfig edit is invalid or needs a restart (leader only).
+    name: 'kubefedconfig-watcher',
+    create: (d) =>
+      new KubeFedConfigWatcher({
+        host: d.host,
+        namespace: d.config.kubefedNamespace,
+        running: d.config.kubeFedConfig,
+        events: d.events('kubefedconfig-watcher'),
+        logger: d.logger,
+        registry: d.metrics,
       }),
   },
   {

@@ -66,6 +66,8 @@ export interface Config {
   clusterHealthCheck: HealthCheckConfig;
   /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
   kubeFedConfig: KubeFedConfig;
+  /** Invalid stored KubeFedConfig fields that were replaced by their defaults at start-up. */
+  kubeFedConfigProblems?: string[];
   logLevel: LogLevel;
 }
 

@@ -6,6 +6,7 @@ import { clusterClientFromKubeconfig, clusterClientInCluster, type ClusterClient
 import { isNotFound } from '../kube/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { buildConfig, type Config, type ConfigFlags } from './config.js';
+import { checkKubeFedConfig } from './kubefedconfig-check.js';
 
 const KUBEFED_CONFIGS: ResourceRef = { group: 'core.kubefed.io', version: 'v1beta1', resource: 'kubefedconfigs', namespaced: true, kind: 'KubeFedConfig' };
 
@@ -37,8 +38,11 @@ export async function loadConfig(flags: ConfigFlags): Promise<Config> {
   buildConfig(flags);
   const client = await hostClient(flags);
   try {
-    const kfc = await readKubeFedConfig(client, flags.kubefedNamespace || DEFAULT_KUBEFED_NAMESPACE);
-    return buildConfig(flags, kfc);
+    const stored = await readKubeFedConfig(client, flags.kubefedNamespace || DEFAULT_KUBEFED_NAMESPACE);
+    // A bad stored value must not stop every start (a crash loop): its default is used instead.
+    const checked = stored ? checkKubeFedConfig(stored) : undefined;
+    const config = buildConfig(flags, checked?.config);
+    return checked && checked.problems.length > 0 ? { ...config, kubeFedConfigProblems: checked.problems } : config;
   } finally {
     client.close();
   }

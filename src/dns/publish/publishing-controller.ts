@@ -10,6 +10,7 @@
 // back). A provider that is down or misconfigured only affects its own key: it gets
 // Ready=False with the reason, retries with backoff, and everything else keeps running.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { DNSProvider, DNSProviderSpec, DNSProviderType } from '../../api/dns-provider.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../../api/multiclusterdns.js';
@@ -84,6 +85,8 @@ export class PublishingController implements Runnable {
   }
 
   async start(signal: AbortSignal): Promise<void> {
+    // Every informer and pass listens on this signal; that is not a leak.
+    setMaxListeners(0, signal);
     const infs = [this.informers.providers, ...this.informers.endpoints, this.informers.domains, this.informers.secrets];
     const runs: Promise<unknown>[] = infs.map((i) => i.start(signal));
     try {

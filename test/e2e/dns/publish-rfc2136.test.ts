@@ -1,0 +1,144 @@
+// Publishing to a real BIND9 over RFC2136: the go-app records (global, region, zone
+// names and the dnsPrefix CNAME) land in named with external-dns ownership TXT records;
+// a record kfed does not own stays; a member going NotReady is withdrawn and returns;
+// deleting the ServiceDNSRecord removes exactly kfed's records; a wrong TSIG secret
+// answers Ready=False and loses nothing; two kfed instances with different owner ids
+// share a zone without touching each other's names.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DNSProvider } from '../../../src/api/dns-provider.js';
+import type { KubeObject } from '../../../src/api/meta.js';
+import type { DNSEndpoint } from '../../../src/api/multiclusterdns.js';
+import { DNS_PROVIDER_FACTORIES } from '../../../src/app/dns-providers.js';
+import { PublishingController } from '../../../src/dns/publish/publishing-controller.js';
+import type { EndpointStatusWithProviders } from '../../../src/dns/publish/endpoint-status.js';
+import { DNS_ENDPOINTS, DNS_PROVIDERS, SECRETS_REF, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { startBind, type RunningBind } from '../../../src/sandbox/bind/start-bind.js';
+import { installCrds } from '../../support/crds.js';
+import { requireTools } from '../../support/tools.js';
+import { N, startGoApp, until, type GoAppEnv } from '../../integration/dns/go-app-fixture.js';
+
+const tools = requireTools('named', 'dig');
+const NS = 'kube-federation-system';
+
+describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
+  let env: GoAppEnv;
+  let bind: RunningBind;
+  const controllers: { c: PublishingController; stop: AbortController; run: Promise<void> }[] = [];
+
+  const dig = (name: string, type = 'A'): string[] =>
+    execFileSync(tools!.dig, ['@127.0.0.1', '-p', String(bind.port), '+tcp', '+short', '+time=2', '+tries=1', name, type], { encoding: 'utf8' })
+      .split('\n').map((l) => l.trim()).filter(Boolean).sort();
+
+  const provider = (name: string, extra: Partial<DNSProvider['spec']> = {}, secret = 'bind-tsig'): DNSProvider => ({
+    apiVersion: 'dns.kfed.io/v1alpha1', kind: 'DNSProvider', metadata: { name, namespace: NS },
+    spec: { type: 'rfc2136', domains: ['example.com'], rfc2136: { server: bind.server, zone: 'example.com', tsigKeyName: bind.tsig.name, tsigAlgorithm: bind.tsig.algorithm, tsigSecretRef: { name: secret, key: 'secret' } }, ...extra },
+  });
+
+  const secret = (name: string, value: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, data: { secret: Buffer.from(value).toString('base64') } });
+
+  function startPublisher(ownerId?: string): PublishingController {
+    const c = new PublishingController({ host: env.host, kubefedNamespace: NS, factories: DNS_PROVIDER_FACTORIES, resyncMs: 60_000, ...(ownerId ? { defaultOwnerId: ownerId } : {}) });
+    const stop = new AbortController();
+    controllers.push({ c, stop, run: c.start(stop.signal) });
+    return c;
+  }
+
+  beforeAll(async () => {
+    env = await startGoApp();
+    bind = await startBind({ zones: [{ name: 'example.com', records: ['manual 300 IN A 198.51.100.200', 'manual 300 IN TXT "not kfed"'] }] });
+    await installCrds(env.host, 'crds/dns');
+    await env.host.dynamic.create(SECRETS_REF, secret('bind-tsig', bind.tsig.secret));
+    await env.host.dynamic.create(DNS_PROVIDERS, provider('bind'));
+    startPublisher();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const { stop, run } of controllers) {
+      stop.abort();
+      await run;
+    }
+    await bind?.stop();
+    await env?.close();
+  });
+
+  it('publishes the go-app records with ownership TXT records', async () => {
+    const global = await until(() => {
+      const a = dig(`${N}.example.com`);
+      return a.length === 3 ? a : undefined;
+    }, 20_000, 100);
+    expect(global).toHaveLength(3);
+    expect(dig(`${N}.eu-west-1.example.com`)).toHaveLength(1);
+    expect(dig('go.example.com', 'CNAME')).toEqual([`${N}.example.com.`]);
+    const claim = dig(`a-${N}.example.com`, 'TXT');
+    expect(claim[0]).toMatch(/^"heritage=external-dns,external-dns\/owner=kfed-[0-9a-f]{10},external-dns\/resource=dnsendpoint\/go-app\/service-go-app"$/);
+    expect(dig('manual.example.com')).toEqual(['198.51.100.200']);
+  });
+
+  it('reports Programmed on the DNSEndpoint and Ready on the DNSProvider', async () => {
+    const ep = await until(async () => {
+      const e = await env.host.dynamic.get<DNSEndpoint>(DNS_ENDPOINTS, 'service-go-app', { namespace: 'go-app' });
+      const s = e.status as EndpointStatusWithProviders | undefined;
+      return s?.conditions?.find((c) => c.type === 'Programmed' && c.status === 'True') ? e : undefined;
+    }, 20_000, 100);
+    const s = ep.status as EndpointStatusWithProviders;
+    expect(s.providers?.[0]).toMatchObject({ name: 'bind', programmed: true, observedGeneration: ep.metadata.generation });
+    const p = await env.host.dynamic.get<DNSProvider>(DNS_PROVIDERS, 'bind', { namespace: NS });
+    expect(p.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(p.status?.records).toBeGreaterThan(3);
+    expect(p.status?.notes?.length ?? 0).toBeGreaterThanOrEqual(0);
+  });
+
+  it('withdraws a member that goes NotReady and brings it back', async () => {
+    const before = dig(`${N}.example.com`);
+    env.members.setReady('cluster-2', false);
+    await until(() => (dig(`${N}.example.com`).length === 2 ? true : undefined), 20_000, 100);
+    expect(dig(`${N}.eu-west-1.example.com`, 'CNAME')).toEqual([`${N}.example.com.`]);
+    env.members.setReady('cluster-2', true);
+    await until(() => (JSON.stringify(dig(`${N}.example.com`)) === JSON.stringify(before) ? true : undefined), 20_000, 100);
+  });
+
+  it('a wrong TSIG secret gives Ready=False with the reason and changes nothing', async () => {
+    await env.host.dynamic.create(SECRETS_REF, secret('bad-tsig', Buffer.alloc(32, 7).toString('base64')));
+    await env.host.dynamic.create(DNS_PROVIDERS, provider('bad', { ownerId: 'bad-owner' }, 'bad-tsig'));
+    const p = await until(async () => {
+      const obj = await env.host.dynamic.get<DNSProvider>(DNS_PROVIDERS, 'bad', { namespace: NS });
+      const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.status === 'False' ? obj : undefined;
+    }, 20_000, 100);
+    const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.reason).toBe('AuthFailed');
+    expect(dig(`${N}.example.com`)).toHaveLength(3);
+    await env.host.dynamic.delete(DNS_PROVIDERS, 'bad', { namespace: NS });
+  });
+
+  it('a second kfed instance with another owner id cannot take the names and leaves them alone', async () => {
+    await env.host.dynamic.create(DNS_PROVIDERS, provider('other', { ownerId: 'other-kfed' }));
+    // The 'other' provider sees the same DNSEndpoints; every name is owned by the first instance.
+    const other = await until(async () => {
+      const obj = await env.host.dynamic.get<DNSProvider>(DNS_PROVIDERS, 'other', { namespace: NS });
+      return obj.status?.conditions?.some((c) => c.type === 'Synced') ? obj : undefined;
+    }, 20_000, 100);
+    expect(other.status?.records).toBe(0);
+    const ep = await until(async () => {
+      const e = await env.host.dynamic.get<DNSEndpoint>(DNS_ENDPOINTS, 'service-go-app', { namespace: 'go-app' });
+      const s = e.status as EndpointStatusWithProviders | undefined;
+      return s?.providers?.some((x) => x.name === 'other') ? s : undefined;
+    }, 20_000, 100);
+    const entry = ep.providers?.find((x) => x.name === 'other');
+    expect(entry?.programmed).toBe(false);
+    expect(entry?.message).toContain('OwnedByOther');
+    expect(ep.conditions?.find((c) => c.type === 'Programmed')?.reason).toBe('Conflict');
+    expect(dig(`${N}.example.com`)).toHaveLength(3);
+    await env.host.dynamic.delete(DNS_PROVIDERS, 'other', { namespace: NS });
+  });
+
+  it('deleting the ServiceDNSRecord removes exactly kfed records', async () => {
+    await env.host.dynamic.delete(SERVICE_DNS_RECORDS, 'go-app', { namespace: 'go-app' });
+    // The sandbox garbage-collects the owned DNSEndpoint; the publisher withdraws its records.
+    await until(() => (dig(`${N}.example.com`).length === 0 && dig('go.example.com', 'CNAME').length === 0 ? true : undefined), 20_000, 100);
+    expect(dig(`a-${N}.example.com`, 'TXT')).toEqual([]);
+    expect(dig('manual.example.com')).toEqual(['198.51.100.200']);
+    expect(dig('manual.example.com', 'TXT')).toEqual(['"not kfed"']);
+  });
+});

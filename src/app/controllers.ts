@@ -15,6 +15,8 @@ import type { Manager } from '../runtime/manager.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { createPropagationController } from '../propagation/controller-factory.js';
 import { RSPController } from '../propagation/rsp-controller.js';
+import { PublishingController } from '../dns/publish/publishing-controller.js';
+import { DNS_PROVIDER_FACTORIES } from './dns-providers.js';
 import { KubeFedConfigWatcher } from '../config/kubefedconfig-watcher.js';
 
 export interface ControlPlaneDeps {
@@ -104,6 +106,18 @@ export const CONTROLLERS: ControllerEntry[] = [
         members: d.members,
         membersSynced: (signal) => d.members.waitForSync(signal),
         ...(d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {}),
+        logger: d.logger,
+        registry: d.metrics,
+      }),
+  },
+  {
+    // DNSProviders: publish the DNSEndpoints' records to Route53, Cloud DNS, RFC2136 (leader only).
+    name: 'dns-publishing',
+    create: (d) =>
+      new PublishingController({
+        host: d.host,
+        kubefedNamespace: d.config.kubefedNamespace,
+        factories: DNS_PROVIDER_FACTORIES,
         logger: d.logger,
         registry: d.metrics,
       }),

@@ -19,6 +19,7 @@ interface SdkErrorShape {
   messages?: string[];
   $metadata?: { httpStatusCode?: number };
   $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+  Messages?: { Message?: string | string[] };
 }
 
 /** Retry-After in milliseconds (delta-seconds or an HTTP date), or undefined. */
@@ -66,9 +67,13 @@ export function namedRecords(messages: readonly string[], batch: readonly Endpoi
 export function toProviderError(err: unknown, what: string, batch: readonly Endpoint[] = []): ProviderError {
   if (isProviderError(err)) return err;
   const e = (err ?? {}) as SdkErrorShape;
-  const code = e.name ?? e.code ?? 'Error';
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
-  const messages = e.messages && e.messages.length > 0 ? e.messages : [e.message ?? String(err)];
+  // Route53 reports several problems of one batch as an <InvalidChangeBatch> document
+  // rather than an <ErrorResponse>; the SDK then knows no code and keeps <Messages> raw.
+  const raw = e.Messages?.Message;
+  const rawMessages = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const code = rawMessages.length > 0 && status === 400 ? 'InvalidChangeBatch' : (e.name ?? e.code ?? 'Error');
+  const messages = rawMessages.length > 0 ? rawMessages : e.messages && e.messages.length > 0 ? e.messages : [e.message ?? String(err)];
   const text = `${what}: ${code}: ${messages.join('; ')}`;
   const make = (kind: ProviderErrorKind, extra: { rejected?: Endpoint[]; retryAfterMs?: number } = {}): ProviderError =>
     new ProviderError(kind, text, { cause: err, ...extra });

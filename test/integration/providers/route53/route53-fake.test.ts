@@ -5,7 +5,7 @@ import type { Route53Provider } from '../../../../providers/route53/route53-prov
 import type { Endpoint } from '../../../../src/dns/endpoint.js';
 import { endpointKey } from '../../../../src/dns/endpoint.js';
 import { needsUpdate } from '../../../../src/dns/plan.js';
-import { isProviderError, type ProviderError, type ProviderZone } from '../../../../src/dns/publish/provider.js';
+import type { ProviderZone } from '../../../../src/dns/publish/provider.js';
 import { TEST_SECRET, testContext } from '../../../support/route53-fake/context.js';
 import { startRoute53Fake, type Route53Fake } from '../../../support/route53-fake/server.js';
 import { creates, health, plain, routed, SIGNAL } from './fixtures.js';
@@ -16,16 +16,6 @@ let zone: ProviderZone;
 
 function make(spec: Record<string, unknown> = {}, maxAttempts = 3): Route53Provider {
   return createRoute53Provider({ endpoint: fake.endpoint, region: 'us-east-1', credentialsSecretRef: { name: 'aws' }, ...spec }, testContext({ aws: TEST_SECRET }), { maxAttempts }) as Route53Provider;
-}
-
-async function thrown(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isProviderError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a ProviderError');
 }
 
 /** Writes desired (adjusted) endpoints, reads the zone back and checks the plan would not touch them. */

@@ -35,15 +35,19 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
 // or as "... with DNS name a.example.com. ...".
 const BRACKET_RE = /name='([^']+)',\s*type='([^']+)'(?:,\s*set-identifier='([^']*)')?/g;
 const DNS_NAME_RE = /DNS name (\S+?)\.?(?:\s|$)/g;
+// InvalidInput names the change: [Action=DELETE, Name=a.example.com., Type=A, SetIdentifier=null].
+const CHANGE_RE = /Name=([^,\]\s]+),\s*Type=([^,\]\s]+)(?:,\s*SetIdentifier=([^,\]]+))?/g;
 
 /** The endpoints of a batch that the messages of an InvalidChangeBatch name. */
 export function namedRecords(messages: readonly string[], batch: readonly Endpoint[]): Endpoint[] {
   const hits = new Set<Endpoint>();
   for (const m of messages) {
-    for (const match of m.matchAll(BRACKET_RE)) {
-      const name = normalizeDNSName(match[1] ?? '');
-      const type = match[2];
-      const set = match[3];
+    const named = [...m.matchAll(BRACKET_RE)].map((x) => [x[1], x[2], x[3]] as const);
+    for (const x of m.matchAll(CHANGE_RE)) named.push([x[1], x[2], x[3] === 'null' ? undefined : x[3]] as const);
+    for (const match of named) {
+      const name = normalizeDNSName(match[0] ?? '');
+      const type = match[1];
+      const set = match[2];
       for (const e of batch) {
         if (normalizeDNSName(e.dnsName) !== name) continue;
         // An alias A is a CNAME endpoint; a geo part's set identifier is `<cluster>/<code>`.

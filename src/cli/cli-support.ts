@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 
 /** $KUBECONFIG's first existing file, else ~/.kube/config (the CLI is where the environment is read). */
 export function defaultKubeconfigPath(): string {
@@ -18,6 +19,19 @@ export function int(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new Error(`not an integer: ${v}`);
   return n;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A namespace name (DNS-1123 label). Checked when parsed: a bad `--kubefed-namespace`
+ * otherwise surfaces much later as a 404 or as objects written to a namespace nobody reads.
+ */
+export function namespaceName(v: string): string {
+  if (v.length > 63 || !DNS1123_LABEL.test(v)) {
+    throw new InvalidArgumentError(`${JSON.stringify(v)} is not a valid namespace name: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`);
+  }
+  return v;
 }
 
 /** `--flag`, `--flag=true|false` (kubefedctl / pflag boolean style). */

@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import type { ConfigFlags } from '../config/config.js';
 import type { LogLevel } from '../observability/logger.js';
-import { bool, defaultKubeconfigPath, failure, int, runningInPod } from './cli-support.js';
+import { bool, defaultKubeconfigPath, failure, int, namespaceName, runningInPod } from './cli-support.js';
 import { replicaIdentity, runUntilSignal } from './controller-command-runtime.js';
 
 interface ControllerFlags {
@@ -40,7 +40,7 @@ export function registerControllerCommand(program: Command): void {
     .description('run the kfed control plane (every controller, the embedded DNS server, /metrics) against a host cluster')
     .addOption(opt('--kubeconfig <path>', 'kubeconfig of the host cluster (default: in-cluster config in a pod, else $KUBECONFIG or ~/.kube/config)', 'KFED_KUBECONFIG'))
     .addOption(opt('--context <context>', 'kubeconfig context of the host cluster (default: current context)', 'KFED_CONTEXT'))
-    .addOption(opt('--kubefed-namespace <ns>', 'namespace of the control plane, its KubeFedClusters, Domains and KubeFedConfig', 'KFED_NAMESPACE').default('kube-federation-system'))
+    .addOption(opt('--kubefed-namespace <ns>', 'namespace of the control plane, its KubeFedClusters, Domains and KubeFedConfig', 'KFED_NAMESPACE').argParser(namespaceName).default('kube-federation-system'))
     .addOption(opt('--metrics-addr <addr>', 'where to serve /metrics, /healthz and /readyz (host:port, :port; 0 disables)', 'KFED_METRICS_ADDR').default(':8080'))
     .addOption(opt('--dns-listen <addr>', 'serve DNS on UDP and TCP here (host:port, :port, [v6]:port; e.g. :5353); every replica serves; default: off', 'KFED_DNS_LISTEN'))
     .addOption(opt('--dns-geoip-db <path>', 'MMDB file for client locations (latency/geo answers); "bundled" = GeoLite2 shipped with kfed, "none" = no geolocation', 'KFED_DNS_GEOIP_DB'))

@@ -5,7 +5,7 @@ import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../kube/cluster-client.js';
 import { disableType } from '../propagation/disable.js';
 import { createEnableResources, enableResources, resolveEnableTarget } from '../propagation/enable.js';
-import { bool, defaultKubeconfigPath } from './cli-support.js';
+import { bool, defaultKubeconfigPath, namespaceName } from './cli-support.js';
 
 export interface HostFlags {
   kubeconfig?: string;
@@ -17,7 +17,7 @@ export function hostFlags(cmd: Command): Command {
   return cmd
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--host-cluster-context <context>', 'host cluster context (default: the current context)')
-    .option('--kubefed-namespace <ns>', 'namespace of the control plane in the host cluster', DEFAULT_KUBEFED_NAMESPACE);
+    .option('--kubefed-namespace <ns>', 'namespace of the control plane in the host cluster', namespaceName, DEFAULT_KUBEFED_NAMESPACE);
 }
 
 export async function withHost<T>(f: HostFlags, run: (host: ClusterClient) => Promise<T>): Promise<T> {
@@ -56,7 +56,7 @@ export function registerEnableCommands(program: Command): void {
     .action(async (type: string, f: HostFlags & { output?: string; federatedGroup: string; federatedVersion: string; version?: string; dryRun: boolean }) => {
       const yaml = checkOutput(f.output);
       await withHost(f, async (host) => {
-        const target = await resolveEnableTarget(host, type, f.version);
+        const target = await resolveEnableTarget(host, type, f.version, f.federatedGroup);
         const res = enableResources(target, f.kubefedNamespace, { federatedGroup: f.federatedGroup, federatedVersion: f.federatedVersion });
         if (yaml) {
           process.stdout.write(yamlDocuments([res.ftc, res.crd]));

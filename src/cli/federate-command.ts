@@ -1,7 +1,7 @@
 // `kfed federate TYPE NAME`, flag-compatible with kubefedctl federate.
 import type { Command } from 'commander';
 import { federateResource } from '../propagation/federate-command.js';
-import { bool } from './cli-support.js';
+import { bool, namespaceName } from './cli-support.js';
 import { hostFlags, withHost, yamlDocuments, type HostFlags } from './enable-command.js';
 
 function list(v: string, acc: string[] = []): string[] {
@@ -16,7 +16,7 @@ export function registerFederateCommand(program: Command): void {
       .argument('<type>', 'the resource type: kind, plural, short name or plural.group')
       .argument('<name>', 'the resource name'),
   )
-    .option('-n, --namespace <ns>', 'namespace of the resource', 'default')
+    .option('-n, --namespace <ns>', 'namespace of the resource', namespaceName, 'default')
     .option('-o, --output <format>', 'print the federated resources instead of creating them (yaml)')
     .option('-e, --enable-type [bool]', 'enable federation of the type first when it is not enabled', bool, false)
     .option('-c, --contents [bool]', 'namespaces only: also federate every resource in the namespace', bool, false)

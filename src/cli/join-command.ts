@@ -5,7 +5,7 @@ import { joinCluster } from '../clusters/join.js';
 import type { ProgressFn } from '../clusters/join-steps.js';
 import { oneLine } from '../runtime/errors.js';
 import { unjoinCluster } from '../clusters/unjoin.js';
-import { bool, collectLabels, defaultKubeconfigPath, failure, int } from './cli-support.js';
+import { bool, collectLabels, defaultKubeconfigPath, failure, int, namespaceName } from './cli-support.js';
 
 interface CommonFlags {
   kubeconfig?: string;
@@ -23,7 +23,7 @@ function common(cmd: Command): Command {
     .option('--cluster-context <context>', "name of the cluster's context in the kubeconfig (default: the cluster name)")
     .option('--host-cluster-context <context>', 'host cluster context (default: the current context)')
     .option('--host-cluster-name <name>', 'name of the host in object names created in the member (default: the host context; required when it contains ":" or "/")')
-    .option('--kubefed-namespace <ns>', 'namespace of the control plane in the host cluster', 'kube-federation-system')
+    .option('--kubefed-namespace <ns>', 'namespace of the control plane in the host cluster', namespaceName, 'kube-federation-system')
     .option('--dry-run [bool]', 'only check and print what would be done', bool, false)
     .option('--v <level>', 'log verbosity (2 prints every step)', int, 0);
 }

@@ -185,6 +185,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     fastProbeIntervalMs: durationMs('fast probe interval', flags.healthCheckFastProbeInterval ?? DEFAULT_FAST_PROBE_INTERVAL),
   };
   const problems: string[] = [];
+  if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) problems.push(`kubefed namespace ${JSON.stringify(namespace)} is not a valid namespace name (DNS-1123 label)`);
   if (health.periodMs <= 0) problems.push('health check period must be greater than 0');
   if (health.timeoutMs <= 0) problems.push('health check timeout must be greater than 0');
   for (const [name, v] of [['failureThreshold', health.failureThreshold], ['successThreshold', health.successThreshold]] as const) {

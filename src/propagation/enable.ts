@@ -33,10 +33,21 @@ export async function discoverTargets(host: ClusterClient, version?: string): Pr
   return all.filter((r) => (version ? r.version === version : r.preferred) && r.verbs.includes('create')).map(targetFromDiscovery);
 }
 
-export async function resolveEnableTarget(host: ClusterClient, typeName: string, version?: string): Promise<TargetAPIResource> {
+/**
+ * The target type named by `typeName`. A federated type (`FederatedDeployment`,
+ * `federateddeployments.types.kubefed.io`) stands for its target, as a user typing the
+ * federated name means it; enabling it as such would create `federatedfederateddeployments`.
+ */
+export async function resolveEnableTarget(host: ClusterClient, typeName: string, version?: string, federatedGroup = 'types.kubefed.io'): Promise<TargetAPIResource> {
   host.discovery.invalidate();
   const targets = await discoverTargets(host, version);
-  return resolveTargetResource(typeName, targets);
+  const found = resolveTargetResource(typeName, targets);
+  if (found.group !== federatedGroup || !/^Federated./.test(found.kind)) return found;
+  const kind = found.kind.slice('Federated'.length);
+  const candidates = targets.filter((t) => t.kind === kind && t.group !== federatedGroup);
+  if (candidates.length === 1) return candidates[0]!;
+  const why = candidates.length === 0 ? `no API type of kind ${kind} is served` : `several API types have kind ${kind}: ${candidates.map((c) => groupQualifiedName({ pluralName: c.plural, group: c.group })).join(', ')}`;
+  throw new Error(`${JSON.stringify(typeName)} is the federated type ${found.kind}, not a type to federate, and ${why}; name the target type (e.g. ${kind.toLowerCase()}s.<group>)`);
 }
 
 export interface EnableResources {
@@ -96,7 +107,7 @@ export interface EnableOptions extends FederatedTypeOptions {
 
 /** `kfed enable TYPE`. */
 export async function enableType(host: ClusterClient, typeName: string, opts: EnableOptions): Promise<{ resources: EnableResources; lines: string[] }> {
-  const target = await resolveEnableTarget(host, typeName, opts.version);
+  const target = await resolveEnableTarget(host, typeName, opts.version, opts.federatedGroup);
   const resources = enableResources(target, opts.namespace, opts);
   return { resources, lines: await createEnableResources(host, resources, opts.signal) };
 }

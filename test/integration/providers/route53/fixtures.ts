@@ -14,7 +14,7 @@ export function routed(dnsName: string, recordType: Endpoint['recordType'], targ
 }
 
 export function health(protocol: string, port: number, path?: string): { name: string; value: string }[] {
-  const p = [{ name: ROUTING.healthCheckProtocol, value: protocol }, { name: ROUTING.healthCheckPort, value: String(port) }];
+  const p: { name: string; value: string }[] = [{ name: ROUTING.healthCheckProtocol, value: protocol }, { name: ROUTING.healthCheckPort, value: String(port) }];
   if (path) p.push({ name: ROUTING.healthCheckPath, value: path });
   return p;
 }

@@ -140,11 +140,14 @@ export class ResourceHandler {
           def, version, filter, resourceVersion: q.get('resourceVersion') ?? undefined,
           allowBookmarks: q.get('allowWatchBookmarks') === 'true', timeoutSeconds: timeout,
           bookmarkIntervalMs: this.ctx.bookmarkIntervalMs,
+          sendInitialEvents: q.get('sendInitialEvents') === 'true',
           ...(wantsTable(accept) ? { table: (q.get('includeObject') as IncludeObject | null) ?? 'Metadata' } : {}),
         });
         return;
       }
       case 'create': {
+        // only subresources (token) take POST on a name; kube-apiserver's router answers 405 otherwise
+        if (ri.name && !sub) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
         const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj;
         if (def.createOnly) return sendJson(res, 201, this.ctx.review(def.kind, body ?? {}, user));
         if (sub === 'token' && def.plural === 'serviceaccounts') {

@@ -17,6 +17,12 @@ export interface WatchRequest {
   allowBookmarks: boolean;
   timeoutSeconds: number;
   bookmarkIntervalMs: number;
+  /**
+   * Watch-list (client-go's WatchListClient, on by default in kubectl 1.35+): the current
+   * state as ADDED events, then a BOOKMARK annotated `k8s.io/initial-events-end`, then
+   * changes, whatever resourceVersion was asked for (NotOlderThan: now is never older).
+   */
+  sendInitialEvents?: boolean;
   table?: IncludeObject;
 }
 
@@ -100,7 +106,10 @@ export class WatchHub {
 
     let pending: StoreEvent[] | undefined;
     const rvParam = w.resourceVersion;
-    if (rvParam && rvParam !== '0') {
+    if (w.sendInitialEvents) {
+      for (const o of this.store.list(key, w.filter.namespace)) if (matchFilter(w.filter, o)) send('ADDED', out(o));
+      send('BOOKMARK', JSON.stringify({ kind: w.def.kind, apiVersion, metadata: { resourceVersion: String(this.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } } }));
+    } else if (rvParam && rvParam !== '0') {
       const rv = Number(rvParam);
       if (!Number.isFinite(rv)) {
         send('ERROR', JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version "${rvParam}"`, reason: 'BadRequest', code: 400 }));

@@ -91,6 +91,16 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
+/** A start that failed; `portTaken` says another port may succeed. */
+class BindStartError extends Error {
+  constructor(
+    message: string,
+    readonly portTaken: boolean,
+  ) {
+    super(message);
+  }
+}
+
 async function startOnce(o: StartBindOptions, dir: string, port: number, key: BindKey): Promise<RunningBind> {
   const conf = join(dir, 'named.conf');
   await writeFile(conf, renderNamedConf({ dir, port, key, zones: o.zones }), { mode: 0o600 });
@@ -116,7 +126,13 @@ async function startOnce(o: StartBindOptions, dir: string, port: number, key: Bi
   const deadline = Date.now() + (o.startTimeoutMs ?? 15_000);
   for (;;) {
     if (spawnError) throw new Error(`start named: ${spawnError.message}`, { cause: spawnError });
-    if (child.exitCode !== null) throw new Error(`named exited with code ${child.exitCode}:\n${log()}`);
+    if (child.exitCode !== null) throw new BindStartError(`named exited with code ${child.exitCode}:\n${log()}`, /address in use/i.test(log()));
+    // named keeps running without a zone it could not load, or without a socket it could not bind.
+    const failed = lines.find((l) => /not loaded due to errors|could not listen|address in use/i.test(l));
+    if (failed) {
+      await stop();
+      throw new BindStartError(`named failed: ${failed}\n${log()}`, !/not loaded/.test(failed));
+    }
     const ready = await Promise.all(o.zones.map((z) => soaAnswers(port, z.name, 1000)));
     if (ready.every(Boolean)) break;
     if (Date.now() > deadline) {
@@ -148,6 +164,7 @@ export async function startBind(o: StartBindOptions): Promise<RunningBind> {
       };
     } catch (err) {
       lastError = err;
+      if (!(err instanceof BindStartError && err.portTaken)) break;
     }
   }
   if (ownDir) await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ import { defaultKubeFedConfig, validateKubeFedConfig } from '../../../src/api/co
 import type { KubeObject } from '../../../src/api/meta.js';
 import { buildConfig, parseDnsWorkers } from '../../../src/config/config.js';
 import { chartMetadata, renderChart, type RenderedChart } from './manifests.js';
+import type { DNSProvider } from '../../../src/api/dns-provider.js';
+import { validateProviderSpec } from '../../../src/dns/publish/validate-provider.js';
 
 type Obj = KubeObject & Record<string, any>;
 
@@ -154,26 +156,30 @@ describe('charts/kfed with other values', () => {
     expect(parseDnsWorkers(dnsArgs({ dns: { workers: 2 } }).at(-1)!.split('=')[1])).toBe(2);
   });
 
-  it('wires provider credentials from existing Secrets and passes provider args', () => {
+  it('renders each enabled provider as a DNSProvider the controller accepts, and no provider flags', () => {
     const c = renderChart({
       providers: {
-        route53: { enabled: true, credentialsSecret: 'aws-creds', args: ['--route53-zone-type=public'] },
-        clouddns: { enabled: true, credentialsSecret: 'gcp-key', args: ['--clouddns-project=p1'] },
-        rfc2136: { enabled: true, credentialsSecret: 'tsig' },
+        route53: { enabled: true, spec: { domains: ['example.com'], route53: { region: 'eu-west-1', credentialsSecretRef: { name: 'aws-creds' } } } },
+        clouddns: { enabled: true, spec: { cloudDNS: { project: 'p1' } } },
+        rfc2136: { enabled: true, spec: { policy: 'upsert-only', rfc2136: { server: '192.0.2.53:53', tsigKeyName: 'k', tsigAlgorithm: 'hmac-sha512', tsigSecretRef: { name: 'tsig' } } } },
       },
       extraArgs: ['--extra=1'],
       extraEnv: [{ name: 'A', value: 'b' }],
     });
+    const providers = c.objects.filter((o) => o.kind === 'DNSProvider') as unknown as DNSProvider[];
+    expect(providers.map((p) => `${p.metadata.name}:${p.spec.type}:${p.metadata.namespace}`)).toEqual(['route53:route53:kube-federation-system', 'clouddns:clouddns:kube-federation-system', 'rfc2136:rfc2136:kube-federation-system']);
+    for (const p of providers) expect(validateProviderSpec(p.spec), p.metadata.name).toEqual([]);
+    expect(providers[2]?.spec).toMatchObject({ policy: 'upsert-only', rfc2136: { server: '192.0.2.53:53', tsigSecretRef: { name: 'tsig' } } });
     const ctr = controller(c);
-    expect(ctr.args.slice(-6)).toEqual(['--provider=route53', '--route53-zone-type=public', '--provider=clouddns', '--clouddns-project=p1', '--provider=rfc2136', '--extra=1']);
-    expect(ctr.envFrom).toEqual([{ secretRef: { name: 'aws-creds' } }, { secretRef: { name: 'tsig' } }]);
-    expect(ctr.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/kfed/clouddns/credentials.json' });
+    expect(ctr.args.some((a: string) => a.startsWith('--provider'))).toBe(false);
+    expect(ctr.args.at(-1)).toBe('--extra=1');
     expect(ctr.env).toContainEqual({ name: 'A', value: 'b' });
-    expect(ctr.volumeMounts).toContainEqual({ name: 'clouddns-credentials', mountPath: '/var/run/secrets/kfed/clouddns', readOnly: true });
-    expect(must(c, 'Deployment').spec.template.spec.volumes).toContainEqual({ name: 'clouddns-credentials', secret: { secretName: 'gcp-key' } });
-    // Only rfc2136's Secret: envFrom still rendered.
-    const only = controller(renderChart({ providers: { rfc2136: { enabled: true, credentialsSecret: 'tsig' } } }));
-    expect(only.envFrom).toEqual([{ secretRef: { name: 'tsig' } }]);
+    // The defaults of each provider are usable specs too.
+    for (const name of ['route53', 'clouddns', 'rfc2136']) {
+      const one = renderChart({ providers: { [name]: { enabled: true } } }).objects.find((o) => o.kind === 'DNSProvider') as unknown as DNSProvider;
+      expect(validateProviderSpec(one.spec), name).toEqual([]);
+    }
+    expect(renderChart().objects.some((o) => o.kind === 'DNSProvider')).toBe(false);
   });
 
   it('takes image, scheduling, annotations and security settings from values', () => {

@@ -71,7 +71,7 @@ export function renderNamedConf(c: NamedConfInput): string {
     '  dnssec-validation no;',
     '  notify no;',
     '  allow-query { 127.0.0.1; };',
-    // Ownership TXT names such as a-_foo must not be refused by name checks.
+    // Tests write arbitrary names; check-names would refuse A records named like _x (REFUSED).
     '  check-names primary ignore;',
     '};',
     // No rndc channel: the harness stops named with a signal.

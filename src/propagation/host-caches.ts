@@ -4,15 +4,14 @@
 // Any FederatedNamespace change re-enqueues the objects in its namespace: a placement
 // change moves them, and a status change means the namespace now exists in members, so
 // objects whose creation failed for want of it can go at once instead of after backoff.
-// kfed's policies (policy-caches.ts) are shared the same way.
+// kfed's policies (policy-caches.ts) are shared the same way. The informers come from the
+// owner's scope (the FederatedTypeConfig controller's), which starts and releases them.
 import type { PropagatedVersion } from '../api/core.js';
 import type { FederatedObject } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Informer } from '../kube/informer.js';
-import { clusterInformer } from '../kube/informer.js';
+import type { InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
-import type { Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
 import { PolicyCaches } from './policy-caches.js';
 import { CLUSTER_PROPAGATED_VERSIONS, FEDERATED_NAMESPACES, PROPAGATED_VERSIONS } from './resources.js';
 
@@ -20,8 +19,7 @@ export interface HostCachesOptions {
   host: ClusterClient;
   /** KubeFedConfig scope Namespaced: only the KubeFed namespace is watched. */
   namespace?: string;
-  logger?: Logger;
-  registry?: Registry;
+  informers: InformerScope;
 }
 
 export class HostCaches {
@@ -30,12 +28,10 @@ export class HostCaches {
   readonly federatedNamespaces: Informer<FederatedObject>;
   readonly policies: PolicyCaches;
   private readonly fnsListeners = new Set<(namespace: string) => void>();
-  private abort: AbortController | undefined;
-  private running: Promise<unknown> | undefined;
 
   constructor(o: HostCachesOptions) {
     const make = <T extends PropagatedVersion | FederatedObject>(resource: ResourceRef): Informer<T> =>
-      clusterInformer<T>(o.host, resource, { namespace: resource.namespaced ? o.namespace : undefined, logger: o.logger, registry: o.registry });
+      o.informers.informer<T>(o.host, resource, resource.namespaced && o.namespace ? { namespace: o.namespace } : {});
     this.versions = make<PropagatedVersion>(PROPAGATED_VERSIONS);
     this.clusterVersions = make<PropagatedVersion>(CLUSTER_PROPAGATED_VERSIONS);
     this.federatedNamespaces = make<FederatedObject>(FEDERATED_NAMESPACES);
@@ -52,22 +48,7 @@ export class HostCaches {
     return () => this.fnsListeners.delete(fn);
   }
 
-  start(signal: AbortSignal): void {
-    if (this.abort) return;
-    this.abort = new AbortController();
-    const abort = this.abort;
-    signal.addEventListener('abort', () => abort.abort(), { once: true });
-    this.running = Promise.all([
-      this.versions.start(abort.signal), this.clusterVersions.start(abort.signal), this.federatedNamespaces.start(abort.signal), this.policies.start(abort.signal),
-    ]).catch(() => undefined);
-  }
-
   async waitForSync(signal?: AbortSignal): Promise<void> {
     await Promise.all([this.versions.waitForSync(signal), this.clusterVersions.waitForSync(signal), this.federatedNamespaces.waitForSync(signal), this.policies.waitForSync(signal)]);
-  }
-
-  async stop(): Promise<void> {
-    this.abort?.abort();
-    await this.running;
   }
 }

@@ -13,7 +13,8 @@ import { MANAGED_LABEL } from '../api/federation.js';
 import { MemberLifecycle, type MemberEvent, type MemberWork } from '../clusters/member-lifecycle.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import type { InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
@@ -30,6 +31,8 @@ export interface MemberInformerTuning {
 
 export interface MemberInformersOptions {
   members: MemberRegistry;
+  /** Where the member informers come from: one per (member, resource, selector), shared with other controllers. */
+  informers: InformerScope;
   resource: ResourceRef;
   /** A member object changed; `deleted` when it left the cache. */
   onObject(cluster: string, obj: KubeObject, deleted: boolean): void;
@@ -88,26 +91,27 @@ export class MemberInformers {
   }
 
   private startMember(name: string, client: ClusterClient, signal: AbortSignal): MemberCache {
-    const informer = new Informer({
-      client: client.dynamic,
-      resource: this.o.resource,
-      cluster: name,
-      labelSelector: MANAGED_LABEL,
-      ...this.o.tuning,
-      ...(this.o.logger ? { logger: this.o.logger } : {}),
-      ...(this.o.registry ? { registry: this.o.registry } : {}),
+    const informer = this.o.informers.informer(client, this.o.resource, { labelSelector: MANAGED_LABEL }, this.o.tuning ?? {});
+    const unsubscribe = [
+      informer.addHandlers({
+        onAdd: (obj) => this.o.onObject(name, obj, false),
+        onUpdate: (_old, obj) => this.o.onObject(name, obj, false),
+        onDelete: (obj) => this.o.onObject(name, obj, true),
+      }),
+      // The health controller's fast path: a failing watch asks for a probe now.
+      informer.onError((err) => this.o.members.reportConnectionFailure(name, err)),
+    ];
+    const done = new Promise<void>((resolve) => {
+      const release = (): void => {
+        for (const u of unsubscribe) u();
+        this.o.informers.release(informer).then(resolve, (err: unknown) => {
+          this.log.warn({ cluster: name, err: String(err) }, 'member informer ended with an error');
+          resolve();
+        });
+      };
+      if (signal.aborted) release();
+      else signal.addEventListener('abort', release, { once: true });
     });
-    informer.addHandlers({
-      onAdd: (obj) => this.o.onObject(name, obj, false),
-      onUpdate: (_old, obj) => this.o.onObject(name, obj, false),
-      onDelete: (obj) => this.o.onObject(name, obj, true),
-    });
-    // The health controller's fast path: a failing watch asks for a probe now.
-    informer.onError((err) => this.o.members.reportConnectionFailure(name, err));
-    return {
-      informer,
-      done: informer.start(signal).catch((err: unknown) => this.log.warn({ cluster: name, err: String(err) }, 'member informer ended with an error')),
-      synced: informer.waitForSync(signal),
-    };
+    return { informer, done, synced: informer.waitForSync(signal) };
   }
 }

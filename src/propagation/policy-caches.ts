@@ -7,10 +7,8 @@ import type { OverridePolicy, PropagationPolicy } from '../api/federation.js';
 import { POLICY_GROUP, POLICY_VERSION } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Informer } from '../kube/informer.js';
-import { clusterInformer } from '../kube/informer.js';
+import type { InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
-import type { Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
 
 const ref = (resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group: POLICY_GROUP, version: POLICY_VERSION, resource, kind, namespaced });
 export const PROPAGATION_POLICIES = ref('propagationpolicies', 'PropagationPolicy', true);
@@ -20,10 +18,9 @@ export const CLUSTER_OVERRIDE_POLICIES = ref('clusteroverridepolicies', 'Cluster
 
 export interface PolicyCachesOptions {
   host: ClusterClient;
+  informers: InformerScope;
   /** KubeFedConfig scope Namespaced: namespaced policies only from this namespace. */
-  namespace?: string;
-  logger?: Logger;
-  registry?: Registry;
+  namespace?: string | undefined;
 }
 
 export class PolicyCaches {
@@ -33,7 +30,7 @@ export class PolicyCaches {
 
   constructor(o: PolicyCachesOptions) {
     const make = <T extends PropagationPolicy | OverridePolicy>(resource: ResourceRef): Informer<T> => {
-      const inf = clusterInformer<T>(o.host, resource, { namespace: resource.namespaced ? o.namespace : undefined, logger: o.logger, registry: o.registry });
+      const inf = o.informers.informer<T>(o.host, resource, resource.namespaced && o.namespace ? { namespace: o.namespace } : {});
       const emit = (): void => {
         for (const l of this.listeners) l();
       };
@@ -59,10 +56,6 @@ export class PolicyCaches {
   onChange(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
-  }
-
-  start(signal: AbortSignal): Promise<unknown> {
-    return Promise.all([...this.propagationInformers, ...this.overrideInformers].map((i) => i.start(signal)));
   }
 
   async waitForSync(signal?: AbortSignal): Promise<void> {

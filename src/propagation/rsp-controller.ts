@@ -7,19 +7,19 @@
 // It writes placement + per-cluster /spec/replicas overrides into the FederatedDeployment
 // (the sync controller propagates them) and a status on the RSP, each only when changed.
 // A target type whose CRD is missing (the type was disabled) only holds up its own RSPs.
-import { setMaxListeners } from 'node:events';
 import type { FederatedObject } from '../api/federation.js';
 import type { KubeObject } from '../api/meta.js';
 import { RSP_TARGET_KINDS, SCHEDULING_GROUP, SCHEDULING_VERSION, type ReplicaSchedulingPreference, type RSPTargetKind } from '../api/scheduling.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { Controller, type ReconcileResult } from '../runtime/controller.js';
-import { pause } from '../runtime/clock.js';
+import type { Controller, ReconcileResult } from '../runtime/controller.js';
+import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
 import { keyOf } from '../runtime/event-handlers.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { Expectations } from './expectations.js';
@@ -56,6 +56,8 @@ export interface RSPControllerOptions {
   membersSynced?: (signal: AbortSignal) => Promise<void>;
   /** KubeFedConfig scope Namespaced: only this namespace. */
   namespace?: string;
+  /** The process's shared informers (member Deployments are shared with the sync controller). Default: a set of its own. */
+  informers?: InformerFactory;
   workers?: number;
   /** Longest wait for Ready members' workload caches, and for target caches, before workers start. Default 30 s. */
   memberSyncTimeoutMs?: number;
@@ -72,94 +74,83 @@ export class RSPController implements Runnable {
   readonly needLeaderElection = true;
   readonly rsps: Informer<ReplicaSchedulingPreference>;
   readonly targets: ReadonlyMap<RSPTargetKind, RSPTarget>;
+  readonly managed: ManagedController;
   readonly controller: Controller;
   private readonly o: RSPControllerOptions;
   private readonly log: Logger;
+  private readonly informers: InformerScope;
   private readonly rspExpect = new Expectations<ReplicaSchedulingPreference>();
 
   constructor(o: RSPControllerOptions) {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'rsp-controller' });
-    const common = {
-      client: o.host.dynamic, cluster: o.host.name,
-      ...(o.namespace ? { namespace: o.namespace } : {}),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-    };
-    this.rsps = new Informer<ReplicaSchedulingPreference>({ ...common, resource: REPLICA_SCHEDULING_PREFERENCES });
-    this.controller = new Controller({
-      name: this.name,
-      workers: o.workers ?? 4,
-      reconcile: (key, signal) => this.reconcile(key, signal),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-    });
-    this.rsps.addHandlers({
-      onAdd: (r) => this.controller.enqueue(keyOf(r)),
-      onUpdate: (_a, r) => {
-        this.rspExpect.observe(keyOf(r), r);
-        this.controller.enqueue(keyOf(r));
-      },
-      onDelete: (r) => {
-        this.rspExpect.forget(keyOf(r));
-        for (const t of this.targets.values()) t.expect.forget(keyOf(r));
-      },
-    });
+    const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
+    this.informers = (o.informers ?? new InformerFactory(common)).scope();
+    const selector = o.namespace ? { namespace: o.namespace } : {};
+    this.rsps = this.informers.informer<ReplicaSchedulingPreference>(o.host, REPLICA_SCHEDULING_PREFERENCES, selector);
+    const timeoutMs = o.memberSyncTimeoutMs ?? 30_000;
+    const builder = new ControllerBuilder(this.name, { workers: o.workers ?? 4, syncTimeoutMs: timeoutMs, memberSyncTimeoutMs: timeoutMs, ...common })
+      .watch(this.rsps, (e) => {
+        const key = keyOf(e.obj);
+        if (e.type === 'add') return key;
+        if (e.type === 'update') {
+          this.rspExpect.observe(key, e.obj);
+          return key;
+        }
+        this.rspExpect.forget(key);
+        for (const t of this.targets.values()) t.expect.forget(key);
+        return undefined;
+      });
     const targets = new Map<RSPTargetKind, RSPTarget>();
     for (const kind of RSP_TARGET_KINDS) {
       const types = TARGET_TYPES[kind];
-      const federated = new Informer<FederatedObject>({ ...common, resource: types.federated });
+      const federated = this.informers.informer<FederatedObject>(o.host, types.federated, selector);
       const expect = new Expectations<FederatedObject>();
-      const onFed = (f: FederatedObject, gone: boolean): void => {
-        expect.observe(keyOf(f), f, gone);
-        this.enqueueIfScheduled(keyOf(f));
-      };
-      federated.addHandlers({ onAdd: (f) => onFed(f, false), onUpdate: (_a, f) => onFed(f, false), onDelete: (f) => onFed(f, true) });
+      // A disabled type (no CRD) never syncs: its RSPs wait in reconcile, the others go ahead.
+      builder.watch(federated, (e) => {
+        expect.observe(keyOf(e.obj), e.obj, e.type === 'delete');
+        return this.scheduled(keyOf(e.obj));
+      }, { optional: true });
       const workloads = new MemberInformers({
         members: o.members,
+        informers: this.informers,
         resource: types.member,
         onObject: (_cluster, obj) => this.enqueueIfScheduled(keyOf(obj)),
         // Joined, left, Ready/NotReady, relabelled, or a member cache synced: re-plan all.
         onMember: () => this.enqueueAll(),
         ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
-        ...(o.logger ? { logger: o.logger } : {}),
-        ...(o.registry ? { registry: o.registry } : {}),
+        ...common,
       });
+      builder.watchMembers(workloads);
       targets.set(kind, { ref: types.federated, federated, workloads, expect });
     }
     this.targets = targets;
+    if (o.membersSynced) builder.waitFor('member registry', o.membersSynced);
+    this.managed = builder
+      .enqueueAllFrom(() => this.rsps.keys())
+      .onStop(() => this.informers.close())
+      .reconcile((key, signal) => this.reconcile(key, signal));
+    this.controller = this.managed.controller!;
   }
 
   enqueueAll(): void {
     for (const key of this.rsps.keys()) this.controller.enqueue(key);
   }
 
+  liveness(): true | string {
+    return this.managed.liveness();
+  }
+
+  private scheduled(key: string): string | undefined {
+    return this.rsps.get(key) ? key : undefined;
+  }
+
   private enqueueIfScheduled(key: string): void {
     if (this.rsps.get(key)) this.controller.enqueue(key);
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    setMaxListeners(0, signal);
-    const targets = [...this.targets.values()];
-    const runs: Promise<unknown>[] = [this.rsps.start(signal), ...targets.map((t) => t.federated.start(signal))];
-    try {
-      const timeoutMs = this.o.memberSyncTimeoutMs ?? 30_000;
-      await Promise.all([this.rsps.waitForSync(signal), this.o.membersSynced?.(signal)]);
-      // A disabled type (no CRD) never syncs: its RSPs wait in reconcile, the others go ahead.
-      await Promise.race([Promise.all(targets.map((t) => t.federated.waitForSync(signal))), pause(timeoutMs, signal)]);
-      for (const t of targets) t.workloads.start();
-      await Promise.all(targets.map((t) => t.workloads.waitForReadyMembers(timeoutMs, signal)));
-      if (signal.aborted) return;
-      this.log.info({ rsps: this.rsps.size }, 'caches synced; starting workers');
-      this.enqueueAll();
-      runs.push(this.controller.start(signal));
-      await Promise.all(runs);
-    } catch (err) {
-      if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
-    } finally {
-      await Promise.all(targets.map((t) => t.workloads.stop()));
-      await Promise.allSettled(runs);
-    }
+  start(signal: AbortSignal): Promise<void> {
+    return this.managed.start(signal);
   }
 
   private async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void> {

@@ -6,18 +6,21 @@
 //
 // Start order is part of correctness: workers start only once the host caches and every
 // Ready member's cache have synced, so a restarted controller compares against complete
-// caches and writes nothing when nothing changed.
-import { setMaxListeners } from 'node:events';
+// caches and writes nothing when nothing changed. The controller builder
+// (src/runtime/controller-builder.ts) runs that sequence; this file declares the watches.
 import type { FederatedTypeConfig, PropagatedVersion } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import { SYNC_FINALIZER, type FederatedObject } from '../api/federation.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { Controller, type ReconcileResult } from '../runtime/controller.js';
+import type { Controller, ReconcileResult } from '../runtime/controller.js';
+import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
+import { keyOf } from '../runtime/event-handlers.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { targetTypeInfo, type TargetTypeInfo } from './desired.js';
 import { Expectations } from './expectations.js';
@@ -40,6 +43,8 @@ export interface SyncControllerOptions {
   host: ClusterClient;
   members: MemberRegistry;
   caches: HostCaches;
+  /** The process's shared informers (one per cluster, resource and selector). Default: a private set. */
+  informers?: InformerFactory;
   /** KubeFedConfig syncController.adoptResources === 'Enabled'. Default true (Kubefed's default). */
   adoptResources?: boolean;
   /** KubeFedConfig scope Namespaced: only the KubeFed namespace is federated. */
@@ -107,11 +112,13 @@ export class SyncController implements Runnable, SyncContext {
   readonly log: Logger;
   readonly federated: Informer<FederatedObject>;
   readonly members: MemberInformers;
+  readonly managed: ManagedController;
   readonly controller: Controller;
   readonly memberExpect = new Expectations();
   readonly recordExpect = new Expectations<PropagatedVersion>();
   readonly fedExpect = new Expectations<FederatedObject>();
   readonly statusWrittenAt = new Map<string, number>();
+  private readonly informers: InformerScope;
 
   constructor(o: SyncControllerOptions) {
     this.o = o;
@@ -122,16 +129,12 @@ export class SyncController implements Runnable, SyncContext {
     this.fedRef = federatedRef(o.ftc);
     this.scope = { targetNamespaced: this.target.namespaced, namespaceTarget: isNamespaceTarget(o.ftc) };
     this.log = (o.logger ?? silentLogger()).child({ component: 'sync-controller', type: o.ftc.metadata.name });
-    this.federated = new Informer<FederatedObject>({
-      client: o.host.dynamic,
-      resource: this.fedRef,
-      cluster: o.host.name,
-      ...(o.limitedScope && o.kubefedNamespace ? { namespace: o.kubefedNamespace } : {}),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-    });
+    const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
+    this.informers = (o.informers ?? new InformerFactory(common)).scope();
+    this.federated = this.informers.informer<FederatedObject>(o.host, this.fedRef, o.limitedScope && o.kubefedNamespace ? { namespace: o.kubefedNamespace } : {});
     this.members = new MemberInformers({
       members: o.members,
+      informers: this.informers,
       resource: this.targetRef,
       onObject: (cluster, obj, deleted) => {
         const fedKey = federatedKeyForMember(obj, this.scope);
@@ -140,16 +143,28 @@ export class SyncController implements Runnable, SyncContext {
       },
       onMember: () => this.enqueueAll(),
       ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      ...common,
     });
-    this.controller = new Controller({
-      name: this.name,
-      workers: o.workers ?? 16,
-      reconcile: (key, signal) => this.reconcile(key, signal),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-    });
+    const observeRecord = (r: PropagatedVersion, gone: boolean): undefined => {
+      this.recordExpect.observe(keyOf(r), r, gone);
+      return undefined;
+    };
+    const builder = new ControllerBuilder(this.name, { workers: o.workers ?? 16, memberSyncTimeoutMs: o.memberSyncTimeoutMs ?? 30_000, ...common })
+      .watch(this.federated, (e) => {
+        const key = keyOf(e.obj);
+        this.fedExpect.observe(key, e.obj, e.type === 'delete');
+        return key;
+      })
+      .watch(o.caches.versions, (e) => observeRecord(e.obj, e.type === 'delete'))
+      .watch(o.caches.clusterVersions, (e) => observeRecord(e.obj, e.type === 'delete'))
+      .watch(o.caches.federatedNamespaces)
+      .watchMembers(this.members)
+      .waitFor('host caches', (signal) => o.caches.waitForSync(signal))
+      .enqueueAllFrom(() => this.federated.keys())
+      .onStop(() => this.informers.close());
+    if (o.membersSynced) builder.waitFor('member registry', o.membersSynced);
+    this.managed = builder.reconcile((key, signal) => this.reconcile(key, signal));
+    this.controller = this.managed.controller!;
   }
 
   memberKey(fedKey: string): string {
@@ -184,52 +199,23 @@ export class SyncController implements Runnable, SyncContext {
     for (const key of this.federated.keys()) this.controller.enqueue(key);
   }
 
+  liveness(): true | string {
+    return this.managed.liveness();
+  }
+
   async start(signal: AbortSignal): Promise<void> {
-    // Every member operation derives a timeout signal from this one; that is not a leak.
-    setMaxListeners(0, signal);
-    const unsubs: (() => void)[] = [];
-    this.federated.addHandlers({
-      onAdd: (f) => this.onFederated(f, false),
-      onUpdate: (_a, f) => this.onFederated(f, false),
-      onDelete: (f) => this.onFederated(f, true),
-    });
-    const observeRecord = (r: PropagatedVersion, gone: boolean): void => {
-      const key = r.metadata.namespace ? `${r.metadata.namespace}/${r.metadata.name ?? ''}` : (r.metadata.name ?? '');
-      this.recordExpect.observe(key, r, gone);
-    };
-    for (const inf of [this.o.caches.versions, this.o.caches.clusterVersions]) {
-      unsubs.push(inf.addHandlers({ onAdd: (r) => observeRecord(r, false), onUpdate: (_a, r) => observeRecord(r, false), onDelete: (r) => observeRecord(r, true) }));
-    }
     // A policy may select any object of this type: re-plan them all.
-    unsubs.push(this.o.caches.policies.onChange(() => this.enqueueAll()));
+    const unsubs = [this.o.caches.policies.onChange(() => this.enqueueAll())];
     if (this.scope.targetNamespaced) {
       unsubs.push(this.o.caches.onFederatedNamespace((ns) => {
         for (const key of keysInNamespace(this.federated.keys(), ns)) this.controller.enqueue(key);
       }));
     }
-    const runs: Promise<unknown>[] = [this.federated.start(signal)];
     try {
-      await Promise.all([this.federated.waitForSync(signal), this.o.caches.waitForSync(signal), this.o.membersSynced?.(signal)]);
-      this.members.start();
-      await this.members.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 30_000, signal);
-      if (signal.aborted) return;
-      this.log.info({ objects: this.federated.size }, 'caches synced; starting workers');
-      this.enqueueAll();
-      runs.push(this.controller.start(signal));
-      await Promise.all(runs);
-    } catch (err) {
-      if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
+      await this.managed.start(signal);
     } finally {
       for (const u of unsubs) u();
-      await this.members.stop();
-      await Promise.allSettled(runs);
     }
-  }
-
-  private onFederated(fed: FederatedObject, gone: boolean): void {
-    const key = fed.metadata.namespace ? `${fed.metadata.namespace}/${fed.metadata.name ?? ''}` : (fed.metadata.name ?? '');
-    this.fedExpect.observe(key, fed, gone);
-    this.controller.enqueue(key);
   }
 
   private async reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void> {

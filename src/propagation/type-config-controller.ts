@@ -3,14 +3,15 @@
 // Status says whether the type's propagation controller runs; the finalizer
 // core.kubefed.io/federated-type-config keeps a config until its controller stopped.
 import { defaultFederatedTypeConfig, type FederatedTypeConfig, type FederatedTypeConfigStatus } from '../api/core.js';
-import { setMaxListeners } from 'node:events';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isNotFound } from '../kube/errors.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { Controller, type ReconcileResult } from '../runtime/controller.js';
+import type { Controller, ReconcileResult } from '../runtime/controller.js';
+import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { HostCaches } from './host-caches.js';
@@ -18,11 +19,13 @@ import { FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, FTC_FINALIZER } from './resource
 import { SyncController, type SyncControllerOptions } from './sync-controller.js';
 import { canonicalJson } from './version.js';
 
-export interface TypeConfigControllerOptions extends Omit<SyncControllerOptions, 'ftc' | 'caches' | 'hasReplicas'> {
+export interface TypeConfigControllerOptions extends Omit<SyncControllerOptions, 'ftc' | 'caches' | 'hasReplicas' | 'informers'> {
   host: ClusterClient;
   members: MemberRegistry;
   /** Where FederatedTypeConfigs live. */
   kubefedNamespace: string;
+  /** The process's shared informers; default: a set of its own. */
+  informers?: InformerFactory;
   logger?: Logger;
   registry?: Registry;
 }
@@ -41,20 +44,41 @@ export class TypeConfigController implements Runnable {
   readonly configs: Informer<FederatedTypeConfig>;
   readonly caches: HostCaches;
   readonly controller: Controller;
+  readonly managed: ManagedController;
   private readonly o: TypeConfigControllerOptions;
   private readonly log: Logger;
   private readonly running = new Map<string, Running>();
+  private readonly factory: InformerFactory;
+  private readonly informers: InformerScope;
   private signal: AbortSignal | undefined;
 
   constructor(o: TypeConfigControllerOptions) {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'type-config-controller' });
     const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
-    this.configs = new Informer<FederatedTypeConfig>({ client: o.host.dynamic, resource: FEDERATED_TYPE_CONFIGS, namespace: o.kubefedNamespace, cluster: o.host.name, ...common });
-    this.caches = new HostCaches({ host: o.host, ...(o.limitedScope ? { namespace: o.kubefedNamespace } : {}), ...common });
-    this.controller = new Controller({ name: this.name, workers: 1, reconcile: (key, signal) => this.reconcile(key, signal), ...common });
-    const enqueue = (f: FederatedTypeConfig): void => this.controller.enqueue(f.metadata.name ?? '');
-    this.configs.addHandlers({ onAdd: enqueue, onUpdate: (_a, f) => enqueue(f), onDelete: enqueue });
+    this.factory = o.informers ?? new InformerFactory(common);
+    this.informers = this.factory.scope();
+    this.configs = this.informers.informer<FederatedTypeConfig>(o.host, FEDERATED_TYPE_CONFIGS, { namespace: o.kubefedNamespace });
+    this.caches = new HostCaches({ host: o.host, informers: this.informers, ...(o.limitedScope ? { namespace: o.kubefedNamespace } : {}) });
+    this.managed = new ControllerBuilder(this.name, { workers: 1, ...common })
+      .watch(this.configs, (e) => e.obj.metadata.name ?? '')
+      .enqueueAllFrom(() => this.configs.list().map((f) => f.metadata.name ?? ''))
+      .run({ name: 'sync-controllers', run: (signal) => this.holdSyncControllers(signal) })
+      .onStop(() => this.informers.close())
+      .reconcile((key, signal) => this.reconcile(key, signal));
+    this.controller = this.managed.controller!;
+  }
+
+  /** True, or which enabled type has no running sync controller, or whose caches cannot sync. */
+  liveness(): true | string {
+    const own = this.managed.liveness();
+    if (own !== true) return own;
+    for (const [name, r] of this.running) {
+      if (r.failed) return `sync controller ${name} failed`;
+      const h = r.controller.liveness();
+      if (h !== true) return h;
+    }
+    return true;
   }
 
   /** The running sync controller of a type config (by FTC name), for tests and diagnostics. */
@@ -62,23 +86,18 @@ export class TypeConfigController implements Runnable {
     return this.running.get(name)?.controller;
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    // Every member operation derives a timeout signal from this one; that is not a leak.
-    setMaxListeners(0, signal);
+  start(signal: AbortSignal): Promise<void> {
     this.signal = signal;
-    const runs: Promise<unknown>[] = [this.configs.start(signal)];
-    this.caches.start(signal);
-    try {
-      await this.configs.waitForSync(signal);
-      runs.push(this.controller.start(signal));
-      await Promise.all(runs);
-    } catch (err) {
-      if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
-    } finally {
-      await Promise.all([...this.running.keys()].map((n) => this.stopSync(n)));
-      await this.caches.stop();
-      await Promise.allSettled(runs);
-    }
+    return this.managed.start(signal);
+  }
+
+  /** Runs beside the workers; stops every sync controller when the controller stops. */
+  private async holdSyncControllers(signal: AbortSignal): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.all([...this.running.keys()].map((n) => this.stopSync(n)));
   }
 
   private async reconcile(name: string, signal: AbortSignal): Promise<ReconcileResult | void> {
@@ -138,7 +157,7 @@ export class TypeConfigController implements Runnable {
     const parent = this.signal;
     if (!parent || parent.aborted) return;
     const { kubefedNamespace: _ns, ...rest } = this.o;
-    const controller = new SyncController({ ...rest, kubefedNamespace: this.o.kubefedNamespace, ftc, caches: this.caches, hasReplicas: await this.hasReplicas(ftc) });
+    const controller = new SyncController({ ...rest, kubefedNamespace: this.o.kubefedNamespace, ftc, caches: this.caches, informers: this.factory, hasReplicas: await this.hasReplicas(ftc) });
     const abort = new AbortController();
     parent.addEventListener('abort', () => abort.abort(), { once: true });
     const entry: Running = { specKey, controller, abort, done: Promise.resolve(), failed: false };
@@ -157,7 +176,6 @@ export class TypeConfigController implements Runnable {
     this.running.delete(name);
     entry.abort.abort();
     await entry.done;
-    entry.controller.controller.dispose();
     this.log.info({ type: name }, 'sync controller stopped');
   }
 }

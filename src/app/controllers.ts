@@ -5,6 +5,7 @@
 import type { Config } from '../config/config.js';
 import { createEventRecorder, type EventRecorder } from '../clusters/events.js';
 import { ClusterHealthController } from '../clusters/health-controller.js';
+import { ClusterSeriesPruner } from '../clusters/series-pruner.js';
 import { createMultiClusterDNS } from '../dns/dns-controllers.js';
 import type { KubeFedClusterRegistry } from '../clusters/registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
@@ -44,6 +45,11 @@ export interface ControllerEntry {
 }
 
 export const CONTROLLERS: ControllerEntry[] = [
+  {
+    // Metric series of unjoined clusters leave /metrics (every replica).
+    name: 'cluster-series-pruner',
+    create: (d) => new ClusterSeriesPruner({ members: d.members, registry: d.metrics }),
+  },
   {
     name: 'cluster-health',
     create: (d) =>

@@ -2,10 +2,10 @@
 //
 // Targets: A/AAAA addresses; CNAME/NS/PTR names without the trailing dot; MX
 // "preference exchange"; SRV "priority weight port target"; CAA `flags tag "value"`;
-// TXT as external-dns keeps it: one target per TXT record, usually a quoted string
-// (`"heritage=external-dns,..."`). A TXT record is written as one text split into
-// 255-octet character-strings and read back with its strings joined and quoted, so a
-// long ownership value round-trips unchanged.
+// TXT: one target per TXT record, the text itself (no zone-file quoting), as kfed's
+// registry and the other providers keep it (`heritage=external-dns,...`). A TXT record
+// is written as its text split into 255-octet character-strings and read back with its
+// strings joined, so a long ownership value round-trips unchanged.
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RecordType } from '../../src/dns/endpoint.js';
 import { TYPE, encodeName } from './wire.js';
@@ -54,19 +54,17 @@ function u16(text: string | undefined, what: string): Buffer {
   return b;
 }
 
-/** Character-strings of a TXT target: the quoted forms are unquoted (`\"` and `\\` unescaped). */
+/** Character-strings of a TXT target: its text in 255-octet pieces (one empty string for ""). */
 export function txtStrings(target: string): Buffer[] {
-  const text = /^".*"$/s.test(target) && target.length >= 2 ? target.slice(1, -1).replace(/\\(["\\])/g, '$1') : target;
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = Buffer.from(target, 'utf8');
   const out: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255));
   return out.length > 0 ? out : [Buffer.alloc(0)];
 }
 
-/** The target a TXT record reads back as: its strings joined, quoted and escaped. */
+/** The target a TXT record reads back as: its strings joined. */
 export function txtTarget(strings: readonly Buffer[]): string {
-  const text = Buffer.concat(strings).toString('utf8');
-  return `"${text.replace(/(["\\])/g, '\\$1')}"`;
+  return Buffer.concat(strings).toString('utf8');
 }
 
 /** RDATA of one target of a record of type `t`. Throws a message naming the bad value. */

@@ -70,7 +70,7 @@ describe('buildUpdate', () => {
   });
 
   it('updates and deletes under value-dependent prerequisites for the exact old records, deletions before additions', () => {
-    const oldTxt: Endpoint = { dnsName: 'txt.example.com', recordType: 'TXT', targets: ['"owner=a"'] };
+    const oldTxt: Endpoint = { dnsName: 'txt.example.com', recordType: 'TXT', targets: ['owner=a'] };
     const m = parse(buildUpdate('example.com', changes({ updateOld: [www], updateNew: [{ ...www, targets: ['198.51.100.1'] }], delete: [oldTxt], create: [{ dnsName: 'v6.example.com', recordType: 'AAAA', targets: ['2001:db8::1'] }] })));
     expect(m.prereqs).toEqual([
       { name: 'txt.example.com', type: TXT, klass: IN, ttl: 0, rdata: Buffer.from('\x07owner=a', 'latin1').toString('hex') },
@@ -106,7 +106,7 @@ describe('buildUpdate', () => {
   });
 
   it('uses the RDATA as read for prerequisites when it has it (a TXT another writer split differently)', () => {
-    const txt: Endpoint = { dnsName: 'split.example.com', recordType: 'TXT', targets: ['"abcd"'] };
+    const txt: Endpoint = { dnsName: 'split.example.com', recordType: 'TXT', targets: ['abcd'] };
     const raw = Buffer.from('\x02ab\x02cd', 'latin1');
     const m = parse(buildUpdate('example.com', changes({ delete: [txt] }), (e) => (e === txt ? [raw] : undefined)));
     expect(m.prereqs[0]?.rdata).toBe(raw.toString('hex'));

@@ -8,6 +8,7 @@ import { buildConfig } from '../config/config.js';
 import { hostClient, readKubeFedConfig } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { SandboxMember } from '../sandbox/member.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from './host-setup.js';
 import { enableDefaultTypes } from '../propagation/enable.js';
@@ -30,7 +31,7 @@ export interface SandboxControlPlaneOptions {
   dnsWorkers?: string | number;
 }
 
-export async function startSandboxControlPlane(sb: Sandbox, o: SandboxControlPlaneOptions): Promise<ControlPlane> {
+export async function startSandboxControlPlane(sb: Sandbox<SandboxMember>, o: SandboxControlPlaneOptions): Promise<ControlPlane> {
   const namespace = o.namespace ?? DEFAULT_KUBEFED_NAMESPACE;
   const hostContext = sb.clusters[0]?.name ?? 'cluster-1';
   const host = await hostClient({ kubeconfigPath: sb.kubeconfigPath, context: hostContext }, 'sandbox-setup');

@@ -6,7 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import type { ControlPlane } from '../app/control-plane.js';
 import { ConfigError, parseDnsWorkers } from '../config/config.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
-import { startSandbox } from '../sandbox/sandbox.js';
+import { homedir } from 'node:os';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import type { SandboxMember } from '../sandbox/member.js';
 import { oneLine } from '../runtime/errors.js';
 import { failure, int } from './cli-support.js';
 import { runUntilSignal } from './controller-command-runtime.js';
@@ -40,7 +42,12 @@ interface SandboxFlags {
   dnsWorkers: number;
   metricsPort: number;
   demo: boolean;
+  bind: boolean;
   logLevel: LogLevel;
+  realApiserver: boolean;
+  kubeApiserverBin?: string;
+  etcdBin?: string;
+  kubeControllerManagerBin?: string;
 }
 
 export function registerSandboxCommands(program: Command): void {
@@ -53,19 +60,38 @@ export function registerSandboxCommands(program: Command): void {
     .option('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket ("auto": one per core; 0: in this process)', dnsWorkers, 0)
     .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz on 127.0.0.1 (0: a free port)', int, 0)
     .option('--no-demo', 'only start the clusters: no control plane, no DNS server, no demo app')
+    .option('--bind', 'also run a real BIND9 (named) on loopback with a TSIG key and a DNSProvider publishing to it over RFC2136', false)
     .option('--log-level <level>', 'control plane log level (JSON logs go to stderr)', 'warn')
+    .option('--real-apiserver', 'run every cluster on a real kube-apiserver, etcd and kube-controller-manager (built from the Go module proxy on first use)', false)
+    .option('--kube-apiserver-bin <path>', 'with --real-apiserver: this kube-apiserver instead of the built one')
+    .option('--etcd-bin <path>', 'with --real-apiserver: this etcd instead of the built one')
+    .option('--kube-controller-manager-bin <path>', 'with --real-apiserver: this kube-controller-manager instead of the built one')
     .action(async (opts: SandboxFlags) => {
       const path = resolve(opts.kubeconfig);
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
       const started = Date.now();
-      out(`starting ${opts.clusters} clusters...`);
-      const sb = await startSandbox({ clusters: opts.clusters, kubeconfigPath: path });
+      out(`starting ${opts.clusters} clusters${opts.realApiserver ? ' on real API servers' : ''}...`);
+      let sb: Sandbox<SandboxMember>;
+      if (opts.realApiserver) {
+        const [{ startRealSandbox }, { defaultToolsDir }] = await Promise.all([import('../sandbox/real/real-sandbox.js'), import('../sandbox/real/binaries.js')]);
+        sb = await startRealSandbox({
+          clusters: opts.clusters, kubeconfigPath: path, out, toolsDir: defaultToolsDir(process.env, homedir()),
+          ...(opts.kubeApiserverBin ? { kubeApiserverBin: resolve(opts.kubeApiserverBin) } : {}),
+          ...(opts.etcdBin ? { etcdBin: resolve(opts.etcdBin) } : {}),
+          ...(opts.kubeControllerManagerBin ? { kubeControllerManagerBin: resolve(opts.kubeControllerManagerBin) } : {}),
+        });
+      } else {
+        if (opts.kubeApiserverBin || opts.etcdBin || opts.kubeControllerManagerBin) throw new Error('--kube-apiserver-bin, --etcd-bin and --kube-controller-manager-bin need --real-apiserver');
+        sb = await startSandbox({ clusters: opts.clusters, kubeconfigPath: path });
+      }
       for (const c of sb.clusters) {
         const region = c.options.topology.region;
         out(`cluster ${c.name.padEnd(10)} ${c.url}  region ${region} zones ${c.options.topology.zones.join(',')}`);
       }
       out(`kubeconfig written to ${path} (contexts ${sb.clusters.map((c) => c.name).join(', ')}; current cluster-1)`);
       let cp: ControlPlane | undefined;
+      let bind: { stop(): Promise<void> } | undefined;
+      if (opts.bind && !opts.demo) throw failure('--bind needs the demo (drop --no-demo)');
       if (opts.demo) {
         try {
           const [{ startSandboxControlPlane }, { runGoAppDemo, demoInstructions }] = await Promise.all([import('../app/sandbox-control-plane.js'), import('../app/sandbox-demo.js')]);
@@ -79,6 +105,17 @@ export function registerSandboxCommands(program: Command): void {
           const dns = { address: '127.0.0.1', port: cp.dns?.ports.udpPort ?? opts.dnsPort };
           const clusters = sb.clusters.map((c) => c.name);
           await runGoAppDemo(cp, { out, clusters, dns, hostContext: clusters[0] ?? 'cluster-1' });
+          if (opts.bind) {
+            const { startSandboxBind } = await import('../app/sandbox-bind.js');
+            const GO_APP = 'go-app.go-app.myfed.svc.example.com';
+            bind = await startSandboxBind(cp.host);
+            out(`BIND9 on ${bind.bind.server} (TSIG key ${bind.bind.tsig.name}); DNSProvider kube-federation-system/bind publishes example.com there`);
+            const addresses = await bind.waitForName(GO_APP, clusters.length, 60_000);
+            out(`${GO_APP} answers ${addresses.join(', ')} at BIND`);
+            out(`  dig @${bind.bind.host} -p ${bind.bind.port} ${GO_APP}`);
+            out(`  dig @${bind.bind.host} -p ${bind.bind.port} a-${GO_APP} TXT    # kfed's ownership record`);
+            out(`  kubectl --kubeconfig ${path} --context ${clusters[0] ?? 'cluster-1'} -n kube-federation-system get dnsproviders`);
+          }
           const member = sb.clusters[1] ?? sb.clusters[0]!;
           for (const line of demoInstructions({
             kubeconfig: path,
@@ -90,6 +127,7 @@ export function registerSandboxCommands(program: Command): void {
             region: member.options.topology.region,
           })) out(line);
         } catch (err) {
+          await bind?.stop();
           await cp?.stop();
           await sb.close();
           const hint = opts.dnsPort !== 0 && /EADDRINUSE|address already in use/i.test(oneLine(err)) ? ` (port ${opts.dnsPort} is taken: try --dns-port 0 or another port)` : '';
@@ -108,6 +146,7 @@ export function registerSandboxCommands(program: Command): void {
         stop: () => {
           stopping ??= (async () => {
             await running?.stop();
+            await bind?.stop();
             await sb.close();
           })().finally(stopped);
           return stopping;

@@ -23,11 +23,37 @@ export function bootstrapObjects(t: ClusterTopology): KubeObject[] {
     apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
   });
+  // the API server's own endpoints, as its endpoint reconciler writes them
+  const https = { name: 'https', port: 6443, protocol: 'TCP' };
+  out.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [https] }] } as KubeObject);
+  out.push({
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4', endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], ports: [https],
+  } as KubeObject);
+  out.push(...nodeObjects(t));
+  out.push(clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }]));
+  out.push(clusterRole('system:discovery', [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/openapi', '/openapi/*', '/version', '/version/'], verbs: ['get'] }]));
+  out.push(clusterRole('system:basic-user', [
+    { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+    { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
+  ]));
+  out.push(clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]));
+  out.push(clusterRole('view', [{ apiGroups: ['', 'apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]));
+  out.push(bindGroup('cluster-admin', 'cluster-admin', 'system:masters'));
+  out.push(bindGroup('system:discovery', 'system:discovery', 'system:authenticated'));
+  out.push(bindGroup('system:basic-user', 'system:basic-user', 'system:authenticated'));
+  out.push(bindGroup('system:public-info-viewer', 'system:public-info-viewer', 'system:authenticated'));
+  return out;
+}
+
+/** The nodes of a cluster's topology, Ready, labelled with their region and zone. */
+export function nodeObjects(t: ClusterTopology): KubeObject[] {
+  const nodes: KubeObject[] = [];
   let n = 0;
   for (const zone of t.zones) {
     for (let i = 0; i < t.nodesPerZone; i++) {
       n++;
-      out.push({
+      nodes.push({
         apiVersion: 'v1', kind: 'Node',
         metadata: {
           name: `${t.name}-node-${n}`,
@@ -47,17 +73,5 @@ export function bootstrapObjects(t: ClusterTopology): KubeObject[] {
       });
     }
   }
-  out.push(clusterRole('cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }]));
-  out.push(clusterRole('system:discovery', [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/openapi', '/openapi/*', '/version', '/version/'], verbs: ['get'] }]));
-  out.push(clusterRole('system:basic-user', [
-    { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
-    { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
-  ]));
-  out.push(clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]));
-  out.push(clusterRole('view', [{ apiGroups: ['', 'apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]));
-  out.push(bindGroup('cluster-admin', 'cluster-admin', 'system:masters'));
-  out.push(bindGroup('system:discovery', 'system:discovery', 'system:authenticated'));
-  out.push(bindGroup('system:basic-user', 'system:basic-user', 'system:authenticated'));
-  out.push(bindGroup('system:public-info-viewer', 'system:public-info-viewer', 'system:authenticated'));
-  return out;
+  return nodes;
 }

@@ -13,6 +13,9 @@ import { WorkloadSim } from './sim/workloads.js';
 import { lbPool, podIp, type ClusterTopology } from './topology.js';
 import { bootstrapObjects } from './bootstrap.js';
 import type { KubeObject } from '../api/meta.js';
+import { WRITE_VERBS, type RequestCounts, type SandboxMember } from './member.js';
+
+export type { RequestCounts } from './member.js';
 
 type Obj = Record<string, any>;
 
@@ -24,15 +27,7 @@ export interface ClusterOptions {
   bookmarkIntervalMs?: number;
 }
 
-export interface RequestCounts {
-  byVerb: Record<string, number>;
-  /** create/update/patch/delete/deletecollection */
-  writes: number;
-}
-
-const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
-
-export class SandboxCluster {
+export class SandboxCluster implements SandboxMember {
   readonly name: string;
   readonly store: ObjectStore;
   readonly registry = new ResourceRegistry();
@@ -131,6 +126,10 @@ export class SandboxCluster {
     dropWatches: (): void => this.watches.dropAll(),
     compact: (): void => this.store.compact(),
   };
+
+  resourceVersion(): Promise<string> {
+    return Promise.resolve(String(this.store.currentRv));
+  }
 
   get openWatches(): number {
     return this.watches.count;

@@ -2,7 +2,7 @@
 // another process (`kfed sandbox ctl`). It outlives any single cluster's listener.
 import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { SandboxCluster } from './cluster.js';
+import type { SandboxMember } from './member.js';
 
 export type ControlAction = 'stop' | 'start' | 'fail' | 'latency' | 'drop-watches' | 'compact' | 'clear' | 'status';
 
@@ -16,24 +16,24 @@ export interface ControlRequest {
   retryAfterSeconds?: number;
 }
 
-export async function applyControl(c: SandboxCluster, r: ControlRequest): Promise<Record<string, unknown>> {
+export async function applyControl(c: SandboxMember, r: ControlRequest): Promise<Record<string, unknown>> {
   switch (r.action) {
     case 'stop': await c.stop(); break;
     case 'start': await c.start(); break;
     case 'fail': c.faults.set({ errorRate: r.value ?? 1, errorCode: r.code ?? 500, retryAfterSeconds: r.retryAfterSeconds ?? 1 }); break;
     case 'latency': c.faults.set({ latencyMs: r.value ?? 0 }); break;
     case 'drop-watches': c.faults.dropWatches(); break;
-    case 'compact': c.faults.compact(); break;
+    case 'compact': await c.faults.compact(); break;
     case 'clear': c.faults.clear(); break;
     case 'status': break;
   }
   // a benchmark asks for memory after a collection, when the process was started with --expose-gc
   const gc = (globalThis as { gc?: () => void }).gc;
   if (r.action === 'status' && gc) gc();
-  return { cluster: c.name, running: c.running, url: c.url, faults: c.faults.get(), resourceVersion: c.store.currentRv, heapUsedBytes: process.memoryUsage().heapUsed };
+  return { cluster: c.name, running: c.running, url: c.url, faults: c.faults.get(), resourceVersion: await c.resourceVersion(), heapUsedBytes: process.memoryUsage().heapUsed };
 }
 
-export async function startControlServer(token: string, clusters: (name: string) => SandboxCluster | undefined): Promise<{ server: Server; url: string }> {
+export async function startControlServer(token: string, clusters: (name: string) => SandboxMember | undefined): Promise<{ server: Server; url: string }> {
   const expected = Buffer.from(`Bearer ${token}`);
   const server = createServer((req, res) => {
     const auth = Buffer.from(req.headers.authorization ?? '');

@@ -128,6 +128,18 @@ function validateContainers(problems: FieldProblem[], list: unknown, path: strin
   });
 }
 
+/** A ConfigMap or Secret marked `immutable: true` keeps its data and the mark (as ValidateConfigMapUpdate says). */
+function immutableData(p: FieldProblem[], o: Obj, old: Obj | undefined, fields: string[]): void {
+  if (old?.immutable !== true) return;
+  const message = 'Forbidden: field is immutable when `immutable` is set';
+  if (o.immutable !== true) p.push({ field: 'immutable', message, reason: 'FieldValueForbidden' });
+  for (const f of fields) if (JSON.stringify(sortKeys(o[f])) !== JSON.stringify(sortKeys(old[f]))) p.push({ field: f, message, reason: 'FieldValueForbidden' });
+}
+
+function sortKeys(m: unknown): unknown {
+  return m && typeof m === 'object' ? Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b))) : m;
+}
+
 export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject): FieldProblem[] {
   const o = obj as Obj;
   const p: FieldProblem[] = [];
@@ -167,7 +179,11 @@ export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject)
       req(p, !!o.roleRef?.name && !!o.roleRef?.kind, 'roleRef');
       if (old && JSON.stringify((old as Obj).roleRef) !== JSON.stringify(o.roleRef)) p.push({ field: 'roleRef', message: 'Invalid value: cannot change roleRef', reason: 'FieldValueInvalid' });
       break;
+    case 'ConfigMap':
+      immutableData(p, o, old as Obj | undefined, ['data', 'binaryData']);
+      break;
     case 'Secret':
+      immutableData(p, o, old as Obj | undefined, ['data']);
       for (const [k, v] of Object.entries((o.data ?? {}) as Record<string, unknown>)) {
         if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) p.push({ field: `data[${k}]`, message: 'Invalid value: illegal base64 data', reason: 'FieldValueInvalid' });
       }

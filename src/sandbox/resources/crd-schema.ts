@@ -26,7 +26,7 @@ export interface Schema {
 export interface FieldProblem {
   field: string;
   message: string;
-  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueNotSupported' | 'FieldValueTooLong';
+  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueNotSupported' | 'FieldValueTooLong' | 'FieldValueForbidden';
 }
 
 export interface SchemaResult {

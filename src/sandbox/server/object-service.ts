@@ -113,6 +113,27 @@ function equalExcept(a: Obj, b: Obj, skip: ReadonlySet<string>): boolean {
   return n === 0;
 }
 
+/**
+ * The built-in kinds whose objects carry `metadata.generation`, as a real API server's strategies
+ * set it (custom resources always do). Others never get one: kfed's propagation records
+ * `rv:` versions for them, as against a real member.
+ */
+const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'Job', 'Ingress', 'PodDisruptionBudget', 'EndpointSlice', 'CustomResourceDefinition', 'Pod']);
+
+export function hasGeneration(def: ResourceDef): boolean {
+  return def.crd !== undefined || GENERATION_KINDS.has(def.kind);
+}
+
+/**
+ * Kinds whose DELETE answers with the object even when it is gone at once (their registries set
+ * ReturnDeletedObject); every other kind answers a Status.
+ */
+const RETURNS_DELETED_OBJECT = new Set(['Namespace', 'Pod', 'Service', 'ServiceAccount', 'PodTemplate', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota']);
+
+export function deleteReturnsObject(def: ResourceDef): boolean {
+  return def.crd === undefined && RETURNS_DELETED_OBJECT.has(def.kind);
+}
+
 /** Everything but metadata and status is the spec: a change there bumps `generation`. */
 const NOT_SPEC = new Set(['metadata', 'status', 'apiVersion', 'kind']);
 const METADATA_ONLY = new Set(['metadata']);
@@ -176,7 +197,8 @@ export class ObjectService {
 
     md.uid = randomUUID();
     md.creationTimestamp = this.now();
-    md.generation = 1;
+    if (hasGeneration(def)) md.generation = 1;
+    else delete md.generation;
     delete md.deletionTimestamp;
     delete md.deletionGracePeriodSeconds;
     delete md.resourceVersion;
@@ -257,7 +279,8 @@ export class ObjectService {
       next.metadata.finalizers = finalizers;
       if (finalizers.length === 0) delete next.metadata.finalizers;
       if (isNamespace) next.status = { ...(next.status ?? {}), phase: 'Terminating' };
-      if (def.crd) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+      // graceful deletion moves the generation of objects that have one
+      if (old.metadata.generation) next.metadata.generation = old.metadata.generation + 1;
       if (opts.dryRun) return next as KubeObject;
       return this.store.update(this.key(def), next as KubeObject);
     }
@@ -296,7 +319,7 @@ export class ObjectService {
     }
     if (next.metadata.resourceVersion !== undefined) delete next.metadata.resourceVersion;
     const warnings = this.admit(def, version, next as KubeObject, old, opts);
-    if (opts.subresource !== 'status' && !sameSpec(next as KubeObject, old)) {
+    if (opts.subresource !== 'status' && hasGeneration(def) && !sameSpec(next as KubeObject, old)) {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     let result = next as KubeObject;

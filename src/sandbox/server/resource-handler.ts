@@ -9,7 +9,7 @@ import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
 import type { PatchType } from '../patch/index.js';
 import { ApiError, errors } from './api-error.js';
 import { decodeBody, readBody, sendJson, type RequestTarget } from './http-io.js';
-import type { DeleteOptions, ObjectService, WriteOptions } from './object-service.js';
+import { deleteReturnsObject, type DeleteOptions, type ObjectService, type WriteOptions } from './object-service.js';
 import type { ResourceRequest } from './request-info.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
 import type { WatchHub } from './watch.js';
@@ -196,6 +196,13 @@ export class ResourceHandler {
       case 'delete': {
         const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj | undefined;
         const obj = objects.delete(def, ns, ri.name!, this.deleteOptions(body, q));
+        // gone at once: a Status naming it, as the generic registry's finalizeDelete answers
+        if (!obj.metadata.deletionTimestamp && !deleteReturnsObject(def)) {
+          return sendJson(res, 200, {
+            kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+            details: { name: obj.metadata.name, ...(def.group ? { group: def.group } : {}), kind: def.plural, uid: obj.metadata.uid },
+          });
+        }
         return this.sendObject(res, 200, def, version, objects.output(def, version, obj), accept, q);
       }
       case 'deletecollection': {

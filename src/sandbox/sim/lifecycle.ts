@@ -13,6 +13,9 @@ import { Batcher } from './batcher.js';
 type Obj = Record<string, any>;
 
 const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
+const ROOT_CA_DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. '
+  + 'No other usage is guaranteed across distributions of Kubernetes clusters.';
 
 export interface LifecycleDeps {
   store: ObjectStore;
@@ -78,7 +81,10 @@ export class LifecycleControllers {
         }
         break;
       case 'namespaces':
-        if (ev.type === 'ADDED') this.tokens.add(`sa|${o.metadata.name}|default`);
+        if (ev.type === 'ADDED') {
+          this.tokens.add(`sa|${o.metadata.name}|default`);
+          this.tokens.add(`rootca|${o.metadata.name}|${ROOT_CA_CONFIGMAP}`);
+        }
         if (ev.type !== 'DELETED' && o.metadata.deletionTimestamp) this.namespaces.add(o.metadata.name);
         break;
       case 'secrets':
@@ -87,6 +93,10 @@ export class LifecycleControllers {
             if (o.data?.token) this.d.authn.removeToken(Buffer.from(o.data.token, 'base64').toString('utf8'));
           } else this.tokens.add(`secret|${o.metadata.namespace}|${o.metadata.name}`);
         }
+        break;
+      case 'configmaps':
+        // kube-controller-manager's root-ca-certificate-publisher puts it back when deleted or changed
+        if (o.metadata.name === ROOT_CA_CONFIGMAP) this.tokens.add(`rootca|${o.metadata.namespace}|${ROOT_CA_CONFIGMAP}`);
         break;
       case 'serviceaccounts':
         if (ev.type === 'ADDED') {
@@ -194,6 +204,10 @@ export class LifecycleControllers {
       }
       return;
     }
+    if (kind === 'rootca') {
+      this.publishRootCa(ns);
+      return;
+    }
     if (kind === 'sadeleted') {
       for (const s of this.d.store.list('secrets', ns)) {
         if ((s as Obj).type === SA_TOKEN_TYPE && s.metadata.annotations?.['kubernetes.io/service-account.name'] === name) {
@@ -215,5 +229,23 @@ export class LifecycleControllers {
     next.data = { ...(next.data ?? {}), token: Buffer.from(token).toString('base64'), 'ca.crt': Buffer.from(this.d.caPem).toString('base64'), namespace: Buffer.from(ns).toString('base64') };
     next.metadata.annotations = { ...next.metadata.annotations, 'kubernetes.io/service-account.uid': sa.metadata.uid! };
     this.safe(() => this.d.objects.update(this.def('', 'secrets'), 'v1', ns, name, next, { fieldManager: 'kube-controller-manager' }));
+  }
+
+  /** The namespace's kube-root-ca.crt ConfigMap holds the cluster CA, as the root-CA publisher keeps it. */
+  private publishRootCa(ns: string): void {
+    const nsObj = this.d.store.get('namespaces', undefined, ns);
+    if (!nsObj || nsObj.metadata.deletionTimestamp) return;
+    const cm = this.d.store.get('configmaps', ns, ROOT_CA_CONFIGMAP) as Obj | undefined;
+    const data = { 'ca.crt': this.d.caPem };
+    const def = this.def('', 'configmaps');
+    if (!cm) {
+      this.safe(() => this.d.objects.create(def, 'v1', ns, { metadata: { name: ROOT_CA_CONFIGMAP, annotations: { 'kubernetes.io/description': ROOT_CA_DESCRIPTION } }, data }, { fieldManager: 'kube-controller-manager' }));
+      return;
+    }
+    if (cm.data?.['ca.crt'] === data['ca.crt'] && Object.keys(cm.data ?? {}).length === 1 && cm.metadata.annotations?.['kubernetes.io/description']) return;
+    const next = structuredClone(cm);
+    next.data = data;
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'kubernetes.io/description': ROOT_CA_DESCRIPTION };
+    this.safe(() => this.d.objects.update(def, 'v1', ns, ROOT_CA_CONFIGMAP, next, { fieldManager: 'kube-controller-manager' }));
   }
 }

@@ -57,7 +57,9 @@ export class WorkloadSim {
       if (ev.type === 'DELETED') {
         this.lbIps.delete(ev.obj.metadata.uid!);
         this.batch.add(`svcdel|${ev.obj.metadata.namespace}|${ev.obj.metadata.name}`);
-      } else if (!(ev.type === 'MODIFIED' && ev.prev && ev.prev.metadata.generation === ev.obj.metadata.generation)) {
+      } else if (!(ev.type === 'MODIFIED' && ev.prev && isDeepStrictEqual((ev.prev as Obj).spec, (ev.obj as Obj).spec)
+        && isDeepStrictEqual(ev.prev.metadata.labels, ev.obj.metadata.labels))) {
+        // Services have no generation: a change of spec or labels (not our status writes) is what matters
         this.batch.add(`svc|${ev.obj.metadata.namespace}|${ev.obj.metadata.name}`);
       }
     } else if (ev.resource === 'ingresses.networking.k8s.io' && ev.type !== 'DELETED') {

@@ -1,0 +1,203 @@
+// One sandbox cluster on real servers: etcd, kube-apiserver and kube-controller-manager (the
+// namespace, garbage-collector, service-account and root-CA controllers only) as child
+// processes, kfed's simulation as an agent through the API, and a front proxy (front-proxy.ts)
+// that clients connect to.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { newToken } from '../auth/authn.js';
+import { createServingCert, type CertificateAuthority } from '../pki.js';
+import type { ClusterTopology } from '../topology.js';
+import { lbPool, podIp } from '../topology.js';
+import { WRITE_VERBS, type FaultControls, type RequestCounts, type SandboxMember } from '../member.js';
+import { NO_FAULTS } from '../server/api-server.js';
+import { ApiClient } from './api-client.js';
+import { SimulationAgent } from './agent.js';
+import type { RealBinaries } from './binaries.js';
+import { FrontProxy } from './front-proxy.js';
+import { freePort, ServerProcess } from './process.js';
+
+export interface RealClusterOptions {
+  index: number;
+  topology: ClusterTopology;
+  ca: CertificateAuthority;
+  bins: RealBinaries;
+  /** a private folder for this cluster's data, keys and logs */
+  workDir: string;
+  /** how long kube-apiserver may take to become ready (default 120 s: 2 busy cores) */
+  readyTimeoutMs?: number;
+}
+
+const KCM_CONTROLLERS = [
+  'namespace-controller', 'garbage-collector-controller', 'serviceaccount-controller', 'serviceaccount-token-controller',
+  'root-ca-certificate-publisher-controller', 'clusterrole-aggregation-controller', 'resourcequota-controller', 'service-cidr-controller',
+];
+
+export class RealCluster implements SandboxMember {
+  readonly name: string;
+  readonly caPem: string;
+  readonly adminToken = newToken();
+  readonly counts: RequestCounts = { byVerb: {}, writes: 0 };
+  private etcd!: ServerProcess;
+  private apiserver!: ServerProcess;
+  private kcm!: ServerProcess;
+  private proxy!: FrontProxy;
+  private api!: ApiClient;
+  private agent!: SimulationAgent;
+  private etcdPort = 0;
+  private apiPort = 0;
+  private readonly readyTimeoutMs: number;
+
+  private constructor(readonly options: RealClusterOptions) {
+    this.name = options.topology.name;
+    this.caPem = options.ca.certPem;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  }
+
+  static async create(options: RealClusterOptions): Promise<RealCluster> {
+    const c = new RealCluster(options);
+    try {
+      await c.boot();
+    } catch (err) {
+      await c.close();
+      throw new Error(`${c.name}: start real API server`, { cause: err });
+    }
+    return c;
+  }
+
+  get url(): string {
+    return this.proxy.url;
+  }
+
+  get running(): boolean {
+    return this.proxy.listening && this.apiserver.alive;
+  }
+
+  /** The kube-apiserver's own address (the proxy forwards to it). */
+  get apiserverUrl(): string {
+    return `https://127.0.0.1:${this.apiPort}`;
+  }
+
+  private async boot(): Promise<void> {
+    const d = this.options.workDir;
+    await mkdir(join(d, 'etcd'), { recursive: true, mode: 0o700 });
+    const tls = await createServingCert(this.options.ca, this.name);
+    const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const kcmToken = newToken();
+    const files = {
+      ca: join(d, 'ca.crt'), cert: join(d, 'apiserver.crt'), key: join(d, 'apiserver.key'),
+      sa: join(d, 'sa.key'), tokens: join(d, 'tokens.csv'), kcmKubeconfig: join(d, 'kcm.kubeconfig'),
+    };
+    [this.etcdPort, this.apiPort] = [await freePort(), await freePort()];
+    const peerPort = await freePort();
+    await writeFile(files.ca, this.caPem);
+    await writeFile(files.cert, tls.certPem);
+    await writeFile(files.key, tls.keyPem, { mode: 0o600 });
+    await writeFile(files.sa, sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    // static tokens: the kubeconfig's admin, and the controller manager
+    await writeFile(files.tokens, `${this.adminToken},kubernetes-admin,kubernetes-admin,"system:masters"\n${kcmToken},system:kube-controller-manager,system:kube-controller-manager,"system:masters"\n`, { mode: 0o600 });
+    await writeFile(files.kcmKubeconfig, stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'kcm',
+      clusters: [{ name: 'c', cluster: { server: this.apiserverUrl, 'certificate-authority': files.ca } }],
+      users: [{ name: 'kcm', user: { token: kcmToken } }],
+      contexts: [{ name: 'kcm', context: { cluster: 'c', user: 'kcm' } }],
+    }), { mode: 0o600 });
+
+    const etcdUrl = `http://127.0.0.1:${this.etcdPort}`;
+    this.etcd = new ServerProcess(`${this.name} etcd`, this.options.bins.etcd, [
+      `--name=${this.name}`, `--data-dir=${join(d, 'etcd')}`,
+      `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-cluster=${this.name}=http://127.0.0.1:${peerPort}`,
+      // a sandbox: losing the last writes on a machine crash is fine, fsync latency on a busy disk is not
+      '--unsafe-no-fsync', '--log-level=warn',
+    ], join(d, 'etcd.log'));
+    this.apiserver = new ServerProcess(`${this.name} kube-apiserver`, this.options.bins.kubeApiserver, [
+      `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${this.apiPort}`,
+      `--tls-cert-file=${files.cert}`, `--tls-private-key-file=${files.key}`, `--client-ca-file=${files.ca}`,
+      `--token-auth-file=${files.tokens}`, '--authorization-mode=RBAC', '--anonymous-auth=true',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${files.sa}`, `--service-account-signing-key-file=${files.sa}`,
+      '--service-cluster-ip-range=10.96.0.0/16', '--allow-privileged=true', '--profiling=false', '--v=0',
+    ], join(d, 'kube-apiserver.log'));
+    this.kcm = new ServerProcess(`${this.name} kube-controller-manager`, this.options.bins.kubeControllerManager, [
+      `--kubeconfig=${files.kcmKubeconfig}`, '--leader-elect=false', `--controllers=${KCM_CONTROLLERS.join(',')}`,
+      `--service-account-private-key-file=${files.sa}`, `--root-ca-file=${files.ca}`, '--use-service-account-credentials=false',
+      '--secure-port=0', '--profiling=false', '--v=0',
+    ], join(d, 'kube-controller-manager.log'));
+
+    this.etcd.start();
+    await this.etcd.waitReady(async () => {
+      const r = await fetch(`${etcdUrl}/health`);
+      return r.ok && ((await r.json()) as { health?: string }).health === 'true';
+    }, 60_000);
+    this.api = new ApiClient(this.apiserverUrl, this.adminToken, this.caPem);
+    await this.startApiserver();
+    this.kcm.start();
+    this.agent = new SimulationAgent(this.api, { topology: this.options.topology, allocateLbIp: lbPool(this.options.index), podIp: podIp(this.options.index) });
+    await this.agent.start();
+    this.proxy = new FrontProxy({
+      tls, caPem: this.caPem, upstreamPort: this.apiPort,
+      onRequest: (verb) => {
+        this.counts.byVerb[verb] = (this.counts.byVerb[verb] ?? 0) + 1;
+        if (WRITE_VERBS.has(verb)) this.counts.writes++;
+      },
+    });
+    await this.proxy.start();
+  }
+
+  private async startApiserver(): Promise<void> {
+    this.apiserver.start();
+    await this.apiserver.waitReady(async () => {
+      const r = await this.api.call('GET', '/readyz', undefined, { timeoutMs: 2000 });
+      return r.status === 200;
+    }, this.readyTimeoutMs);
+  }
+
+  /** Kill kube-apiserver (a crash) and close the proxy; etcd keeps the state. */
+  async stop(): Promise<void> {
+    await this.proxy.stop();
+    await this.apiserver.kill();
+  }
+
+  async start(): Promise<void> {
+    if (!this.apiserver.alive) await this.startApiserver();
+    await this.proxy.start();
+  }
+
+  readonly faults: FaultControls = {
+    set: (f) => {
+      this.proxy.faults = { ...this.proxy.faults, ...f };
+    },
+    clear: () => {
+      this.proxy.faults = { ...NO_FAULTS };
+    },
+    get: () => ({ ...this.proxy.faults }),
+    dropWatches: () => this.proxy.dropWatches(),
+    compact: async () => {
+      // etcd's JSON gateway: compact at the current revision, so older resourceVersions are gone
+      const base = `http://127.0.0.1:${this.etcdPort}/v3/kv`;
+      const range = (await (await fetch(`${base}/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64') }) })).json()) as { header?: { revision?: string } };
+      const revision = range.header?.revision;
+      if (!revision) throw new Error(`${this.name}: etcd gave no revision to compact at`);
+      const r = await fetch(`${base}/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
+      if (!r.ok) throw new Error(`${this.name}: etcd compaction: ${r.status} ${await r.text()}`);
+    },
+  };
+
+  async resourceVersion(): Promise<string> {
+    const body = await this.api.must('GET', '/api/v1/namespaces?limit=1');
+    return String(body.metadata?.resourceVersion ?? '');
+  }
+
+  async close(): Promise<void> {
+    this.agent?.stop();
+    await this.proxy?.stop();
+    this.api?.close();
+    // kube-controller-manager and kube-apiserver first, so nothing writes to a stopped etcd
+    await this.kcm?.kill('SIGTERM');
+    await this.apiserver?.kill('SIGTERM');
+    await this.etcd?.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,242 @@
+// The differential conformance suite's request sequences. Each flow runs against one backend
+// and returns named observations of what a client can see; the suite runs every flow against
+// the embedded sandbox and a real kube-apiserver and compares the observations.
+import type { Reply, WireClient } from './client.js';
+
+type Obj = Record<string, any>;
+export type Observations = Record<string, unknown>;
+
+export interface Flow {
+  name: string;
+  run(c: WireClient): Promise<Observations>;
+}
+
+/** A Status or an object, reduced to what clients branch on. */
+export function shape(r: Reply): Obj {
+  const b = r.body;
+  if (b.kind === 'Status') {
+    return {
+      code: r.code, kind: 'Status', status: b.status, reason: b.reason,
+      details: b.details ? { name: b.details.name, group: b.details.group, kind: b.details.kind, causes: causes(b.details.causes) } : undefined,
+    };
+  }
+  return { code: r.code, kind: b.kind };
+}
+
+function causes(list: Obj[] | undefined): Obj[] | undefined {
+  if (!list) return undefined;
+  return list.map((c) => ({ reason: c.reason, field: c.field })).sort((a, b) => `${a.field}${a.reason}`.localeCompare(`${b.field}${b.reason}`));
+}
+
+function meta(r: Reply): Obj {
+  const m = r.body.metadata ?? {};
+  return { code: r.code, generation: m.generation, hasUid: typeof m.uid === 'string', hasRv: typeof m.resourceVersion === 'string', deleting: m.deletionTimestamp !== undefined };
+}
+
+const ns = (name: string): Obj => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const cm = (name: string, data: Obj = { a: '1' }, extra: Obj = {}): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data, ...extra });
+
+function deployment(name: string, replicas = 1): Obj {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels: { app: name } },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+  };
+}
+
+async function poll<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T | undefined> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const FLOWS: Flow[] = [
+  {
+    name: 'configmap CRUD, generation and DELETE body',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-cm'));
+      const base = '/api/v1/namespaces/conf-cm/configmaps';
+      const created = await c.call('POST', base, cm('one'));
+      const got = await c.call('GET', `${base}/one`);
+      const updated = await c.call('PUT', `${base}/one`, { ...got.body, data: { a: '2' } });
+      const merge = await c.call('PATCH', `${base}/one`, { data: { b: '3' } }, 'application/merge-patch+json');
+      const json = await c.call('PATCH', `${base}/one`, [{ op: 'add', path: '/data/c', value: '4' }], 'application/json-patch+json');
+      const smp = await c.call('PATCH', `${base}/one`, { metadata: { labels: { x: 'y' } } }, 'application/strategic-merge-patch+json');
+      const deleted = await c.call('DELETE', `${base}/one`);
+      const after = await c.call('GET', `${base}/one`);
+      return {
+        created: meta(created), updated: meta(updated), merge: { ...meta(merge), data: merge.body.data }, json: json.body.data, smp: smp.body.metadata?.labels,
+        deleted: shape(deleted), deletedUid: deleted.body.details?.uid === created.body.metadata?.uid, after: shape(after),
+      };
+    },
+  },
+  {
+    name: 'server-side apply: create, no-op, conflict, force',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-ssa'));
+      const p = '/api/v1/namespaces/conf-ssa/configmaps/applied';
+      const ct = 'application/apply-patch+yaml';
+      const first = await c.call('PATCH', `${p}?fieldManager=alice`, cm('applied', { k: 'v' }), ct);
+      const again = await c.call('PATCH', `${p}?fieldManager=alice`, cm('applied', { k: 'v' }), ct);
+      const conflict = await c.call('PATCH', `${p}?fieldManager=bob`, cm('applied', { k: 'w' }), ct);
+      const forced = await c.call('PATCH', `${p}?fieldManager=bob&force=true`, cm('applied', { k: 'w' }), ct);
+      const noManager = await c.call('PATCH', p, cm('applied', { k: 'x' }), ct);
+      return {
+        first: meta(first), sameRv: again.body.metadata?.resourceVersion === first.body.metadata?.resourceVersion,
+        conflict: shape(conflict), forced: { code: forced.code, data: forced.body.data, managers: (forced.body.metadata?.managedFields ?? []).map((f: Obj) => `${f.manager}/${f.operation}`).sort() },
+        noManager: shape(noManager),
+      };
+    },
+  },
+  {
+    name: 'deployment generation: spec, labels, status',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-deploy'));
+      const base = '/apis/apps/v1/namespaces/conf-deploy/deployments';
+      const created = await c.call('POST', base, deployment('web'));
+      const scaled = await c.call('PATCH', `${base}/web`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
+      const labelled = await c.call('PATCH', `${base}/web`, { metadata: { labels: { extra: 'x' } } }, 'application/merge-patch+json');
+      const status = await c.call('PATCH', `${base}/web/status`, { status: { observedGeneration: 2 } }, 'application/merge-patch+json');
+      const deleted = await c.call('DELETE', `${base}/web`);
+      return { created: created.body.metadata?.generation, scaled: scaled.body.metadata?.generation, labelled: labelled.body.metadata?.generation, status: status.body.metadata?.generation, deleted: shape(deleted) };
+    },
+  },
+  {
+    name: 'generation on kinds without one (Service, Secret, ServiceAccount) and DELETE bodies',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-gen'));
+      const svc = await c.call('POST', '/api/v1/namespaces/conf-gen/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }], selector: { app: 's' } } });
+      const svc2 = await c.call('PATCH', '/api/v1/namespaces/conf-gen/services/s', { spec: { ports: [{ port: 81 }] } }, 'application/merge-patch+json');
+      const secret = await c.call('POST', '/api/v1/namespaces/conf-gen/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { k: 'v' } });
+      const sa = await c.call('POST', '/api/v1/namespaces/conf-gen/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } });
+      const delSvc = await c.call('DELETE', '/api/v1/namespaces/conf-gen/services/s');
+      const delSecret = await c.call('DELETE', '/api/v1/namespaces/conf-gen/secrets/x');
+      const delSa = await c.call('DELETE', '/api/v1/namespaces/conf-gen/serviceaccounts/robot');
+      return {
+        svc: [svc.body.metadata?.generation, svc2.body.metadata?.generation], secret: { generation: secret.body.metadata?.generation, data: secret.body.data, type: secret.body.type },
+        sa: sa.body.metadata?.generation, delSvc: shape(delSvc), delSecret: shape(delSecret), delSa: shape(delSa),
+      };
+    },
+  },
+  {
+    name: 'namespace phase, finalizers, kube-root-ca.crt, deletion',
+    async run(c) {
+      const created = await c.call('POST', '/api/v1/namespaces', ns('conf-ns'));
+      const rootCa = await poll(async () => {
+        const r = await c.call('GET', '/api/v1/namespaces/conf-ns/configmaps/kube-root-ca.crt');
+        return r.code === 200 ? r : undefined;
+      });
+      const deleted = await c.call('DELETE', '/api/v1/namespaces/conf-ns');
+      const inTerminating = await c.call('POST', '/api/v1/namespaces/conf-ns/configmaps', cm('late'));
+      return {
+        phase: created.body.status?.phase, finalizers: created.body.spec?.finalizers, labels: created.body.metadata?.labels,
+        rootCa: rootCa ? { keys: Object.keys(rootCa.body.data ?? {}), annotations: Object.keys(rootCa.body.metadata?.annotations ?? {}) } : 'missing',
+        deleted: { ...shape(deleted), phase: deleted.body.status?.phase, deleting: deleted.body.metadata?.deletionTimestamp !== undefined },
+        inTerminating: shape(inTerminating),
+      };
+    },
+  },
+  {
+    name: 'default objects: kubernetes Service, Endpoints, EndpointSlice; system namespaces',
+    async run(c) {
+      const svc = await c.call('GET', '/api/v1/namespaces/default/services/kubernetes');
+      const ep = await c.call('GET', '/api/v1/namespaces/default/endpoints/kubernetes');
+      const slice = await c.call('GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes');
+      const nss = await c.call('GET', '/api/v1/namespaces');
+      return {
+        svc: { code: svc.code, ports: (svc.body.spec?.ports ?? []).map((p: Obj) => `${p.name}/${p.port}/${p.protocol}`), labels: svc.body.metadata?.labels },
+        ep: { code: ep.code, labels: ep.body.metadata?.labels, portNames: (ep.body.subsets?.[0]?.ports ?? []).map((p: Obj) => p.name) },
+        slice: { code: slice.code, labels: slice.body.metadata?.labels, addressType: slice.body.addressType },
+        namespaces: (nss.body.items ?? []).map((n: Obj) => n.metadata.name).filter((n: string) => n.startsWith('kube-') || n === 'default').sort(),
+      };
+    },
+  },
+  {
+    name: 'errors: duplicate, stale update, invalid name, unknown resource, POST to a name, bad patch type',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-err'));
+      const base = '/api/v1/namespaces/conf-err/configmaps';
+      const first = await c.call('POST', base, cm('dup'));
+      const dup = await c.call('POST', base, cm('dup'));
+      await c.call('PATCH', `${base}/dup`, { data: { z: '1' } }, 'application/merge-patch+json');
+      const stale = await c.call('PUT', `${base}/dup`, first.body);
+      const badName = await c.call('POST', base, cm('Bad_Name'));
+      const unknown = await c.call('GET', '/api/v1/namespaces/conf-err/widgets');
+      const postNamed = await c.call('POST', `${base}/named`, cm('named'));
+      const badPatch = await c.call('PATCH', `${base}/dup`, { data: {} }, 'text/plain');
+      const missing = await c.call('GET', `${base}/nope`);
+      const wrongNs = await c.call('POST', base, { ...cm('other'), metadata: { name: 'other', namespace: 'elsewhere' } });
+      return { dup: shape(dup), stale: shape(stale), badName: shape(badName), unknown: shape(unknown), postNamed: postNamed.code, badPatch: shape(badPatch), missing: shape(missing), wrongNs: shape(wrongNs) };
+    },
+  },
+  {
+    name: 'immutable ConfigMap and Secret',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-imm'));
+      const base = '/api/v1/namespaces/conf-imm/configmaps';
+      await c.call('POST', base, cm('frozen', { a: '1' }, { immutable: true }));
+      const change = await c.call('PATCH', `${base}/frozen`, { data: { a: '2' } }, 'application/merge-patch+json');
+      const unfreeze = await c.call('PATCH', `${base}/frozen`, { immutable: false }, 'application/merge-patch+json');
+      const labels = await c.call('PATCH', `${base}/frozen`, { metadata: { labels: { ok: 'yes' } } }, 'application/merge-patch+json');
+      await c.call('POST', '/api/v1/namespaces/conf-imm/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, immutable: true, data: { k: 'dg==' } });
+      const secret = await c.call('PATCH', '/api/v1/namespaces/conf-imm/secrets/s', { data: { k: 'dw==' } }, 'application/merge-patch+json');
+      return { change: shape(change), unfreeze: shape(unfreeze), labels: labels.code, secret: shape(secret) };
+    },
+  },
+  {
+    name: 'list pagination',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-page'));
+      for (let i = 0; i < 5; i++) await c.call('POST', '/api/v1/namespaces/conf-page/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${i}` } });
+      const p1 = await c.call('GET', '/api/v1/namespaces/conf-page/secrets?limit=2');
+      const p2 = await c.call('GET', `/api/v1/namespaces/conf-page/secrets?limit=2&continue=${encodeURIComponent(p1.body.metadata?.continue ?? '')}`);
+      const p3 = await c.call('GET', `/api/v1/namespaces/conf-page/secrets?limit=2&continue=${encodeURIComponent(p2.body.metadata?.continue ?? '')}`);
+      const badToken = await c.call('GET', '/api/v1/namespaces/conf-page/secrets?limit=2&continue=not-a-token');
+      const names = (r: Reply): string[] => (r.body.items ?? []).map((o: Obj) => o.metadata.name);
+      return {
+        pages: [names(p1), names(p2), names(p3)], remaining: [p1.body.metadata?.remainingItemCount, p2.body.metadata?.remainingItemCount, p3.body.metadata?.remainingItemCount],
+        lastHasContinue: Boolean(p3.body.metadata?.continue), kind: p1.body.kind, badToken: shape(badToken),
+      };
+    },
+  },
+  {
+    name: 'watch events: ADDED, MODIFIED, DELETED in order',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-watch'));
+      const list = await c.call('GET', '/api/v1/namespaces/conf-watch/configmaps');
+      const rv = String(list.body.metadata?.resourceVersion ?? '');
+      const base = '/api/v1/namespaces/conf-watch/configmaps';
+      const events = await c.watch(`${base}?fieldSelector=metadata.name%3Dw`, rv, 3, async () => {
+        await c.call('POST', base, cm('w'));
+        await c.call('PATCH', `${base}/w`, { data: { a: '2' } }, 'application/merge-patch+json');
+        await c.call('DELETE', `${base}/w`);
+      });
+      return { events: events.map((e) => `${e.type} ${e.object?.kind} ${e.object?.metadata?.name} ${JSON.stringify(e.object?.data ?? null)}`) };
+    },
+  },
+  {
+    name: 'RBAC: a service account is refused, then allowed by a RoleBinding',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-rbac'));
+      await c.call('POST', '/api/v1/namespaces/conf-rbac/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader' } });
+      const tr = await c.call('POST', '/api/v1/namespaces/conf-rbac/serviceaccounts/reader/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+      const sa = c.as(String(tr.body.status?.token ?? ''));
+      const refused = await sa.call('GET', '/api/v1/namespaces/conf-rbac/configmaps');
+      await c.call('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/conf-rbac/roles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'read' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] });
+      await c.call('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/conf-rbac/rolebindings', {
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'read' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read' }, subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'conf-rbac' }],
+      });
+      const allowed = await poll(async () => {
+        const r = await sa.call('GET', '/api/v1/namespaces/conf-rbac/configmaps');
+        return r.code === 200 ? r : undefined;
+      }, 5000);
+      const write = await sa.call('POST', '/api/v1/namespaces/conf-rbac/configmaps', cm('no'));
+      const review = await sa.call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'conf-rbac', verb: 'list', resource: 'configmaps' } } });
+      const bad = await c.as('not-a-token').call('GET', '/api/v1/namespaces');
+      return { token: tr.code, refused: shape(refused), allowed: allowed?.code ?? 'never', write: shape(write), review: { code: review.code, allowed: review.body.status?.allowed }, bad: shape(bad) };
+    },
+  },
+];

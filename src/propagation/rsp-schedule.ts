@@ -13,7 +13,7 @@ import {
 } from './schedule-replicas.js';
 
 /** Why an RSP is (not) applied; the Ready condition's reason. */
-export type RSPReason = 'Scheduled' | 'InvalidSpec' | 'TargetNotFound' | 'NoReadyClusters' | 'InvalidClusterSelector';
+export type RSPReason = 'Scheduled' | 'ReplicasNotPlaced' | 'InvalidSpec' | 'TargetNotFound' | 'NoReadyClusters' | 'InvalidClusterSelector';
 
 export interface RSPInput {
   rsp: ReplicaSchedulingPreference;
@@ -29,7 +29,7 @@ export interface RSPInput {
 }
 
 export type RSPOutcome =
-  | { ok: true; schedule: ReplicaCounts; update: ScheduleUpdate }
+  | { ok: true; schedule: ReplicaCounts; update: ScheduleUpdate; /** spec.totalReplicas the preferences left without a cluster */ unplaced: number; total: number }
   | { ok: false; reason: Exclude<RSPReason, 'Scheduled'>; message: string };
 
 /** The Ready clusters the RSP may schedule onto, or why there are none. */
@@ -62,7 +62,8 @@ export function reconcileRSP(input: RSPInput): RSPOutcome {
   const { current, capacity } = clusterReplicaState(input.workloads.filter((w) => allowed.has(w.cluster)), input.now);
   const spec = defaultReplicaSchedulingPreference(input.rsp).spec;
   const schedule = scheduleReplicas(spec, chosen.clusters, current, capacity, input.key);
-  return { ok: true, schedule, update: applySchedule(input.fed, schedule) };
+  const placed = Object.values(schedule).reduce((a, b) => a + b, 0);
+  return { ok: true, schedule, update: applySchedule(input.fed, schedule), unplaced: Math.max(0, spec.totalReplicas - placed), total: spec.totalReplicas };
 }
 
 export interface RSPStatus {
@@ -74,9 +75,16 @@ export interface RSPStatus {
 
 /** The status the RSP should have; lastTransitionTime kept while the condition holds. */
 export function rspStatus(prev: Record<string, unknown> | undefined, outcome: RSPOutcome, generation: number, now: Date): RSPStatus {
-  const status: ConditionStatus = outcome.ok ? 'True' : 'False';
-  const reason: RSPReason = outcome.ok ? 'Scheduled' : outcome.reason;
-  const message = outcome.ok ? scheduleMessage(outcome.schedule) : outcome.message;
+  // A schedule that leaves replicas without a cluster (maxReplicas, zero weights, no entry
+  // for the Ready clusters) is still applied, but the RSP is not Ready: it does not do what it says.
+  const short = outcome.ok && outcome.unplaced > 0;
+  const status: ConditionStatus = outcome.ok && !short ? 'True' : 'False';
+  const reason: RSPReason = !outcome.ok ? outcome.reason : short ? 'ReplicasNotPlaced' : 'Scheduled';
+  const message = !outcome.ok
+    ? outcome.message
+    : short
+      ? `${outcome.unplaced} of ${outcome.total} replicas cannot be placed (maxReplicas, weights or cluster entries of the Ready clusters leave no room); ${scheduleMessage(outcome.schedule)}`
+      : scheduleMessage(outcome.schedule);
   const old = (prev?.['conditions'] as Condition[] | undefined)?.find((c) => c.type === 'Ready');
   const lastTransitionTime = old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : now.toISOString();
   const out: RSPStatus = { observedGeneration: generation, conditions: [{ type: 'Ready', status, reason, message, lastTransitionTime }] };

@@ -104,3 +104,19 @@ describe('rspStatus', () => {
     expect(rspStatusEqual(prev, s)).toBe(false);
   });
 });
+
+describe('an RSP that cannot place all its replicas (issue 13 item 5)', () => {
+  it.each([
+    ['maxReplicas leave no room', { c1: { weight: 1, maxReplicas: 2 }, c2: { weight: 1, maxReplicas: 2 } }, 5, 'replicas c1=2, c2=2, c3=0'],
+    ['every weight is 0', { '*': { weight: 0 } }, 9, 'replicas c1=0, c2=0, c3=0'],
+    ['no entry matches a Ready cluster', { elsewhere: { weight: 1 } }, 9, 'replicas c1=0, c2=0, c3=0'],
+  ])('%s: Ready=False ReplicasNotPlaced, the partial schedule still applied', (_why, prefs, unplaced, schedule) => {
+    const out = reconcileRSP(input({ rsp: rsp({ clusters: prefs }) }));
+    expect(out).toMatchObject({ ok: true, unplaced, total: 9 });
+    const s = rspStatus(undefined, out, 3, now);
+    expect(s.conditions[0]).toEqual({
+      type: 'Ready', status: 'False', reason: 'ReplicasNotPlaced', lastTransitionTime: now.toISOString(),
+      message: `${unplaced} of 9 replicas cannot be placed (maxReplicas, weights or cluster entries of the Ready clusters leave no room); ${schedule}`,
+    });
+  });
+});

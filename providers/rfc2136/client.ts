@@ -2,7 +2,7 @@
 // DNS and TSIG, not endpoints; failures leave it already classified as ProviderErrors.
 import dnsPacket from 'dns-packet';
 import { ProviderError, type ProviderErrorKind } from '../../src/dns/publish/provider.js';
-import { classifyFailure, queryRcodeKind, rcodeName } from './errors.js';
+import { classifyFailure, queryRcodeKind, rcodeHint, rcodeName, type Operation } from './errors.js';
 import { exchange, type ServerAddress } from './tcp.js';
 import { TSIGError, TSIGVerifier, readTSIG, signMessage, type TSIGKey } from './tsig.js';
 import { randomId } from './wire.js';
@@ -43,7 +43,7 @@ export class DNSClient {
    * `auth`. An unsigned error answer (FORMERR to a message it could not parse) is
    * classified by its rcode; an unsigned success is never trusted.
    */
-  private check(what: string, answer: Buffer, verifier: TSIGVerifier | undefined, kindOf: (rcode: number) => ProviderErrorKind): void {
+  private check(what: string, answer: Buffer, verifier: TSIGVerifier | undefined, kindOf: (rcode: number) => ProviderErrorKind, op: Operation): void {
     const rcode = rcodeOf(answer);
     if (verifier) {
       try {
@@ -53,11 +53,14 @@ export class DNSClient {
         if (!unsignedError) throw classifyFailure(`${what} at ${this.server}`, err);
       }
     }
-    if (rcode !== 0) throw new ProviderError(kindOf(rcode), `${what} at ${this.server}: the server answered ${rcodeName(rcode)}`);
+    if (rcode !== 0) {
+      const hint = rcodeHint(op, rcode, this.opts.key?.name);
+      throw new ProviderError(kindOf(rcode), `${what} at ${this.server}: the server answered ${rcodeName(rcode)}${hint ? ` (${hint})` : ''}`);
+    }
   }
 
   /** Sends one message (it gets an id and a signature here) and returns its checked answer. */
-  async request(what: string, message: Buffer, signal: AbortSignal, kindOf: (rcode: number) => ProviderErrorKind = queryRcodeKind): Promise<dnsPacket.DecodedPacket> {
+  async request(what: string, message: Buffer, signal: AbortSignal, kindOf: (rcode: number) => ProviderErrorKind = queryRcodeKind, op: Operation = 'query'): Promise<dnsPacket.DecodedPacket> {
     const id = randomId();
     const m = Buffer.from(message);
     m.writeUInt16BE(id, 0);
@@ -77,7 +80,7 @@ export class DNSClient {
       throw classifyFailure(`${what} at ${this.server}`, err);
     }
     if (!answer) throw new ProviderError('unavailable', `${what} at ${this.server}: no answer`);
-    this.check(what, answer, verifier, kindOf);
+    this.check(what, answer, verifier, kindOf, op);
     return decode(what, answer);
   }
 
@@ -96,7 +99,7 @@ export class DNSClient {
         timeoutMs: this.opts.timeoutMs,
         onMessage: (msg) => {
           if (msg.length < 12 || msg.readUInt16BE(0) !== id) return false;
-          this.check(what, msg, verifier, queryRcodeKind);
+          this.check(what, msg, verifier, queryRcodeKind, 'transfer');
           const packet = decode(what, msg);
           for (const a of packet.answers ?? []) {
             if (a.type === 'SOA') {

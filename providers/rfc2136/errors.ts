@@ -52,6 +52,25 @@ export function queryRcodeKind(rcode: number): ProviderErrorKind {
   return 'config';
 }
 
+export type Operation = 'update' | 'transfer' | 'query';
+
+/** What an error rcode most likely means for this operation, in the words of the server's configuration. */
+export function rcodeHint(op: Operation, rcode: number, keyName: string | undefined): string | undefined {
+  const key = keyName ? `key ${keyName}` : 'unsigned requests';
+  if (op === 'update') {
+    if (rcode === 5) return `does the zone's update-policy grant ${key} these names and types? (BIND's check-names also answers REFUSED)`;
+    if (rcode === 9) return 'the server is not the primary for the zone';
+    if (rcode === 10) return 'a name is outside the zone';
+    if (rcode === 4) return 'the server takes no dynamic updates';
+    if (updateRcodeKind(rcode) === 'conflict') return 'another writer changed these record sets since they were read';
+  }
+  if (op === 'transfer') {
+    if (rcode === 5) return `does the zone's allow-transfer include ${key}?`;
+    if (rcode === 9) return 'the server is not authoritative for the zone';
+  }
+  return undefined;
+}
+
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
 
 /** Wraps a transport or TSIG failure; a ProviderError passes through unchanged. */

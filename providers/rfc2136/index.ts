@@ -152,7 +152,7 @@ class RFC2136Provider implements Provider {
     };
     const message = buildUpdate(zone.name, changes, read);
     const client = await this.client();
-    await client.request(`update of zone ${zone.name} (${changeCount(changes)} record sets)`, message, signal, updateRcodeKind);
+    await client.request(`update of zone ${zone.name} (${changeCount(changes)} record sets)`, message, signal, updateRcodeKind, 'update');
     if (raw) this.forget(raw, [...changes.delete, ...changes.updateOld]);
     this.ctx.logger.debug({ zone: zone.name, create: changes.create.length, update: changes.updateNew.length, delete: changes.delete.length, bytes: message.length }, 'zone updated');
   }

@@ -67,6 +67,12 @@ describe('RFC2136 error classification', () => {
     expect(server?.requests).toHaveLength(1);
   });
 
+  it('says what in the server\'s configuration an error rcode points at', async () => {
+    expect((await applyAgainst(signed(5)))?.message).toMatch(/REFUSED \(does the zone's update-policy grant key kfed-key these names and types\?/);
+    expect((await applyAgainst(signed(8)))?.message).toMatch(/NXRRSET \(another writer changed these record sets since they were read\)/);
+    expect((await applyAgainst(signed(10)))?.message).toMatch(/NOTZONE \(a name is outside the zone\)/);
+  });
+
   it('reports the TSIG error of an unsigned NOTAUTH answer (BADSIG) as auth', async () => {
     const badsig: Handler = (req) => [withTsigError(answer(req, 9), 16)];
     const err = await applyAgainst(badsig);

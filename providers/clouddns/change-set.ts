@@ -16,6 +16,8 @@ export interface KeyState {
   endpoints: Endpoint[];
   /** True when read from Cloud DNS or written by the adapter; false for a guess from the plan's old records. */
   known: boolean;
+  /** A routed record set without a matching companion: written by another tool or edited by hand; kfed leaves it alone. */
+  foreign?: boolean;
 }
 
 export interface KeyChanges {

@@ -166,20 +166,30 @@ function unfoldItems(r: ResourceRecordSet, type: RecordType): Endpoint[] {
   return out;
 }
 
+export interface Unfolded {
+  endpoints: Endpoint[];
+  /** Routed, but without a companion that folds back into it: someone else's record set, or one edited by hand. */
+  foreign: boolean;
+}
+
 /** Endpoints of a record set: plain, routed with a matching companion (lossless), or item by item. */
-export function unfoldRecordSet(r: ResourceRecordSet, type: RecordType, companion?: ResourceRecordSet): Endpoint[] {
+export function unfold(r: ResourceRecordSet, type: RecordType, companion?: ResourceRecordSet): Unfolded {
   if (!r.routingPolicy) {
     const e: Endpoint = { dnsName: relativeName(r.name), recordType: type, targets: (r.rrdatas ?? []).map((d) => rrdataToTarget(type, d)) };
     if (r.ttl !== undefined) e.recordTTL = r.ttl;
-    return [e];
+    return { endpoints: [e], foreign: false };
   }
   const entries = companion ? companionEntries(companion, relativeName(r.name), type) : undefined;
   if (entries) {
     try {
-      if (recordSetKey(foldEndpoints(entries).rrset) === recordSetKey(r)) return entries;
+      if (recordSetKey(foldEndpoints(entries).rrset) === recordSetKey(r)) return { endpoints: entries, foreign: false };
     } catch {
       // An entry list that does not fold is not ours to trust: fall through.
     }
   }
-  return unfoldItems(r, type);
+  return { endpoints: unfoldItems(r, type), foreign: true };
+}
+
+export function unfoldRecordSet(r: ResourceRecordSet, type: RecordType, companion?: ResourceRecordSet): Endpoint[] {
+  return unfold(r, type, companion).endpoints;
 }

@@ -10,7 +10,7 @@ import { CloudDNSClient, type CallCounts } from './client.js';
 import { companionEntries, companionName, companionOwner } from './companion.js';
 import { authOptions } from './credentials.js';
 import { toProviderError, type CallKind } from './errors.js';
-import { unfoldRecordSet } from './fold.js';
+import { unfold } from './fold.js';
 import { BURST, changeQuota, changeSize, DEFAULT_QUOTA, REQUESTS_PER_SECOND, withinQuota, type ChangeQuota } from './limits.js';
 import { fqdn, isEndpointType } from './rdata.js';
 import { routingNotes } from './notes.js';
@@ -163,8 +163,10 @@ export class CloudDNSProvider implements Provider {
       if (!isEndpointType(r.type)) continue; // SOA and types kfed's endpoints cannot carry
       const key = rrsetKey(r.name, r.type);
       const companion = companions.get(key);
-      const s: KeyState = { rrset: r, endpoints: unfoldRecordSet(r, r.type, companion), known: true };
+      const { endpoints, foreign } = unfold(r, r.type, companion);
+      const s: KeyState = { rrset: r, endpoints, known: true };
       if (companion) s.companion = companion;
+      if (foreign) s.foreign = true;
       states.set(key, s);
     }
     // A companion left without its record set is kept so that the next change there removes it.
@@ -197,6 +199,10 @@ export class CloudDNSProvider implements Provider {
     const parts: KeyChange[] = [];
     for (const [key, kc] of grouped) {
       const state = this.stateOf(zoneId, key, kc);
+      if (state.foreign) {
+        const [name = '', type = ''] = key.split('\u0000');
+        throw new ProviderError('conflict', `${name} ${type}: the routed record set was not written by kfed or was edited; kfed does not change it`);
+      }
       let endpoints: Endpoint[];
       try {
         endpoints = rebase(state, kc);

@@ -65,7 +65,7 @@ export class EndpointStatusController {
     const prev = (obj.status ?? {}) as EndpointStatusWithProviders;
     if (entries.length === 0 && !prev.providers) return;
     const generation = obj.metadata.generation ?? 0;
-    const next: EndpointStatusWithProviders = { ...prev, providers: entries };
+    const next: EndpointStatusWithProviders = { ...prev, observedGeneration: generation, providers: entries };
     if (entries.length === 0) {
       next.conditions = (prev.conditions ?? []).filter((c) => c.type !== 'Programmed');
     } else {
@@ -77,12 +77,12 @@ export class EndpointStatusController {
       next.conditions = mergeCondition(prev.conditions, condition, () => new Date(this.o.clock.now()));
     }
     if (JSON.stringify(comparable(prev)) === JSON.stringify(comparable(next))) return;
-    await this.o.host.dynamic.patch(DNS_ENDPOINTS, name, { status: { providers: next.providers, conditions: next.conditions ?? [] } }, {
+    await this.o.host.dynamic.patch(DNS_ENDPOINTS, name, { status: { observedGeneration: generation, providers: next.providers, conditions: next.conditions ?? [] } }, {
       namespace, type: 'merge', subresource: 'status', fieldManager: 'kfed-dns-publishing', signal,
     });
   }
 }
 
 function comparable(s: EndpointStatusWithProviders): unknown {
-  return { providers: s.providers ?? [], conditions: [...(s.conditions ?? [])].sort((a, b) => (a.type < b.type ? -1 : 1)) };
+  return { observedGeneration: s.observedGeneration ?? null, providers: s.providers ?? [], conditions: [...(s.conditions ?? [])].sort((a, b) => (a.type < b.type ? -1 : 1)) };
 }

@@ -108,12 +108,13 @@ export function registerSandboxCommands(program: Command): void {
           if (opts.bind) {
             const { startSandboxBind } = await import('../app/sandbox-bind.js');
             const GO_APP = 'go-app.go-app.myfed.svc.example.com';
-            bind = await startSandboxBind(cp.host);
-            out(`BIND9 on ${bind.bind.server} (TSIG key ${bind.bind.tsig.name}); DNSProvider kube-federation-system/bind publishes example.com there`);
-            const addresses = await bind.waitForName(GO_APP, clusters.length, 60_000);
+            const b = await startSandboxBind(cp.host);
+            bind = b;
+            out(`BIND9 on ${b.bind.server} (TSIG key ${b.bind.tsig.name}); DNSProvider kube-federation-system/bind publishes example.com there`);
+            const addresses = await b.waitForName(GO_APP, clusters.length, 60_000);
             out(`${GO_APP} answers ${addresses.join(', ')} at BIND`);
-            out(`  dig @${bind.bind.host} -p ${bind.bind.port} ${GO_APP}`);
-            out(`  dig @${bind.bind.host} -p ${bind.bind.port} a-${GO_APP} TXT    # kfed's ownership record`);
+            out(`  dig @${b.bind.host} -p ${b.bind.port} ${GO_APP}`);
+            out(`  dig @${b.bind.host} -p ${b.bind.port} a-${GO_APP} TXT    # kfed's ownership record`);
             out(`  kubectl --kubeconfig ${path} --context ${clusters[0] ?? 'cluster-1'} -n kube-federation-system get dnsproviders`);
           }
           const member = sb.clusters[1] ?? sb.clusters[0]!;

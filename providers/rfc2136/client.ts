@@ -16,6 +16,9 @@ export interface ClientOptions {
   timeoutMs: number;
 }
 
+/** The failure kind of an error rcode; undefined accepts the answer (e.g. NXDOMAIN to a SOA lookup). */
+export type RcodeKind = (rcode: number) => ProviderErrorKind | undefined;
+
 function rcodeOf(message: Buffer): number {
   return message.readUInt16BE(2) & 0xf;
 }
@@ -43,7 +46,7 @@ export class DNSClient {
    * `auth`. An unsigned error answer (FORMERR to a message it could not parse) is
    * classified by its rcode; an unsigned success is never trusted.
    */
-  private check(what: string, answer: Buffer, verifier: TSIGVerifier | undefined, kindOf: (rcode: number) => ProviderErrorKind, op: Operation): void {
+  private check(what: string, answer: Buffer, verifier: TSIGVerifier | undefined, kindOf: RcodeKind, op: Operation): void {
     const rcode = rcodeOf(answer);
     if (verifier) {
       try {
@@ -53,14 +56,15 @@ export class DNSClient {
         if (!unsignedError) throw classifyFailure(`${what} at ${this.server}`, err);
       }
     }
-    if (rcode !== 0) {
+    const kind = rcode === 0 ? undefined : kindOf(rcode);
+    if (kind) {
       const hint = rcodeHint(op, rcode, this.opts.key?.name);
-      throw new ProviderError(kindOf(rcode), `${what} at ${this.server}: the server answered ${rcodeName(rcode)}${hint ? ` (${hint})` : ''}`);
+      throw new ProviderError(kind, `${what} at ${this.server}: the server answered ${rcodeName(rcode)}${hint ? ` (${hint})` : ''}`);
     }
   }
 
   /** Sends one message (it gets an id and a signature here) and returns its checked answer. */
-  async request(what: string, message: Buffer, signal: AbortSignal, kindOf: (rcode: number) => ProviderErrorKind = queryRcodeKind, op: Operation = 'query'): Promise<dnsPacket.DecodedPacket> {
+  async request(what: string, message: Buffer, signal: AbortSignal, kindOf: RcodeKind = queryRcodeKind, op: Operation = 'query'): Promise<dnsPacket.DecodedPacket> {
     const id = randomId();
     const m = Buffer.from(message);
     m.writeUInt16BE(id, 0);

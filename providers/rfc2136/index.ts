@@ -5,7 +5,7 @@
 import dnsPacket from 'dns-packet';
 import type { RFC2136Spec } from '../../src/api/dns-provider.js';
 import { endpointKey, type Endpoint, type RecordType } from '../../src/dns/endpoint.js';
-import { ProviderError, changeCount, type AdjustResult, type Provider, type ProviderContext, type ProviderZone, type ZoneChanges } from '../../src/dns/publish/provider.js';
+import { ProviderError, changeCount, type AdjustResult, type ProviderErrorKind, type Provider, type ProviderContext, type ProviderZone, type ZoneChanges } from '../../src/dns/publish/provider.js';
 import { foldRoutedEndpoints } from './adjust.js';
 import { DNSClient, type Answer } from './client.js';
 import { queryRcodeKind, updateRcodeKind } from './errors.js';
@@ -84,31 +84,34 @@ class RFC2136Provider implements Provider {
   }
 
   async zones(domains: readonly string[], signal: AbortSignal): Promise<ProviderZone[]> {
-    const wanted = new Set<string>();
+    const client = await this.client();
+    const zones = new Set<string>();
     if (this.spec.zone) {
       const zone = normalizeZone(this.spec.zone);
-      if (domains.length === 0 || domains.some((d) => isWithin(normalizeZone(d), zone))) wanted.add(zone);
+      if (domains.length > 0 && !domains.some((d) => isWithin(normalizeZone(d), zone))) return [];
+      const apex = await this.enclosingZone(client, zone, signal);
+      if (apex !== zone) throw new ProviderError('config', `zone ${zone} is not a zone at ${client.server}: its names belong to zone ${apex}`);
+      zones.add(zone);
     } else {
-      for (const d of domains) wanted.add(normalizeZone(d));
+      for (const d of domains) zones.add(await this.enclosingZone(client, normalizeZone(d), signal));
     }
-    const client = await this.client();
-    const zones: ProviderZone[] = [];
-    for (const zone of [...wanted].sort()) {
-      await this.checkServed(client, zone, signal);
-      zones.push({ id: zone, name: zone });
-    }
-    return zones;
+    return [...zones].sort().map((z) => ({ id: z, name: z }));
   }
 
-  private async checkServed(client: DNSClient, zone: string, signal: AbortSignal): Promise<void> {
-    const query = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: [{ type: 'SOA', name: zone, class: 'IN' }] });
+  /**
+   * The apex of the zone the server holds `name` in, from the SOA of its answer (the
+   * name is an apex) or of its authority section (a name inside a zone), as nsupdate
+   * finds it. A server that does not hold it authoritatively is a configuration error.
+   */
+  private async enclosingZone(client: DNSClient, name: string, signal: AbortSignal): Promise<string> {
+    const query = dnsPacket.encode({ type: 'query', id: 0, flags: 0, questions: [{ type: 'SOA', name, class: 'IN' }] });
     // A signature problem was already reported as `auth`; a signed REFUSED or NOTAUTH
     // here is a server that answers for other zones only (BIND without recursion).
-    const answer = await client.request(`SOA query for ${zone} (is the zone served there?)`, query, signal, (rcode) => (rcode === 5 || rcode === 9 ? 'config' : queryRcodeKind(rcode)));
-    const soa = (answer.answers ?? []).find((a) => a.type === 'SOA' && normalizeZone(a.name) === zone);
-    if (!soa || !answer.flag_aa) {
-      throw new ProviderError('config', `zone ${zone} is not served by ${client.server} (no authoritative SOA for it: is the zone name right?)`);
-    }
+    const kind = (rcode: number): ProviderErrorKind | undefined => (rcode === 3 ? undefined : rcode === 5 || rcode === 9 ? 'config' : queryRcodeKind(rcode));
+    const answer = await client.request(`SOA query for ${name} (is its zone served there?)`, query, signal, kind);
+    const soa = [...(answer.answers ?? []), ...(answer.authorities ?? [])].find((a) => a.type === 'SOA' && isWithin(name, normalizeZone(a.name)));
+    if (!soa || !answer.flag_aa) throw new ProviderError('config', `no zone holding ${name} is served by ${client.server} (no authoritative SOA)`);
+    return normalizeZone(soa.name);
   }
 
   async records(zone: ProviderZone, signal: AbortSignal): Promise<Endpoint[]> {

@@ -65,9 +65,19 @@ describe.skipIf(!tools)('RFC2136 provider against BIND9', () => {
 
   it('finds the zone by its SOA and refuses one the server does not serve', async () => {
     expect(zone).toEqual({ id: 'example.com', name: 'example.com' });
+    // Domains below the apex (existing or not) belong to the zone that holds them.
+    expect(await provider.zones(['myfed.svc.example.com', 'keep.example.com', 'example.com'], signal)).toEqual([zone]);
     const err = await failure(provider.zones(['example.org'], signal));
     expect(err.kind).toBe('config');
     expect(err.message).toMatch(/example\.org/);
+
+    const configured = (z: string): Provider =>
+      createRFC2136Provider({ server: bind.server, zone: z, tsigKeyName: bind.tsig.name, tsigAlgorithm: bind.tsig.algorithm, tsigSecretRef: { name: 'bind-tsig' } }, bindContext(() => bind.tsig.secret));
+    expect(await configured('example.com').zones(['svc.example.com'], signal)).toEqual([zone]);
+    expect(await configured('example.com').zones(['example.net'], signal)).toEqual([]);
+    const notApex = await failure(configured('svc.example.com').zones(['svc.example.com'], signal));
+    expect(notApex.kind).toBe('config');
+    expect(notApex.message).toMatch(/belong to zone example\.com/);
   });
 
   it('creates A, AAAA, CNAME and TXT records that AXFR and dig read back as written, leaving other records alone', async () => {

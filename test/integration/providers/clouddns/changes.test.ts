@@ -2,7 +2,9 @@
 // recovered by one re-read, a real conflict reported, quota-sized batches, throttling.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeCount, isProviderError, type ZoneChanges } from '../../../../src/dns/publish/provider.js';
-import { none, plain, routed, signal, startHarness, type Harness } from './harness.js';
+import { CloudDNSProvider } from '../../../../providers/clouddns/index.js';
+import { serviceAccountKey } from '../../../support/clouddns-fake/credentials.js';
+import { context, none, plain, routed, signal, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -44,7 +46,7 @@ describe('cloud DNS changes', () => {
     await h.provider.records(h.zone, signal);
     await h.provider.apply(h.zone, { ...none, create: [c1] }, signal);
     // Another kfed instance (its own set identifiers) adds cluster-3 to the same record set.
-    const other = await startHarnessSharing(h);
+    const other = startHarnessSharing(h);
     await other.records(h.zone, signal);
     await other.apply(h.zone, { ...none, create: [c3] }, signal);
     await other.close();
@@ -135,10 +137,7 @@ describe('cloud DNS changes', () => {
   });
 });
 
-async function startHarnessSharing(h: Harness): Promise<import('../../../../providers/clouddns/provider.js').CloudDNSProvider> {
-  const { CloudDNSProvider } = await import('../../../../providers/clouddns/provider.js');
-  const { serviceAccountKey } = await import('../../../support/clouddns-fake/credentials.js');
-  const { context } = await import('./harness.js');
+function startHarnessSharing(h: Harness): CloudDNSProvider {
   const key = serviceAccountKey(h.fake, 'other@kfed-test.iam.gserviceaccount.com');
   return new CloudDNSProvider({ project: h.fake.project, endpoint: h.fake.url, credentialsSecretRef: { name: 's', key: 'k' } }, context({ s: { k: key } }));
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import { hostClient } from '../config/load.js';
 import { KubeFedClusterRegistry } from '../clusters/registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
+import { InformerFactory } from '../kube/informer-factory.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { createLogger, redactDeep, type Logger } from '../observability/logger.js';
 import { startHealthServer, type HealthServer } from '../observability/http-server.js';
@@ -74,6 +75,7 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       config,
       host,
       members,
+      informers: new InformerFactory({ logger, registry: metrics }),
       logger,
       metrics,
       events: eventRecorders(host, logger),

@@ -1,7 +1,11 @@
 // The controllers the control plane runs. To add one, append a factory: it receives the
-// shared dependencies and returns the runnables to start (leader-only ones set
-// `needLeaderElection`). Keep factories cheap: they run once at start-up, before the
-// manager starts; watches and loops belong in `start(signal)`.
+// shared dependencies and returns the runnables to start. Leader-only runnables (the
+// default) are made anew by their factory for every leadership term and started once
+// (runtime/leader-term.ts); runnables with `needLeaderElection: false` are made once and
+// run on every replica. Keep factories cheap; watches and loops belong in `start(signal)`,
+// and informers come from `informers` (one per cluster, resource and selector in the
+// process). Build a controller with runtime/controller-builder.ts; docs/architecture.md
+// walks through adding one.
 import type { Config } from '../config/config.js';
 import { createEventRecorder, type EventRecorder } from '../clusters/events.js';
 import { ClusterHealthController } from '../clusters/health-controller.js';
@@ -9,6 +13,7 @@ import { ClusterSeriesPruner } from '../clusters/series-pruner.js';
 import { createMultiClusterDNS } from '../dns/dns-controllers.js';
 import type { KubeFedClusterRegistry } from '../clusters/registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
+import type { InformerFactory } from '../kube/informer-factory.js';
 import type { Logger } from '../observability/logger.js';
 import type { HealthServer } from '../observability/http-server.js';
 import type { Registry } from '../observability/metrics.js';
@@ -26,6 +31,8 @@ export interface ControlPlaneDeps {
   host: ClusterClient;
   /** Joined members: readiness, location, labels and a client each (a MemberRegistry). */
   members: KubeFedClusterRegistry;
+  /** The process's shared informers: controllers acquire through a scope and release when they stop. */
+  informers: InformerFactory;
   logger: Logger;
   metrics: Registry;
   /** Events on host objects, attributed to `component`. */
@@ -60,6 +67,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         logger: d.logger,
         registry: d.metrics,
         events: d.events('kubefedcluster-controller'),
+        informers: d.informers,
       }),
   },
   {
@@ -71,6 +79,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         members: d.members,
         membersSynced: (signal) => d.members.waitForSync(signal),
         kubefedNamespace: d.config.kubefedNamespace,
+        informers: d.informers,
         logger: d.logger,
         registry: d.metrics,
       }),
@@ -88,6 +97,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         logger: d.logger,
         registry: d.metrics,
         identity: d.config.leaderElection.identity,
+        informers: d.informers,
       }),
   },
   {
@@ -112,6 +122,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         members: d.members,
         membersSynced: (signal) => d.members.waitForSync(signal),
         ...(d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {}),
+        informers: d.informers,
         logger: d.logger,
         registry: d.metrics,
       }),

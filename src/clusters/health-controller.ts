@@ -10,17 +10,23 @@
 // cannot flip a member when failureThreshold > 1.
 //
 // Region and zones come from a Node informer per member (labels, see cluster-status.ts).
+//
+// The controller builder (src/runtime/controller-builder.ts) owns start and stop: the
+// status queue is its controller, the prober (registry subscription and the period tick)
+// runs beside it once the registry has synced.
 import type { KubeFedCluster } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { HealthCheckConfig } from '../config/config.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
 import { isConflict, isNotFound, KubeApiError } from '../kube/errors.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { ownSignal, pause } from '../runtime/clock.js';
-import { Controller } from '../runtime/controller.js';
+import { pause } from '../runtime/clock.js';
+import type { Controller } from '../runtime/controller.js';
+import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { desiredStatus, locationFromNodes, statusEqual, type Location } from './cluster-status.js';
 import type { EventRecorder } from './events.js';
@@ -42,6 +48,8 @@ export interface ClusterHealthControllerOptions {
   watchNodes?: boolean;
   /** How often /version is re-read while a member stays Ready. Default 5 min. */
   versionRefreshMs?: number;
+  /** The process's shared informers (member Nodes). Default: a set of its own. */
+  informers?: InformerFactory;
 }
 
 interface MemberState {
@@ -55,7 +63,7 @@ interface MemberState {
   version: string | undefined;
   versionAt: number;
   location: Location | undefined;
-  nodes: { informer: Informer; abort: AbortController } | undefined;
+  nodes: { informer: Informer; unsubscribe: (() => void)[] } | undefined;
   /** Our last status write, used while the informer cache has not caught up with it. */
   written: { fromRv: string; rv: string; cluster: KubeFedCluster } | undefined;
 }
@@ -71,6 +79,8 @@ export class ClusterHealthController implements Runnable {
   private readonly log: Logger;
   private readonly metrics: ClusterMetrics | undefined;
   private readonly status: Controller<string>;
+  private readonly managed: ManagedController<string>;
+  private readonly informers: InformerScope;
   private readonly states = new Map<string, MemberState>();
   private signal: AbortSignal | undefined;
 
@@ -78,13 +88,18 @@ export class ClusterHealthController implements Runnable {
     this.o = options;
     this.log = (options.logger ?? silentLogger()).child({ component: 'cluster-health' });
     this.metrics = options.registry ? clusterMetrics(options.registry) : undefined;
-    this.status = new Controller<string>({
-      name: 'kubefedcluster-status',
-      reconcile: (name, signal) => this.writeStatus(name, signal),
-      workers: 4,
-      ...(options.registry ? { registry: options.registry } : {}),
-      logger: this.log,
-    });
+    const registry = options.registry ? { registry: options.registry } : {};
+    this.informers = (options.informers ?? new InformerFactory({ logger: options.logger ?? silentLogger(), ...registry })).scope();
+    const m = options.members;
+    this.managed = new ControllerBuilder<string>('kubefedcluster-status', { workers: 4, logger: this.log, ...registry })
+      // Someone else edited status (or our write echoed back): re-check it.
+      .watch(m.clusters, (e) => (e.type === 'update' ? (e.obj.metadata.name ?? '') : undefined))
+      // A registry that cannot list is the registry's to report; probing waits for it.
+      .waitFor('member registry', (signal) => m.waitForSync(signal).catch(() => undefined))
+      .run({ name: 'prober', run: (signal) => this.probeMembers(signal) })
+      .onStop(() => this.informers.close())
+      .reconcile((name, signal) => this.writeStatus(name, signal));
+    this.status = this.managed.controller!;
   }
 
   /** The tracker of a member (tests, diagnostics). */
@@ -92,33 +107,31 @@ export class ClusterHealthController implements Runnable {
     return this.states.get(name)?.tracker;
   }
 
-  async start(outer: AbortSignal): Promise<void> {
-    // Every in-flight probe listens on this signal; with many members that is many listeners.
-    const own = ownSignal(outer);
-    const signal = own.signal;
+  start(signal: AbortSignal): Promise<void> {
+    return this.managed.start(signal);
+  }
+
+  liveness(): true | string {
+    return this.managed.liveness();
+  }
+
+  /** Follows the registry and probes every member each period until `signal` aborts. */
+  private async probeMembers(signal: AbortSignal): Promise<void> {
     this.signal = signal;
     const m = this.o.members;
-    await m.waitForSync(signal).catch(() => undefined);
-    if (signal.aborted) {
-      own.dispose();
-      return;
-    }
     const unsubscribe = [
       m.subscribe((name, change) => this.onMember(name, change)),
       // fastProbeIntervalMs 0 turns the whole fast path off: probes only every period.
       m.onConnectionFailure((name) => (this.o.config.fastProbeIntervalMs > 0 ? void this.probe(name, 'fast') : undefined)),
-      // Someone else edited status (or our write echoed back): re-check it.
-      m.clusters.addHandlers({ onUpdate: (_o, c) => this.status.enqueue(c.metadata.name ?? '') }),
     ];
     for (const member of m.list()) this.onMember(member.name, 'added');
     this.log.info({ members: this.states.size, periodMs: this.o.config.periodMs }, 'cluster health checks started');
     try {
-      await Promise.all([this.status.start(signal), this.tick(signal)]);
+      await this.tick(signal);
     } finally {
       for (const u of unsubscribe) u();
       for (const name of [...this.states.keys()]) this.drop(name);
       this.signal = undefined;
-      own.dispose();
     }
   }
 
@@ -177,21 +190,22 @@ export class ClusterHealthController implements Runnable {
     if (!s) return;
     this.states.delete(name);
     if (s.fastTimer) clearTimeout(s.fastTimer);
-    s.nodes?.abort.abort();
+    this.unwatchNodes(s);
     if (this.metrics) setClusterState(this.metrics, name, undefined);
   }
 
-  private watchNodes(s: MemberState): void {
-    s.nodes?.abort.abort();
+  private unwatchNodes(s: MemberState): void {
+    const nodes = s.nodes;
+    if (!nodes) return;
     s.nodes = undefined;
+    for (const u of nodes.unsubscribe) u();
+    void this.informers.release(nodes.informer);
+  }
+
+  private watchNodes(s: MemberState): void {
+    this.unwatchNodes(s);
     if (this.o.watchNodes === false || !s.client || !this.signal) return;
-    const informer = new Informer<KubeObject>({
-      client: s.client.dynamic,
-      resource: NODES,
-      cluster: s.name,
-      logger: this.o.logger ?? silentLogger(),
-      ...(this.o.registry ? { registry: this.o.registry } : {}),
-    });
+    const informer = this.informers.informer<KubeObject>(s.client, NODES);
     let scheduled = false;
     const update = (): void => {
       if (scheduled) return;
@@ -205,15 +219,17 @@ export class ClusterHealthController implements Runnable {
         this.status.enqueue(s.name);
       });
     };
-    informer.addHandlers({ onAdd: update, onUpdate: update, onDelete: update });
-    informer.onError((err) => {
-      // Only "no answer" failures say something about reachability (not 403 or 410).
-      if (!(err instanceof KubeApiError) || err.code === 0) this.o.members.reportConnectionFailure(s.name, err);
-    });
-    // Aborted by drop(), which start() calls for every member when it ends.
-    const abort = new AbortController();
-    s.nodes = { informer, abort };
-    void informer.start(abort.signal).catch((err: unknown) => this.log.warn({ cluster: s.name, err: String(err) }, 'node informer stopped'));
+    // Released by drop(), which the prober calls for every member when it ends.
+    s.nodes = {
+      informer,
+      unsubscribe: [
+        informer.addHandlers({ onAdd: update, onUpdate: update, onDelete: update }),
+        informer.onError((err) => {
+          // Only "no answer" failures say something about reachability (not 403 or 410).
+          if (!(err instanceof KubeApiError) || err.code === 0) this.o.members.reportConnectionFailure(s.name, err);
+        }),
+      ],
+    };
   }
 
   private async probe(name: string, path: ProbePath): Promise<void> {
@@ -262,7 +278,9 @@ export class ClusterHealthController implements Runnable {
     }
     if (dirty) this.status.enqueue(name);
     const fast = this.o.config.fastProbeIntervalMs;
-    if (fast > 0 && result.refused && tracker.reported === 'Ready') {
+    // Any probe without an answer (refused, or silent until the timeout) is confirmed at the fast
+    // pace: a partitioned member must not wait a period per failed probe (issue 13 item 7).
+    if (fast > 0 && result.outcome === 'offline' && tracker.reported === 'Ready') {
       s.again = false;
       s.fastTimer = setTimeout(() => {
         s.fastTimer = undefined;

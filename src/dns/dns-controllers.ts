@@ -6,16 +6,18 @@
 // Start order matters for correctness, not only speed: workers start after the host
 // caches synced and after every Ready member's caches synced (bounded wait), so a new
 // leader never renders from empty member caches and briefly publishes "no targets".
+// The controller builder runs that sequence; the four queues are its side runs, each
+// primed with an enqueue-all on every start.
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../api/multiclusterdns.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Informer } from '../kube/informer.js';
-import { clusterInformer } from '../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { withOwnSignal } from '../runtime/clock.js';
+import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { DNSEndpointController } from './dns-endpoint-controller.js';
 import { DomainController } from './domain-controller.js';
@@ -39,6 +41,8 @@ export interface MultiClusterDNSOptions {
   membersSynced?: (signal: AbortSignal) => Promise<void>;
   /** Namespace of the Domains (Kubefed's federation namespace). */
   kubefedNamespace?: string;
+  /** The process's shared informers. Default: a set of its own. */
+  informers?: InformerFactory;
   /** Workers per controller. Default 8 (the work is API round trips, not CPU). */
   workers?: number;
   /** Longest wait for Ready members' caches before the workers start. Default 10 s. */
@@ -63,15 +67,18 @@ export class MultiClusterDNS implements Runnable {
     domains: Informer<DomainObject>;
     dnsEndpoints: Informer<DNSEndpoint>;
   };
+  readonly managed: ManagedController;
   private readonly o: MultiClusterDNSOptions;
   private readonly log: Logger;
+  private readonly informers: InformerScope;
 
   constructor(o: MultiClusterDNSOptions) {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'multicluster-dns' });
     const ns = o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE;
+    this.informers = (o.informers ?? new InformerFactory({ ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) })).scope();
     const hostInformer = <T extends KubeObject>(resource: ResourceRef, namespace?: string): Informer<T> =>
-      clusterInformer<T>(o.host, resource, { ...o.informer, namespace, logger: o.logger, registry: o.registry });
+      this.informers.informer<T>(o.host, resource, namespace ? { namespace } : {}, o.informer ?? {});
     this.hostInformers = {
       serviceRecords: hostInformer<ServiceDNSRecord>(SERVICE_DNS_RECORDS),
       ingressRecords: hostInformer<IngressDNSRecord>(INGRESS_DNS_RECORDS),
@@ -86,6 +93,7 @@ export class MultiClusterDNS implements Runnable {
     };
     this.watches = new MemberWatches({
       members: o.members,
+      informers: this.informers,
       resources: ['services', 'endpointslices', 'ingresses'],
       onObject: (_cluster, resource, obj) => {
         this.services.onMemberObject(resource, obj);
@@ -131,42 +139,32 @@ export class MultiClusterDNS implements Runnable {
       this.endpoints.onDomain(d);
     };
     this.hostInformers.domains.addHandlers({ onAdd: onDomain, onUpdate: (_a, b) => onDomain(b), onDelete: onDomain });
+    const side = (name: string, c: { controller: { start(signal: AbortSignal): Promise<void> }; enqueueAll(): void }): { name: string; run: (signal: AbortSignal) => Promise<void>; prime: () => void } => ({
+      name, run: (signal) => c.controller.start(signal), prime: () => c.enqueueAll(),
+    });
+    const builder = new ControllerBuilder(this.name, {
+      memberSyncTimeoutMs: o.memberSyncTimeoutMs ?? 10_000,
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+    });
+    for (const inf of Object.values(this.hostInformers) as Informer<any>[]) builder.watch(inf);
+    if (o.membersSynced) builder.waitFor('member registry', o.membersSynced);
+    this.managed = builder
+      .watchMembers({ start: () => this.watches.startWatching(), stop: () => this.watches.stopWatching(), waitForReadyMembers: (ms, signal) => this.watches.waitForReadyMembers(ms, signal) })
+      .run(side('service-dns-records', this.services))
+      .run(side('ingress-dns-records', this.ingresses))
+      .run(side('dns-endpoints', this.endpoints))
+      .run(side('domains', this.domainStatus))
+      .onStop(() => this.informers.close())
+      .build();
   }
 
-  start(parent: AbortSignal): Promise<void> {
-    // Our own signal: every informer, worker and sync wait listens on it, more than
-    // the default warning threshold, and the caller's signal is not ours to tune.
-    return withOwnSignal(parent, (signal) => this.run(signal));
+  liveness(): true | string {
+    return this.managed.liveness();
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    const runs: Promise<unknown>[] = [];
-    const informers: Pick<Informer, 'start' | 'waitForSync'>[] = Object.values(this.hostInformers);
-    for (const inf of informers) runs.push(inf.start(signal));
-    runs.push(this.watches.start(signal));
-    try {
-      await Promise.all(informers.map((i) => i.waitForSync(signal)));
-      await this.o.membersSynced?.(signal);
-      await this.watches.waitForReadyMembers(this.o.memberSyncTimeoutMs ?? 10_000, signal);
-    } catch (err) {
-      if (signal.aborted) {
-        await Promise.allSettled(runs);
-        return;
-      }
-      throw new Error('multicluster-dns: host caches did not sync', { cause: err });
-    }
-    this.log.info({ members: this.o.members.list().length }, 'caches synced; starting DNS controllers');
-    this.services.enqueueAll();
-    this.ingresses.enqueueAll();
-    this.endpoints.enqueueAll();
-    this.domainStatus.enqueueAll();
-    runs.push(
-      this.services.controller.start(signal),
-      this.ingresses.controller.start(signal),
-      this.endpoints.controller.start(signal),
-      this.domainStatus.controller.start(signal),
-    );
-    await Promise.all(runs);
+  start(signal: AbortSignal): Promise<void> {
+    return this.managed.start(signal);
   }
 }
 

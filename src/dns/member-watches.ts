@@ -11,7 +11,8 @@ import type { KubeObject } from '../api/meta.js';
 import { MemberLifecycle, type MemberEvent, type MemberWork } from '../clusters/member-lifecycle.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
-import { Informer } from '../kube/informer.js';
+import type { Informer } from '../kube/informer.js';
+import type { InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
@@ -35,6 +36,8 @@ export interface MemberInformerOptions {
 
 export interface MemberWatchesOptions {
   members: MemberRegistry;
+  /** Where the member informers come from (shared per member, resource and selector). */
+  informers: InformerScope;
   resources: readonly MemberResource[];
   /** An object of a member changed (added, updated or deleted); computes and enqueues keys. */
   onObject(cluster: string, resource: MemberResource, obj: KubeObject): void;
@@ -100,50 +103,61 @@ export class MemberWatches implements Runnable {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.lifecycle.start();
+    this.startWatching();
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    await this.lifecycle.stop();
+    await this.stopWatching();
+  }
+
+  /** Follows the registry: watches every Ready member until stopWatching(). */
+  startWatching(): void {
+    this.lifecycle.start();
+  }
+
+  stopWatching(): Promise<void> {
+    return this.lifecycle.stop();
   }
 
   private startMember(name: string, client: ClusterClient, signal: AbortSignal): MemberCaches {
     const informers = new Map<MemberResource, Informer>();
     const slicesByService = new Map<string, Set<string>>();
-    const runs: Promise<void>[] = [];
+    const unsubscribe: (() => void)[] = [];
     for (const resource of this.o.resources) {
-      const inf = new Informer({
-        client: client.dynamic,
-        resource: REFS[resource],
-        cluster: name,
-        ...this.o.informer,
-        ...(this.o.logger ? { logger: this.o.logger } : {}),
-        ...(this.o.registry ? { registry: this.o.registry } : {}),
-      });
-      if (resource === 'endpointslices') indexSlices(inf, slicesByService);
-      inf.addHandlers({
-        onAdd: (obj) => this.o.onObject(name, resource, obj),
-        onUpdate: (_old, obj) => this.o.onObject(name, resource, obj),
-        onDelete: (obj) => this.o.onObject(name, resource, obj),
-      });
-      // The health controller's fast path: a failing watch triggers a probe now.
-      inf.onError((err) => this.o.members.reportConnectionFailure(name, err));
+      const inf = this.o.informers.informer(client, REFS[resource], {}, this.o.informer ?? {});
+      if (resource === 'endpointslices') unsubscribe.push(indexSlices(inf, slicesByService));
+      unsubscribe.push(
+        inf.addHandlers({
+          onAdd: (obj) => this.o.onObject(name, resource, obj),
+          onUpdate: (_old, obj) => this.o.onObject(name, resource, obj),
+          onDelete: (obj) => this.o.onObject(name, resource, obj),
+        }),
+        // The health controller's fast path: a failing watch triggers a probe now.
+        inf.onError((err) => this.o.members.reportConnectionFailure(name, err)),
+      );
       informers.set(resource, inf);
-      runs.push(inf.start(signal).catch((err: unknown) => this.log.warn({ cluster: name, resource, err: String(err) }, 'member informer ended with an error')));
     }
     this.log.info({ cluster: name, resources: this.o.resources }, 'watching member');
-    return {
-      informers,
-      slicesByService,
-      done: Promise.all(runs).then(() => this.log.info({ cluster: name }, 'stopped watching member')),
-      synced: Promise.all([...informers.values()].map((i) => i.waitForSync(signal))),
-    };
+    const done = new Promise<void>((resolve) => {
+      const release = (): void => {
+        for (const u of unsubscribe) u();
+        Promise.all([...informers.values()].map((i) => this.o.informers.release(i)))
+          .catch((err: unknown) => this.log.warn({ cluster: name, err: String(err) }, 'member informer ended with an error'))
+          .finally(() => {
+            this.log.info({ cluster: name }, 'stopped watching member');
+            resolve();
+          });
+      };
+      if (signal.aborted) release();
+      else signal.addEventListener('abort', release, { once: true });
+    });
+    return { informers, slicesByService, done, synced: Promise.all([...informers.values()].map((i) => i.waitForSync(signal))) };
   }
 }
 
 /** Keeps `ns/service -> slice keys` in step with the slice informer (slices may change service). */
-function indexSlices(inf: Informer, index: Map<string, Set<string>>): void {
+function indexSlices(inf: Informer, index: Map<string, Set<string>>): () => void {
   const owner = new Map<string, string>();
   const drop = (sliceKey: string): void => {
     const svc = owner.get(sliceKey);
@@ -163,7 +177,7 @@ function indexSlices(inf: Informer, index: Map<string, Set<string>>): void {
     if (!set) index.set(svc, (set = new Set()));
     set.add(sliceKey);
   };
-  inf.addHandlers({
+  return inf.addHandlers({
     onAdd: put,
     onUpdate: (_old, obj) => put(obj),
     onDelete: (obj) => drop(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`),

@@ -3,6 +3,7 @@
 import type { KubeFedConfig } from '../api/core.js';
 import type { MemberRegistry } from '../clusters/member-registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
+import type { InformerFactory } from '../kube/informer-factory.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import { syncEventSink } from './events.js';
@@ -19,6 +20,8 @@ export interface PropagationDeps {
   registry?: Registry;
   /** replica identity, for Events' reportingInstance */
   identity?: string;
+  /** the process's shared informers */
+  informers?: InformerFactory;
   /** tuning for tests and benchmarks */
   overrides?: Partial<TypeConfigControllerOptions>;
 }
@@ -36,6 +39,7 @@ export function createPropagationController(d: PropagationDeps): TypeConfigContr
     workers: Math.max(16, configured ?? 0),
     events: syncEventSink(d.host, d.logger, d.identity),
     ...(d.membersSynced ? { membersSynced: d.membersSynced } : {}),
+    ...(d.informers ? { informers: d.informers } : {}),
     ...(d.logger ? { logger: d.logger } : {}),
     ...(d.registry ? { registry: d.registry } : {}),
     ...d.overrides,

@@ -18,10 +18,9 @@
 //
 // The builder knows nothing of Kubernetes: a source is anything with handlers and a sync
 // state (src/kube's Informer is one), which keeps runtime below kube in the layering.
-import { setMaxListeners } from 'node:events';
 import { Counter, Gauge, registerOnce, type Registry } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { systemClock, type Clock } from './clock.js';
+import { ownSignal, systemClock, type Clock } from './clock.js';
 import { Controller, type ControllerOptions, type ReconcileFn } from './controller.js';
 import { errorMessage } from './errors.js';
 import type { Runnable } from './runnable.js';
@@ -241,10 +240,18 @@ export class ManagedController<K extends string = string> implements Runnable {
    * Runs until `signal` aborts. A controller starts once: its caches are released when
    * it stops, and the next term (or the next type config) builds a new one.
    */
-  async start(signal: AbortSignal): Promise<void> {
+  async start(outer: AbortSignal): Promise<void> {
     if (this.starts > 0) throw new Error(`controller ${this.name}: already started once; build a new one`);
-    // Every member operation derives a timeout signal from this one; that is not a leak.
-    setMaxListeners(0, signal);
+    // Our own signal: every informer wait, worker and member operation listens on it.
+    const own = ownSignal(outer);
+    try {
+      await this.runOnce(own.signal);
+    } finally {
+      own.dispose();
+    }
+  }
+
+  private async runOnce(signal: AbortSignal): Promise<void> {
     this.phase = 'syncing';
     this.syncTimedOut = false;
     this.starts++;

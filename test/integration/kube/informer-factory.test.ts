@@ -49,4 +49,44 @@ describe('InformerFactory', () => {
     ac.abort();
     await running;
   });
+
+  it('scopes share one informer; the last release stops it and the next acquisition lists afresh', async () => {
+    const f = new InformerFactory({ backoffInitialMs: 50 });
+    const a = f.scope();
+    const b = f.scope();
+    const inf = a.informer(c2, NS);
+    expect(b.informer(c2, NS)).toBe(inf);
+    await inf.waitForSync();
+    const adds: string[] = [];
+    inf.addHandlers({ onAdd: (o) => adds.push(o.metadata.name ?? '') });
+    expect(adds.length).toBeGreaterThan(0);
+    await a.close();
+    // b still holds it: still running.
+    expect(f.size).toBe(1);
+    await b.release(inf);
+    expect(f.size).toBe(0);
+    const end = Date.now() + 3000;
+    while (sb.cluster('cluster-2').openWatches > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(sb.cluster('cluster-2').openWatches).toBe(0);
+    // A new term: a new informer, listed from scratch, whose handlers see every object as an add.
+    const c = f.scope();
+    const again = c.informer(c2, NS);
+    expect(again).not.toBe(inf);
+    await again.waitForSync();
+    expect(again.size).toBe(inf.size);
+    await c.close();
+    expect(() => c.informer(c2, NS)).toThrow('closed');
+  });
+
+  it('a rebuilt client (same cluster name) gets its own informers', async () => {
+    const f = new InformerFactory();
+    const rebuilt = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: 'cluster-2' });
+    try {
+      const s = f.scope();
+      expect(s.informer(rebuilt, NS)).not.toBe(s.informer(c2, NS));
+      await s.close();
+    } finally {
+      rebuilt.close();
+    }
+  });
 });

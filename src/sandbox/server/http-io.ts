@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from './api-error.js';
+import { decodeProtobuf } from './protobuf/decode.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -61,8 +62,15 @@ export function requestTarget(raw: string): RequestTarget {
   return { pathname: url.pathname, searchParams: url.searchParams };
 }
 
-/** Decode a request body as JSON, or YAML for apply patches. */
+/** Decode a request body as JSON, YAML for apply patches, or Kubernetes protobuf (typed writes of built-in kinds). */
 export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+  // client-go's generated clients write built-in kinds as protobuf and never fall back to JSON
+  if (contentType?.includes('protobuf')) return buf.length === 0 ? undefined : decodeProtobuf(buf);
+  if (contentType?.includes('cbor')) {
+    // 415 is what kube-apiserver answers for a content type a resource does not take;
+    // client-go then falls back to JSON (it does so for CBOR only).
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`, {});
+  }
   const text = buf.toString('utf8');
   if (text.trim() === '') return undefined;
   try {

@@ -3,11 +3,12 @@
 // `named -g` (foreground, logs on stderr) on a free 127.0.0.1 port (UDP and TCP),
 // waits until every zone answers its SOA over TCP, and stops it on request.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import type { TSIGAlgorithm } from '../../api/dns-provider.js';
 import { generateKey, renderNamedConf, renderZoneFile, zoneFileName, type BindKey, type BindZone } from './bind-config.js';
@@ -20,7 +21,7 @@ export interface StartBindOptions {
   dir?: string;
   /** Loopback port for UDP and TCP; a free one when omitted. */
   port?: number;
-  /** Path of named; default /usr/sbin/named. */
+  /** Path of named; default: locateNamed(). */
   named?: string;
   keyName?: string;
   algorithm?: TSIGAlgorithm;
@@ -38,6 +39,12 @@ export interface RunningBind {
   /** named's recent log lines, for error messages. */
   log(): string;
   stop(): Promise<void>;
+}
+
+/** Path of the named binary (PATH, then the sbin folders Debian and others use), or undefined when BIND is not installed. */
+export function locateNamed(pathEnv: string = process.env.PATH ?? ''): string | undefined {
+  const dirs = [...pathEnv.split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  return dirs.map((d) => join(d, 'named')).find((p) => existsSync(p));
 }
 
 /** A port free for both TCP and UDP on 127.0.0.1 right now. */
@@ -104,9 +111,14 @@ class BindStartError extends Error {
 async function startOnce(o: StartBindOptions, dir: string, port: number, key: BindKey): Promise<RunningBind> {
   const conf = join(dir, 'named.conf');
   await writeFile(conf, renderNamedConf({ dir, port, key, zones: o.zones }), { mode: 0o600 });
-  for (const z of o.zones) await writeFile(join(dir, zoneFileName(z.name)), renderZoneFile(z));
+  for (const z of o.zones) {
+    const file = join(dir, zoneFileName(z.name));
+    await writeFile(file, renderZoneFile(z));
+    // A journal from an earlier run in the same folder would be replayed onto the new zone.
+    await rm(`${file}.jnl`, { force: true });
+  }
   // -n 1: one worker thread (the machines running tests are small); -4: IPv4 only.
-  const child = spawn(o.named ?? '/usr/sbin/named', ['-g', '-4', '-n', '1', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(o.named ?? locateNamed() ?? 'named', ['-g', '-4', '-n', '1', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     lines.push(...s.split('\n').filter(Boolean));
@@ -149,6 +161,7 @@ export async function startBind(o: StartBindOptions): Promise<RunningBind> {
   if (o.zones.length === 0) throw new Error('start BIND: at least one zone is needed');
   const ownDir = o.dir === undefined;
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'kfed-bind-')));
+  if (!ownDir) await mkdir(dir, { recursive: true });
   const key = generateKey(o.keyName, o.algorithm);
   let lastError: unknown;
   for (let attempt = 0; attempt < (o.port === undefined ? 3 : 1); attempt++) {

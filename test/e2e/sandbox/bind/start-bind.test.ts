@@ -2,13 +2,16 @@
 // over UDP and TCP, two run side by side, and stop() frees the port and the folder.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startBind } from '../../../../src/sandbox/bind/start-bind.js';
 import { requireTools } from '../../../support/tools.js';
 
-const tools = requireTools('named', 'dig');
+const tools = requireTools('named', 'dig', 'nsupdate');
 const run = promisify(execFile);
 
 function connects(port: number): Promise<boolean> {
@@ -41,6 +44,30 @@ describe.skipIf(!tools)('startBind', () => {
     }
     expect(await connects(a.port)).toBe(false);
     expect(existsSync(a.dir)).toBe(false);
+  });
+
+  it('starts again in the same folder with a fresh zone (no journal replayed)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kfed-bind-test-'));
+    try {
+      const first = await startBind({ named: t.named, dir: join(dir, 'bind'), zones: [{ name: 'example.com' }] });
+      await new Promise<void>((resolve, reject) => {
+        const child = execFile(t.nsupdate, ['-y', `${first.tsig.algorithm}:${first.tsig.name}:${first.tsig.secret}`], (err) => (err ? reject(err) : resolve()));
+        child.stdin?.end(`server 127.0.0.1 ${first.port}\nupdate add added.example.com 60 A 192.0.2.7\nsend\n`);
+      });
+      const dig = async (port: number): Promise<string> => (await run(t.dig, ['@127.0.0.1', '-p', String(port), '+short', 'added.example.com', 'A'])).stdout.trim();
+      expect(await dig(first.port)).toBe('192.0.2.7');
+      await first.stop();
+      expect(existsSync(join(dir, 'bind', 'example.com.zone.jnl'))).toBe(true);
+      const second = await startBind({ named: t.named, dir: join(dir, 'bind'), zones: [{ name: 'example.com' }] });
+      try {
+        expect(await dig(second.port)).toBe('');
+      } finally {
+        await second.stop();
+      }
+      expect(existsSync(join(dir, 'bind', 'named.conf'))).toBe(true); // a folder the caller named is kept
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails at once with named\'s own words when a zone does not load', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateKey, renderNamedConf, renderZoneFile, zoneFileName } from '../../../../src/sandbox/bind/bind-config.js';
+import { bindProviderObjects, locateNamed } from '../../../../src/sandbox/bind/index.js';
 
 describe('BIND configuration for the sandbox and tests', () => {
   it('grants the key updates and transfers of every zone, on the loopback port only', () => {
@@ -33,5 +34,27 @@ describe('BIND configuration for the sandbox and tests', () => {
       '',
     ]);
     expect(zoneFileName('a/b.example')).toBe('a_b.example.zone');
+  });
+});
+
+describe('bindProviderObjects', () => {
+  it('makes a Secret with the TSIG secret and an rfc2136 DNSProvider that references it', () => {
+    const tsig = generateKey();
+    const { secret, provider } = bindProviderObjects({ server: '127.0.0.1:5354', tsig, domains: ['example.com'] });
+    expect(secret).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bind-tsig', namespace: 'kube-federation-system' }, type: 'Opaque', stringData: { secret: tsig.secret } });
+    expect(provider).toEqual({
+      apiVersion: 'dns.kfed.io/v1alpha1',
+      kind: 'DNSProvider',
+      metadata: { name: 'bind', namespace: 'kube-federation-system' },
+      spec: { type: 'rfc2136', domains: ['example.com'], rfc2136: { server: '127.0.0.1:5354', tsigKeyName: 'kfed-key', tsigAlgorithm: 'hmac-sha256', tsigSecretRef: { name: 'bind-tsig', key: 'secret' } } },
+    });
+  });
+});
+
+describe('locateNamed', () => {
+  it('looks on PATH first, then in the sbin folders, and says undefined when named is nowhere', () => {
+    const found = locateNamed('/nonexistent');
+    expect(found === undefined || /\/s?bin\/named$/.test(found)).toBe(true);
+    expect(locateNamed('')).toBe(found);
   });
 });

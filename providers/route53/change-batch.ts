@@ -63,16 +63,32 @@ function setsOrEmpty(e: Endpoint): ResourceRecordSet[] {
   }
 }
 
+// Sizes of single creates and deletes, per endpoint object (the pipeline packs batches
+// greedily, asking fits() for every record it adds; endpoints are not mutated).
+const createSizes = new WeakMap<Endpoint, BatchSize>();
+
+function add(a: BatchSize, b: BatchSize): void {
+  a.records += b.records;
+  a.chars += b.chars;
+}
+
 /** The size of a ZoneChanges as apply() would send it (health check ids do not count). */
 export function zoneChangesSize(z: ZoneChanges, current: (e: Endpoint) => ResourceRecordSet[] | undefined): BatchSize {
-  const changes: Change[] = [];
-  for (const e of z.delete) for (const s of current(e) ?? setsOrEmpty(e)) changes.push({ Action: 'DELETE', ResourceRecordSet: s });
+  const size: BatchSize = { records: 0, chars: 0 };
+  for (const e of z.delete) add(size, batchSize((current(e) ?? setsOrEmpty(e)).map((s) => ({ Action: 'DELETE', ResourceRecordSet: s }))));
   z.updateNew.forEach((n, i) => {
     const o = z.updateOld[i];
-    changes.push(...updateChanges(o ? (current(o) ?? setsOrEmpty(o)) : [], setsOrEmpty(n)));
+    add(size, batchSize(updateChanges(o ? (current(o) ?? setsOrEmpty(o)) : [], setsOrEmpty(n))));
   });
-  for (const e of z.create) for (const s of setsOrEmpty(e)) changes.push({ Action: 'CREATE', ResourceRecordSet: s });
-  return batchSize(changes);
+  for (const e of z.create) {
+    let s = createSizes.get(e);
+    if (!s) {
+      s = batchSize(setsOrEmpty(e).map((x) => ({ Action: 'CREATE', ResourceRecordSet: x })));
+      createSizes.set(e, s);
+    }
+    add(size, s);
+  }
+  return size;
 }
 
 export function withinLimits(size: BatchSize): boolean {

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { Endpoint } from '../../src/dns/endpoint.js';
 import { toProviderError } from './errors.js';
+import { Pacer } from './pacer.js';
 
 /** What the SDK takes as credentials (the shape of @aws-sdk/types' AwsCredentialIdentity). */
 export interface AwsCredentials {
@@ -38,6 +39,9 @@ export interface Route53ClientOptions {
   credentials?: () => Promise<AwsCredentials>;
   /** SDK attempts per call (first try included); the SDK retries throttling and 5xx with backoff. */
   maxAttempts: number;
+  /** Requests per second this client sends at most (0: no pacing), and the burst. */
+  requestsPerSecond: number;
+  burst: number;
 }
 
 /** Route53's page sizes: record sets 300, hosted zones and health checks 100, tags 10 ids. */
@@ -54,8 +58,10 @@ export class Route53Api {
     GetHealthCheck: 0, ListHealthChecks: 0, ChangeTagsForResource: 0, ListTagsForResources: 0,
   };
   private readonly sdk: Route53Client;
+  private readonly pacer: Pacer;
 
   constructor(opts: Route53ClientOptions) {
+    this.pacer = new Pacer(opts.requestsPerSecond, opts.burst);
     this.sdk = new Route53Client({
       region: opts.region,
       maxAttempts: opts.maxAttempts,
@@ -66,6 +72,7 @@ export class Route53Api {
 
   private async send<T>(call: CallName, what: string, signal: AbortSignal, run: () => Promise<T>, batch: readonly Endpoint[] = []): Promise<T> {
     signal.throwIfAborted();
+    await this.pacer.take(signal);
     this.calls[call]++;
     try {
       return await run();

@@ -2,7 +2,7 @@
 import type { Route53Spec } from '../../src/api/dns-provider.js';
 import { ProviderError, type Provider, type ProviderContext } from '../../src/dns/publish/provider.js';
 import { Route53Api, type AwsCredentials } from './client.js';
-import { Route53Provider } from './route53-provider.js';
+import { REQUESTS_PER_SECOND, Route53Provider } from './route53-provider.js';
 
 export { Route53Provider } from './route53-provider.js';
 export { NEAREST_AWS_REGION, awsRegionFor } from './regions.js';
@@ -10,6 +10,8 @@ export { NEAREST_AWS_REGION, awsRegionFor } from './regions.js';
 export interface Route53ProviderOptions {
   /** SDK attempts per call, first try included (default 3: the SDK retries throttling and 5xx with backoff). */
   maxAttempts?: number;
+  /** Requests per second this provider sends at most (default 5, Route53's per-account rate; 0 turns pacing off). */
+  requestsPerSecond?: number;
   /** How long credentials read from the Secret are used before it is read again (default 5 minutes). */
   credentialsTtlMs?: number;
 }
@@ -36,6 +38,10 @@ export function createRoute53Provider(spec: Route53Spec, ctx: ProviderContext, o
     // Route53 is a global service; the SDK signs for us-east-1 unless told otherwise.
     region: spec.region ?? 'us-east-1',
     maxAttempts: options.maxAttempts ?? 3,
+    requestsPerSecond: options.requestsPerSecond ?? REQUESTS_PER_SECOND,
+    // No burst of its own: requests leave evenly spaced, so that jitter on the way cannot
+    // make Route53 see more than its rate in any second.
+    burst: 1,
     ...(spec.endpoint ? { endpoint: spec.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
   });

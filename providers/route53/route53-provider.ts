@@ -124,9 +124,10 @@ export class Route53Provider implements Provider {
     const bad: Endpoint[] = [];
     const reasons: string[] = [];
     const mapped = new Map<Endpoint, ResourceRecordSet[]>();
+    const written = new Set([...changes.create, ...changes.updateNew]);
     for (const e of all) {
       try {
-        mapped.set(e, changes.create.includes(e) || changes.updateNew.includes(e) ? toRecordSets(e) : this.currentIn(zone.id, e));
+        mapped.set(e, written.has(e) ? toRecordSets(e) : this.currentIn(zone.id, e));
       } catch (err) {
         if (!(err instanceof MappingError)) throw err;
         bad.push(e);

@@ -80,9 +80,16 @@ export class Route53Fake {
     this.batches.length = 0;
   }
 
-  /** Record sets of a zone in Route53's list order. */
+  private sorted = new Map<string, { version: number; sets: FakeRecordSet[] }>();
+
+  /** Record sets of a zone in Route53's list order (shared: do not modify). */
   list(zoneId: string): FakeRecordSet[] {
-    return sortSets([...this.state.zone(zoneId).sets.values()]);
+    const zone = this.state.zone(zoneId);
+    const hit = this.sorted.get(zone.id);
+    if (hit && hit.version === zone.version) return hit.sets;
+    const sets = sortSets([...zone.sets.values()]);
+    this.sorted.set(zone.id, { version: zone.version, sets });
+    return sets;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -225,8 +232,15 @@ export class Route53Fake {
     let start = 0;
     if (name !== null) {
       const from = { name: canonicalName(name), type: q.get('type') ?? '', setId: q.get('identifier') ?? '' };
-      start = sets.findIndex((s) => compareSets(s, from) >= 0);
-      if (start < 0) start = sets.length;
+      // Binary search for the first set at or after the start position.
+      let lo = 0;
+      let hi = sets.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareSets(sets[mid] as FakeRecordSet, from) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
     }
     const page = sets.slice(start, start + max);
     const next = sets[start + max];

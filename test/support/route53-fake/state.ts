@@ -18,6 +18,8 @@ export interface FakeZone {
   private: boolean;
   callerRef: string;
   sets: Map<string, FakeRecordSet>;
+  /** Bumped by every change: the server caches the sorted list per version. */
+  version: number;
 }
 
 export interface FakeHealthCheck {
@@ -53,7 +55,7 @@ export class FakeState {
 
   createZone(name: string, opts: { private?: boolean; callerRef?: string } = {}): FakeZone {
     const zname = name.toLowerCase().endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
-    const zone: FakeZone = { id: this.nextId('Z'), name: zname, private: opts.private ?? false, callerRef: opts.callerRef ?? this.nextId('ref'), sets: new Map() };
+    const zone: FakeZone = { id: this.nextId('Z'), name: zname, private: opts.private ?? false, callerRef: opts.callerRef ?? this.nextId('ref'), sets: new Map(), version: 0 };
     // Route53 creates the apex SOA and NS records with every zone.
     const soa: FakeRecordSet = { name: zname, type: 'SOA', ttl: 900, values: [`ns-1.awsdns.example. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`] };
     const ns: FakeRecordSet = { name: zname, type: 'NS', ttl: 172800, values: ['ns-1.awsdns.example.', 'ns-2.awsdns.example.'] };
@@ -103,14 +105,16 @@ export class FakeState {
       if (set.healthCheckId !== undefined && !this.healthChecks.has(set.healthCheckId)) problems.push(`Invalid request: health check ${set.healthCheckId} of ${describeSet(set)} does not exist`);
       work.set(key, set);
     }
-    for (const name of touched) problems.push(...this.checkName(zone, work, name));
+    const byName = new Map<string, FakeRecordSet[]>();
+    for (const set of work.values()) if (touched.has(set.name)) byName.set(set.name, [...(byName.get(set.name) ?? []), set]);
+    for (const name of touched) problems.push(...this.checkName(zone, byName.get(name) ?? [], name));
     if (problems.length > 0) throw new FakeError(400, 'InvalidChangeBatch', problems);
     zone.sets = work;
+    zone.version++;
   }
 
   /** Rules between the sets of one name (in Route53's wording where we know it). */
-  private checkName(zone: FakeZone, sets: Map<string, FakeRecordSet>, name: string): string[] {
-    const at = [...sets.values()].filter((s) => s.name === name);
+  private checkName(zone: FakeZone, at: readonly FakeRecordSet[], name: string): string[] {
     const out: string[] = [];
     const cname = at.find((s) => s.type === 'CNAME');
     const other = at.find((s) => s.type !== 'CNAME');

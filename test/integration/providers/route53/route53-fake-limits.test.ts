@@ -17,7 +17,7 @@ function make(opts: { maxAttempts?: number; secret?: Record<string, string> } = 
   return createRoute53Provider(
     { endpoint: fake.endpoint, region: 'us-east-1', credentialsSecretRef: { name: 'aws' } },
     testContext({ aws: opts.secret ?? TEST_SECRET }),
-    { maxAttempts: opts.maxAttempts ?? 3 },
+    { maxAttempts: opts.maxAttempts ?? 3, requestsPerSecond: 0 },
   ) as Route53Provider;
 }
 

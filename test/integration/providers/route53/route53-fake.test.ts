@@ -15,7 +15,7 @@ let provider: Route53Provider;
 let zone: ProviderZone;
 
 function make(spec: Record<string, unknown> = {}, maxAttempts = 3): Route53Provider {
-  return createRoute53Provider({ endpoint: fake.endpoint, region: 'us-east-1', credentialsSecretRef: { name: 'aws' }, ...spec }, testContext({ aws: TEST_SECRET }), { maxAttempts }) as Route53Provider;
+  return createRoute53Provider({ endpoint: fake.endpoint, region: 'us-east-1', credentialsSecretRef: { name: 'aws' }, ...spec }, testContext({ aws: TEST_SECRET }), { maxAttempts, requestsPerSecond: 0 }) as Route53Provider;
 }
 
 /** Writes desired (adjusted) endpoints, reads the zone back and checks the plan would not touch them. */

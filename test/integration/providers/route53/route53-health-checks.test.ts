@@ -15,7 +15,7 @@ let provider: Route53Provider;
 let zone: ProviderZone;
 
 function make(healthChecks: 'managed' | 'none' = 'managed', ownerId = 'kfed-test'): Route53Provider {
-  return createRoute53Provider({ endpoint: fake.endpoint, credentialsSecretRef: { name: 'aws' }, healthChecks }, testContext({ aws: TEST_SECRET }, ownerId)) as Route53Provider;
+  return createRoute53Provider({ endpoint: fake.endpoint, credentialsSecretRef: { name: 'aws' }, healthChecks }, testContext({ aws: TEST_SECRET }, ownerId), { requestsPerSecond: 0 }) as Route53Provider;
 }
 
 const weighted = (targets: string[], extra = health('HTTP', 8080, '/healthz')): Endpoint =>

@@ -94,6 +94,11 @@ function soaAnswers(port: number, zone: string, timeoutMs: number): Promise<bool
   });
 }
 
+/** Where AppArmor enforces Debian/Ubuntu's usr.sbin.named profile, named may read only /etc/bind and a few other folders. */
+function confinementHint(log: string): string {
+  return /permission denied/i.test(log) ? '\n(named could not read its files: if AppArmor confines /usr/sbin/named, allow the folder or run `aa-complain /usr/sbin/named`)' : '';
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
@@ -138,7 +143,7 @@ async function startOnce(o: StartBindOptions, dir: string, port: number, key: Bi
   const deadline = Date.now() + (o.startTimeoutMs ?? 15_000);
   for (;;) {
     if (spawnError) throw new Error(`start named: ${spawnError.message}`, { cause: spawnError });
-    if (child.exitCode !== null) throw new BindStartError(`named exited with code ${child.exitCode}:\n${log()}`, /address in use/i.test(log()));
+    if (child.exitCode !== null) throw new BindStartError(`named exited with code ${child.exitCode}:\n${log()}${confinementHint(log())}`, /address in use/i.test(log()));
     // named keeps running without a zone it could not load, or without a socket it could not bind.
     const failed = lines.find((l) => /not loaded due to errors|could not listen|address in use/i.test(l));
     if (failed) {

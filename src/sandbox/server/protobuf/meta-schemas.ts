@@ -18,8 +18,8 @@ export const objectMeta = lazy(() => message('ObjectMeta', {
   5: str('uid'),
   6: str('resourceVersion'),
   7: int64('generation'),
-  // A struct value: the zero Time is `null` in the JSON, as kubectl sends it.
-  8: scalar('creationTimestamp', 'time', 'keep'),
+  // `omitempty,omitzero` since 1.37: the zero Time is left out.
+  8: scalar('creationTimestamp', 'time'),
   9: scalar('deletionTimestamp', 'time', 'ptr'),
   10: int64('deletionGracePeriodSeconds', 'ptr'),
   11: map('labels', 'string'),

@@ -5,7 +5,7 @@
 import dnsPacket from 'dns-packet';
 import type { RFC2136Spec } from '../../src/api/dns-provider.js';
 import { endpointKey, type Endpoint, type RecordType } from '../../src/dns/endpoint.js';
-import { ProviderError, changeCount, type AdjustResult, type ProviderErrorKind, type Provider, type ProviderContext, type ProviderZone, type ZoneChanges } from '../../src/dns/publish/provider.js';
+import { ProviderError, changeCount, isProviderError, type AdjustResult, type ProviderErrorKind, type Provider, type ProviderContext, type ProviderZone, type ZoneChanges } from '../../src/dns/publish/provider.js';
 import { foldRoutedEndpoints } from './adjust.js';
 import { DNSClient, type Answer } from './client.js';
 import { queryRcodeKind, updateRcodeKind } from './errors.js';
@@ -69,7 +69,9 @@ class RFC2136Provider implements Provider {
     }
     if (!this.spec.tsigKeyName) throw new ProviderError('config', `DNSProvider ${this.ctx.providerName}: tsigSecretRef is set but tsigKeyName is not`);
     const field = ref.key ?? 'secret';
-    const data = await this.ctx.readSecret(ref.name);
+    const data = await this.ctx.readSecret(ref.name).catch((err: unknown) => {
+      throw isProviderError(err) ? err : new ProviderError('unavailable', `DNSProvider ${this.ctx.providerName}: read Secret ${ref.name}: ${(err as Error).message}`, { cause: err });
+    });
     const secret = data[field];
     if (secret === undefined) throw new ProviderError('config', `DNSProvider ${this.ctx.providerName}: Secret ${ref.name} has no key "${field}"`);
     try {

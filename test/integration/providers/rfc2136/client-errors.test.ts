@@ -92,9 +92,13 @@ describe('RFC2136 error classification', () => {
     expect((await applyAgainst((_req, socket) => (socket.destroy(), [])))?.kind).toBe('unavailable');
   });
 
-  it('is a configuration error when the Secret or its key is missing', async () => {
+  it('is a configuration error when the Secret or its key is missing, and unavailable when it cannot be read', async () => {
     expect((await applyAgainst(signed(0), 2000, context({ other: SECRET })))?.kind).toBe('config');
     expect((await applyAgainst(signed(0), 2000, context({ secret: 'not base64 !' })))?.kind).toBe('config');
+    const apiDown: ProviderContext = { ...context(), readSecret: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443')) };
+    const err = await applyAgainst(signed(0), 2000, apiDown);
+    expect(err?.kind).toBe('unavailable');
+    expect(err?.message).toMatch(/read Secret tsig: connect ECONNREFUSED/);
     expect(server?.requests).toHaveLength(0);
   });
 });

@@ -92,6 +92,17 @@ export interface ServiceDNSRecordSpec {
   externalName?: string;
   allowServiceWithoutEndpoints?: boolean;
   routing?: RoutingSpec;
+  /** How a provider that creates health checks (Route53, weighted and failover) checks each cluster's targets. */
+  healthCheck?: HealthCheckSpec;
+}
+
+export interface HealthCheckSpec {
+  /** HTTP, HTTPS or TCP (default TCP). */
+  protocol?: 'HTTP' | 'HTTPS' | 'TCP';
+  /** Default 80 (443 for HTTPS). */
+  port?: number;
+  /** HTTP(S) request path, default `/`. */
+  path?: string;
 }
 
 export interface LoadBalancerIngress {

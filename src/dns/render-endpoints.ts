@@ -44,6 +44,7 @@ import {
   type DNSEndpoint,
   type DomainObject,
   type Endpoint,
+  type HealthCheckSpec,
   type IngressDNSRecord,
   type ProviderSpecificProperty,
   type RecordType,
@@ -66,7 +67,7 @@ import {
   type DNSRecordKind,
 } from './naming.js';
 import { compareEndpoints, endpointKey } from './endpoint.js';
-import { encodeRouting, type RoutedPolicy } from './routing.js';
+import { encodeRouting, ROUTING, type RoutedPolicy } from './routing.js';
 
 /** Kubefed's default record TTL in seconds. */
 export const DEFAULT_TTL = 180;
@@ -152,8 +153,8 @@ interface ClusterView {
   targets: TargetSet;
 }
 
-function routingProps(policy: RoutedPolicy, routing: RoutingSpec, entry: ClusterDNS): ProviderSpecificProperty[] | undefined {
-  return encodeRouting({
+function routingProps(policy: RoutedPolicy, routing: RoutingSpec, entry: ClusterDNS, healthCheck?: HealthCheckSpec): ProviderSpecificProperty[] | undefined {
+  const props = encodeRouting({
     policy,
     cluster: entry.cluster,
     region: entry.region,
@@ -162,14 +163,22 @@ function routingProps(policy: RoutedPolicy, routing: RoutingSpec, entry: Cluster
     failover: (routing.primary ?? []).includes(entry.cluster) ? 'primary' : 'secondary',
     geo: routing.geo?.[entry.cluster],
   });
+  // Health-check settings matter where a provider checks targets itself (Route53 creates
+  // checks for weighted and failover sets); the properties keep them provider-neutral.
+  if (!props || !healthCheck || (policy !== 'weighted' && policy !== 'failover')) return props;
+  const hc: ProviderSpecificProperty[] = [];
+  if (healthCheck.protocol) hc.push({ name: ROUTING.healthCheckProtocol, value: healthCheck.protocol });
+  if (healthCheck.port !== undefined) hc.push({ name: ROUTING.healthCheckPort, value: String(healthCheck.port) });
+  if (healthCheck.path) hc.push({ name: ROUTING.healthCheckPath, value: healthCheck.path });
+  return [...props, ...hc].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** One endpoint set per healthy cluster under `dnsName`, for policies other than simple. */
-function routedEndpoints(dnsName: string, clusters: readonly ClusterView[], routing: RoutingSpec, policy: RoutedPolicy, ttl: number): Endpoint[] {
+function routedEndpoints(dnsName: string, clusters: readonly ClusterView[], routing: RoutingSpec, policy: RoutedPolicy, ttl: number, healthCheck?: HealthCheckSpec): Endpoint[] {
   const out: Endpoint[] = [];
   for (const c of clusters) {
     if (isEmpty(c.targets)) continue;
-    const props = routingProps(policy, routing, c.entry);
+    const props = routingProps(policy, routing, c.entry, healthCheck);
     if (!props) continue;
     out.push(...addressEndpoints(dnsName, c.targets, ttl, c.entry.cluster, props));
   }
@@ -250,7 +259,7 @@ export function renderServiceEndpoints(record: ServiceDNSRecord, domain: DomainO
 
   if (clusters.length > 0 && out.accept(globalName)) {
     if (policy === 'simple') out.endpoints.push(...addressEndpoints(globalName, union(clusters.map((c) => c.targets)), ttl));
-    else out.endpoints.push(...routedEndpoints(globalName, clusters, routing, policy, ttl));
+    else out.endpoints.push(...routedEndpoints(globalName, clusters, routing, policy, ttl, record.spec.healthCheck));
 
     const regions = groupBy(clusters, (c) => c.entry.region?.trim() || undefined);
     for (const [region, members] of regions) {

@@ -4,6 +4,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   propagation: async () => (await import('./propagation/run.js')).runPropagationBench(),
   'dns-records': async () => (await import('./dns-records/run.js')).runDnsRecordsBench(),
   health: async () => (await import('./health/run.js')).runHealthBench(),
+  partition: async () => (await import('./health/partition.js')).runPartitionBench(),
   'providers-route53': async () => (await import('./providers/route53-run.js')).runRoute53Bench(),
   'dns-server': async () => {
     const m = await import('./dns-server/run.js');

@@ -39,7 +39,13 @@ export const DEFAULT_FEATURE_GATES: Readonly<Record<FeatureGateName, boolean>> =
   RawResourceStatusCollection: false,
 };
 
-/** Defaults as Kubefed's SetDefaultKubeFedConfig, except resourceLock which is `leases` (kfed elects with a Lease). */
+/** spec.clusterHealthCheck defaults: probe every second, 1.5 s without an answer fails a probe, two in a row fail the member. */
+export const DEFAULT_HEALTH_CHECK = { period: '1s', timeout: '1500ms', failureThreshold: 2 } as const;
+
+/**
+ * Defaults as Kubefed's SetDefaultKubeFedConfig, except resourceLock, which is `leases` (kfed
+ * elects with a Lease), and clusterHealthCheck (DEFAULT_HEALTH_CHECK).
+ */
 export function defaultKubeFedConfig(config: KubeFedConfig): KubeFedConfig {
   const out = structuredClone(config);
   const spec = out.spec;
@@ -56,7 +62,10 @@ export function defaultKubeFedConfig(config: KubeFedConfig): KubeFedConfig {
   }
   // Sorted so the defaulted object is deterministic (Kubefed sorts too).
   spec.featureGates = gates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  spec.clusterHealthCheck = { period: '10s', timeout: '3s', failureThreshold: 3, successThreshold: 1, ...spec.clusterHealthCheck };
+  // kfed's health defaults, not Kubefed's 10s/3s/3: a member that goes silent must leave DNS
+  // within 5 s (p95), and a 500 ms latency spike must not fail it over (README, Cluster health;
+  // measured by `npm run bench -- partition`).
+  spec.clusterHealthCheck = { period: DEFAULT_HEALTH_CHECK.period, timeout: DEFAULT_HEALTH_CHECK.timeout, failureThreshold: DEFAULT_HEALTH_CHECK.failureThreshold, successThreshold: 1, ...spec.clusterHealthCheck };
   spec.syncController = { maxConcurrentReconciles: 1, adoptResources: 'Enabled', ...spec.syncController };
   spec.statusController = { maxConcurrentReconciles: 1, ...spec.statusController };
   return out;

@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } from '../api/core.js';
-import { defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
+import { DEFAULT_HEALTH_CHECK, defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
 
 export interface HealthCheckConfig {
@@ -178,9 +178,9 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
   const hc = spec.clusterHealthCheck ?? {};
   const le = spec.leaderElect ?? {};
   const health: HealthCheckConfig = {
-    periodMs: durationMs('health check period', flags.healthCheckPeriod ?? hc.period ?? '10s'),
-    timeoutMs: durationMs('health check timeout', flags.healthCheckTimeout ?? hc.timeout ?? '3s'),
-    failureThreshold: flags.healthCheckFailureThreshold ?? hc.failureThreshold ?? 3,
+    periodMs: durationMs('health check period', flags.healthCheckPeriod ?? hc.period ?? DEFAULT_HEALTH_CHECK.period),
+    timeoutMs: durationMs('health check timeout', flags.healthCheckTimeout ?? hc.timeout ?? DEFAULT_HEALTH_CHECK.timeout),
+    failureThreshold: flags.healthCheckFailureThreshold ?? hc.failureThreshold ?? DEFAULT_HEALTH_CHECK.failureThreshold,
     successThreshold: flags.healthCheckSuccessThreshold ?? hc.successThreshold ?? 1,
     fastProbeIntervalMs: durationMs('fast probe interval', flags.healthCheckFastProbeInterval ?? DEFAULT_FAST_PROBE_INTERVAL),
   };

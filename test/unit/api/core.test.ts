@@ -18,7 +18,7 @@ describe('parseDuration', () => {
 });
 
 describe('KubeFedConfig', () => {
-  it('defaults like Kubefed (with a Lease lock) and the result validates', () => {
+  it('defaults like Kubefed (with a Lease lock; health checks kfed\'s own) and the result validates', () => {
     const d = defaultKubeFedConfig(config());
     expect(d.spec).toEqual({
       scope: 'Cluster',
@@ -31,7 +31,7 @@ describe('KubeFedConfig', () => {
         { name: 'RawResourceStatusCollection', configuration: 'Disabled' },
         { name: 'SchedulerPreferences', configuration: 'Enabled' },
       ],
-      clusterHealthCheck: { period: '10s', timeout: '3s', failureThreshold: 3, successThreshold: 1 },
+      clusterHealthCheck: { period: '1s', timeout: '1500ms', failureThreshold: 2, successThreshold: 1 },
       syncController: { maxConcurrentReconciles: 1, adoptResources: 'Enabled' },
       statusController: { maxConcurrentReconciles: 1 },
     });
@@ -39,8 +39,8 @@ describe('KubeFedConfig', () => {
   });
 
   it('keeps values the user set and their feature gates', () => {
-    const d = defaultKubeFedConfig(config({ clusterHealthCheck: { period: '1s' }, syncController: { adoptResources: 'Disabled' }, featureGates: [{ name: 'PushReconciler', configuration: 'Disabled' }] }));
-    expect(d.spec.clusterHealthCheck).toEqual({ period: '1s', timeout: '3s', failureThreshold: 3, successThreshold: 1 });
+    const d = defaultKubeFedConfig(config({ clusterHealthCheck: { period: '5s' }, syncController: { adoptResources: 'Disabled' }, featureGates: [{ name: 'PushReconciler', configuration: 'Disabled' }] }));
+    expect(d.spec.clusterHealthCheck).toEqual({ period: '5s', timeout: '1500ms', failureThreshold: 2, successThreshold: 1 });
     expect(d.spec.syncController?.adoptResources).toBe('Disabled');
     expect(featureEnabled(d, 'PushReconciler')).toBe(false);
     expect(featureEnabled(d, 'SchedulerPreferences')).toBe(true);

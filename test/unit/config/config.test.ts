@@ -5,10 +5,10 @@ import { buildConfig, ConfigError, MAX_DNS_WORKERS, parseDnsWorkers, parseListen
 const flags = { kubeconfigPath: '/tmp/kc', identity: 'me' };
 
 describe('buildConfig', () => {
-  it('defaults as Kubefed (10s period, 3s timeout, thresholds 3/1) and kfed extras', () => {
+  it('defaults: health checks every 1 s, 1.5 s timeout, thresholds 2/1 (not Kubefed\'s 10s/3s/3), and kfed extras', () => {
     const c = buildConfig(flags);
     expect(c.kubefedNamespace).toBe('kube-federation-system');
-    expect(c.clusterHealthCheck).toEqual({ periodMs: 10_000, timeoutMs: 3000, failureThreshold: 3, successThreshold: 1, fastProbeIntervalMs: 200 });
+    expect(c.clusterHealthCheck).toEqual({ periodMs: 1000, timeoutMs: 1500, failureThreshold: 2, successThreshold: 1, fastProbeIntervalMs: 200 });
     expect(c.leaderElection).toMatchObject({ enabled: true, leaseName: 'kubefed-controller-manager', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 5000 });
     expect(c.metricsAddr).toEqual({ host: '0.0.0.0', port: 8080 });
   });

@@ -13,9 +13,9 @@ describe('checkKubeFedConfig (start-up)', () => {
   });
 
   it.each([
-    [{ clusterHealthCheck: { period: '10 seconds' } }, 'spec.clusterHealthCheck.period', (c: KubeFedConfig) => c.spec.clusterHealthCheck?.period, '10s'],
-    [{ clusterHealthCheck: { timeout: '0s' } }, 'spec.clusterHealthCheck.timeout', (c: KubeFedConfig) => c.spec.clusterHealthCheck?.timeout, '3s'],
-    [{ clusterHealthCheck: { failureThreshold: 0 } }, 'spec.clusterHealthCheck.failureThreshold', (c: KubeFedConfig) => c.spec.clusterHealthCheck?.failureThreshold, 3],
+    [{ clusterHealthCheck: { period: '10 seconds' } }, 'spec.clusterHealthCheck.period', (c: KubeFedConfig) => c.spec.clusterHealthCheck?.period, '1s'],
+    [{ clusterHealthCheck: { timeout: '0s' } }, 'spec.clusterHealthCheck.timeout', (c: KubeFedConfig) => c.spec.clusterHealthCheck?.timeout, '1500ms'],
+    [{ clusterHealthCheck: { failureThreshold: 0 } }, 'spec.clusterHealthCheck.failureThreshold', (c: KubeFedConfig) => c.spec.clusterHealthCheck?.failureThreshold, 2],
     [{ leaderElect: { renewDeadline: '20s' } }, 'spec.leaderElect.leaseDuration', (c: KubeFedConfig) => c.spec.leaderElect?.renewDeadline, '10s'],
     [{ leaderElect: { retryPeriod: '-5s' } }, 'spec.leaderElect.retryPeriod', (c: KubeFedConfig) => c.spec.leaderElect?.retryPeriod, '5s'],
     [{ controllerDuration: { availableDelay: 'forever' } }, 'spec.controllerDuration.availableDelay', (c: KubeFedConfig) => c.spec.controllerDuration?.availableDelay, '20s'],

@@ -112,7 +112,7 @@ describe('charts/kfed with default values', () => {
     expect(defaultKubeFedConfig(kfc).spec).toEqual(kfc.spec);
     const config = buildConfig({ inCluster: true, kubefedNamespace: ns }, kfc);
     expect(config.leaderElection).toMatchObject({ enabled: true, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 5_000 });
-    expect(config.clusterHealthCheck).toMatchObject({ periodMs: 10_000, timeoutMs: 3_000, failureThreshold: 3, successThreshold: 1 });
+    expect(config.clusterHealthCheck).toMatchObject({ periodMs: 1000, timeoutMs: 1500, failureThreshold: 2, successThreshold: 1 });
   });
 
   it('NOTES.txt tells how to watch the rollout, join members and reach DNS and metrics', () => {

@@ -14,6 +14,8 @@ export interface ClientOptions {
   /** Undefined: unsigned messages (a server that authorizes updates by address). */
   key: TSIGKey | undefined;
   timeoutMs: number;
+  /** Unix seconds; tests skew it to see BADTIME. */
+  now?: () => number;
 }
 
 /** The failure kind of an error rcode; undefined accepts the answer (e.g. NXDOMAIN to a SOA lookup). */
@@ -36,8 +38,9 @@ export class DNSClient {
 
   private sign(message: Buffer): { wire: Buffer; verifier: TSIGVerifier | undefined } {
     if (!this.opts.key) return { wire: message, verifier: undefined };
-    const signed = signMessage(message, this.opts.key);
-    return { wire: signed.message, verifier: new TSIGVerifier(this.opts.key, signed.mac) };
+    const now = this.opts.now ?? (() => Math.floor(Date.now() / 1000));
+    const signed = signMessage(message, this.opts.key, { nowSeconds: now() });
+    return { wire: signed.message, verifier: new TSIGVerifier(this.opts.key, signed.mac, now) };
   }
 
   /**

@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../src/dns/endpoint.js';
 import { ProviderError, type Provider, type ProviderContext, type ProviderZone, type ZoneChanges } from '../../../../src/dns/publish/provider.js';
+import { DNSClient } from '../../../../providers/rfc2136/client.js';
 import { createRFC2136Provider } from '../../../../providers/rfc2136/index.js';
+import { parseServer } from '../../../../providers/rfc2136/tcp.js';
+import { tsigKey } from '../../../../providers/rfc2136/tsig.js';
 import { bindTools, digShort, digZone, nsupdate, startTestBind, type RunningBind } from '../../../support/bind/index.js';
 
 const tools = bindTools();
@@ -138,6 +141,14 @@ describe.skipIf(!tools)('RFC2136 provider against BIND9', () => {
     expect((await failure(wrong.records(zone, signal))).kind).toBe('auth');
     expect((await failure(wrong.zones(['example.com'], signal))).kind).toBe('auth');
     expect(await digZone(t, bind, 'example.com')).toEqual(before);
+  });
+
+  it('reports a clock off by more than the fudge as auth (BADTIME)', async () => {
+    const key = tsigKey(bind.tsig.name, bind.tsig.algorithm, bind.tsig.secret);
+    const client = new DNSClient({ server: parseServer(bind.server), key, timeoutMs: 5000, now: () => Math.floor(Date.now() / 1000) - 3600 });
+    const err = await failure(client.transfer('example.com', signal));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/BADTIME/);
   });
 
   it('fails with conflict and changes nothing when another writer changed a record since it was read', async () => {

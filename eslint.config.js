@@ -1,6 +1,40 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layering (README "Architecture", docs/architecture.md): each folder of src/ may import only
+// the folders listed for it; nothing imports cli/ or app/; only kube/ imports
+// @kubernetes/client-node; providers/* import only src/api and src/dns's model, routing and
+// provider interface. scripts/import-graph.ts prints the folder edges and any file cycle.
+const LAYERS = {
+  api: [],
+  observability: [],
+  runtime: ['observability'],
+  kube: ['api', 'observability', 'runtime'],
+  config: ['api', 'kube', 'observability', 'runtime'],
+  clusters: ['api', 'config', 'kube', 'observability', 'runtime'],
+  propagation: ['api', 'clusters', 'config', 'kube', 'observability', 'runtime'],
+  dns: ['api', 'clusters', 'config', 'kube', 'observability', 'runtime'],
+  dnsserver: ['api', 'dns', 'kube', 'observability', 'runtime'],
+  sandbox: ['api', 'observability', 'runtime'],
+  app: ['api', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'observability', 'propagation', 'runtime', 'sandbox'],
+  cli: ['api', 'app', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'observability', 'propagation', 'runtime', 'sandbox'],
+};
+const CLIENT_NODE = { group: ['@kubernetes/client-node', '@kubernetes/client-node/*'], message: 'only src/kube uses @kubernetes/client-node (README: Architecture)' };
+const PROVIDER_MODEL = 'api/|dns/(endpoint|routing|naming|continents)\\.js$|dns/publish/provider\\.js$';
+
+function layerRules() {
+  const folders = Object.keys(LAYERS);
+  return Object.entries(LAYERS).map(([layer, allowed]) => {
+    const forbidden = folders.filter((f) => f !== layer && !allowed.includes(f));
+    const patterns = forbidden.map((f) => ({
+      regex: `^(\\.\\./)+${f}(/|$)`,
+      message: `src/${layer} may import only ${allowed.length > 0 ? allowed.map((a) => `src/${a}`).join(', ') : 'nothing else in src'} (layering: docs/architecture.md)`,
+    }));
+    if (layer !== 'kube') patterns.push(CLIENT_NODE);
+    return { files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'charts/**', 'crds/**'] },
   js.configs.recommended,
@@ -12,6 +46,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  ...layerRules(),
+  {
+    files: ['providers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        CLIENT_NODE,
+        { regex: `^(\\.\\./)+src/(?!${PROVIDER_MODEL})`, message: 'providers/* import only src/api and src/dns/{endpoint,routing,naming,continents}.ts and src/dns/publish/provider.ts (docs/architecture.md)' },
+      ] }],
     },
   },
 );

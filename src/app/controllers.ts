@@ -23,7 +23,7 @@ import { createPropagationController } from '../propagation/controller-factory.j
 import { RSPController } from '../propagation/rsp-controller.js';
 import { PublishingController } from '../dns/publish/publishing-controller.js';
 import { DNS_PROVIDER_FACTORIES } from './dns-providers.js';
-import { KubeFedConfigWatcher } from '../config/kubefedconfig-watcher.js';
+import { KubeFedConfigWatcher } from '../clusters/kubefedconfig-watcher.js';
 
 export interface ControlPlaneDeps {
   config: Config;

@@ -11,7 +11,7 @@ import type { DnsServingConfig, GeoDatabase } from '../config/config.js';
 import { ClusteredDnsServer } from '../dnsserver/cluster.js';
 import { DnsServer, type DnsServerPorts } from '../dnsserver/server.js';
 import { openMaxmindGeoLocator, type GeoLocator, type MaxmindGeoOptions } from '../dnsserver/geo-locator.js';
-import { ServingFeed, type SnapshotSink } from '../dns/serving-feed.js';
+import { ServingFeed, type SnapshotSink } from '../dnsserver/serving-feed.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';

@@ -22,6 +22,12 @@ export interface RRTail {
   target?: string;
 }
 
+/** The records of one type at one name (RRTail wire tails). */
+export interface RRSet {
+  type: number;
+  tails: readonly RRTail[];
+}
+
 /** Encodes one answer with the root as owner via dns-packet and strips header and owner. */
 function encodeTail(type: dnsPacket.RecordType, ttl: number, data: unknown): Buffer {
   const answer = { type, name: '.', ttl, class: 'IN', data } as dnsPacket.Answer;

@@ -5,7 +5,7 @@
 import type { RoutingPolicy } from '../api/multiclusterdns.js';
 import type { Continent } from '../dns/continents.js';
 import type { LatencyTable } from './regions.js';
-import type { RRSet } from './snapshot.js';
+import type { RRSet } from './records.js';
 
 export type RoutedPolicy = Exclude<RoutingPolicy, 'simple'>;
 

@@ -4,7 +4,7 @@
 import type { DNSEndpoint, Endpoint, RecordType } from '../api/multiclusterdns.js';
 import { propertyOf } from '../dns/endpoint.js';
 import { decodeRouting, isRoutedPolicy, ROUTING } from '../dns/routing.js';
-import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRTail } from './records.js';
+import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRSet, type RRTail } from './records.js';
 import { encodeName, inZone, nameProblem, normalizeName, parentName } from './names.js';
 import { buildView, type Candidate, type RoutedPolicy, type RoutingView } from './routing.js';
 
@@ -27,10 +27,7 @@ export interface SnapshotInput {
   negativeTtl?: number;
 }
 
-export interface RRSet {
-  type: number;
-  tails: readonly RRTail[];
-}
+export type { RRSet } from './records.js';
 
 export interface Zone {
   apex: string;

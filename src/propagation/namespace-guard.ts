@@ -13,7 +13,7 @@ import { SYNC_FINALIZER, type FederatedObject } from '../api/federation.js';
 import { updateStatus } from './propagate.js';
 import { buildFederatedStatus, equalStatus } from './status.js';
 import { setFinalizers } from './status-writer.js';
-import type { SyncContext } from './sync-controller.js';
+import type { SyncContext } from './sync-context.js';
 
 export const PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
 

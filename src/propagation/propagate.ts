@@ -11,7 +11,7 @@ import { overridesForCluster, type OverrideOutcome } from './overrides.js';
 import { computePlacement, effectivePlacement, type ClusterInfo, type PlacementOutcome } from './placement.js';
 import { aggregateStatus, buildFederatedStatus, equalStatus, type ClusterOutcome } from './status.js';
 import { writeFederatedStatus, writeVersionRecord } from './status-writer.js';
-import type { SyncContext } from './sync-controller.js';
+import type { SyncContext } from './sync-context.js';
 import { clusterOverridesVersion, nextVersionRecord, overridesVersion, templateVersion, versionRecordsEqual, type DesiredHashes } from './version.js';
 import { versionRecordKey } from './keys.js';
 

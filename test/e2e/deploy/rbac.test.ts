@@ -18,7 +18,7 @@ import { joinCluster } from '../../../src/clusters/join.js';
 import { KUBEFED_CLUSTERS } from '../../../src/clusters/resources.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
-import { ServingFeed } from '../../../src/dns/serving-feed.js';
+import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { LEASE_RESOURCE, type Lease } from '../../../src/kube/leader-election.js';
 import { silentLogger } from '../../../src/observability/logger.js';

@@ -9,7 +9,7 @@ import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/h
 import { createEventRecorder } from '../../../src/clusters/events.js';
 import { EVENTS, KUBEFED_CONFIGS } from '../../../src/clusters/resources.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { KubeFedConfigWatcher } from '../../../src/config/kubefedconfig-watcher.js';
+import { KubeFedConfigWatcher } from '../../../src/clusters/kubefedconfig-watcher.js';
 import { defaultKubeFedConfig } from '../../../src/api/core-validation.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';

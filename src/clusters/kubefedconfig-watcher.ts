@@ -5,14 +5,14 @@
 // the nonsense surfaced only as a crash loop at the next start. Leader only, so one replica
 // speaks; each verdict is reported once per generation.
 import { KUBEFED_CONFIG_NAME, type KubeFedConfig } from '../api/core.js';
-import type { EventRecorder } from '../clusters/events.js';
-import { KUBEFED_CONFIGS } from '../clusters/resources.js';
+import type { EventRecorder } from './events.js';
+import { KUBEFED_CONFIGS } from './resources.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { clusterInformer } from '../kube/informer.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { compareKubeFedConfig, type KubeFedConfigVerdict } from './kubefedconfig-check.js';
+import { compareKubeFedConfig, type KubeFedConfigVerdict } from '../config/kubefedconfig-check.js';
 
 export interface KubeFedConfigWatcherOptions {
   host: ClusterClient;

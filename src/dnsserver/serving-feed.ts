@@ -9,7 +9,7 @@
 // served after about `debounceMs` plus one build.
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../api/multiclusterdns.js';
-import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } from '../dnsserver/snapshot.js';
+import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } from './snapshot.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Informer } from '../kube/informer.js';
 import { clusterInformer } from '../kube/informer.js';
@@ -18,9 +18,9 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
 import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { classifyTarget, compareText, normalizeDNSName } from './naming.js';
-import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from './resources.js';
-import { hasErrors, validateDomain } from './validate.js';
+import { classifyTarget, compareText, normalizeDNSName } from '../dns/naming.js';
+import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from '../dns/resources.js';
+import { hasErrors, validateDomain } from '../dns/validate.js';
 
 /** Where snapshots go: DnsServer and ClusteredDnsServer both fit. */
 export interface SnapshotSink {

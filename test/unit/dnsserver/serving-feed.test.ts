@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainObject } from '../../../src/api/multiclusterdns.js';
-import { zonesFromDomains } from '../../../src/dns/serving-feed.js';
+import { zonesFromDomains } from '../../../src/dnsserver/serving-feed.js';
 
 const d = (name: string, domain: string, nameServer?: string, deleting = false): DomainObject => ({
   apiVersion: 'multiclusterdns.kubefed.io/v1alpha1',

@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTERNALDNS_ENDPOINTS } from '../../../src/dns/resources.js';
-import { ServingFeed } from '../../../src/dns/serving-feed.js';
+import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { DnsServer } from '../../../src/dnsserver/index.js';
 import { requireTools } from '../../support/tools.js';
-import { CLUSTERS, lbIp, N, startGoApp, until, type GoAppEnv } from './go-app-fixture.js';
+import { CLUSTERS, lbIp, N, startGoApp, until, type GoAppEnv } from '../dns/go-app-fixture.js';
 
 let env: GoAppEnv;
 let server: DnsServer;

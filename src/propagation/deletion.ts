@@ -12,7 +12,7 @@ import { mapLimit, removeFromCluster, type OpResult } from './cluster-ops.js';
 import { clusterTarget, emitFailureEvents, noteResult, updateStatus } from './propagate.js';
 import { buildFederatedStatus, type ClusterOutcome } from './status.js';
 import { setFinalizers } from './status-writer.js';
-import type { SyncContext } from './sync-controller.js';
+import type { SyncContext } from './sync-context.js';
 
 export const DEFAULT_DELETION_TIMEOUT_MS = 5 * 60_000;
 

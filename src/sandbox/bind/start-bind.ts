@@ -3,7 +3,7 @@
 // `named -g` (foreground, logs on stderr) on a free 127.0.0.1 port (UDP and TCP),
 // waits until every zone answers its SOA over TCP, and stops it on request.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -132,7 +132,13 @@ async function startOnce(o: StartBindOptions, dir: string, port: number, key: Bi
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
   const log = (): string => lines.slice(-30).join('\n');
+  // named does not notice its parent dying: a test runner that exits without stop() must not leave it running.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -173,11 +179,15 @@ export async function startBind(o: StartBindOptions): Promise<RunningBind> {
     const port = o.port ?? (await freeLoopbackPort());
     try {
       const running = await startOnce(o, dir, port, key);
+      const removeOnExit = (): void => rmSync(dir, { recursive: true, force: true });
+      if (ownDir) process.once('exit', removeOnExit);
       return {
         ...running,
         stop: async () => {
           await running.stop();
-          if (ownDir) await rm(dir, { recursive: true, force: true });
+          if (!ownDir) return;
+          process.removeListener('exit', removeOnExit);
+          await rm(dir, { recursive: true, force: true });
         },
       };
     } catch (err) {

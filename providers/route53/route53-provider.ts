@@ -33,6 +33,8 @@ export class Route53Provider implements Provider {
   /** Native sets per endpoint key, per zone, as last read or written. */
   private readonly native = new Map<string, Map<string, ResourceRecordSet[]>>();
   private readonly byObject = new WeakMap<Endpoint, ResourceRecordSet[]>();
+  /** The last operation per zone: reads and writes of one zone run one at a time. */
+  private readonly zoneTail = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly spec: Route53Spec,
@@ -74,7 +76,27 @@ export class Route53Provider implements Provider {
     return [...new Map([...out.values()].map((z) => [z.id, z])).values()];
   }
 
-  async records(zone: ProviderZone, signal: AbortSignal): Promise<Endpoint[]> {
+  /**
+   * Runs `op` after every earlier operation on the zone: the health-check sweep of a read
+   * and the checks an apply creates must not interleave, and the native-set cache must
+   * follow the zone's order of changes.
+   */
+  private serialized<T>(zoneId: string, op: () => Promise<T>): Promise<T> {
+    const prior = this.zoneTail.get(zoneId) ?? Promise.resolve();
+    const run = prior.then(op, op);
+    const tail = run.catch(() => undefined);
+    this.zoneTail.set(zoneId, tail);
+    void tail.then(() => {
+      if (this.zoneTail.get(zoneId) === tail) this.zoneTail.delete(zoneId);
+    });
+    return run;
+  }
+
+  records(zone: ProviderZone, signal: AbortSignal): Promise<Endpoint[]> {
+    return this.serialized(zone.id, () => this.readZone(zone, signal));
+  }
+
+  private async readZone(zone: ProviderZone, signal: AbortSignal): Promise<Endpoint[]> {
     const sets = await this.listed(zone, signal);
     const referenced = new Set(sets.flatMap((s) => (s.HealthCheckId ? [s.HealthCheckId] : [])));
     if (this.managedChecks) await this.checks.refresh(signal);
@@ -118,7 +140,11 @@ export class Route53Provider implements Provider {
     return this.byObject.get(e) ?? this.native.get(zoneId)?.get(endpointKey(e)) ?? toRecordSets(e);
   }
 
-  async apply(zone: ProviderZone, changes: ZoneChanges, signal: AbortSignal): Promise<void> {
+  apply(zone: ProviderZone, changes: ZoneChanges, signal: AbortSignal): Promise<void> {
+    return this.serialized(zone.id, () => this.applyBatch(zone, changes, signal));
+  }
+
+  private async applyBatch(zone: ProviderZone, changes: ZoneChanges, signal: AbortSignal): Promise<void> {
     const all = [...changes.delete, ...changes.updateOld, ...changes.updateNew, ...changes.create];
     // 1. Map everything first: a record Route53 cannot hold fails the batch before any call.
     const bad: Endpoint[] = [];

@@ -197,4 +197,17 @@ describe('route53 provider: updates and deletes', () => {
     await provider.apply(zone, { create: [], updateOld: [], updateNew: [], delete: read }, SIGNAL);
     expect(fake.list(zone.id).filter((s) => s.name === 'g.example.com.')).toEqual([]);
   });
+
+  it('runs operations on one zone in the order they were asked for', async () => {
+    const e = plain('order.example.com', 'A', ['192.0.2.77']);
+    // The delete is asked for while the create is still in flight (held up by a throttled
+    // first attempt that the SDK retries): it must wait for it.
+    fake.throttle({ count: 1, ops: ['ChangeResourceRecordSets'] });
+    await Promise.all([
+      provider.apply(zone, creates(e), SIGNAL),
+      provider.apply(zone, { create: [], updateOld: [], updateNew: [], delete: [e] }, SIGNAL),
+    ]);
+    expect(fake.batches.map((b) => b.changes.map((c) => c.action))).toEqual([['CREATE'], ['DELETE']]);
+    expect(fake.list(zone.id).some((s) => s.name === 'order.example.com.')).toBe(false);
+  });
 });

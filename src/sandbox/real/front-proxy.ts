@@ -28,7 +28,7 @@ export class FrontProxy {
   private readonly agent: Agent;
 
   constructor(private readonly o: FrontProxyOptions) {
-    this.agent = new Agent({ keepAlive: true, ca: o.caPem, maxSockets: 256 });
+    this.agent = new Agent({ keepAlive: true, ca: o.caPem });
   }
 
   get url(): string {

@@ -89,8 +89,11 @@ export class RealCluster implements SandboxMember {
       ca: join(d, 'ca.crt'), cert: join(d, 'apiserver.crt'), key: join(d, 'apiserver.key'),
       sa: join(d, 'sa.key'), tokens: join(d, 'tokens.csv'), kcmKubeconfig: join(d, 'kcm.kubeconfig'),
     };
-    [this.etcdPort, this.apiPort] = [await freePort(), await freePort()];
-    const peerPort = await freePort();
+    const ports = new Set<number>();
+    while (ports.size < 3) ports.add(await freePort());
+    const [etcdPort, apiPort, peerPort] = [...ports] as [number, number, number];
+    this.etcdPort = etcdPort;
+    this.apiPort = apiPort;
     await writeFile(files.ca, this.caPem);
     await writeFile(files.cert, tls.certPem);
     await writeFile(files.key, tls.keyPem, { mode: 0o600 });
@@ -177,18 +180,23 @@ export class RealCluster implements SandboxMember {
     dropWatches: () => this.proxy.dropWatches(),
     compact: async () => {
       // etcd's JSON gateway: compact at the current revision, so older resourceVersions are gone
-      const base = `http://127.0.0.1:${this.etcdPort}/v3/kv`;
-      const range = (await (await fetch(`${base}/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64') }) })).json()) as { header?: { revision?: string } };
-      const revision = range.header?.revision;
-      if (!revision) throw new Error(`${this.name}: etcd gave no revision to compact at`);
-      const r = await fetch(`${base}/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
+      const revision = await this.etcdRevision();
+      const r = await fetch(`http://127.0.0.1:${this.etcdPort}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
       if (!r.ok) throw new Error(`${this.name}: etcd compaction: ${r.status} ${await r.text()}`);
     },
   };
 
+  /** etcd's revision, which is kube-apiserver's resourceVersion; known also while kube-apiserver is stopped. */
   async resourceVersion(): Promise<string> {
-    const body = await this.api.must('GET', '/api/v1/namespaces?limit=1');
-    return String(body.metadata?.resourceVersion ?? '');
+    return this.etcdRevision();
+  }
+
+  private async etcdRevision(): Promise<string> {
+    const r = await fetch(`http://127.0.0.1:${this.etcdPort}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64') }) });
+    const body = (await r.json()) as { header?: { revision?: string } };
+    const revision = body.header?.revision;
+    if (!revision) throw new Error(`${this.name}: etcd gave no revision`);
+    return revision;
   }
 
   async close(): Promise<void> {

@@ -9,12 +9,14 @@ import { joinCluster, type JoinOptions } from '../../../src/clusters/join.js';
 import { KUBEFED_CLUSTERS } from '../../../src/clusters/resources.js';
 import { buildConfig, type ConfigFlags } from '../../../src/config/config.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { SandboxMember } from '../../../src/sandbox/member.js';
+import { startTestSandbox } from '../../support/sandbox-backend.js';
 
 export const NS = 'kube-federation-system';
 
 export interface Federation {
-  sb: Sandbox;
+  sb: Sandbox<SandboxMember>;
   host: ClusterClient;
   cp: ControlPlane | undefined;
   health: ClusterHealthController | undefined;
@@ -25,7 +27,7 @@ export interface Federation {
 }
 
 export async function startFederation(clusters = 3): Promise<Federation> {
-  const sb = await startSandbox({ clusters, bookmarkIntervalMs: 500 });
+  const sb = await startTestSandbox({ clusters, bookmarkIntervalMs: 500 });
   const host = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: 'cluster-1', timeoutMs: 5000 });
   await installCrds(host);
   await ensureKubeFedNamespaceAndConfig(host, { namespace: NS });

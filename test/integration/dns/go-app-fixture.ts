@@ -8,7 +8,9 @@ import { MultiClusterDNS } from '../../../src/dns/dns-controllers.js';
 import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../../src/dns/resources.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { SandboxMember } from '../../../src/sandbox/member.js';
+import { startTestSandbox } from '../../support/sandbox-backend.js';
 import { installCrds } from '../../support/crds.js';
 import { staticMembers, type StaticMembers } from '../../support/static-members.js';
 import { pollUntil } from '../../support/until.js';
@@ -19,7 +21,7 @@ export const CLUSTERS = ['cluster-1', 'cluster-2', 'cluster-3'] as const;
 export const N = 'go-app.go-app.myfed.svc';
 
 export interface GoAppEnv {
-  sb: Sandbox;
+  sb: Sandbox<SandboxMember>;
   host: ClusterClient;
   members: StaticMembers;
   clients: Record<string, ClusterClient>;
@@ -65,7 +67,7 @@ export function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 
 }
 
 export async function startGoApp(opts: { startControllers?: boolean } = {}): Promise<GoAppEnv> {
-  const sb = await startSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
+  const sb = await startTestSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
   const clients: Record<string, ClusterClient> = {};
   for (const name of CLUSTERS) clients[name] = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: name, timeoutMs: 3000 });
   const host = clients['cluster-1'] as ClusterClient;

@@ -10,7 +10,9 @@ import { enableDefaultTypes } from '../../../src/propagation/enable.js';
 import { NAMESPACES } from '../../../src/propagation/resources.js';
 import { syncEventSink } from '../../../src/propagation/events.js';
 import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/type-config-controller.js';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { SandboxMember } from '../../../src/sandbox/member.js';
+import { startTestSandbox } from '../../support/sandbox-backend.js';
 import { installCrds } from '../../support/crds.js';
 import { staticMembers, type StaticMembers } from '../../support/static-members.js';
 import { pollUntil } from '../../support/until.js';
@@ -27,7 +29,7 @@ export const FED_SERVICES: ResourceRef = { group: 'types.kubefed.io', version: '
 export const FED_CONFIGMAPS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedconfigmaps', namespaced: true, kind: 'FederatedConfigMap' };
 
 export interface Env {
-  sb: Sandbox;
+  sb: Sandbox<SandboxMember>;
   host: ClusterClient;
   clients: Record<string, ClusterClient>;
   members: StaticMembers;
@@ -54,7 +56,7 @@ export async function goAppObjects(): Promise<KubeObject[]> {
 }
 
 export async function startEnv(options: Partial<TypeConfigControllerOptions> = {}): Promise<Env> {
-  const sb = await startSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
+  const sb = await startTestSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
   const clients: Record<string, ClusterClient> = {};
   for (const name of CLUSTERS) clients[name] = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: name, timeoutMs: 3000 });
   const host = clients['cluster-1']!;

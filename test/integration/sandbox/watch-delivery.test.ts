@@ -56,6 +56,8 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 describe('watch delivery', () => {
   it('sends the events of one turn as one chunk, in order', async () => {
+    // the namespace's kube-root-ca.crt is published asynchronously: let it land before the watch
+    await until(() => cluster.get('configmaps', 'wd', 'kube-root-ca.crt') !== undefined);
     const rv = cluster.store.currentRv;
     const w = await openWatch(`/api/v1/namespaces/wd/configmaps?watch=true&resourceVersion=${rv}`);
     try {

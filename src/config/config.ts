@@ -39,7 +39,7 @@ export interface ListenAddress {
 /** Where client locations come from for latency/geo answers. */
 export type GeoDatabase = { kind: 'bundled' } | { kind: 'file'; path: string } | { kind: 'none' };
 
-/** The embedded DNS server every replica runs (DESIGN.md 7). */
+/** The embedded DNS server every replica runs (docs/architecture.md, "DNS names and the embedded server"). */
 export interface DnsServingConfig {
   /** UDP and TCP on the same address and port. */
   listen: ListenAddress;

@@ -1,4 +1,4 @@
-// Pure mappings from an event's object to the work-queue key it concerns (STYLE.md:
+// Pure mappings from an event's object to the work-queue key it concerns (docs/contributing.md:
 // handlers compute a key and enqueue it; the reconciler re-reads state).
 //
 // Record controllers key by the record's `ns/name`. A ServiceDNSRecord is

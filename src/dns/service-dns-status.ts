@@ -2,7 +2,7 @@
 // what the controller observed in each joined member cluster. No I/O: the controller
 // reads its caches, builds the facts below and writes the result only if it changed.
 //
-// Rules (DESIGN.md section 5):
+// Rules (docs/architecture.md, "DNS names and the embedded server"):
 // - every cluster the controller passes in is listed, sorted by cluster name;
 // - a cluster contributes load-balancer ingress only when it is Ready and, for a
 //   Service, the Service has at least one ready endpoint (EndpointSlices) or the record

@@ -1,7 +1,7 @@
 // Feeds the embedded DNS server: watches DNSEndpoints of both API groups
 // (multiclusterdns.kubefed.io and externaldns.k8s.io) and the Domains on the host, and
 // after each change builds a new immutable snapshot and installs it. Every replica runs
-// it (needLeaderElection false) because every replica answers DNS (DESIGN.md 7).
+// it (needLeaderElection false) because every replica answers DNS (docs/architecture.md).
 //
 // Changes are coalesced: the first change arms a short timer (`debounceMs`), changes
 // meanwhile ride along, and a change during a build schedules one more build. So a burst

@@ -1,6 +1,6 @@
 // Pure mappings between the keys of federated objects, member objects and version
 // records. The member informers' event handlers use them to find the federated object
-// a member object belongs to (STYLE.md: map secondary events back with a pure function).
+// a member object belongs to (docs/contributing.md: map secondary events back with a pure function).
 import { propagatedVersionName } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 

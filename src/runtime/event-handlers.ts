@@ -1,5 +1,5 @@
 // Informer handlers that only compute keys and enqueue them (level-triggered, see
-// STYLE.md). A pure mapping function turns a primary or secondary object into the
+// docs/contributing.md). A pure mapping function turns a primary or secondary object into the
 // keys of the objects to reconcile; predicates drop updates that cannot matter.
 
 /** The object shape the helpers need; structurally compatible with KubeObject. */

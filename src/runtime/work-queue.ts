@@ -1,4 +1,4 @@
-// Keyed work queue with client-go semantics (see STYLE.md "Controllers"):
+// Keyed work queue with client-go semantics (see docs/contributing.md "Controllers"):
 // - a key waiting in the queue is not added twice;
 // - a key being processed is never handed to a second worker;
 // - a key added while it is processed is queued again when the worker calls done();

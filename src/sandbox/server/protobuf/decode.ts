@@ -7,6 +7,7 @@ import { binding, clusterRole, eviction, role, tokenRequest } from './access-sch
 import { configMap, namespace, secret, service, serviceAccount } from './core-schemas.js';
 import { decodeMessage, UnsupportedProtobufError } from './decode-message.js';
 import { deleteOptions } from './meta-schemas.js';
+import { ingress, podDisruptionBudget } from './network-schemas.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview } from './review-schemas.js';
 import type { MessageRef } from './schema.js';
 import { MalformedProtobufError, utf8String, WireReader } from './wire.js';
@@ -30,6 +31,8 @@ const KINDS: ReadonlyMap<string, MessageRef> = new Map([
   ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', binding('ClusterRoleBinding')],
   ['authentication.k8s.io/v1/TokenRequest', tokenRequest],
   ['policy/v1/Eviction', eviction],
+  ['policy/v1/PodDisruptionBudget', podDisruptionBudget],
+  ['networking.k8s.io/v1/Ingress', ingress],
   ['authorization.k8s.io/v1/SelfSubjectAccessReview', selfSubjectAccessReview],
   ['authorization.k8s.io/v1/SubjectAccessReview', subjectAccessReview('SubjectAccessReview')],
   ['authorization.k8s.io/v1/LocalSubjectAccessReview', subjectAccessReview('LocalSubjectAccessReview')],

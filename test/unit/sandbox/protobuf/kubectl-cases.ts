@@ -32,6 +32,9 @@ export const KUBECTL_CASES: KubectlCase[] = [
   { name: 'create service externalname', args: ['create', 'service', 'externalname', 'ext1', ...NS, '--external-name=example.org'] },
   { name: 'create job', args: ['create', 'job', 'j1', ...NS, '--image=busybox', '--', 'echo', 'hi'] },
   { name: 'create cronjob', args: ['create', 'cronjob', 'cj1', ...NS, '--image=busybox', '--schedule=*/5 * * * *', '--restart=OnFailure', '--', 'date'] },
+  { name: 'create ingress', args: ['create', 'ingress', 'ing1', ...NS, '--class=nginx', '--rule=foo.example.org/bar*=svc1:8080,tls=tls1', '--rule=/path=svc2:http', '--default-backend=svc3:80', '--annotation=a=b'] },
+  { name: 'create poddisruptionbudget min-available', args: ['create', 'poddisruptionbudget', 'pdb1', ...NS, '--selector=app=web', '--min-available=50%'] },
+  { name: 'create poddisruptionbudget max-unavailable', args: ['create', 'poddisruptionbudget', 'pdb2', ...NS, '--selector=app=web', '--max-unavailable=1'] },
   {
     name: 'create token --duration=1h',
     args: ['create', 'token', 'sa1', ...NS, '--duration=1h'],

@@ -9,29 +9,36 @@ import { MAX_MESSAGE_BYTES, encodeName } from './wire.js';
 /** Zone section, header and a TSIG record with a 255-octet key name and a SHA-512 MAC. */
 const RESERVED = 12 + 255 + 4 + 255 + 10 + 14 + 6 + 2 + 2 + 64 + 6;
 
-const recordsSize = new WeakMap<Endpoint, number>();
+interface Sizes {
+  /** Owner name and fixed fields of one RR (a prerequisite or an RRset deletion). */
+  rr: number;
+  /** All the endpoint's records with their RDATA. */
+  records: number;
+}
 
-/** Octets of the endpoint's records (owner, fixed fields, RDATA); 0 when it cannot be encoded (apply will name it). */
-function sizeOf(e: Endpoint): number {
-  let n = recordsSize.get(e);
-  if (n === undefined) {
+const sizes = new WeakMap<Endpoint, Sizes>();
+
+/** An endpoint's shares; 0 when it cannot be encoded (apply will name it). */
+function sizesOf(e: Endpoint): Sizes {
+  let s = sizes.get(e);
+  if (!s) {
     try {
-      const owner = encodeName(e.dnsName).length + 10;
-      n = e.targets.reduce((sum, t) => sum + owner + encodeRdata(e.recordType, t).length, 0);
+      const rr = encodeName(e.dnsName).length + 10;
+      s = { rr, records: e.targets.reduce((sum, t) => sum + rr + encodeRdata(e.recordType, t).length, 0) };
     } catch {
-      n = 0;
+      s = { rr: 0, records: 0 };
     }
-    recordsSize.set(e, n);
+    sizes.set(e, s);
   }
-  return n;
+  return s;
+}
+
+function sizeOf(e: Endpoint): number {
+  return sizesOf(e).records;
 }
 
 function nameSize(e: Endpoint): number {
-  try {
-    return encodeName(e.dnsName).length + 10;
-  } catch {
-    return 0;
-  }
+  return sizesOf(e).rr;
 }
 
 /** Upper bound of the UPDATE's size for a batch (a replacement is counted as a delete plus a create). */

@@ -4,12 +4,14 @@
 // since kfed read it makes the whole UPDATE fail (and the pipeline re-read) instead
 // of being overwritten:
 //   create          "RRset does not exist"              (class NONE, no RDATA)
+//                   and "no CNAME there" (a CNAME: "name is not in use"), unless the
+//                   batch deletes something at that name
 //   update, delete  "RRset exists (value dependent)"    (the exact records kfed read)
 // A create of a name and type the same batch deletes (a replacement) becomes an
 // update of the deleted records, or the two prerequisites would contradict each other.
 //
 // Updates are ordered: every RRset deletion first, then the additions, because BIND
-// silently ignores an addition that clashes with a CNAME still present.
+// silently ignores (and answers NOERROR to) an addition that clashes with a CNAME.
 import { ProviderError, type ZoneChanges } from '../../src/dns/publish/provider.js';
 import { describeEndpoint, endpointKey, type Endpoint } from '../../src/dns/endpoint.js';
 import { WRITABLE_TYPES, encodeRdata, typeCode } from './rdata.js';

@@ -9,6 +9,7 @@ import type { ReconcileResult } from '../runtime/controller.js';
 import { errorMessage } from '../runtime/errors.js';
 import { deletionDecision } from './cluster-action.js';
 import { mapLimit, removeFromCluster, type OpResult } from './cluster-ops.js';
+import { markLeftBehind } from './leftovers.js';
 import { clusterTarget, emitFailureEvents, noteResult, updateStatus } from './propagate.js';
 import { buildFederatedStatus, type ClusterOutcome } from './status.js';
 import { setFinalizers } from './status-writer.js';
@@ -70,6 +71,8 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
   if (decision.leftBehind.length > 0) {
     ctx.log.warn({ key, clusters: decision.leftBehind }, 'deletion gave up on unreachable clusters');
     ctx.o.events?.record(fed, 'Warning', 'DeletionTimedOut', decision.message ?? `member objects may remain in ${decision.leftBehind.join(', ')}`);
+    // The version record outlives the object and says where to clean up once those members are back.
+    await markLeftBehind(ctx, key, decision.leftBehind, signal);
   }
   const current = ctx.fedExpect.current(key, fed) ?? fed;
   const updated = await setFinalizers(ctx.o.host, ctx.fedRef, current, (current.metadata.finalizers ?? []).filter((f) => f !== SYNC_FINALIZER), signal);

@@ -20,6 +20,8 @@ import { awsRegionFor, elbHostedZone } from './regions.js';
 /** external-dns's property names for what kfed has no routing for. */
 export const MULTIVALUE_PROP = 'aws/multi-value-answer';
 export const ALIAS_PROP = 'alias';
+/** Read back on a weighted or failover set that should have a kfed health check and has none. */
+export const MISSING_CHECK_PROP = 'route53/health-check';
 /** Route53's TTL when an endpoint sets none (external-dns uses the same). */
 export const DEFAULT_TTL = 300;
 const TXT_CHUNK = 255;

@@ -6,7 +6,7 @@ import type { Change, HostedZone, ResourceRecordSet } from '@aws-sdk/client-rout
 import type { Route53Spec } from '../../src/api/dns-provider.js';
 import type { Endpoint } from '../../src/dns/endpoint.js';
 import { endpointKey } from '../../src/dns/endpoint.js';
-import { normalizeDNSName } from '../../src/dns/naming.js';
+import { compareText, normalizeDNSName } from '../../src/dns/naming.js';
 import { decodeRouting } from '../../src/dns/routing.js';
 import { ProviderError, type AdjustResult, type Provider, type ProviderContext, type ProviderLimits, type ProviderZone, type ZoneChanges } from '../../src/dns/publish/provider.js';
 import { adjustEndpoints } from './adjust.js';
@@ -14,7 +14,7 @@ import { updateChanges, withinLimits, zoneChangesSize } from './change-batch.js'
 import type { Route53Api } from './client.js';
 import { HealthChecks } from './health-checks.js';
 import { healthSpecOf } from './health-spec.js';
-import { fromRecordSets, MappingError, toRecordSets, wantsHealthCheck } from './record-sets.js';
+import { fromRecordSets, MappingError, MISSING_CHECK_PROP, toRecordSets, wantsHealthCheck } from './record-sets.js';
 
 /** Route53 allows five API requests per second per account. */
 export const REQUESTS_PER_SECOND = 5;
@@ -101,6 +101,15 @@ export class Route53Provider implements Provider {
     const referenced = new Set(sets.flatMap((s) => (s.HealthCheckId ? [s.HealthCheckId] : [])));
     if (this.managedChecks) await this.checks.refresh(signal);
     const read = fromRecordSets(sets, (id) => this.checks.specOf(id));
+    if (this.managedChecks) {
+      // A set that should have a check and has none (written while healthChecks was
+      // `none`, or by another tool) reads back different from what adjust() wants, so the
+      // plan updates it and apply() creates its check.
+      for (const r of read) {
+        if (r.sets.some((s) => s.HealthCheckId) || !wantsHealthCheck(r.endpoint, decodeRouting(r.endpoint))) continue;
+        r.endpoint.providerSpecific = [...(r.endpoint.providerSpecific ?? []), { name: MISSING_CHECK_PROP, value: 'missing' }].sort((a, b) => compareText(a.name, b.name));
+      }
+    }
     const byKey = new Map<string, ResourceRecordSet[]>();
     for (const r of read) {
       byKey.set(endpointKey(r.endpoint), r.sets);

@@ -126,4 +126,18 @@ describe('route53 provider: managed health checks', () => {
     expect(fake.count('ListHealthChecks')).toBe(0);
     await none.close();
   });
+
+  it('a weighted set without a check reads back different, and the update gives it one', async () => {
+    const none = make('none');
+    const desired = none.adjust([routed('app.example.com', 'A', ['192.0.2.1'], { policy: 'weighted', cluster: 'eu' })]).endpoints;
+    await none.apply(zone, creates(...desired), SIGNAL);
+    await none.close();
+    // Switched to managed: the plan must see a difference, or the set never gets a check.
+    const want = provider.adjust([routed('app.example.com', 'A', ['192.0.2.1'], { policy: 'weighted', cluster: 'eu' })]).endpoints[0] as Endpoint;
+    const cur = await current();
+    expect(cur.providerSpecific).toContainEqual({ name: 'route53/health-check', value: 'missing' });
+    await provider.apply(zone, { create: [], updateOld: [cur], updateNew: [want], delete: [] }, SIGNAL);
+    expect(fake.state.healthChecks.size).toBe(1);
+    expect((await current()).providerSpecific).toEqual(want.providerSpecific);
+  });
 });

@@ -3,17 +3,22 @@
 // data: which cluster (set identifier) stood behind which targets, and the exact
 // `kfed.io/*` properties each was written with, are lost when items merge (two
 // clusters in one GCP region share one geo item). So beside every folded record set the
-// adapter writes `_kfed-<type>.<name>` TXT holding one entry per set identifier: the
-// endpoint as written, form-encoded (`kfed=1&set=...&ttl=...&t=<target>&p=<name>=<value>`).
-// Reading trusts an entry list only when folding it again gives exactly the record set
+// adapter writes `_kfed-<type>.<name>` TXT holding one entry per set identifier, kept
+// small because Cloud DNS meters rrdata bytes per change:
+//   k2 <set> <ttl | "="> <targets, comma-separated | "@<item>"> <properties | "-">
+// "=" is the record set's TTL; "@3" the data of routing item 3 (wrr or geo items in
+// order; for primaryBackup 0 is the primary targets, then the backup items), used when
+// a cluster's targets are exactly that item's; properties are `;`-separated, the
+// `kfed.io/*` ones by one letter (p policy, c cluster, r region, z zone, w weight,
+// f failover, g geo; a bare `c` is the set identifier); `%XX` escapes separators.
+// Reading trusts the entries only when folding them again gives exactly the record set
 // that was read; a record set edited by hand is unfolded from its items instead.
 import type { Endpoint, RecordType } from '../../src/dns/endpoint.js';
 import { normalizeDNSName } from '../../src/dns/naming.js';
-import { fqdn, quoteTxt, unquoteTxt } from './rdata.js';
+import { fqdn, quoteTxt, relativeName, rrdataToTarget, unquoteTxt } from './rdata.js';
 import type { ResourceRecordSet } from './types.js';
 
 const PREFIX = '_kfed-';
-const VERSION = '1';
 /** TTL of companion records: nobody resolves them, the value is arbitrary but fixed. */
 export const COMPANION_TTL = 300;
 
@@ -37,48 +42,103 @@ export function companionOwner(name: string): { dnsName: string; type: string } 
   return { dnsName: wildcard ? `*.${rest}` : rest, type };
 }
 
-export function encodeEntry(e: Endpoint): string {
-  const p = new URLSearchParams();
-  p.append('kfed', VERSION);
-  p.append('set', e.setIdentifier ?? '');
-  if (e.recordTTL !== undefined) p.append('ttl', String(e.recordTTL));
-  for (const t of e.targets) p.append('t', t);
-  for (const prop of e.providerSpecific ?? []) p.append('p', `${prop.name}=${prop.value}`);
-  return quoteTxt(p.toString());
+const SHORT: Readonly<Record<string, string>> = {
+  'kfed.io/routing-policy': 'p',
+  'kfed.io/cluster': 'c',
+  'kfed.io/region': 'r',
+  'kfed.io/zone': 'z',
+  'kfed.io/weight': 'w',
+  'kfed.io/failover': 'f',
+  'kfed.io/geo': 'g',
+};
+const LONG: ReadonlyMap<string, string> = new Map(Object.entries(SHORT).map(([k, v]) => [v, k]));
+
+function esc(s: string, extra = ''): string {
+  return s.replace(new RegExp(`[%\\s;="\\\\${extra}]`, 'g'), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+
+function unesc(s: string): string {
+  return decodeURIComponent(s);
+}
+
+/** Each routing item's data, in the order `@<item>` counts them. */
+export function itemData(r: ResourceRecordSet): string[][] {
+  const p = r.routingPolicy;
+  if (p?.wrr) return p.wrr.items.map((i) => i.rrdatas ?? []);
+  if (p?.geo) return p.geo.items.map((i) => i.rrdatas ?? []);
+  if (p?.primaryBackup) return [p.primaryBackup.primaryTargets.externalEndpoints ?? [], ...p.primaryBackup.backupGeoTargets.items.map((i) => i.rrdatas ?? [])];
+  return [];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function encodeEntry(e: Endpoint, rrset: ResourceRecordSet): string {
+  const ttl = e.recordTTL === undefined ? '-' : e.recordTTL === rrset.ttl ? '=' : String(e.recordTTL);
+  const items = itemData(rrset).map((d) => d.map((x) => rrdataToTarget(e.recordType, x)));
+  const ref = items.findIndex((d) => sameList(d, e.targets));
+  const targets = ref >= 0 ? `@${ref}` : e.targets.length === 0 ? '-' : e.targets.map((t) => esc(t, ',@')).join(',');
+  const props = (e.providerSpecific ?? []).map((p) => {
+    const short = SHORT[p.name];
+    if (short === 'c' && p.value === e.setIdentifier) return 'c';
+    return `${short ?? esc(p.name)}=${esc(p.value)}`;
+  });
+  return quoteTxt(`k2 ${esc(e.setIdentifier ?? '')} ${ttl} ${targets} ${props.length > 0 ? props.join(';') : '-'}`);
 }
 
 /** The endpoint of one entry, or undefined when the rrdata is not an entry of this version. */
-export function decodeEntry(rrdata: string, dnsName: string, recordType: RecordType): Endpoint | undefined {
-  const p = new URLSearchParams(unquoteTxt(rrdata));
-  const set = p.get('set');
-  if (p.get('kfed') !== VERSION || !set) return undefined;
-  const e: Endpoint = { dnsName, recordType, setIdentifier: set, targets: p.getAll('t') };
-  const ttl = p.get('ttl');
-  if (ttl !== null) {
-    const n = Number(ttl);
-    if (!Number.isInteger(n) || n < 0) return undefined;
-    e.recordTTL = n;
+export function decodeEntry(rrdata: string, rrset: ResourceRecordSet, recordType: RecordType): Endpoint | undefined {
+  const fields = unquoteTxt(rrdata).split(' ');
+  const [version, setRaw, ttl, targets, props] = fields;
+  if (fields.length !== 5 || version !== 'k2' || !setRaw || ttl === undefined || targets === undefined || props === undefined) return undefined;
+  try {
+    const set = unesc(setRaw);
+    const e: Endpoint = { dnsName: relativeName(rrset.name), recordType, setIdentifier: set, targets: [] };
+    if (targets.startsWith('@')) {
+      const data = itemData(rrset)[Number(targets.slice(1))];
+      if (!data) return undefined;
+      e.targets = data.map((x) => rrdataToTarget(recordType, x));
+    } else if (targets !== '-') e.targets = targets.split(',').map(unesc);
+    if (ttl === '=') {
+      if (rrset.ttl === undefined) return undefined;
+      e.recordTTL = rrset.ttl;
+    } else if (ttl !== '-') {
+      const n = Number(ttl);
+      if (!Number.isInteger(n) || n < 0) return undefined;
+      e.recordTTL = n;
+    }
+    if (props !== '-') {
+      e.providerSpecific = props.split(';').map((kv) => {
+        if (kv === 'c') return { name: 'kfed.io/cluster', value: set };
+        const eq = kv.indexOf('=');
+        const name = unesc(eq < 0 ? kv : kv.slice(0, eq));
+        return { name: LONG.get(name) ?? name, value: eq < 0 ? '' : unesc(kv.slice(eq + 1)) };
+      });
+    }
+    return e;
+  } catch {
+    return undefined; // a malformed escape
   }
-  const props = p.getAll('p').map((kv) => {
-    const eq = kv.indexOf('=');
-    return eq < 0 ? { name: kv, value: '' } : { name: kv.slice(0, eq), value: kv.slice(eq + 1) };
-  });
-  if (props.length > 0) e.providerSpecific = props;
-  return e;
 }
 
-/** The companion record set for the routed endpoints of one (name, type). */
-export function companionRecordSet(endpoints: readonly Endpoint[]): ResourceRecordSet {
+/** The companion record set for the routed endpoints of one (name, type), folded into `rrset`. */
+export function companionRecordSet(endpoints: readonly Endpoint[], rrset: ResourceRecordSet): ResourceRecordSet {
   const first = endpoints[0];
   if (!first) throw new Error('companion of no endpoints');
-  return { name: companionName(first.dnsName, first.recordType), type: 'TXT', ttl: COMPANION_TTL, rrdatas: endpoints.map(encodeEntry) };
+  return { name: companionName(first.dnsName, first.recordType), type: 'TXT', ttl: COMPANION_TTL, rrdatas: endpoints.map((e) => encodeEntry(e, rrset)) };
 }
 
-/** The entries of a companion, or undefined when any of them is not one. */
-export function companionEntries(companion: ResourceRecordSet, dnsName: string, recordType: RecordType): Endpoint[] | undefined {
+/** Whether a TXT record set looks like a companion (its entries are checked when read with their record set). */
+export function isCompanion(r: ResourceRecordSet): boolean {
+  return r.type === 'TXT' && companionOwner(r.name) !== undefined && (r.rrdatas ?? []).length > 0 && (r.rrdatas ?? []).every((x) => unquoteTxt(x).startsWith('k2 '));
+}
+
+/** The entries of a companion for this record set, or undefined when any of them is not one. */
+export function companionEntries(companion: ResourceRecordSet, rrset: ResourceRecordSet, recordType: RecordType): Endpoint[] | undefined {
   const out: Endpoint[] = [];
   for (const rr of companion.rrdatas ?? []) {
-    const e = decodeEntry(rr, dnsName, recordType);
+    const e = decodeEntry(rr, rrset, recordType);
     if (!e) return undefined;
     out.push(e);
   }

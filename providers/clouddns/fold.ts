@@ -115,7 +115,8 @@ export function foldEndpoints(endpoints: readonly Endpoint[]): Folded {
   const plain = endpoints.find((e) => !e.setIdentifier);
   if (plain) throw new Error(`${normalizeDNSName(plain.dnsName)} ${plain.recordType}: a plain record set cannot share its name and type with routed ones`);
   const sets = [...endpoints].sort((a, b) => compareText(a.setIdentifier ?? '', b.setIdentifier ?? ''));
-  return { rrset: { name, type: first.recordType, ttl, routingPolicy: routingPolicy(sets) }, companion: companionRecordSet(sets) };
+  const rrset: ResourceRecordSet = { name, type: first.recordType, ttl, routingPolicy: routingPolicy(sets) };
+  return { rrset, companion: companionRecordSet(sets, rrset) };
 }
 
 function canonicalData(type: string, xs: readonly string[] | undefined): string[] {
@@ -179,7 +180,7 @@ export function unfold(r: ResourceRecordSet, type: RecordType, companion?: Resou
     if (r.ttl !== undefined) e.recordTTL = r.ttl;
     return { endpoints: [e], foreign: false };
   }
-  const entries = companion ? companionEntries(companion, relativeName(r.name), type) : undefined;
+  const entries = companion ? companionEntries(companion, r, type) : undefined;
   if (entries) {
     try {
       if (recordSetKey(foldEndpoints(entries).rrset) === recordSetKey(r)) return { endpoints: entries, foreign: false };

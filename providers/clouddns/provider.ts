@@ -7,11 +7,11 @@ import { ProviderError, type AdjustResult, type Provider, type ProviderContext, 
 import type { CloudDNSSpec } from '../../src/api/dns-provider.js';
 import { changeBody, groupChanges, guessState, keyChange, rebase, rrsetKey, StaleRecordError, endpointsNamedIn, type KeyChange, type KeyChanges, type KeyState } from './change-set.js';
 import { CloudDNSClient, type CallCounts } from './client.js';
-import { companionEntries, companionName, companionOwner } from './companion.js';
+import { companionName, companionOwner, isCompanion } from './companion.js';
 import { authOptions } from './credentials.js';
 import { toProviderError, type CallKind } from './errors.js';
 import { unfold } from './fold.js';
-import { BURST, changeQuota, changeSize, DEFAULT_QUOTA, REQUESTS_PER_SECOND, withinQuota, type ChangeQuota } from './limits.js';
+import { BURST, changeQuota, changeSize, DEFAULT_QUOTA, REQUESTS_PER_SECOND, withinQuota, type ChangeQuota, type ChangeSize } from './limits.js';
 import { fqdn, isEndpointType } from './rdata.js';
 import { routingNotes } from './notes.js';
 import type { ResourceRecordSet } from './types.js';
@@ -62,6 +62,11 @@ export class CloudDNSProvider implements Provider {
   private client_: CloudDNSClient | undefined;
   /** Zones whose record sets were all read: a record set missing there is known to be absent. */
   private readonly readZones = new Set<string>();
+  /** Bumped whenever the known state changes, so that remembered sizes expire. */
+  private stateVersion = 0;
+  private readonly sizeMemo = new Map<string, ChangeSize | undefined>();
+  private readonly endpointIds = new WeakMap<Endpoint, number>();
+  private nextEndpointId = 1;
   private readonly opts: { timeoutMs: number; throttleAttempts: number; backoffMs: number; pageSize: number | undefined };
 
   constructor(private readonly spec: CloudDNSSpec, private readonly ctx: ProviderContext, options: CloudDNSProviderOptions = {}) {
@@ -154,8 +159,8 @@ export class CloudDNSProvider implements Provider {
     const companions = new Map<string, ResourceRecordSet>();
     const rest: ResourceRecordSet[] = [];
     for (const r of rrsets) {
-      const owner = r.type === 'TXT' ? companionOwner(r.name) : undefined;
-      if (owner && isEndpointType(owner.type) && companionEntries(r, owner.dnsName, owner.type)) companions.set(rrsetKey(owner.dnsName, owner.type), r);
+      const owner = isCompanion(r) ? companionOwner(r.name) : undefined;
+      if (owner && isEndpointType(owner.type)) companions.set(rrsetKey(owner.dnsName, owner.type), r);
       else rest.push(r);
     }
     const states = new Map<string, KeyState>();
@@ -178,6 +183,7 @@ export class CloudDNSProvider implements Provider {
     const states = this.statesOf(await this.listAll(zone, signal));
     this.zoneStates.set(zone.id, states);
     this.readZones.add(zone.id);
+    this.stateVersion++;
     return [...states.values()].flatMap((s) => s.endpoints).sort(compareEndpoints);
   }
 
@@ -220,17 +226,46 @@ export class CloudDNSProvider implements Provider {
     return parts;
   }
 
+  /**
+   * The pipeline packs greedily, asking about a growing batch once per endpoint, so the
+   * size of each record set's part is remembered by its endpoints (object identity) and
+   * the adapter's state version: a batch costs one fold per record set, not one per call.
+   */
+  private partSize(key: string, kc: KeyChanges): ChangeSize | undefined {
+    const ids = [kc.create, kc.updateOld, kc.updateNew, kc.delete].map((l) => l.map((e) => this.endpointId(e)).join(',')).join('|');
+    const memoKey = `${this.stateVersion}\u0001${key}\u0001${ids}`;
+    const hit = this.sizeMemo.get(memoKey);
+    if (hit !== undefined || this.sizeMemo.has(memoKey)) return hit;
+    let size: ChangeSize | undefined;
+    try {
+      const part = this.build(undefined, new Map([[key, kc]]))[0];
+      size = part ? changeSize(part.additions, part.deletions) : undefined;
+    } catch {
+      size = undefined; // apply reports the problem with the records named
+    }
+    if (this.sizeMemo.size > 50_000) this.sizeMemo.clear();
+    this.sizeMemo.set(memoKey, size);
+    return size;
+  }
+
+  private endpointId(e: Endpoint): number {
+    let id = this.endpointIds.get(e);
+    if (id === undefined) this.endpointIds.set(e, (id = this.nextEndpointId++));
+    return id;
+  }
+
   private fits(changes: ZoneChanges): boolean {
     const grouped = groupChanges(changes);
     if (grouped.size <= 1) return true; // one record set cannot be split further: let Cloud DNS judge it
-    let parts: KeyChange[];
-    try {
-      parts = this.build(undefined, grouped);
-    } catch {
-      return true; // apply reports the problem with the records named
+    const total: ChangeSize = { additions: 0, deletions: 0, rrdataBytes: 0 };
+    for (const [key, kc] of grouped) {
+      const size = this.partSize(key, kc);
+      if (!size) continue;
+      total.additions += size.additions;
+      total.deletions += size.deletions;
+      total.rrdataBytes += size.rrdataBytes;
     }
-    const body = changeBody(parts);
-    return withinQuota(changeSize(body.additions, body.deletions), this.quota);
+    return withinQuota(total, this.quota);
   }
 
   /** Re-reads the record sets (and companions) a change touches. */
@@ -240,6 +275,7 @@ export class CloudDNSProvider implements Provider {
       return;
     }
     const states = this.zoneStates.get(zone.id) as Map<string, KeyState>;
+    this.stateVersion++;
     for (const key of keys) {
       const [name = '', type = ''] = key.split('\u0000');
       const found = [
@@ -252,30 +288,66 @@ export class CloudDNSProvider implements Provider {
     }
   }
 
+  /**
+   * Record-set parts packed into changes within the quota. limits.fits estimates before
+   * earlier batches ran; a record set an earlier batch created (a routed name split over
+   * two batches) costs a deletion more than estimated, so an oversized change is sent as
+   * several, each record set still changed atomically. One record set over the quota on
+   * its own is sent as it is, for Cloud DNS to reject and the pipeline to report.
+   */
+  private chunk(parts: readonly KeyChange[]): KeyChange[][] {
+    const out: KeyChange[][] = [];
+    let cur: KeyChange[] = [];
+    for (const p of parts) {
+      if (p.additions.length + p.deletions.length === 0) continue;
+      const next = [...cur, p];
+      const body = changeBody(next);
+      if (cur.length > 0 && !withinQuota(changeSize(body.additions, body.deletions), this.quota)) {
+        out.push(cur);
+        cur = [p];
+      } else cur = next;
+    }
+    if (cur.length > 0) out.push(cur);
+    return out;
+  }
+
   async apply(zone: ProviderZone, changes: ZoneChanges, signal: AbortSignal): Promise<void> {
-    if (!this.quotaRead) await this.readQuota(signal);
-    const grouped = groupChanges(changes);
+    const pending = groupChanges(changes);
     for (let attempt = 1; ; attempt++) {
-      const parts = this.build(zone.id, grouped);
-      const body = changeBody(parts);
-      if (body.additions.length === 0 && body.deletions.length === 0) return;
+      const built = this.build(zone.id, pending);
+      // Nothing to change (the record sets already hold it): no call at all, not even for the quota.
+      if (built.every((p) => p.additions.length + p.deletions.length === 0)) return;
+      if (!this.quotaRead) await this.readQuota(signal);
+      const chunks = this.chunk(built);
+      let parts: KeyChange[] = [];
       try {
-        const done = await this.call(`change zone ${zone.id}`, 'change', signal, (c) => c.createChange(zone.id, body));
-        this.remember(zone.id, parts, done.additions ?? []);
-        this.ctx.logger.debug({ zone: zone.id, ...changeSize(body.additions, body.deletions) }, 'cloud DNS change applied');
+        for (parts of chunks) {
+          const body = changeBody(parts);
+          const done = await this.call(`change zone ${zone.id}`, 'change', signal, (c) => c.createChange(zone.id, body));
+          this.remember(zone.id, parts, done.additions ?? []);
+          for (const p of parts) pending.delete(p.key);
+          this.ctx.logger.debug({ zone: zone.id, ...changeSize(body.additions, body.deletions) }, 'cloud DNS change applied');
+        }
         return;
       } catch (err) {
         const pe = toProviderError(err, `change zone ${zone.id}`, 'change');
-        if (pe.kind === 'rejected') throw new ProviderError('rejected', pe.message, { cause: pe, rejected: endpointsNamedIn(pe.message, parts, [...grouped.values()]) });
+        if (pe.kind === 'rejected') {
+          const kcs = parts.map((p) => pending.get(p.key) ?? { create: [], updateOld: [], updateNew: [], delete: [] });
+          let named = endpointsNamedIn(pe.message, parts, kcs);
+          // A change of one record set names itself.
+          if (named.length === 0 && kcs.length === 1 && kcs[0]) named = [...kcs[0].create, ...kcs[0].updateNew, ...kcs[0].delete];
+          throw new ProviderError('rejected', pe.message, { cause: pe, rejected: named });
+        }
         if (pe.kind !== 'conflict' || attempt >= 2) throw pe;
-        this.ctx.logger.info({ zone: zone.id, recordSets: grouped.size }, 'cloud DNS change was stale; re-reading its record sets');
-        await this.reread(zone, [...grouped.keys()], signal);
+        this.ctx.logger.info({ zone: zone.id, recordSets: pending.size }, 'cloud DNS change was stale; re-reading its record sets');
+        await this.reread(zone, [...pending.keys()], signal);
       }
     }
   }
 
   /** The record sets as written (Cloud DNS's own echo when it gave one) become the known state. */
   private remember(zoneId: string, parts: readonly KeyChange[], echoed: readonly ResourceRecordSet[]): void {
+    this.stateVersion++;
     let states = this.zoneStates.get(zoneId);
     if (!states) this.zoneStates.set(zoneId, (states = new Map()));
     const echo = new Map(echoed.map((r) => [rrsetKey(r.name, r.type), r] as const));
@@ -297,6 +369,7 @@ export class CloudDNSProvider implements Provider {
 
   async close(): Promise<void> {
     this.zoneStates.clear();
+    this.sizeMemo.clear();
     this.readZones.clear();
   }
 }

@@ -27,9 +27,9 @@ describe('cloud DNS changes', () => {
     const c2b = { ...c2, targets: ['198.51.100.2'] };
     await h.provider.apply(h.zone, { ...none, updateOld: [c2], updateNew: [c2b] }, signal);
     const body = h.fake.log.filter((r) => r.path.endsWith('/changes')).at(-1)?.body as { additions: unknown[]; deletions: unknown[] };
-    expect(body.deletions[0]).toEqual(before);
-    expect(body.deletions).toHaveLength(2); // the record set and its companion
-    expect(body.additions).toHaveLength(2);
+    // The companion refers to cluster-2's item (@1), so only the record set changes.
+    expect(body.deletions).toEqual([before]);
+    expect(body.additions).toHaveLength(1);
     expect(h.fake.store.get('example-com', 'go.example.com.', 'A')?.routingPolicy?.wrr?.items.map((i) => i.rrdatas)).toEqual([['192.0.2.1'], ['198.51.100.2']]);
     const read = await h.provider.records(h.zone, signal);
     expect(read.filter((e) => e.dnsName === 'go.example.com')).toEqual([c1, c2b]);
@@ -77,9 +77,21 @@ describe('cloud DNS changes', () => {
     const err = await h.provider.apply(h.zone, { ...none, updateOld: [c2], updateNew: [{ ...c2, targets: ['198.51.100.3'] }] }, signal).catch((e: unknown) => e);
     expect(isProviderError(err) && err.kind).toBe('conflict');
     expect(h.fake.store.get('example-com', 'go.example.com.', 'A')?.routingPolicy?.wrr?.items[1]?.rrdatas).toEqual(['198.51.100.77']);
-    // Read back item by item (the companion no longer matches), never dropped.
+    // The edit is read back under its cluster (its companion entry refers to the item), so the plan restores it.
     const read = await h.provider.records(h.zone, signal);
-    expect(read.filter((e) => e.dnsName === 'go.example.com').map((e) => e.setIdentifier)).toEqual(['wrr/0', 'wrr/1']);
+    expect(read.filter((e) => e.dnsName === 'go.example.com').map((e) => [e.setIdentifier, e.targets])).toEqual([
+      ['cluster-1', ['192.0.2.1']],
+      ['cluster-2', ['198.51.100.77']],
+    ]);
+    // A weight edited by hand does not fold back: the record set becomes foreign and is left alone.
+    const rr2 = structuredClone(h.fake.store.get('example-com', 'go.example.com.', 'A'));
+    if (!rr2?.routingPolicy?.wrr?.items[0]) throw new Error('no item');
+    rr2.routingPolicy.wrr.items[0].weight = 7;
+    h.fake.store.put('example-com', rr2);
+    const items = (await h.provider.records(h.zone, signal)).filter((e) => e.dnsName === 'go.example.com');
+    expect(items.map((e) => e.setIdentifier)).toEqual(['wrr/0', 'wrr/1']);
+    const err2 = await h.provider.apply(h.zone, { ...none, create: [c3] }, signal).catch((e: unknown) => e);
+    expect(isProviderError(err2) && err2.kind).toBe('conflict');
   });
 
   it('limits.fits packs batches to the quotas read from projects.get, and each batch is accepted', async () => {
@@ -110,11 +122,19 @@ describe('cloud DNS changes', () => {
     expect((await h.provider.records(h.zone, signal)).filter((e) => e.dnsName.startsWith('svc-'))).toHaveLength(80);
   });
 
-  it('a change over the quota is rejected (the pipeline splits it)', async () => {
+  it('a change over the quota is sent as several; one record set over it alone is rejected and named', async () => {
     h.fake.store.quota.rrsetAdditionsPerChange = 3;
     await h.provider.records(h.zone, signal);
-    const err = await h.provider.apply(h.zone, { ...none, create: [1, 2, 3, 4].map((i) => plain(`p${i}.example.com`, [`192.0.2.${i}`])) }, signal).catch((e: unknown) => e);
+    await h.provider.apply(h.zone, { ...none, create: [1, 2, 3, 4].map((i) => plain(`p${i}.example.com`, [`192.0.2.${i}`])) }, signal);
+    expect(h.fake.log.filter((r) => r.path.endsWith('/changes')).map((r) => [r.status, (r.body as { additions: unknown[] }).additions.length])).toEqual([
+      [200, 3],
+      [200, 1],
+    ]);
+    h.fake.store.quota.totalRrdataSizePerChange = 50;
+    const big = plain('big.example.com', ['x'.repeat(60)], 'TXT');
+    const err = await h.provider.apply(h.zone, { ...none, create: [big] }, signal).catch((e: unknown) => e);
     expect(isProviderError(err) && err.kind).toBe('rejected');
+    expect(isProviderError(err) && err.rejected).toEqual([big]);
   });
 
   it('an invalid record is rejected and named', async () => {

@@ -55,10 +55,17 @@ describe('companion', () => {
     expect(companionOwner('_other.example.com.')).toBeUndefined();
   });
 
-  it('entries round-trip odd characters', () => {
-    const e = { dnsName: 'go.example.com', recordType: 'TXT' as const, setIdentifier: 'cluster 1&2', recordTTL: 5, targets: ['say "hi"', 'a=b,c'], providerSpecific: [{ name: 'kfed.io/geo', value: 'continent:EU,*' }] };
-    expect(decodeEntry(encodeEntry(e), 'go.example.com', 'TXT')).toEqual(e);
-    expect(decodeEntry('"v=spf1 -all"', 'go.example.com', 'TXT')).toBeUndefined();
+  it('entries round-trip odd characters and refer to item data', () => {
+    const rrset = { name: 'go.example.com.', type: 'TXT', ttl: 5, routingPolicy: { wrr: { items: [{ weight: 1, rrdatas: ['"a=b,c"'] }] } } };
+    const e = { dnsName: 'go.example.com', recordType: 'TXT' as const, setIdentifier: 'cluster 1;2%', recordTTL: 5, targets: ['say "hi"', 'a=b,c @x'], providerSpecific: [{ name: 'kfed.io/geo', value: 'continent:EU,*' }, { name: 'kfed.io/cluster', value: 'cluster 1;2%' }, { name: 'x y', value: '=;' }] };
+    const entry = encodeEntry(e, rrset);
+    expect(unquoteTxt(entry)).toBe('k2 cluster%201%3B2%25 = say%20%22hi%22,a%3Db%2Cc%20%40x g=continent:EU,*;c;x%20y=%3D%3B');
+    expect(decodeEntry(entry, rrset, 'TXT')).toEqual(e);
+    const byRef = { ...e, targets: ['a=b,c'], recordTTL: 9 };
+    expect(unquoteTxt(encodeEntry(byRef, rrset))).toMatch(/^k2 \S+ 9 @0 /);
+    expect(decodeEntry(encodeEntry(byRef, rrset), rrset, 'TXT')).toEqual(byRef);
+    expect(decodeEntry('"v=spf1 -all"', rrset, 'TXT')).toBeUndefined();
+    expect(decodeEntry('"k2 a = @7 -"', rrset, 'TXT')).toBeUndefined();
   });
 });
 

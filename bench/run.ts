@@ -4,9 +4,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   propagation: async () => (await import('./propagation/run.js')).runPropagationBench(),
   'dns-records': async () => (await import('./dns-records/run.js')).runDnsRecordsBench(),
   health: async () => (await import('./health/run.js')).runHealthBench(),
-  partition: async () => (await import('./health/partition.js')).runPartitionBench(),
   'providers-route53': async () => (await import('./providers/route53-run.js')).runRoute53Bench(),
   'providers-clouddns': async () => (await import('./providers/clouddns-run.js')).runCloudDNSBench(),
+  partition: async () => (await import('./health/partition.js')).runPartitionBench(),
+  publish: async () => (await import('./publish/run.js')).runPublishBench(),
   'dns-server': async () => {
     const m = await import('./dns-server/run.js');
     console.log(m.formatDnsServerBench(await m.runDnsServerBench()));

@@ -135,6 +135,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         host: d.host,
         kubefedNamespace: d.config.kubefedNamespace,
         factories: DNS_PROVIDER_FACTORIES,
+        events: d.events('dns-publishing'),
         logger: d.logger,
         registry: d.metrics,
       }),

@@ -11,6 +11,7 @@ import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { Informer } from '../../kube/informer.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
+import type { EventRecorder } from '../../clusters/events.js';
 import type { Clock } from '../../runtime/clock.js';
 import { Controller } from '../../runtime/controller.js';
 import { mergeCondition } from '../record-status.js';
@@ -26,6 +27,8 @@ export interface EndpointStatusOptions {
   /** Last pass per DNSProvider name, shared with the publishing controller. */
   results: ReadonlyMap<string, PassResult>;
   clock: Clock;
+  /** Events on DNSEndpoints when a conflict or a rejection appears (or changes). */
+  events?: EventRecorder | undefined;
   logger?: Logger;
   registry?: Registry;
 }
@@ -77,6 +80,11 @@ export class EndpointStatusController {
       next.conditions = mergeCondition(prev.conditions, condition, () => new Date(this.o.clock.now()));
     }
     if (JSON.stringify(comparable(prev)) === JSON.stringify(comparable(next))) return;
+    const was = prev.conditions?.find((c) => c.type === 'Programmed');
+    const now = next.conditions?.find((c) => c.type === 'Programmed');
+    if (now && now.status === 'False' && (now.reason === 'Conflict' || now.reason === 'Rejected') && (was?.reason !== now.reason || was?.message !== now.message)) {
+      this.o.events?.record(obj, 'Warning', now.reason === 'Conflict' ? 'PublishConflict' : 'PublishRejected', now.message ?? '');
+    }
     await this.o.host.dynamic.patch(DNS_ENDPOINTS, name, { status: { observedGeneration: generation, providers: next.providers, conditions: next.conditions ?? [] } }, {
       namespace, type: 'merge', subresource: 'status', fieldManager: 'kfed-dns-publishing', signal,
     });

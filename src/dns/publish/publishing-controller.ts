@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { DNSProvider, DNSProviderSpec, DNSProviderType } from '../../api/dns-provider.js';
+import type { EventRecorder } from '../../clusters/events.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../../api/multiclusterdns.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
@@ -43,6 +44,8 @@ export interface PublishingOptions {
   externalDNS?: boolean;
   /** Owner id when a DNSProvider sets none; default derived from the host's kube-system Namespace UID. */
   defaultOwnerId?: string;
+  /** Events on DNSEndpoints (conflicts, rejections). */
+  events?: EventRecorder;
   /** Default resync when the spec sets none. Default 300 s. */
   resyncMs?: number;
   clock?: Clock;
@@ -77,7 +80,7 @@ export class PublishingController implements Runnable {
     };
     const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
     this.controller = new Controller<string>({ name: 'dns-provider', workers: 2, reconcile: (key, signal) => this.reconcile(key, signal), ...common });
-    this.endpointStatus = new EndpointStatusController({ host: o.host, endpoints: this.informers.endpoints[0] as Informer<DNSEndpoint>, results: this.results, clock: this.clock, ...common });
+    this.endpointStatus = new EndpointStatusController({ host: o.host, endpoints: this.informers.endpoints[0] as Informer<DNSEndpoint>, results: this.results, clock: this.clock, events: o.events, ...common });
     const all = (): void => this.enqueueAll();
     for (const inf of [...this.informers.endpoints, this.informers.domains, this.informers.secrets]) inf.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
     const one = (p: DNSProvider): void => this.controller.enqueue(p.metadata.name ?? '');

@@ -10,6 +10,7 @@ import type { DNSProvider } from '../../../src/api/dns-provider.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { DNSEndpoint } from '../../../src/api/multiclusterdns.js';
 import { DNS_PROVIDER_FACTORIES } from '../../../src/app/dns-providers.js';
+import { createEventRecorder } from '../../../src/clusters/events.js';
 import { PublishingController } from '../../../src/dns/publish/publishing-controller.js';
 import type { EndpointStatusWithProviders } from '../../../src/dns/publish/endpoint-status.js';
 import { DNS_ENDPOINTS, DNS_PROVIDERS, SECRETS_REF, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
@@ -20,6 +21,7 @@ import { N, startGoApp, until, type GoAppEnv } from '../../integration/dns/go-ap
 
 const tools = requireTools('named', 'dig');
 const NS = 'kube-federation-system';
+const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' } as const;
 
 describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
   let env: GoAppEnv;
@@ -38,7 +40,8 @@ describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
   const secret = (name: string, value: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, data: { secret: Buffer.from(value).toString('base64') } });
 
   function startPublisher(ownerId?: string): PublishingController {
-    const c = new PublishingController({ host: env.host, kubefedNamespace: NS, factories: DNS_PROVIDER_FACTORIES, resyncMs: 60_000, ...(ownerId ? { defaultOwnerId: ownerId } : {}) });
+    const events = createEventRecorder({ client: env.host.dynamic, component: 'dns-publishing' });
+    const c = new PublishingController({ host: env.host, kubefedNamespace: NS, factories: DNS_PROVIDER_FACTORIES, resyncMs: 60_000, events, ...(ownerId ? { defaultOwnerId: ownerId } : {}) });
     const stop = new AbortController();
     controllers.push({ c, stop, run: c.start(stop.signal) });
     return c;
@@ -129,6 +132,11 @@ describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
     expect(entry?.programmed).toBe(false);
     expect(entry?.message).toContain('OwnedByOther');
     expect(ep.conditions?.find((c) => c.type === 'Programmed')?.reason).toBe('Conflict');
+    const event = await until(async () => {
+      const list = await env.host.dynamic.list<KubeObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>(EVENTS, { namespace: 'go-app' });
+      return list.items.find((e) => e.reason === 'PublishConflict' && e.involvedObject?.name === 'service-go-app');
+    }, 10_000, 100);
+    expect(event.message).toContain('other');
     expect(dig(`${N}.example.com`)).toHaveLength(3);
     await env.host.dynamic.delete(DNS_PROVIDERS, 'other', { namespace: NS });
   });

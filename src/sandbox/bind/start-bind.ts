@@ -25,6 +25,8 @@ export interface StartBindOptions {
   named?: string;
   keyName?: string;
   algorithm?: TSIGAlgorithm;
+  /** A key to reuse (e.g. across restarts, so that a Secret made for it stays valid); default: a new one. */
+  key?: BindKey;
   /** How long to wait for the zones to answer. Default 15 s. */
   startTimeoutMs?: number;
 }
@@ -173,7 +175,7 @@ export async function startBind(o: StartBindOptions): Promise<RunningBind> {
   const ownDir = o.dir === undefined;
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'kfed-bind-')));
   if (!ownDir) await mkdir(dir, { recursive: true });
-  const key = generateKey(o.keyName, o.algorithm);
+  const key = o.key ?? generateKey(o.keyName, o.algorithm);
   let lastError: unknown;
   for (let attempt = 0; attempt < (o.port === undefined ? 3 : 1); attempt++) {
     const port = o.port ?? (await freeLoopbackPort());

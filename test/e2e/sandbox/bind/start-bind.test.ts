@@ -58,7 +58,8 @@ describe.skipIf(!tools)('startBind', () => {
       expect(await dig(first.port)).toBe('192.0.2.7');
       await first.stop();
       expect(existsSync(join(dir, 'bind', 'example.com.zone.jnl'))).toBe(true);
-      const second = await startBind({ named: t.named, dir: join(dir, 'bind'), zones: [{ name: 'example.com' }] });
+      const second = await startBind({ named: t.named, dir: join(dir, 'bind'), zones: [{ name: 'example.com' }], key: first.tsig });
+      expect(second.tsig).toEqual(first.tsig);
       try {
         expect(await dig(second.port)).toBe('');
       } finally {

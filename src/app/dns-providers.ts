@@ -1,6 +1,7 @@
 // The provider adapters this build carries, by DNSProvider `spec.type`. The composition
 // root is the one place that knows providers/*; the publishing controller only sees
 // factories behind the Provider seam (src/dns/publish/provider.ts).
+import { createCloudDNSProvider } from '../../providers/clouddns/index.js';
 import { createRFC2136Provider } from '../../providers/rfc2136/index.js';
 import { createRoute53Provider } from '../../providers/route53/index.js';
 import type { DNSProviderType } from '../api/dns-provider.js';
@@ -12,4 +13,8 @@ export const DNS_PROVIDER_FACTORIES: Partial<Record<DNSProviderType, ProviderFac
     return createRFC2136Provider(spec.rfc2136, ctx);
   },
   route53: (spec, ctx) => createRoute53Provider(spec.route53 ?? {}, ctx),
+  clouddns: (spec, ctx) => {
+    if (!spec.cloudDNS) throw new Error('DNSProvider: spec.cloudDNS is required for type clouddns');
+    return createCloudDNSProvider(spec.cloudDNS, ctx);
+  },
 };

@@ -17,6 +17,7 @@ import type { Informer } from '../kube/informer.js';
 import type { InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { errorMessage } from '../runtime/errors.js';
 import type { Registry } from '../observability/metrics.js';
 
 export type { MemberEvent };
@@ -51,6 +52,7 @@ export class MemberInformers {
   private readonly o: MemberInformersOptions;
   private readonly log: Logger;
   private readonly lifecycle: MemberLifecycle<MemberCache>;
+  private readonly lastError = new Map<string, string>();
 
   constructor(options: MemberInformersOptions) {
     this.o = options;
@@ -65,6 +67,11 @@ export class MemberInformers {
   /** The member's cache holds a complete list. */
   synced(cluster: string): boolean {
     return this.lifecycle.synced(cluster);
+  }
+
+  /** Why the member's cache has not synced (its last list or watch error), if it failed at all. */
+  syncProblem(cluster: string): string | undefined {
+    return this.synced(cluster) ? undefined : this.lastError.get(cluster);
   }
 
   /** Cached member object by `ns/name` or `name` (never mutate it). */
@@ -91,6 +98,7 @@ export class MemberInformers {
   }
 
   private startMember(name: string, client: ClusterClient, signal: AbortSignal): MemberCache {
+    this.lastError.delete(name);
     const informer = this.o.informers.informer(client, this.o.resource, { labelSelector: MANAGED_LABEL }, this.o.tuning ?? {});
     const unsubscribe = [
       informer.addHandlers({
@@ -99,7 +107,10 @@ export class MemberInformers {
         onDelete: (obj) => this.o.onObject(name, obj, true),
       }),
       // The health controller's fast path: a failing watch asks for a probe now.
-      informer.onError((err) => this.o.members.reportConnectionFailure(name, err)),
+      informer.onError((err) => {
+        this.lastError.set(name, errorMessage(err));
+        this.o.members.reportConnectionFailure(name, err);
+      }),
     ];
     const done = new Promise<void>((resolve) => {
       const release = (): void => {

@@ -177,8 +177,12 @@ export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObjec
     if (placement.notReady.includes(name)) {
       outcomes.push({ name, status: 'ClusterNotReady', message: 'the cluster is not ready; its member object is left as it is' });
     } else if (unsynced.has(name)) {
+      // A cache that failed to sync (the type is not served there, a list is refused) is
+      // reported; one still listing keeps what the status said, so no transient flip is written.
+      const problem = ctx.members.syncProblem(name);
       const prev = previous.find((c) => c.name === name);
-      outcomes.push({ name, status: prev?.status ?? '', ...(prev?.message ? { message: prev.message } : {}) });
+      if (problem) outcomes.push({ name, status: 'CachedRetrievalFailed', message: `the cache of ${ctx.target.kind} in this member has not synced: ${problem}` });
+      else outcomes.push({ name, status: prev?.status ?? '', ...(prev?.message ? { message: prev.message } : {}) });
     } else {
       const member = r?.written ?? ctx.observed(name, key);
       members.set(name, member);

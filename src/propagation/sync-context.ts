@@ -43,7 +43,7 @@ export interface SyncControllerOptions {
   clusterTimeoutMs?: number;
   /** How long an unreachable member may hold up the deletion of a federated object. Default 5 min. */
   deletionTimeoutMs?: number;
-  /** Longest wait for Ready members' caches before workers start. Default 30 s. */
+  /** Longest wait for Ready members' caches before workers start. Default 5 s (DEFAULT_MEMBER_SYNC_TIMEOUT_MS). */
   memberSyncTimeoutMs?: number;
   memberInformer?: MemberInformerTuning;
   /**

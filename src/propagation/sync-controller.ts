@@ -33,6 +33,13 @@ import { setFinalizers } from './status-writer.js';
 
 export type { EventSink, SyncContext, SyncControllerOptions } from './sync-context.js';
 
+/**
+ * How long workers wait for Ready members' caches. Short: reconciles skip (and report) a
+ * member whose cache has not synced, so one member that cannot list a newly enabled type
+ * must not hold up every object of it; the wait only spares transient statuses at start.
+ */
+export const DEFAULT_MEMBER_SYNC_TIMEOUT_MS = 5_000;
+
 export class SyncController implements Runnable, SyncContext {
   readonly name: string;
   readonly needLeaderElection = true;
@@ -82,7 +89,7 @@ export class SyncController implements Runnable, SyncContext {
       this.recordExpect.observe(keyOf(r), r, gone);
       return undefined;
     };
-    const builder = new ControllerBuilder(this.name, { workers: o.workers ?? 16, memberSyncTimeoutMs: o.memberSyncTimeoutMs ?? 30_000, ...common })
+    const builder = new ControllerBuilder(this.name, { workers: o.workers ?? 16, memberSyncTimeoutMs: o.memberSyncTimeoutMs ?? DEFAULT_MEMBER_SYNC_TIMEOUT_MS, ...common })
       .watch(this.federated, (e) => {
         const key = keyOf(e.obj);
         this.fedExpect.observe(key, e.obj, e.type === 'delete');

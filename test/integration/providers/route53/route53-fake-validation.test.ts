@@ -76,7 +76,7 @@ describe('route53 fake validation', () => {
       pages++;
       seen.push(...(page.ResourceRecordSets ?? []).map((s) => s.Name ?? ''));
       if (!page.IsTruncated) break;
-      start = { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType as 'A' };
+      start = { StartRecordName: page.NextRecordName ?? '', StartRecordType: page.NextRecordType as 'A' };
     }
     expect(pages).toBe(3);
     expect(seen).toHaveLength(652);

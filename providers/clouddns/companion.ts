@@ -53,8 +53,16 @@ const SHORT: Readonly<Record<string, string>> = {
 };
 const LONG: ReadonlyMap<string, string> = new Map(Object.entries(SHORT).map(([k, v]) => [v, k]));
 
-function esc(s: string, extra = ''): string {
-  return s.replace(new RegExp(`[%\\s;="\\\\${extra}]`, 'g'), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+const SEPARATORS = /[%\s;="\\]/g;
+const TARGET_SEPARATORS = /[%\s;="\\,@]/g;
+
+function hex(c: string): string {
+  return `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`;
+}
+
+/** Escapes the entry's separators (and, in targets, `,` and `@`). */
+function esc(s: string, target = false): string {
+  return s.replace(target ? TARGET_SEPARATORS : SEPARATORS, hex);
 }
 
 function unesc(s: string): string {
@@ -78,7 +86,7 @@ export function encodeEntry(e: Endpoint, rrset: ResourceRecordSet): string {
   const ttl = e.recordTTL === undefined ? '-' : e.recordTTL === rrset.ttl ? '=' : String(e.recordTTL);
   const items = itemData(rrset).map((d) => d.map((x) => rrdataToTarget(e.recordType, x)));
   const ref = items.findIndex((d) => sameList(d, e.targets));
-  const targets = ref >= 0 ? `@${ref}` : e.targets.length === 0 ? '-' : e.targets.map((t) => esc(t, ',@')).join(',');
+  const targets = ref >= 0 ? `@${ref}` : e.targets.length === 0 ? '-' : e.targets.map((t) => esc(t, true)).join(',');
   const props = (e.providerSpecific ?? []).map((p) => {
     const short = SHORT[p.name];
     if (short === 'c' && p.value === e.setIdentifier) return 'c';

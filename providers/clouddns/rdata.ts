@@ -36,6 +36,7 @@ function withLastField(value: string, f: (last: string) => string): string {
 }
 
 export function quoteTxt(text: string): string {
+  if (text.length <= MAX_CHARACTER_STRING && !/["\\]/.test(text)) return `"${text}"`;
   const escaped = text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const chunks: string[] = [];
   // Split on the unescaped text so that an escape pair is never cut in two.
@@ -56,6 +57,7 @@ export function quoteTxt(text: string): string {
 
 /** The text of a TXT rrdata: its character-strings joined; bare words are taken as they are. */
 export function unquoteTxt(rrdata: string): string {
+  if (rrdata.length >= 2 && rrdata.startsWith('"') && rrdata.endsWith('"') && !/["\\]/.test(rrdata.slice(1, -1))) return rrdata.slice(1, -1);
   const strings = [...rrdata.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? '')));
   return strings.join('');
 }

@@ -98,3 +98,21 @@ describe('fold', () => {
     expect(geoLocations(info)).toEqual(['asia-northeast1', 'australia-southeast1']);
   });
 });
+
+describe('adjust notes', () => {
+  it('say what latency and failover become and which clusters have no GCP region', async () => {
+    const { routingNotes } = await import('../../../../providers/clouddns/notes.js');
+    const notes = routingNotes([
+      routed(['192.0.2.1'], { policy: 'latency', cluster: 'a', region: 'us-east-1' }, 'A', 'lat.example.com'),
+      routed(['192.0.2.2'], { policy: 'latency', cluster: 'b', region: 'on-prem-1' }, 'A', 'lat.example.com'),
+      routed(['192.0.2.3'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }, 'A', 'fo.example.com'),
+      routed(['192.0.2.4'], { policy: 'failover', cluster: 'b', region: 'eu-west-1' }, 'A', 'fo.example.com'),
+      routed(['x'], { policy: 'latency', cluster: 'a', region: 'us-east-1' }, 'TXT', 'a-lat.example.com'),
+    ]);
+    expect(notes).toEqual([
+      "latency routing: Cloud DNS has no latency policy; 1 record set(s) use geo routing by each cluster's GCP region (queries go to the nearest region)",
+      "failover routing: 1 record set(s) use primaryBackup with the primaries' addresses as health-checked external endpoints and the secondaries as a geo backup by region; kfed withdraws a stopped cluster's items itself",
+      'clusters whose region has no GCP mapping use us-central1: b (on-prem-1)',
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 // Decode one protobuf message by its field table into the JSON object Go's encoding/json would
 // make of the same struct.
 import type { FieldSpec, FieldType, MessageSchema, ScalarType } from './schema.js';
-import { MalformedProtobufError, packedVarints, utf8String, WireReader, type WireField } from './wire.js';
+import { MalformedProtobufError, utf8String, WireReader, type WireField } from './wire.js';
 
 /** A field the tables do not know, carrying a value: answered with 415 rather than silently dropped. */
 export class UnsupportedProtobufError extends Error {}
@@ -29,9 +29,9 @@ export function decodeMessage(bytes: Uint8Array, schema: MessageSchema, path: st
       const m = (out[f.json] ??= {}) as JsonObject;
       m[k] = v;
     } else if (f.shape === 'repeated') {
+      // No table has a repeated number (which could come packed): every element is a field of its own.
       const arr = (out[f.json] ??= []) as Json[];
-      if (w.wire === 2 && isVarintType(f.type)) for (const v of packedVarints(w.bytes)) arr.push(varintValue(v, f.type as ScalarType));
-      else arr.push(value(w, f.type, `${at}[${arr.length}]`));
+      arr.push(value(w, f.type, `${at}[${arr.length}]`));
     } else if (f.presence === 'inline') {
       Object.assign(out, decodeMessage(expectBytes(w, at), (f.type as () => MessageSchema)(), at));
     } else {
@@ -79,10 +79,6 @@ function isEmpty(v: Json | undefined): boolean {
 function isZeroWire(w: WireField): boolean {
   if (w.wire === 0) return w.varint === 0n;
   return w.bytes.every((b) => b === 0);
-}
-
-function isVarintType(t: FieldType): boolean {
-  return t === 'int32' || t === 'int64' || t === 'bool';
 }
 
 function varintValue(v: bigint, t: ScalarType): Json {

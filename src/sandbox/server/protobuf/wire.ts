@@ -83,14 +83,6 @@ export class WireReader {
   }
 }
 
-/** The varints of a packed repeated field. */
-export function packedVarints(bytes: Uint8Array): bigint[] {
-  const r = new WireReader(bytes);
-  const out: bigint[] = [];
-  while (!r.done()) out.push(r.varint());
-  return out;
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function utf8String(bytes: Uint8Array): string {

@@ -1,6 +1,7 @@
 // Label and field selectors rendered to the API's query-string syntax, plus local
 // matching so caches and tests can apply the same selector the server applied.
 import type { LabelSelector } from '../api/meta.js';
+import { selectorMatches } from './label-selector.js';
 
 export type LabelSelectorInput = string | LabelSelector;
 export type FieldSelectorInput = string | Record<string, string>;
@@ -41,27 +42,7 @@ export function formatFieldSelector(sel: FieldSelectorInput | undefined): string
   return parts.length > 0 ? parts.join(',') : undefined;
 }
 
-/** Kubernetes semantics: an empty selector matches everything. */
+/** Kubernetes semantics: an empty selector matches everything; an invalid one nothing (label-selector.ts). */
 export function matchesLabelSelector(labels: Record<string, string> | undefined, sel: LabelSelector): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const req of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, req.key);
-    const value = l[req.key];
-    switch (req.operator) {
-      case 'In':
-        if (!has || !(req.values ?? []).includes(value as string)) return false;
-        break;
-      case 'NotIn':
-        if (has && (req.values ?? []).includes(value as string)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
+  return selectorMatches(sel, labels);
 }

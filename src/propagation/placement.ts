@@ -11,7 +11,7 @@
 import type { KubeFedCluster } from '../api/core.js';
 import { isClusterReady } from '../api/core.js';
 import type { AggregateReason, FederatedObject, Placement, PropagationPolicy } from '../api/federation.js';
-import { selectorError, selectorMatches } from './label-selector.js';
+import { selectorError, selectorMatches } from '../kube/label-selector.js';
 import { hasOwnPlacement, selectPropagationPolicy } from './policies.js';
 
 /** What placement needs to know about a joined cluster. */

@@ -10,7 +10,7 @@
 //   cluster-scoped, then by name.
 import type { KubeObject, LabelSelector } from '../api/meta.js';
 import type { FederatedObject, Placement, ResourceSelector } from '../api/federation.js';
-import { selectorMatches } from './label-selector.js';
+import { selectorMatches } from '../kube/label-selector.js';
 
 interface SelectingPolicy extends KubeObject {
   spec: { resourceSelectors: ResourceSelector[]; priority?: number };

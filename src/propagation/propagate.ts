@@ -3,6 +3,7 @@
 // record, and the status — each host write made only when its content changed.
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterOverride, FederatedClusterStatus, FederatedObject, OverridePolicy, Placement, PropagationStatusReason } from '../api/federation.js';
+import { objectKey } from '../kube/resource.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import { mapLimit, removeFromCluster, syncPlacedCluster, type ClusterTarget, type OpResult } from './cluster-ops.js';
@@ -61,7 +62,7 @@ export function emitFailureEvents(ctx: SyncContext, fed: FederatedObject, result
     if (!r.eventReason || r.status === '') continue;
     const before = previous.find((c) => c.name === r.cluster);
     if (before?.status === r.status && before.message === r.message) continue;
-    ctx.o.events.record(fed, 'Warning', r.eventReason, `${ctx.target.kind} ${ctx.memberKey(keyOf(fed))} in cluster ${r.cluster}: ${r.message ?? r.status}`);
+    ctx.o.events.record(fed, 'Warning', r.eventReason, `${ctx.target.kind} ${ctx.memberKey(objectKey(fed))} in cluster ${r.cluster}: ${r.message ?? r.status}`);
   }
 }
 
@@ -75,10 +76,6 @@ function policyOpsByCluster(fed: FederatedObject, placed: readonly string[], byN
     if (r.ok && r.value.length > 0) out[name] = r.value;
   }
   return out;
-}
-
-export function keyOf(fed: FederatedObject): string {
-  return fed.metadata.namespace ? `${fed.metadata.namespace}/${fed.metadata.name ?? ''}` : (fed.metadata.name ?? '');
 }
 
 /** Aggregate-only status changes are written at most this often per object. */

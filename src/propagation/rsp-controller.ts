@@ -15,14 +15,13 @@ import type { ClusterClient } from '../kube/cluster-client.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import type { Informer } from '../kube/informer.js';
 import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
-import type { ResourceRef } from '../kube/resource.js';
+import { objectKey, type ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import type { Controller, ReconcileResult } from '../runtime/controller.js';
 import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
-import { keyOf } from '../runtime/event-handlers.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { Expectations } from './expectations.js';
+import { Expectations } from '../runtime/expectations.js';
 import { MemberInformers, type MemberInformerTuning } from './member-informers.js';
 import { FIELD_MANAGER } from './resources.js';
 import { reconcileRSP, rspStatus, rspStatusEqual } from './rsp-schedule.js';
@@ -91,7 +90,7 @@ export class RSPController implements Runnable {
     const timeoutMs = o.memberSyncTimeoutMs ?? 30_000;
     const builder = new ControllerBuilder(this.name, { workers: o.workers ?? 4, syncTimeoutMs: timeoutMs, memberSyncTimeoutMs: timeoutMs, ...common })
       .watch(this.rsps, (e) => {
-        const key = keyOf(e.obj);
+        const key = objectKey(e.obj);
         if (e.type === 'add') return key;
         if (e.type === 'update') {
           this.rspExpect.observe(key, e.obj);
@@ -108,14 +107,14 @@ export class RSPController implements Runnable {
       const expect = new Expectations<FederatedObject>();
       // A disabled type (no CRD) never syncs: its RSPs wait in reconcile, the others go ahead.
       builder.watch(federated, (e) => {
-        expect.observe(keyOf(e.obj), e.obj, e.type === 'delete');
-        return this.scheduled(keyOf(e.obj));
+        expect.observe(objectKey(e.obj), e.obj, e.type === 'delete');
+        return this.scheduled(objectKey(e.obj));
       }, { optional: true });
       const workloads = new MemberInformers({
         members: o.members,
         informers: this.informers,
         resource: types.member,
-        onObject: (_cluster, obj) => this.enqueueIfScheduled(keyOf(obj)),
+        onObject: (_cluster, obj) => this.enqueueIfScheduled(objectKey(obj)),
         // Joined, left, Ready/NotReady, relabelled, or a member cache synced: re-plan all.
         onMember: () => this.enqueueAll(),
         ...(o.memberInformer ? { tuning: o.memberInformer } : {}),

@@ -11,7 +11,7 @@ import type { ResourceRef } from '../kube/resource.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import type { TargetTypeInfo } from './desired.js';
-import type { Expectations } from './expectations.js';
+import type { Expectations } from '../runtime/expectations.js';
 import type { HostCaches } from './host-caches.js';
 import type { KeyScope } from './keys.js';
 import type { MemberInformers, MemberInformerTuning } from './member-informers.js';
@@ -68,7 +68,7 @@ export interface SyncContext {
   readonly log: Logger;
   readonly members: MemberInformers;
   /** keyed `cluster|memberKey` */
-  readonly memberExpect: Expectations;
+  readonly memberExpect: Expectations<KubeObject>;
   readonly recordExpect: Expectations<PropagatedVersion>;
   readonly fedExpect: Expectations<FederatedObject>;
   /** when each object's status was last written (coalescing of aggregate-only changes) */

@@ -13,14 +13,13 @@ import type { KubeObject } from '../api/meta.js';
 import { SYNC_FINALIZER, type FederatedObject } from '../api/federation.js';
 import type { Informer } from '../kube/informer.js';
 import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
-import type { ResourceRef } from '../kube/resource.js';
+import { objectKey, type ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Controller, ReconcileResult } from '../runtime/controller.js';
 import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
-import { keyOf } from '../runtime/event-handlers.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { targetTypeInfo, type TargetTypeInfo } from './desired.js';
-import { Expectations } from './expectations.js';
+import { Expectations } from '../runtime/expectations.js';
 import { federatedKeyForMember, keysInNamespace, memberKeyForFederated, versionRecordKey, type KeyScope } from './keys.js';
 import { MemberInformers } from './member-informers.js';
 import type { SyncContext, SyncControllerOptions } from './sync-context.js';
@@ -54,7 +53,7 @@ export class SyncController implements Runnable, SyncContext {
   readonly members: MemberInformers;
   readonly managed: ManagedController;
   readonly controller: Controller;
-  readonly memberExpect = new Expectations();
+  readonly memberExpect = new Expectations<KubeObject>();
   readonly recordExpect = new Expectations<PropagatedVersion>();
   readonly fedExpect = new Expectations<FederatedObject>();
   readonly statusWrittenAt = new Map<string, number>();
@@ -86,12 +85,12 @@ export class SyncController implements Runnable, SyncContext {
       ...common,
     });
     const observeRecord = (r: PropagatedVersion, gone: boolean): undefined => {
-      this.recordExpect.observe(keyOf(r), r, gone);
+      this.recordExpect.observe(objectKey(r), r, gone);
       return undefined;
     };
     const builder = new ControllerBuilder(this.name, { workers: o.workers ?? 16, memberSyncTimeoutMs: o.memberSyncTimeoutMs ?? DEFAULT_MEMBER_SYNC_TIMEOUT_MS, ...common })
       .watch(this.federated, (e) => {
-        const key = keyOf(e.obj);
+        const key = objectKey(e.obj);
         this.fedExpect.observe(key, e.obj, e.type === 'delete');
         return key;
       })

@@ -54,15 +54,6 @@ export class Manager {
     else if (this.isLeader()) this.launch(entry, this.leading);
   }
 
-  /** Stops one runnable and forgets it (e.g. a sync controller for a disabled type). */
-  async remove(runnable: Runnable): Promise<void> {
-    for (const entry of this.entries) {
-      if (entry.runnable !== runnable) continue;
-      this.entries.delete(entry);
-      await this.halt(entry);
-    }
-  }
-
   async start(): Promise<void> {
     if (this.started) throw new Error('manager: already started');
     this.started = true;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LabelSelector } from '../../../src/api/meta.js';
+import { selectorMatches } from '../../../src/kube/label-selector.js';
 import { formatFieldSelector, formatLabelSelector, matchesLabelSelector } from '../../../src/kube/selectors.js';
 import { objectKey, parseApiVersion, resourcePath, splitObjectKey, type ResourceRef } from '../../../src/kube/resource.js';
 import { tlsOptions } from '../../../src/kube/agent.js';
@@ -51,6 +53,19 @@ describe('matchesLabelSelector', () => {
     [{ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' as const }] }, false],
   ])('%j -> %s', (sel, want) => {
     expect(matchesLabelSelector(labels, sel)).toBe(want);
+    // One evaluator: placement's agrees on every row.
+    expect(selectorMatches(sel, labels)).toBe(want);
+  });
+
+  it('agrees with placement on invalid selectors: they select nothing', () => {
+    for (const sel of [
+      { matchExpressions: [{ key: 'tier', operator: 'Bogus' }] },
+      { matchExpressions: [{ key: 'tier', operator: 'In', values: [] }] },
+      { matchExpressions: [{ key: 'tier', operator: 'Exists', values: ['x'] }] },
+    ] as LabelSelector[]) {
+      expect(matchesLabelSelector(labels, sel), JSON.stringify(sel)).toBe(false);
+      expect(selectorMatches(sel, labels), JSON.stringify(sel)).toBe(false);
+    }
   });
 });
 

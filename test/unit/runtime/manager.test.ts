@@ -106,18 +106,6 @@ describe('Manager', () => {
     expect(log.indexOf('released')).toBeLessThan(log.indexOf('stop informer'));
   });
 
-  it('remove stops a runnable', async () => {
-    const log: string[] = [];
-    const m = new Manager();
-    const p = new Probe('p', true, log);
-    m.add(p);
-    await m.start();
-    await m.remove(p);
-    expect(p.running).toBe(false);
-    await m.stop();
-    expect(p.starts).toBe(1);
-  });
-
   it('a failing runnable stops the manager and wait() rejects', async () => {
     const log: string[] = [];
     const m = new Manager();

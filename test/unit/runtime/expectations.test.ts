@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { Expectations } from '../../../src/propagation/expectations.js';
+import { Expectations } from '../../../src/runtime/expectations.js';
 
 const obj = (rv: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: rv, ...extra } });
 

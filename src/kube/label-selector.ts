@@ -1,5 +1,8 @@
 // metav1.LabelSelector evaluation with Kubernetes semantics (LabelSelectorAsSelector):
-// matchLabels and matchExpressions are ANDed; an empty selector matches everything.
+// matchLabels and matchExpressions are ANDed; an empty selector matches everything. The one
+// evaluator in kfed: placement, policies and local cache matching (selectors.ts) use it, so
+// they agree on every input, an unknown operator included (it selects nothing, as the API
+// server would refuse it).
 import type { LabelSelector, LabelSelectorRequirement } from '../api/meta.js';
 
 /** Why a selector is invalid (as the API server would reject it), or undefined when valid. */

@@ -6,11 +6,16 @@
 // "Later" compares resourceVersions as integers when both are (etcd's and the sandbox's
 // are); a server may also change the object in the same write (a controller's status in
 // one revision), so waiting for exact equality could wait for an event that never comes.
-import type { KubeObject } from '../api/meta.js';
+// Shared by every controller that writes what it also watches (sync, RSP).
+
+/** What expectations need of an object (any Kubernetes object has it). */
+export interface Versioned {
+  metadata: { resourceVersion?: string | undefined; deletionTimestamp?: string | undefined };
+}
 
 type Expected<T> = { obj: T; rv: string; at: number } | { deleted: true; at: number };
 
-export class Expectations<T extends KubeObject = KubeObject> {
+export class Expectations<T extends Versioned = Versioned> {
   private readonly pending = new Map<string, Expected<T>>();
 
   constructor(private readonly ttlMs = 30_000) {}
@@ -25,7 +30,7 @@ export class Expectations<T extends KubeObject = KubeObject> {
   }
 
   /** A watch event (or relist) showed `obj` for `key`, or its deletion when `gone`. */
-  observe(key: string, obj: KubeObject | undefined, gone = false): void {
+  observe(key: string, obj: Versioned | undefined, gone = false): void {
     const e = this.pending.get(key);
     if (!e) return;
     if ('deleted' in e) {
@@ -65,7 +70,7 @@ export class Expectations<T extends KubeObject = KubeObject> {
 }
 
 /** A cached object whose delete was accepted: treat it as terminating until the event arrives. */
-function withDeletion<T extends KubeObject>(obj: T): T {
+function withDeletion<T extends Versioned>(obj: T): T {
   return { ...obj, metadata: { ...obj.metadata, deletionTimestamp: obj.metadata.deletionTimestamp ?? new Date().toISOString() } };
 }
 

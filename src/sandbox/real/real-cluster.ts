@@ -87,7 +87,7 @@ export class RealCluster implements SandboxMember {
     const kcmToken = newToken();
     const files = {
       ca: join(d, 'ca.crt'), cert: join(d, 'apiserver.crt'), key: join(d, 'apiserver.key'),
-      sa: join(d, 'sa.key'), tokens: join(d, 'tokens.csv'), kcmKubeconfig: join(d, 'kcm.kubeconfig'),
+      sa: join(d, 'sa.key'), saPub: join(d, 'sa.pub'), tokens: join(d, 'tokens.csv'), kcmKubeconfig: join(d, 'kcm.kubeconfig'),
     };
     const ports = new Set<number>();
     while (ports.size < 3) ports.add(await freePort());
@@ -98,6 +98,7 @@ export class RealCluster implements SandboxMember {
     await writeFile(files.cert, tls.certPem);
     await writeFile(files.key, tls.keyPem, { mode: 0o600 });
     await writeFile(files.sa, sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await writeFile(files.saPub, sa.publicKey.export({ type: 'spki', format: 'pem' }));
     // static tokens: the kubeconfig's admin, and the controller manager
     await writeFile(files.tokens, `${this.adminToken},kubernetes-admin,kubernetes-admin,"system:masters"\n${kcmToken},system:kube-controller-manager,system:kube-controller-manager,"system:masters"\n`, { mode: 0o600 });
     await writeFile(files.kcmKubeconfig, stringify({
@@ -117,11 +118,14 @@ export class RealCluster implements SandboxMember {
       '--unsafe-no-fsync', '--log-level=warn',
     ], join(d, 'etcd.log'));
     this.apiserver = new ServerProcess(`${this.name} kube-apiserver`, this.options.bins.kubeApiserver, [
-      `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${this.apiPort}`,
+      `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', `--secure-port=${this.apiPort}`,
+      // what the kubernetes Endpoints say; the endpoint reconciler refuses loopback, and nothing dials
+      // it here (clients use the proxy), so an address of the unrouted benchmarking range 198.18.0.0/15
+      `--advertise-address=198.18.0.${this.options.index + 1}`,
       `--tls-cert-file=${files.cert}`, `--tls-private-key-file=${files.key}`, `--client-ca-file=${files.ca}`,
       `--token-auth-file=${files.tokens}`, '--authorization-mode=RBAC', '--anonymous-auth=true',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${files.sa}`, `--service-account-signing-key-file=${files.sa}`,
+      `--service-account-key-file=${files.saPub}`, `--service-account-signing-key-file=${files.sa}`,
       '--service-cluster-ip-range=10.96.0.0/16', '--allow-privileged=true', '--profiling=false', '--v=0',
     ], join(d, 'kube-apiserver.log'));
     this.kcm = new ServerProcess(`${this.name} kube-controller-manager`, this.options.bins.kubeControllerManager, [

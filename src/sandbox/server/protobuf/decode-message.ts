@@ -27,7 +27,8 @@ export function decodeMessage(bytes: Uint8Array, schema: MessageSchema, path: st
     if (f.shape === 'map') {
       const [k, v] = mapEntry(w, f.type, at);
       const m = (out[f.json] ??= {}) as JsonObject;
-      m[k] = v;
+      // An own property even for a key such as "__proto__", as JSON.parse makes it.
+      Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
     } else if (f.shape === 'repeated') {
       // No table has a repeated number (which could come packed): every element is a field of its own.
       const arr = (out[f.json] ??= []) as Json[];

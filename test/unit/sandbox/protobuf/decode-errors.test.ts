@@ -40,6 +40,14 @@ describe('decodeProtobuf', () => {
     expect(decodeProtobuf(body('v1', 'ConfigMap', raw))).toEqual({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'cm' }, data: { k: 'v' }, immutable: true });
   });
 
+  it('keeps a map key "__proto__" as an own property, as JSON.parse does', () => {
+    const labels = bytesField(11, [...stringField(1, '__proto__'), ...stringField(2, 'x')]);
+    const obj = decodeProtobuf(body('v1', 'ConfigMap', bytesField(1, [...stringField(1, 'cm'), ...labels]))) as { metadata: { labels: object } };
+    expect(obj.metadata.labels).toEqual(JSON.parse('{"__proto__":"x"}'));
+    expect(Object.getPrototypeOf(obj.metadata.labels)).toBe(Object.prototype);
+    expect(Object.keys(obj.metadata.labels)).toEqual(['__proto__']);
+  });
+
   it('gives negative int32 and int64 from their 10-byte varints', () => {
     const minus1 = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
     const rawMeta = bytesField(1, [...stringField(1, 'd'), ...varint(7 << 3), ...minus1]);

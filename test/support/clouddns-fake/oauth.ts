@@ -19,7 +19,7 @@ function b64json(part: string): Record<string, unknown> {
 }
 
 export class FakeOAuth {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new Map<string, KeyObject[]>();
   private readonly subjectTokens = new Set<string>();
   private readonly tokens = new Map<string, { expires: number; subject: string }>();
   /** Assertions and exchanges accepted, for tests. */
@@ -27,9 +27,9 @@ export class FakeOAuth {
 
   constructor(private readonly tokenUrl: () => string) {}
 
-  /** Accepts assertions signed by this key for this service account. */
+  /** Accepts assertions signed by this key for this service account (an account may have several keys). */
   registerServiceAccount(email: string, publicKeyPem: string): void {
-    this.keys.set(email, createPublicKey(publicKeyPem));
+    this.keys.set(email, [...(this.keys.get(email) ?? []), createPublicKey(publicKeyPem)]);
   }
 
   registerSubjectToken(token: string): void {
@@ -53,9 +53,9 @@ export class FakeOAuth {
     const claims = b64json(p);
     if (header['alg'] !== 'RS256') throw new OAuthError('invalid_grant', `alg ${String(header['alg'])}`);
     const iss = String(claims['iss'] ?? '');
-    const key = this.keys.get(iss);
-    if (!key) throw new OAuthError('invalid_grant', `unknown issuer ${iss}`);
-    if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'))) throw new OAuthError('invalid_grant', 'Invalid JWT Signature.');
+    const keys = this.keys.get(iss);
+    if (!keys) throw new OAuthError('invalid_grant', `unknown issuer ${iss}`);
+    if (!keys.some((key) => verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url')))) throw new OAuthError('invalid_grant', 'Invalid JWT Signature.');
     const aud = String(claims['aud'] ?? '');
     if (![...ACCEPTED_AUDIENCES, this.tokenUrl()].includes(aud)) throw new OAuthError('invalid_grant', `audience ${aud}`);
     const now = Math.floor(Date.now() / 1000);

@@ -109,6 +109,27 @@ export const service = lazy(() => message('Service', {
   }))),
 }));
 
+const quotaList = (name: string) => lazy(() => message(name, {
+  1: map('hard', 'quantity'),
+  2: map('used', 'quantity'),
+}));
+
+export const resourceQuota = lazy(() => message('ResourceQuota', {
+  1: obj('metadata', objectMeta),
+  2: obj('spec', lazy(() => message('ResourceQuotaSpec', {
+    1: map('hard', 'quantity'),
+    2: list('scopes', 'string'),
+    3: ref('scopeSelector', lazy(() => message('ScopeSelector', {
+      1: list('matchExpressions', lazy(() => message('ScopedResourceSelectorRequirement', {
+        1: str('scopeName', 'keep'),
+        2: str('operator', 'keep'),
+        3: list('values', 'string'),
+      }))),
+    }))),
+  }))),
+  3: obj('status', quotaList('ResourceQuotaStatus')),
+}));
+
 /** ConfigMapKeySelector, SecretKeySelector: a LocalObjectReference inlined, then key and optional. */
 export function keySelector(name: string) {
   return lazy(() => message(name, {

@@ -4,10 +4,10 @@
 // The result is the JSON object kubectl would have sent as JSON.
 import { ApiError } from '../api-error.js';
 import { binding, clusterRole, eviction, role, tokenRequest } from './access-schemas.js';
-import { configMap, namespace, secret, service, serviceAccount } from './core-schemas.js';
+import { configMap, namespace, resourceQuota, secret, service, serviceAccount } from './core-schemas.js';
 import { decodeMessage, UnsupportedProtobufError } from './decode-message.js';
 import { deleteOptions } from './meta-schemas.js';
-import { ingress, podDisruptionBudget } from './network-schemas.js';
+import { ingress, podDisruptionBudget, priorityClass } from './network-schemas.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview } from './review-schemas.js';
 import type { MessageRef } from './schema.js';
 import { MalformedProtobufError, utf8String, WireReader } from './wire.js';
@@ -22,6 +22,7 @@ const KINDS: ReadonlyMap<string, MessageRef> = new Map([
   ['v1/Secret', secret],
   ['v1/ServiceAccount', serviceAccount],
   ['v1/Service', service],
+  ['v1/ResourceQuota', resourceQuota],
   ['apps/v1/Deployment', deployment],
   ['batch/v1/Job', job],
   ['batch/v1/CronJob', cronJob],
@@ -33,6 +34,7 @@ const KINDS: ReadonlyMap<string, MessageRef> = new Map([
   ['policy/v1/Eviction', eviction],
   ['policy/v1/PodDisruptionBudget', podDisruptionBudget],
   ['networking.k8s.io/v1/Ingress', ingress],
+  ['scheduling.k8s.io/v1/PriorityClass', priorityClass],
   ['authorization.k8s.io/v1/SelfSubjectAccessReview', selfSubjectAccessReview],
   ['authorization.k8s.io/v1/SubjectAccessReview', subjectAccessReview('SubjectAccessReview')],
   ['authorization.k8s.io/v1/LocalSubjectAccessReview', subjectAccessReview('LocalSubjectAccessReview')],

@@ -1,7 +1,7 @@
-// k8s.io/api networking/v1 Ingress and policy/v1 PodDisruptionBudget messages (generated.proto):
-// what `kubectl create ingress` and `kubectl create poddisruptionbudget` write.
+// k8s.io/api networking/v1 Ingress, policy/v1 PodDisruptionBudget and scheduling/v1 PriorityClass
+// messages (generated.proto): what `kubectl create ingress|poddisruptionbudget|priorityclass` write.
 import { condition, labelSelector, objectMeta } from './meta-schemas.js';
-import { inline, int32, int64, lazy, list, map, message, obj, ref, scalar, str } from './schema.js';
+import { bool, inline, int32, int64, lazy, list, map, message, obj, ref, scalar, str } from './schema.js';
 
 const ingressBackend = lazy(() => message('IngressBackend', {
   4: ref('service', lazy(() => message('IngressServiceBackend', {
@@ -74,4 +74,12 @@ export const podDisruptionBudget = lazy(() => message('PodDisruptionBudget', {
     6: int32('expectedPods', 'keep'),
     7: list('conditions', condition),
   }))),
+}));
+
+export const priorityClass = lazy(() => message('PriorityClass', {
+  1: obj('metadata', objectMeta),
+  2: int32('value', 'keep'),
+  3: bool('globalDefault'),
+  4: str('description'),
+  5: str('preemptionPolicy', 'ptr'),
 }));

@@ -35,6 +35,9 @@ export const KUBECTL_CASES: KubectlCase[] = [
   { name: 'create ingress', args: ['create', 'ingress', 'ing1', ...NS, '--class=nginx', '--rule=foo.example.org/bar*=svc1:8080,tls=tls1', '--rule=/path=svc2:http', '--default-backend=svc3:80', '--annotation=a=b'] },
   { name: 'create poddisruptionbudget min-available', args: ['create', 'poddisruptionbudget', 'pdb1', ...NS, '--selector=app=web', '--min-available=50%'] },
   { name: 'create poddisruptionbudget max-unavailable', args: ['create', 'poddisruptionbudget', 'pdb2', ...NS, '--selector=app=web', '--max-unavailable=1'] },
+  { name: 'create quota', args: ['create', 'quota', 'q1', ...NS, '--hard=cpu=1,memory=1Gi,pods=10,requests.storage=0', '--scopes=BestEffort'] },
+  { name: 'create priorityclass', args: ['create', 'priorityclass', 'pc1', '--value=1000', '--global-default=true', '--description=high', '--preemption-policy=Never'] },
+  { name: 'create priorityclass with value 0', args: ['create', 'priorityclass', 'pc0'] },
   {
     name: 'create token --duration=1h',
     args: ['create', 'token', 'sa1', ...NS, '--duration=1h'],

@@ -66,14 +66,24 @@ export function unitsOf(changes: ZoneChanges): ChangeUnit[] {
   return [...units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, c]) => ({ name, changes: c }));
 }
 
-/** Greedy packing of units into batches that `limits.fits`. */
+/**
+ * Greedy packing of units into batches that `limits.fits`. The batch grows in place (a
+ * unit that does not fit is taken back out), so packing n changes costs n appends and
+ * n calls of `fits`, not n copies of a growing batch.
+ */
 export function packBatches(units: readonly ChangeUnit[], limits: Pick<ProviderLimits, 'fits'>): ChangeUnit[][] {
   const batches: ChangeUnit[][] = [];
   let current: ChangeUnit[] = [];
+  let merged = emptyChanges();
+  const lists = ['create', 'updateOld', 'updateNew', 'delete'] as const;
   for (const u of units) {
-    if (current.length > 0 && !limits.fits(mergeChanges([...current, u].map((x) => x.changes)))) {
+    const lengths = lists.map((k) => merged[k].length);
+    for (const k of lists) merged[k].push(...u.changes[k]);
+    if (current.length > 0 && !limits.fits(merged)) {
+      lists.forEach((k, i) => (merged[k].length = lengths[i] ?? 0));
       batches.push(current);
       current = [];
+      merged = mergeChanges([u.changes]);
     }
     current.push(u);
   }

@@ -87,8 +87,10 @@ export class ProviderState {
       }
       const publisher = this.publisher(zone, ownerId, policy);
       const zoneStatus: DNSProviderZoneStatus = { zone: zone.name, records: 0 };
+      // What this zone's desired records were computed from: the sources and their versions.
+      const inputKey = JSON.stringify([domains, [...byResource.keys()].map((id) => { const r = state.sources.get(id); return [id, r?.generation, r?.version]; })]);
       try {
-        const r = await publisher.sync(desired, signal);
+        const r = await publisher.sync(desired, signal, inputKey);
         result.requests += r.requests + r.lists;
         zoneStatus.records = r.owned;
         // Only a pass that read or wrote the zone moves lastSync: a pass that found

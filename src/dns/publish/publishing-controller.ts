@@ -82,7 +82,13 @@ export class PublishingController implements Runnable {
     this.controller = new Controller<string>({ name: 'dns-provider', workers: 2, reconcile: (key, signal) => this.reconcile(key, signal), ...common });
     this.endpointStatus = new EndpointStatusController({ host: o.host, endpoints: this.informers.endpoints[0] as Informer<DNSEndpoint>, results: this.results, clock: this.clock, events: o.events, ...common });
     const all = (): void => this.enqueueAll();
-    for (const inf of [...this.informers.endpoints, this.informers.domains, this.informers.secrets]) inf.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
+    // A DNSEndpoint's status (which this controller writes) does not change what is
+    // published: only spec changes (a new generation) start a pass.
+    const specChanged = (a: KubeObject, b: KubeObject): void => {
+      if (a.metadata.generation === undefined || a.metadata.generation !== b.metadata.generation) all();
+    };
+    for (const inf of this.informers.endpoints) inf.addHandlers({ onAdd: all, onUpdate: specChanged, onDelete: all });
+    for (const inf of [this.informers.domains, this.informers.secrets]) inf.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
     const one = (p: DNSProvider): void => this.controller.enqueue(p.metadata.name ?? '');
     this.informers.providers.addHandlers({ onAdd: one, onUpdate: (_a, b) => one(b), onDelete: one });
   }

@@ -35,6 +35,8 @@ export interface Claim {
 
 /** Parses an ownership TXT text; undefined when it is not one (any other TXT record). */
 export function parseClaim(text: string): Claim | undefined {
+  // Most TXT records of a zone are claims or plainly not: decide cheaply before splitting.
+  if (!text.startsWith('heritage=') && !text.startsWith('"heritage=')) return undefined;
   const unquoted = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
   const fields = new Map<string, string>();
   for (const part of unquoted.split(',')) {

@@ -17,6 +17,8 @@ export interface SourceRef {
   namespace: string;
   name: string;
   generation: number;
+  /** uid and resourceVersion when the object has no generation: what identifies its content. */
+  version: string;
 }
 
 /**
@@ -29,7 +31,8 @@ export function resourceId(ref: Pick<SourceRef, 'group' | 'namespace' | 'name'>)
 
 export function sourceRef(obj: DNSEndpoint): SourceRef {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
-  return { group, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '', generation: obj.metadata.generation ?? 0 };
+  const m = obj.metadata;
+  return { group, namespace: m.namespace ?? '', name: m.name ?? '', generation: m.generation ?? 0, version: `${m.uid ?? ''}/${m.generation !== undefined ? '' : (m.resourceVersion ?? '')}` };
 }
 
 export function inDomain(name: string, domain: string): boolean {

@@ -57,6 +57,7 @@ export interface ZoneSyncResult {
 export class ZonePublisher {
   private readonly o: ZonePublisherOptions;
   private cache: Map<string, Endpoint> | undefined;
+  private last: { inputKey: string; result: ZoneSyncResult } | undefined;
 
   constructor(o: ZonePublisherOptions) {
     this.o = o;
@@ -69,9 +70,20 @@ export class ZonePublisher {
   /** Forget the cached records: the next pass re-lists the zone. */
   invalidate(): void {
     this.cache = undefined;
+    this.last = undefined;
   }
 
-  async sync(desired: readonly Endpoint[], signal: AbortSignal): Promise<ZoneSyncResult> {
+  /**
+   * One pass. `inputKey` identifies the desired input (e.g. the source objects' ids and
+   * generations): when it and the cache are unchanged since the last pass, nothing can
+   * have changed and the last result is returned without planning (a change elsewhere
+   * costs this zone nothing).
+   */
+  async sync(desired: readonly Endpoint[], signal: AbortSignal, inputKey?: string): Promise<ZoneSyncResult> {
+    if (inputKey !== undefined && this.cache && this.last && this.last.inputKey === inputKey) {
+      return { ...this.last.result, applied: 0, requests: 0, lists: 0 };
+    }
+    this.last = undefined;
     let lists = 0;
     if (!this.cache) {
       await this.pace(signal);
@@ -83,13 +95,21 @@ export class ZonePublisher {
     const plan = calculatePlan({ desired, current: view.records, ownerId: this.o.ownerId, policy: this.o.policy });
     const changes = withOwnership(plan, view, this.o.ownerId);
     const result: ZoneSyncResult = { owned: 0, applied: 0, requests: 0, lists, conflicts: plan.conflicts, rejected: [], programmed: new Set() };
+    let owned = view.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId && r.targets.length > 0).length;
+    const rejectedKeys = new Set<string>();
     try {
       for (const batch of packBatches(unitsOf(changes), this.o.provider.limits)) {
         const outcome = await applyIsolating(batch, (c) => this.applyWithRetry(c, signal, result));
-        for (const unit of outcome.applied) this.remember(unit);
+        for (const unit of outcome.applied) {
+          this.remember(unit);
+          owned += unit.changes.create.filter((e) => !isClaim(e)).length - unit.changes.delete.filter((e) => !isClaim(e)).length;
+        }
         for (const r of outcome.rejected) {
           const records = [...r.unit.changes.create, ...r.unit.changes.updateNew].filter((e) => !isClaim(e));
-          for (const endpoint of records.length > 0 ? records : r.unit.changes.delete) result.rejected.push({ endpoint, message: r.message });
+          for (const endpoint of records.length > 0 ? records : r.unit.changes.delete) {
+            result.rejected.push({ endpoint, message: r.message });
+            rejectedKeys.add(endpointKey(endpoint));
+          }
         }
         result.applied += outcome.applied.reduce((n, u) => n + recordChanges(u), 0);
       }
@@ -98,14 +118,21 @@ export class ZonePublisher {
       this.invalidate();
       throw err;
     }
-    const after = readRegistry([...this.cache.values()]);
-    const mine = after.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId && r.targets.length > 0);
-    result.owned = mine.length;
-    const byKey = new Map(mine.map((r) => [endpointKey(r), r]));
-    for (const d of desired) {
-      const held = byKey.get(endpointKey(d));
-      if (held && !needsUpdate(d, held)) result.programmed.add(endpointKey(d));
+    result.owned = owned;
+    if (this.o.policy === 'create-only') {
+      // Updates are dropped by the policy: compare with what the zone holds.
+      const after = readRegistry([...this.cache.values()]);
+      const byKey = new Map(after.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId).map((r) => [endpointKey(r), r]));
+      for (const d of desired) {
+        const held = byKey.get(endpointKey(d));
+        if (held && !needsUpdate(d, held)) result.programmed.add(endpointKey(d));
+      }
+    } else {
+      // Every desired record is held as desired now, except conflicts and rejections.
+      const refused = new Set([...plan.conflicts.map((c) => endpointKey(c.endpoint)), ...rejectedKeys]);
+      for (const d of desired) if (!refused.has(endpointKey(d))) result.programmed.add(endpointKey(d));
     }
+    if (inputKey !== undefined) this.last = { inputKey, result };
     return result;
   }
 
@@ -143,7 +170,7 @@ export class ZonePublisher {
 }
 
 function isClaim(e: Endpoint): boolean {
-  return e.recordType === 'TXT' && e.targets.length === 1 && parseClaim(e.targets[0] ?? '') !== undefined;
+  return e.recordType === 'TXT' && e.targets.length === 1 && (e.targets[0]?.startsWith('heritage=') ?? false) && parseClaim(e.targets[0] ?? '') !== undefined;
 }
 
 function recordChanges(u: ChangeUnit): number {

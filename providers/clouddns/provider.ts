@@ -206,8 +206,11 @@ export class CloudDNSProvider implements Provider {
     for (const [key, kc] of grouped) {
       const state = this.stateOf(zoneId, key, kc);
       if (state.foreign) {
+        // Re-reading cannot help until someone fixes or deletes the record set: reject it,
+        // so that the pipeline isolates these records, reports them and publishes the rest.
         const [name = '', type = ''] = key.split('\u0000');
-        throw new ProviderError('conflict', `${name} ${type}: the routed record set was not written by kfed or was edited; kfed does not change it`);
+        const named = [...kc.create, ...kc.updateNew, ...kc.delete];
+        throw new ProviderError('rejected', `${name} ${type}: the routed record set was not written by kfed or was edited by hand (its companion no longer matches); kfed does not change it`, { rejected: named });
       }
       let endpoints: Endpoint[];
       try {

@@ -91,7 +91,8 @@ describe('cloud DNS changes', () => {
     const items = (await h.provider.records(h.zone, signal)).filter((e) => e.dnsName === 'go.example.com');
     expect(items.map((e) => e.setIdentifier)).toEqual(['wrr/0', 'wrr/1']);
     const err2 = await h.provider.apply(h.zone, { ...none, create: [c3] }, signal).catch((e: unknown) => e);
-    expect(isProviderError(err2) && err2.kind).toBe('conflict');
+    expect(isProviderError(err2) && err2.kind).toBe('rejected');
+    expect(isProviderError(err2) && err2.rejected).toEqual([c3]);
   });
 
   it('limits.fits packs batches to the quotas read from projects.get, and each batch is accepted', async () => {

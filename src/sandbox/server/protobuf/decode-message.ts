@@ -134,9 +134,10 @@ function time(bytes: Uint8Array, path: string): Json {
   }
   // Go's zero time.Time is year 1, which Time's protobuf form writes as no bytes at all.
   if (bytes.length === 0) return null;
-  const ms = Number(seconds) * 1000;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) throw new MalformedProtobufError(`${path}: Time.seconds ${seconds} is out of range`);
+  const d = new Date(Number(seconds) * 1000);
+  // Go's Time.MarshalJSON refuses years outside [0, 9999] too.
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > 9999) throw new MalformedProtobufError(`${path}: Time.seconds ${seconds} is out of range`);
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

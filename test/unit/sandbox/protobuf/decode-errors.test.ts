@@ -65,6 +65,7 @@ describe('decodeProtobuf', () => {
     ['a varint where a message belongs', body('v1', 'ConfigMap', varintField(1, 5)), /ConfigMap\.metadata: wire type 0 where a length-delimited field belongs/],
     ['a string that is not UTF-8', body('v1', 'ConfigMap', bytesField(1, bytesField(1, [0xc3, 0x28]))), /not valid UTF-8/],
     ['a Time out of range', body('v1', 'Namespace', bytesField(1, bytesField(8, varintField(1, 2 ** 52)))), /Time.seconds \d+ is out of range/],
+    ['a Time past year 9999', body('v1', 'Namespace', bytesField(1, bytesField(8, varintField(1, 253402300800)))), /Time.seconds 253402300800 is out of range/],
     ['an IntOrString of type 2', body('v1', 'Service', bytesField(2, bytesField(1, bytesField(4, varintField(1, 2))))), /IntOrString type 2/],
   ])('answers 400 BadRequest for %s', (_, b, why) => {
     const err = refusal(b);

@@ -27,6 +27,7 @@ import type { Registry } from '../observability/metrics.js';
 import { pause } from '../runtime/clock.js';
 import type { Controller } from '../runtime/controller.js';
 import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
+import { Expectations } from '../runtime/expectations.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { desiredStatus, locationFromNodes, statusEqual, type Location } from './cluster-status.js';
 import type { EventRecorder } from './events.js';
@@ -64,8 +65,6 @@ interface MemberState {
   versionAt: number;
   location: Location | undefined;
   nodes: { informer: Informer; unsubscribe: (() => void)[] } | undefined;
-  /** Our last status write, used while the informer cache has not caught up with it. */
-  written: { fromRv: string; rv: string; cluster: KubeFedCluster } | undefined;
 }
 
 const RESULT_LABEL: Record<ProbeResult['outcome'], ProbeResultLabel> = { healthy: 'healthy', notReady: 'not_ready', offline: 'offline', malformed: 'malformed' };
@@ -82,6 +81,8 @@ export class ClusterHealthController implements Runnable {
   private readonly managed: ManagedController<string>;
   private readonly informers: InformerScope;
   private readonly states = new Map<string, MemberState>();
+  /** Our status writes, used while the informer cache has not caught up with them. */
+  private readonly written = new Expectations<KubeFedCluster>();
   private signal: AbortSignal | undefined;
 
   constructor(options: ClusterHealthControllerOptions) {
@@ -169,7 +170,6 @@ export class ClusterHealthController implements Runnable {
         versionAt: 0,
         location: undefined,
         nodes: undefined,
-        written: undefined,
       };
       this.states.set(name, s);
       this.watchNodes(s);
@@ -189,6 +189,7 @@ export class ClusterHealthController implements Runnable {
     const s = this.states.get(name);
     if (!s) return;
     this.states.delete(name);
+    this.written.forget(name);
     if (s.fastTimer) clearTimeout(s.fastTimer);
     this.unwatchNodes(s);
     if (this.metrics) setClusterState(this.metrics, name, undefined);
@@ -314,7 +315,7 @@ export class ClusterHealthController implements Runnable {
     if (!s || !cached) return;
     if (s.tracker.reported === undefined && s.location === undefined && s.version === undefined) return;
     // The cache may not have seen our previous write yet; build on that write then.
-    const base = s.written && cached.metadata.resourceVersion === s.written.fromRv ? s.written.cluster : cached;
+    const base = this.written.current(name, cached);
     const status = desiredStatus({
       current: base.status,
       health: s.tracker.reported ? { state: s.tracker.reported, message: s.tracker.message, since: s.tracker.since } : undefined,
@@ -325,14 +326,14 @@ export class ClusterHealthController implements Runnable {
     const body: KubeFedCluster = { apiVersion: base.apiVersion ?? 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { ...base.metadata }, spec: base.spec, status };
     try {
       const updated = await this.o.host.updateStatus<KubeFedCluster>(KUBEFED_CLUSTERS, body, { signal, timeoutMs: 10_000 });
-      s.written = { fromRv: cached.metadata.resourceVersion ?? '', rv: updated.metadata.resourceVersion ?? '', cluster: updated };
+      this.written.wrote(name, updated);
       this.metrics?.statusWrites.labels('success').inc();
       this.log.debug({ cluster: name, ready: status.conditions.find((c) => c.type === 'Ready')?.status }, 'status written');
     } catch (err) {
       if (isNotFound(err)) return;
       this.metrics?.statusWrites.labels(isConflict(err) ? 'conflict' : 'error').inc();
       // A conflict means the cache is behind: the requeue reads it again.
-      if (isConflict(err)) s.written = undefined;
+      if (isConflict(err)) this.written.forget(name);
       throw new Error(`write status of KubeFedCluster ${name}`, { cause: err });
     }
   }

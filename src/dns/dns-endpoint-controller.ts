@@ -19,7 +19,7 @@ import { Controller } from '../runtime/controller.js';
 import { recordKeysForDomain, type DomainIndex } from './domain-index.js';
 import { dnsEndpointName, type DNSRecordKind } from './naming.js';
 import { endpointKey, endpointKeyOfDNSEndpoint, parseEndpointKey, type EndpointKey } from './record-keys.js';
-import { WriteOverlay } from './record-status.js';
+import { Expectations } from '../runtime/expectations.js';
 import { buildDNSEndpoint, renderIngressEndpoints, renderServiceEndpoints, type RenderResult } from './render-endpoints.js';
 import { DNS_ENDPOINTS } from './resources.js';
 import { hasErrors, validateIngressDNSRecord, validateServiceDNSRecord } from './validate.js';
@@ -52,7 +52,7 @@ function controllerRef(obj: KubeObject): OwnerReference | undefined {
 
 export class DNSEndpointController {
   readonly controller: Controller<EndpointKey>;
-  private readonly overlay = new WriteOverlay<DNSEndpoint>();
+  private readonly overlay = new Expectations<DNSEndpoint>();
   private readonly log: Logger;
   /** Last skipped-name report per key, so it is logged when it changes, not every pass. */
   private readonly skippedSeen = new Map<string, string>();
@@ -100,7 +100,7 @@ export class DNSEndpointController {
     const { kind, namespace, name, recordKey } = parsed;
     const epName = dnsEndpointName(kind, name);
     const epKey = `${namespace}/${epName}`;
-    const existing = this.overlay.latest(epKey, this.o.endpoints.get(epKey));
+    const existing = this.overlay.current(epKey, this.o.endpoints.get(epKey));
     const record = this.o.recordView ? this.o.recordView(kind, recordKey) : (kind === 'service' ? this.o.serviceRecords : this.o.ingressRecords).get(recordKey);
 
     if (!record || record.metadata.deletionTimestamp) {
@@ -120,7 +120,7 @@ export class DNSEndpointController {
 
     if (!existing) {
       const created = await this.o.host.dynamic.create<DNSEndpoint>(DNS_ENDPOINTS, desired, { signal });
-      this.overlay.remember(epKey, undefined, created);
+      this.overlay.wrote(epKey, created);
       this.log.info({ dnsEndpoint: epKey, endpoints: rendered.endpoints.length }, 'created DNSEndpoint');
       return 'created';
     }
@@ -139,7 +139,7 @@ export class DNSEndpointController {
     };
     body.metadata.ownerReferences = [...(existing.metadata.ownerReferences ?? []).filter((r) => !r.controller), ...wantRefs];
     const updated = await this.o.host.dynamic.update<DNSEndpoint>(DNS_ENDPOINTS, body, { signal });
-    this.overlay.remember(epKey, existing.metadata.resourceVersion, updated);
+    this.overlay.wrote(epKey, updated);
     this.log.info({ dnsEndpoint: epKey, endpoints: rendered.endpoints.length }, 'updated DNSEndpoint');
     return 'updated';
   }

@@ -7,7 +7,8 @@ import type { Informer } from '../kube/informer.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import { Controller } from '../runtime/controller.js';
-import { mergeCondition, WriteOverlay, writeStatusIfChanged } from './record-status.js';
+import { mergeCondition, writeStatusIfChanged } from './record-status.js';
+import { Expectations } from '../runtime/expectations.js';
 import { DOMAINS } from './resources.js';
 import { validateDomain, validCondition } from './validate.js';
 
@@ -21,7 +22,7 @@ export interface DomainControllerOptions {
 
 export class DomainController {
   readonly controller: Controller<string>;
-  private readonly overlay = new WriteOverlay<DomainObject>();
+  private readonly overlay = new Expectations<DomainObject>();
   private readonly now: () => Date;
 
   constructor(private readonly o: DomainControllerOptions) {
@@ -51,7 +52,7 @@ export class DomainController {
   async reconcile(key: string, signal: AbortSignal): Promise<boolean> {
     const cached = this.o.domains.get(key);
     if (!cached || cached.metadata.deletionTimestamp) return false;
-    const domain = this.overlay.latest(key, cached);
+    const domain = this.overlay.current(key, cached);
     const generation = domain.metadata.generation;
     const condition = validCondition(validateDomain(domain), generation);
     const status = {

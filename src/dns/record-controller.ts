@@ -19,7 +19,8 @@ import { TerminalError } from '../runtime/errors.js';
 import type { DomainIndex } from './domain-index.js';
 import { recordKeysForDomain } from './domain-index.js';
 import type { MemberResource, MemberWatches } from './member-watches.js';
-import { mergeCondition, WriteOverlay, writeStatusIfChanged } from './record-status.js';
+import { mergeCondition, writeStatusIfChanged } from './record-status.js';
+import { Expectations } from '../runtime/expectations.js';
 import { hasErrors, validCondition, type ValidationContext, type ValidationProblem } from './validate.js';
 
 /** A record as the controllers read it: spec plus the status they own. */
@@ -62,7 +63,7 @@ export interface RecordControllerOptions<T extends DNSRecordObject> {
 
 export class RecordController<T extends DNSRecordObject> {
   readonly controller: Controller<string>;
-  private readonly overlay = new WriteOverlay<T>();
+  private readonly overlay = new Expectations<T>();
   private readonly now: () => Date;
 
   constructor(
@@ -93,7 +94,7 @@ export class RecordController<T extends DNSRecordObject> {
    * right after a status write instead of one watch round trip later.
    */
   latest(key: string): T | undefined {
-    return this.overlay.latest(key, this.o.records.get(key));
+    return this.overlay.current(key, this.o.records.get(key));
   }
 
   /** Every record: a member joined, left, changed readiness or location. */
@@ -119,7 +120,7 @@ export class RecordController<T extends DNSRecordObject> {
       this.overlay.forget(key);
       return;
     }
-    const record = this.overlay.latest(key, cached);
+    const record = this.overlay.current(key, cached);
     const members = this.o.members.list();
     const domainRef = this.spec.domainRefOf?.(record);
     const domain = domainRef === undefined ? undefined : this.o.domains?.get(domainRef);

@@ -8,6 +8,7 @@ import type { DNSRecordStatus } from '../api/multiclusterdns.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { clusterDNSEqual } from './service-dns-status.js';
+import type { Expectations } from '../runtime/expectations.js';
 
 /**
  * Replaces the condition of `next.type` in `prev`; lastTransitionTime moves only when
@@ -35,35 +36,6 @@ export function recordStatusEqual(a: DNSRecordStatus | undefined, b: DNSRecordSt
 }
 
 /**
- * What we wrote last per key, valid while the cache still shows the version we wrote
- * over (or still lacks the object we created). Once the informer delivers any newer
- * version the entry is ignored and dropped; event handlers also `forget` on every event.
- */
-export class WriteOverlay<T extends KubeObject> {
-  private readonly written = new Map<string, { baseRv: string | undefined; obj: T }>();
-
-  /** The freshest known state of `cached`: our own write when the cache lags behind it. */
-  latest(key: string, cached: T): T;
-  latest(key: string, cached: T | undefined): T | undefined;
-  latest(key: string, cached: T | undefined): T | undefined {
-    const w = this.written.get(key);
-    if (!w) return cached;
-    if (w.baseRv === cached?.metadata.resourceVersion) return w.obj;
-    this.written.delete(key);
-    return cached;
-  }
-
-  /** `baseRv`: resourceVersion the write replaced; undefined for a create. */
-  remember(key: string, baseRv: string | undefined, obj: T): void {
-    this.written.set(key, { baseRv, obj });
-  }
-
-  forget(key: string): void {
-    this.written.delete(key);
-  }
-}
-
-/**
  * Writes `status` through the status subresource when it differs from `current`'s.
  * The PUT carries current's resourceVersion, so a concurrent change fails with 409 and
  * the controller retries from fresh state. Returns true when it wrote.
@@ -74,7 +46,7 @@ export async function writeStatusIfChanged<T extends KubeObject & { status?: DNS
   key: string,
   current: T,
   status: DNSRecordStatus,
-  overlay: WriteOverlay<T>,
+  overlay: Expectations<T>,
   signal: AbortSignal,
 ): Promise<boolean> {
   if (recordStatusEqual(current.status, status)) return false;
@@ -82,7 +54,7 @@ export async function writeStatusIfChanged<T extends KubeObject & { status?: DNS
   const body = { ...structuredClone(current), status } as T;
   try {
     const written = await client.updateStatus<T>(ref, body, { signal });
-    overlay.remember(key, current.metadata.resourceVersion, written);
+    overlay.wrote(key, written);
     return true;
   } catch (err) {
     overlay.forget(key);

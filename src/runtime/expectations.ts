@@ -6,7 +6,8 @@
 // "Later" compares resourceVersions as integers when both are (etcd's and the sandbox's
 // are); a server may also change the object in the same write (a controller's status in
 // one revision), so waiting for exact equality could wait for an event that never comes.
-// Shared by every controller that writes what it also watches (sync, RSP).
+// The one write-expectations helper: every controller that writes what it also watches
+// (sync, RSP, the DNS record, DNSEndpoint and Domain controllers) uses it.
 
 /** What expectations need of an object (any Kubernetes object has it). */
 export interface Versioned {
@@ -44,6 +45,8 @@ export class Expectations<T extends Versioned = Versioned> {
    * The state to reconcile against: the written object while its event is outstanding,
    * a terminating copy while a delete is outstanding, else the cache.
    */
+  current(key: string, cached: T): T;
+  current(key: string, cached: T | undefined): T | undefined;
   current(key: string, cached: T | undefined): T | undefined {
     const e = this.pending.get(key);
     if (!e) return cached;

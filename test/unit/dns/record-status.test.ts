@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition, KubeObject } from '../../../src/api/meta.js';
+import type { Condition } from '../../../src/api/meta.js';
 import type { DNSRecordStatus } from '../../../src/api/multiclusterdns.js';
-import { mergeCondition, recordStatusEqual, WriteOverlay } from '../../../src/dns/record-status.js';
+import { mergeCondition, recordStatusEqual } from '../../../src/dns/record-status.js';
 
 const t1 = new Date('2026-01-01T00:00:00Z');
 const t2 = new Date('2026-01-01T00:05:00Z');
@@ -41,24 +41,5 @@ describe('recordStatusEqual', () => {
     expect(recordStatusEqual(base, { ...base, dns: [{ cluster: 'c1', region: 'r', zones: ['a'], loadBalancer: {} }] })).toBe(false);
     expect(recordStatusEqual(base, { ...base, conditions: [valid('False', 'InvalidSpec')] })).toBe(false);
     expect(recordStatusEqual(undefined, {})).toBe(true);
-  });
-});
-
-describe('WriteOverlay', () => {
-  const obj = (rv: string | undefined, v: string): KubeObject => ({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x', ...(rv ? { resourceVersion: rv } : {}) }, v });
-  it('serves our write while the cache still shows the version it replaced', () => {
-    const o = new WriteOverlay<KubeObject>();
-    o.remember('k', '5', obj('6', 'ours'));
-    expect(o.latest('k', obj('5', 'old'))['v']).toBe('ours');
-    expect(o.latest('k', obj('6', 'cache'))['v']).toBe('cache');
-    // dropped once the cache moved on
-    expect(o.latest('k', obj('5', 'old'))['v']).toBe('old');
-  });
-  it('serves a created object until the cache has it', () => {
-    const o = new WriteOverlay<KubeObject>();
-    o.remember('k', undefined, obj('1', 'created'));
-    expect(o.latest('k', undefined)?.['v']).toBe('created');
-    o.forget('k');
-    expect(o.latest('k', undefined)).toBeUndefined();
   });
 });

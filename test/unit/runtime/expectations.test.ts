@@ -47,3 +47,24 @@ describe('Expectations', () => {
     expect(e.current('k', obj('9'))?.metadata.resourceVersion).toBe('9');
   });
 });
+
+// The DNS record, DNSEndpoint and Domain controllers use Expectations as their write overlay
+// (it replaced dns/record-status.ts's WriteOverlay; these were its tests).
+describe('Expectations as a write overlay', () => {
+  const obj = (rv: string | undefined, v: string): KubeObject => ({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x', ...(rv ? { resourceVersion: rv } : {}) }, v });
+  it('serves our write while the cache still shows the version it replaced', () => {
+    const o = new Expectations<KubeObject>();
+    o.wrote('k', obj('6', 'ours'));
+    expect(o.current('k', obj('5', 'old'))['v']).toBe('ours');
+    expect(o.current('k', obj('6', 'cache'))['v']).toBe('cache');
+    // dropped once the cache moved on
+    expect(o.current('k', obj('5', 'old'))['v']).toBe('old');
+  });
+  it('serves a created object until the cache has it', () => {
+    const o = new Expectations<KubeObject>();
+    o.wrote('k', obj('1', 'created'));
+    expect(o.current('k', undefined)?.['v']).toBe('created');
+    o.forget('k');
+    expect(o.current('k', undefined)).toBeUndefined();
+  });
+});

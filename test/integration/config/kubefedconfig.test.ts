@@ -45,7 +45,7 @@ describe('KubeFedConfig durations', () => {
   it('a stored value that fails validation falls back to its default at start-up instead of failing', async () => {
     await patchSpec({ clusterHealthCheck: { timeout: '0s', period: '2s' }, leaderElect: { renewDeadline: '20s' } });
     const config = await loadConfig({ kubeconfigYaml: sb.kubeconfigYaml, context: 'cluster-1', identity: 'test', leaderElect: false });
-    expect(config.clusterHealthCheck).toMatchObject({ periodMs: 2000, timeoutMs: 3000 });
+    expect(config.clusterHealthCheck).toMatchObject({ periodMs: 2000, timeoutMs: 1500 });
     expect(config.leaderElection).toMatchObject({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000 });
     expect(config.kubeFedConfigProblems).toEqual(expect.arrayContaining(['spec.clusterHealthCheck.timeout: Invalid value: "0s": should be greater than 0', 'spec.leaderElect.leaseDuration: leaseDuration must be greater than renewDeadline']));
     await patchSpec({ clusterHealthCheck: { timeout: '3s', period: '10s' }, leaderElect: { renewDeadline: '10s' } });

@@ -145,11 +145,13 @@ export const FLOWS: Flow[] = [
       const ep = await c.call('GET', '/api/v1/namespaces/default/endpoints/kubernetes');
       const slice = await c.call('GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes');
       const nss = await c.call('GET', '/api/v1/namespaces');
+      const deletePublic = await c.call('DELETE', '/api/v1/namespaces/kube-public');
       return {
         svc: { code: svc.code, ports: (svc.body.spec?.ports ?? []).map((p: Obj) => `${p.name}/${p.port}/${p.protocol}`), labels: svc.body.metadata?.labels },
         ep: { code: ep.code, labels: ep.body.metadata?.labels, portNames: (ep.body.subsets?.[0]?.ports ?? []).map((p: Obj) => p.name) },
         slice: { code: slice.code, labels: slice.body.metadata?.labels, addressType: slice.body.addressType },
         namespaces: (nss.body.items ?? []).map((n: Obj) => n.metadata.name).filter((n: string) => n.startsWith('kube-') || n === 'default').sort(),
+        deletePublic: shape(deletePublic),
       };
     },
   },

@@ -90,6 +90,9 @@ export class FrontProxy {
       // counted as the embedded server counts: resource requests that passed authentication and authorization
       if (ri.kind === 'resource' && ur.statusCode !== 401 && ur.statusCode !== 403) this.o.onRequest(ri.verb);
       res.writeHead(ur.statusCode ?? 502, ur.rawHeaders);
+      // a watch's headers go out at once, as kube-apiserver sends them: clients count the watch as
+      // established on them, before any event
+      res.flushHeaders();
       if (ri.kind === 'resource' && ri.verb === 'watch') {
         this.watches.add(res);
         res.on('close', () => {

@@ -32,10 +32,16 @@ export class ApiError extends Error {
       status: 'Failure',
       message: this.message,
       reason: this.reason,
-      ...(this.details ? { details: this.details } : {}),
+      // Go's StatusDetails omits an empty group (core resources)
+      ...(this.details ? { details: this.details.group === '' ? withoutGroup(this.details) : this.details } : {}),
       code: this.code,
     };
   }
+}
+
+function withoutGroup(d: ErrorDetails): ErrorDetails {
+  const { group: _group, ...rest } = d;
+  return rest;
 }
 
 function what(plural: string, group: string): string {
@@ -56,7 +62,7 @@ export const errors = {
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   methodNotAllowed: (message: string) => new ApiError(405, 'MethodNotAllowed', message),
   gone: (message: string) => new ApiError(410, 'Expired', message),
-  unsupportedMediaType: (ct: string) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${ct})`),
+  unsupportedMediaType: (ct: string) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${ct})`, {}),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
   tooManyRequests: (retryAfterSeconds: number) =>
     new ApiError(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', { retryAfterSeconds }),

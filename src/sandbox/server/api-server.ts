@@ -144,7 +144,8 @@ export class ApiServer {
     if (ri.name) attrs.name = ri.name;
     if (ri.namespace) attrs.namespace = ri.namespace;
     this.authorizeOrThrow(user, attrs);
-    if (!def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', { group: ri.group, kind: ri.resource });
+    // as kube-apiserver's router answers an unknown path: no details to name
+    if (!def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
     this.deps.onRequest?.(ri.verb, ri.resource, user.username);
     return this.deps.resources.handle(req, res, ri, url, def, user);
   }

@@ -130,6 +130,8 @@ export function hasGeneration(def: ResourceDef): boolean {
  */
 const RETURNS_DELETED_OBJECT = new Set(['Namespace', 'Pod', 'Service', 'ServiceAccount', 'PodTemplate', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota']);
 
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
 export function deleteReturnsObject(def: ResourceDef): boolean {
   return def.crd === undefined && RETURNS_DELETED_OBJECT.has(def.kind);
 }
@@ -186,7 +188,10 @@ export class ObjectService {
       const nsObj = this.store.get('namespaces', undefined, md.namespace);
       if (!nsObj) throw errors.notFound('', 'namespaces', md.namespace);
       if (nsObj.metadata.deletionTimestamp) {
-        throw new ApiError(403, 'Forbidden', `${def.plural} "${md.name}" is forbidden: unable to create new content in namespace ${md.namespace} because it is being terminated`, { name: md.name, kind: def.plural });
+        throw new ApiError(403, 'Forbidden', `${def.plural} "${md.name}" is forbidden: unable to create new content in namespace ${md.namespace} because it is being terminated`, {
+          name: md.name, kind: def.plural,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${md.namespace} is being terminated`, field: 'metadata.namespace' }],
+        });
       }
     } else {
       delete md.namespace;
@@ -264,6 +269,10 @@ export class ObjectService {
 
   delete(def: ResourceDef, ns: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject {
     const old = this.get(def, ns, name);
+    // the NamespaceLifecycle admission plugin's immortal namespaces
+    if (def.group === '' && def.plural === 'namespaces' && IMMORTAL_NAMESPACES.has(name)) {
+      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    }
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) throw errors.conflict(def.group, def.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) throw errors.conflict(def.group, def.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);

@@ -15,7 +15,7 @@ import { cronJob, deployment, job } from './workload-schemas.js';
 
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-/** The kinds whose messages the sandbox decodes, by `apiVersion/kind`. */
+/** The kinds whose messages the sandbox decodes, by `apiVersion/kind`; DeleteOptions in any group version besides. */
 const KINDS: ReadonlyMap<string, MessageRef> = new Map([
   ['v1/Namespace', namespace],
   ['v1/ConfigMap', configMap],
@@ -41,11 +41,6 @@ const KINDS: ReadonlyMap<string, MessageRef> = new Map([
   ['authorization.k8s.io/v1/SelfSubjectRulesReview', selfSubjectRulesReview],
   ['authentication.k8s.io/v1/SelfSubjectReview', selfSubjectReview],
 ]);
-
-/** The `apiVersion/kind` pairs decodeProtobuf takes (and DeleteOptions in any group version). */
-export function protobufKinds(): string[] {
-  return [...KINDS.keys()];
-}
 
 interface Envelope {
   apiVersion: string;

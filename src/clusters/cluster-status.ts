@@ -1,6 +1,7 @@
 // KubeFedCluster status: the conditions Kubefed writes for each health state, region and
 // zones from member Node labels, and the comparison that keeps status writes to real
 // changes. Pure functions.
+import { conditionsEqual, kubeTime } from '../api/conditions.js';
 import type { ClusterCondition, KubeFedClusterStatus } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { HealthState } from './health-state.js';
@@ -48,10 +49,7 @@ export function locationFromNodes(nodes: readonly KubeObject[]): Location {
   return { region, zones: [...zones].sort() };
 }
 
-/** Kubernetes timestamps have second precision. */
-export function kubeTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { kubeTime };
 
 /**
  * The conditions for a state, shaped as Kubefed writes them: Ready True when healthy;
@@ -111,16 +109,9 @@ export function desiredStatus(input: DesiredStatusInput): KubeFedClusterStatus {
   return out;
 }
 
-function conditionKey(c: ClusterCondition): string {
-  return `${c.type}|${c.status}|${c.reason ?? ''}|${c.message ?? ''}`;
-}
-
 /** Same types, statuses, reasons and messages (timestamps aside). */
 export function sameConditions(a: readonly ClusterCondition[], b: readonly ClusterCondition[]): boolean {
-  if (a.length !== b.length) return false;
-  const ka = a.map(conditionKey).sort();
-  const kb = b.map(conditionKey).sort();
-  return ka.every((k, i) => k === kb[i]);
+  return conditionsEqual(a, b, { ignoreTime: true });
 }
 
 /** Would writing `b` over `a` change anything a reader cares about? */

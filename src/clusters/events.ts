@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../api/meta.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { kubeTime } from './cluster-status.js';
+import { kubeTime } from '../api/conditions.js';
 import { EVENTS } from './resources.js';
 
 export type EventType = 'Normal' | 'Warning';

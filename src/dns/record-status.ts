@@ -3,6 +3,7 @@
 // change), and a small overlay of our own recent writes so that a reconcile running
 // before the informer saw our last status write does not PUT a stale resourceVersion
 // and earn a 409 for nothing.
+import { conditionsEqual, setCondition } from '../api/conditions.js';
 import type { Condition, KubeObject } from '../api/meta.js';
 import type { DNSRecordStatus } from '../api/multiclusterdns.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
@@ -15,14 +16,7 @@ import type { Expectations } from '../runtime/expectations.js';
  * the status flips. Other condition types are kept as they are.
  */
 export function mergeCondition(prev: readonly Condition[] | undefined, next: Condition, now: () => Date): Condition[] {
-  const old = (prev ?? []).find((c) => c.type === next.type);
-  const lastTransitionTime = old && old.status === next.status && old.lastTransitionTime ? old.lastTransitionTime : now().toISOString().replace(/\.\d+Z$/, 'Z');
-  const merged: Condition = { ...next, lastTransitionTime };
-  return [...(prev ?? []).filter((c) => c.type !== next.type), merged].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-}
-
-function conditionKey(c: Condition): string {
-  return JSON.stringify([c.type, c.status, c.reason ?? '', c.message ?? '', c.observedGeneration ?? null, c.lastTransitionTime ?? '']);
+  return setCondition(prev, next, now());
 }
 
 /** Equality of two statuses as far as the record controllers write them. */
@@ -30,9 +24,7 @@ export function recordStatusEqual(a: DNSRecordStatus | undefined, b: DNSRecordSt
   if ((a?.observedGeneration ?? null) !== (b?.observedGeneration ?? null)) return false;
   if ((a?.domain ?? '') !== (b?.domain ?? '')) return false;
   if (!clusterDNSEqual(a?.dns, b?.dns)) return false;
-  const ca = (a?.conditions ?? []).map(conditionKey).sort();
-  const cb = (b?.conditions ?? []).map(conditionKey).sort();
-  return ca.length === cb.length && ca.every((x, i) => x === cb[i]);
+  return conditionsEqual(a?.conditions, b?.conditions);
 }
 
 /**

@@ -9,6 +9,7 @@
 // Some member Namespaces are never deleted by kfed, whoever asks: deleting them breaks the
 // member (kube-system, kube-node-lease), other tenants (default, kube-public) or kfed itself
 // (the KubeFed namespace holds the join credential and the Lease).
+import { kubeTime } from '../api/conditions.js';
 import { SYNC_FINALIZER, type FederatedObject } from '../api/federation.js';
 import { updateStatus } from './propagate.js';
 import { buildFederatedStatus, equalStatus } from './status.js';
@@ -43,7 +44,7 @@ export async function refuseMisplacedNamespace(ctx: SyncContext, fed: FederatedO
     if (updated) ctx.fedExpect.wrote(key, updated);
     return;
   }
-  const now = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = kubeTime(ctx.now());
   const status = buildFederatedStatus({ previous: fed.status, generation: fed.metadata.generation ?? 0, reason: 'NamespaceMismatch', message, clusters: [], collectRemoteStatus: false, now });
   if (equalStatus(fed.status, status)) return;
   ctx.log.warn({ key }, 'refused a FederatedNamespace that is not named after its namespace');

@@ -1,6 +1,7 @@
 // One reconcile of a live (not deleting) federated object: placement, overrides, desired
 // object per cluster, the member writes (bounded in concurrency and time), the version
 // record, and the status — each host write made only when its content changed.
+import { kubeTime } from '../api/conditions.js';
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterOverride, FederatedClusterStatus, FederatedObject, OverridePolicy, Placement, PropagationStatusReason } from '../api/federation.js';
 import { objectKey } from '../kube/resource.js';
@@ -100,7 +101,7 @@ export async function updateStatus(ctx: SyncContext, fed: FederatedObject, key: 
 }
 
 export async function reconcilePropagation(ctx: SyncContext, fed: FederatedObject, key: string, signal: AbortSignal): Promise<ReconcileResult | void> {
-  const now = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = kubeTime(ctx.now());
   const generation = fed.metadata.generation ?? 0;
   const collect = ctx.ftc.spec.statusCollection === 'Enabled';
   const clusters = clusterInfos(ctx);

@@ -2,6 +2,7 @@
 // ReplicaScheduler.Reconcile + plugin.Reconcile): which clusters may be scheduled, the
 // per-cluster replica counts, the FederatedDeployment update, and the RSP's status.
 // The controller (rsp-controller.ts) only gathers the inputs and writes the outputs.
+import { setCondition } from '../api/conditions.js';
 import type { Condition, ConditionStatus } from '../api/meta.js';
 import type { FederatedObject } from '../api/federation.js';
 import {
@@ -85,9 +86,8 @@ export function rspStatus(prev: Record<string, unknown> | undefined, outcome: RS
     : short
       ? `${outcome.unplaced} of ${outcome.total} replicas cannot be placed (maxReplicas, weights or cluster entries of the Ready clusters leave no room); ${scheduleMessage(outcome.schedule)}`
       : scheduleMessage(outcome.schedule);
-  const old = (prev?.['conditions'] as Condition[] | undefined)?.find((c) => c.type === 'Ready');
-  const lastTransitionTime = old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : now.toISOString();
-  const out: RSPStatus = { observedGeneration: generation, conditions: [{ type: 'Ready', status, reason, message, lastTransitionTime }] };
+  const old = (prev?.['conditions'] as Condition[] | undefined)?.filter((c) => c.type === 'Ready');
+  const out: RSPStatus = { observedGeneration: generation, conditions: setCondition(old, { type: 'Ready', status, reason, message }, now) };
   if (outcome.ok) out.schedule = sortedCounts(outcome.schedule);
   else if (prev?.['schedule'] !== undefined) out.schedule = prev['schedule'] as ReplicaCounts;
   return out;

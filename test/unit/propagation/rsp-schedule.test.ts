@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kubeTime } from '../../../src/api/conditions.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { ReplicaSchedulingPreference } from '../../../src/api/scheduling.js';
@@ -88,7 +89,7 @@ describe('rspStatus', () => {
   it('says Scheduled with the schedule, and keeps lastTransitionTime while the condition holds', () => {
     const ok = reconcileRSP(input());
     const s1 = rspStatus(undefined, ok, 3, now);
-    expect(s1).toEqual({ observedGeneration: 3, schedule: { c1: 4, c2: 3, c3: 2 }, conditions: [{ type: 'Ready', status: 'True', reason: 'Scheduled', message: 'replicas c1=4, c2=3, c3=2', lastTransitionTime: now.toISOString() }] });
+    expect(s1).toEqual({ observedGeneration: 3, schedule: { c1: 4, c2: 3, c3: 2 }, conditions: [{ type: 'Ready', status: 'True', reason: 'Scheduled', message: 'replicas c1=4, c2=3, c3=2', lastTransitionTime: kubeTime(now) }] });
     const prev = JSON.parse(JSON.stringify(s1)) as Record<string, unknown>;
     const s2 = rspStatus(prev, ok, 3, new Date(now.getTime() + 60_000));
     expect(rspStatusEqual(prev, s2)).toBe(true);
@@ -99,7 +100,7 @@ describe('rspStatus', () => {
     const prev = JSON.parse(JSON.stringify(rspStatus(undefined, reconcileRSP(input()), 3, now))) as Record<string, unknown>;
     const later = new Date(now.getTime() + 1000);
     const s = rspStatus(prev, reconcileRSP(input({ fed: undefined })), 3, later);
-    expect(s.conditions[0]).toMatchObject({ status: 'False', reason: 'TargetNotFound', lastTransitionTime: later.toISOString() });
+    expect(s.conditions[0]).toMatchObject({ status: 'False', reason: 'TargetNotFound', lastTransitionTime: kubeTime(later) });
     expect(s.schedule).toEqual({ c1: 4, c2: 3, c3: 2 });
     expect(rspStatusEqual(prev, s)).toBe(false);
   });
@@ -115,7 +116,7 @@ describe('an RSP that cannot place all its replicas (issue 13 item 5)', () => {
     expect(out).toMatchObject({ ok: true, unplaced, total: 9 });
     const s = rspStatus(undefined, out, 3, now);
     expect(s.conditions[0]).toEqual({
-      type: 'Ready', status: 'False', reason: 'ReplicasNotPlaced', lastTransitionTime: now.toISOString(),
+      type: 'Ready', status: 'False', reason: 'ReplicasNotPlaced', lastTransitionTime: kubeTime(now),
       message: `${unplaced} of 9 replicas cannot be placed (maxReplicas, weights or cluster entries of the Ready clusters leave no room); ${schedule}`,
     });
   });

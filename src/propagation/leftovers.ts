@@ -32,6 +32,8 @@ export interface LeftoverContext {
   record(fedKey: string): PropagatedVersion | undefined;
   observed(cluster: string, fedKey: string): KubeObject | undefined;
   memberKey(fedKey: string): string;
+  /** A member Namespace kfed must never delete (protected name, or the host's own). */
+  protectsNamespace?(cluster: string, name: string): boolean;
 }
 
 export function leftBehindClusters(record: PropagatedVersion | undefined): string[] {
@@ -88,7 +90,8 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
     if (!observed) continue;
     const target = { cluster, client, ref: ctx.targetRef, name, namespace, signal: AbortSignal.any([signal, AbortSignal.timeout(ctx.o.clusterTimeoutMs ?? 15_000)]) };
     try {
-      const r = await removeFromCluster({ target, observed, orphan: false, protect: false });
+      // A protected Namespace left behind only loses its managed label, as in a normal deletion.
+      const r = await removeFromCluster({ target, observed, orphan: false, protect: ctx.protectsNamespace?.(cluster, name) ?? false });
       if (r.pending || r.retry) remaining.push(cluster);
       else ctx.log.info({ key: fedKey, cluster }, 'deleted a member object left behind by a timed-out deletion');
     } catch (err) {

@@ -4,6 +4,7 @@
 // bucket stops a hot loop from flooding the API, and recording never blocks or fails
 // the caller (errors are logged).
 import { randomBytes } from 'node:crypto';
+import { kubeTime } from '../api/conditions.js';
 import type { KubeObject } from '../api/meta.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { TokenBucket } from '../runtime/rate-limiter.js';
@@ -75,7 +76,7 @@ export class EventRecorder {
   }
 
   private async write(obj: KubeObject, uid: string, type: EventType, reason: string, message: string): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = kubeTime(Date.now());
     const key = `${uid}|${type}|${reason}|${message}`;
     const prior = this.seen.get(key);
     const window = this.o.aggregateWindowMs ?? 600_000;

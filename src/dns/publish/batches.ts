@@ -36,7 +36,7 @@ export function mergeChanges(parts: readonly ZoneChanges[]): ZoneChanges {
 const CLAIM_PREFIX = /^(?:\*\.)?(?:a|aaaa|cname|mx|ns|ptr|srv|txt|caa|naptr|tlsa|dname)-/;
 
 /** The name a change belongs to; an ownership TXT belongs to the name it claims. */
-function unitName(e: Endpoint): string {
+export function unitName(e: Endpoint): string {
   const name = normalizeDNSName(e.dnsName);
   if (e.recordType !== 'TXT' || !CLAIM_PREFIX.test(name)) return name;
   return name.startsWith('*.') ? `*.${name.slice(2).replace(CLAIM_PREFIX, '')}` : name.replace(CLAIM_PREFIX, '');

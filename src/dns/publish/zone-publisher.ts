@@ -16,8 +16,8 @@ import type { Clock } from '../../runtime/clock.js';
 import { sleep } from '../../runtime/clock.js';
 import type { TokenBucket } from '../../runtime/rate-limiter.js';
 import { endpointKey } from '../endpoint.js';
-import { calculatePlan, needsUpdate, OWNER_LABEL, type PlanConflict, type PlanPolicy } from '../plan.js';
-import { applyIsolating, packBatches, unitsOf, type ChangeUnit } from './batches.js';
+import { calculatePlan, needsUpdate, OWNER_LABEL, type Plan, type PlanConflict, type PlanPolicy } from '../plan.js';
+import { applyIsolating, packBatches, unitName, unitsOf, type ChangeUnit } from './batches.js';
 import { isProviderError, type Provider, type ProviderZone, type ZoneChanges } from './provider.js';
 import { parseClaim, readRegistry, withOwnership } from './registry.js';
 
@@ -54,9 +54,35 @@ export interface ZoneSyncResult {
   programmed: Set<string>;
 }
 
+/** Names are planned in this many groups; a change re-plans only the groups it touches. */
+const SHARDS = 256;
+
+interface Shard {
+  /** The zone's records whose unit name falls in this shard (claims with the name they claim). */
+  cache: Map<string, Endpoint>;
+  /** Fingerprint of the desired endpoints the last pass planned, and what it found. */
+  lastKey?: string;
+  last?: ShardResult;
+}
+
+interface ShardResult {
+  owned: number;
+  conflicts: PlanConflict[];
+  rejected: RejectedRecord[];
+  programmed: string[];
+}
+
+function shardOf(e: Endpoint): number {
+  const name = unitName(e);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % SHARDS;
+}
+
 export class ZonePublisher {
   private readonly o: ZonePublisherOptions;
-  private cache: Map<string, Endpoint> | undefined;
+  /** Undefined until the zone was read, and after invalidate(). */
+  private shards: Map<number, Shard> | undefined;
   private last: { inputKey: string; result: ZoneSyncResult } | undefined;
 
   constructor(o: ZonePublisherOptions) {
@@ -69,40 +95,62 @@ export class ZonePublisher {
 
   /** Forget the cached records: the next pass re-lists the zone. */
   invalidate(): void {
-    this.cache = undefined;
+    this.shards = undefined;
     this.last = undefined;
   }
 
   /**
    * One pass. `inputKey` identifies the desired input (e.g. the source objects' ids and
    * generations): when it and the cache are unchanged since the last pass, nothing can
-   * have changed and the last result is returned without planning (a change elsewhere
-   * costs this zone nothing).
+   * have changed and the last result is returned without planning. Otherwise names are
+   * planned in shards, and a shard whose desired records and cached records did not
+   * change keeps its last result: an edit of one record re-plans a few dozen names, not
+   * the zone.
    */
   async sync(desired: readonly Endpoint[], signal: AbortSignal, inputKey?: string): Promise<ZoneSyncResult> {
-    if (inputKey !== undefined && this.cache && this.last && this.last.inputKey === inputKey) {
+    if (inputKey !== undefined && this.shards && this.last && this.last.inputKey === inputKey) {
       return { ...this.last.result, applied: 0, requests: 0, lists: 0 };
     }
     this.last = undefined;
     let lists = 0;
-    if (!this.cache) {
+    if (!this.shards) {
       await this.pace(signal);
       const records = await this.o.provider.records(this.o.zone, signal);
-      this.cache = new Map(records.map((r) => [endpointKey(r), r]));
+      this.shards = new Map();
+      for (const r of records) this.shard(shardOf(r)).cache.set(endpointKey(r), r);
       lists++;
     }
-    const view = readRegistry([...this.cache.values()]);
-    const plan = calculatePlan({ desired, current: view.records, ownerId: this.o.ownerId, policy: this.o.policy });
-    const changes = withOwnership(plan, view, this.o.ownerId);
-    const result: ZoneSyncResult = { owned: 0, applied: 0, requests: 0, lists, conflicts: plan.conflicts, rejected: [], programmed: new Set() };
-    let owned = view.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId && r.targets.length > 0).length;
+    const shards = this.shards;
+    const desiredByShard = new Map<number, Endpoint[]>();
+    for (const d of desired) {
+      const i = shardOf(d);
+      const list = desiredByShard.get(i);
+      if (list) list.push(d);
+      else desiredByShard.set(i, [d]);
+    }
+    const result: ZoneSyncResult = { owned: 0, applied: 0, requests: 0, lists, conflicts: [], rejected: [], programmed: new Set() };
+    const planned: { index: number; key: string; desired: Endpoint[]; plan: Plan; owned: number }[] = [];
+    const units: ChangeUnit[] = [];
+    for (const index of new Set([...desiredByShard.keys(), ...shards.keys()])) {
+      const shard = this.shard(index);
+      const want = desiredByShard.get(index) ?? [];
+      const key = fingerprint(want);
+      if (shard.lastKey === key && shard.last) continue;
+      const view = readRegistry([...shard.cache.values()]);
+      const plan = calculatePlan({ desired: want, current: view.records, ownerId: this.o.ownerId, policy: this.o.policy });
+      units.push(...unitsOf(withOwnership(plan, view, this.o.ownerId)));
+      const owned = view.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId && r.targets.length > 0).length;
+      planned.push({ index, key, desired: want, plan, owned });
+    }
     const rejectedKeys = new Set<string>();
+    const ownedDelta = new Map<number, number>();
     try {
-      for (const batch of packBatches(unitsOf(changes), this.o.provider.limits)) {
+      for (const batch of packBatches(units, this.o.provider.limits)) {
         const outcome = await applyIsolating(batch, (c) => this.applyWithRetry(c, signal, result));
         for (const unit of outcome.applied) {
-          this.remember(unit);
-          owned += unit.changes.create.filter((e) => !isClaim(e)).length - unit.changes.delete.filter((e) => !isClaim(e)).length;
+          const index = this.remember(unit);
+          const delta = unit.changes.create.filter((e) => !isClaim(e)).length - unit.changes.delete.filter((e) => !isClaim(e)).length;
+          if (index !== undefined) ownedDelta.set(index, (ownedDelta.get(index) ?? 0) + delta);
         }
         for (const r of outcome.rejected) {
           const records = [...r.unit.changes.create, ...r.unit.changes.updateNew].filter((e) => !isClaim(e));
@@ -118,30 +166,61 @@ export class ZonePublisher {
       this.invalidate();
       throw err;
     }
-    result.owned = owned;
-    if (this.o.policy === 'create-only') {
-      // Updates are dropped by the policy: compare with what the zone holds.
-      const after = readRegistry([...this.cache.values()]);
-      const byKey = new Map(after.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId).map((r) => [endpointKey(r), r]));
-      for (const d of desired) {
-        const held = byKey.get(endpointKey(d));
-        if (held && !needsUpdate(d, held)) result.programmed.add(endpointKey(d));
-      }
-    } else {
-      // Every desired record is held as desired now, except conflicts and rejections.
-      const refused = new Set([...plan.conflicts.map((c) => endpointKey(c.endpoint)), ...rejectedKeys]);
-      for (const d of desired) if (!refused.has(endpointKey(d))) result.programmed.add(endpointKey(d));
+    for (const p of planned) {
+      const shard = this.shard(p.index);
+      const rejected = result.rejected.filter((r) => shardOf(r.endpoint) === p.index);
+      shard.last = { owned: p.owned + (ownedDelta.get(p.index) ?? 0), conflicts: p.plan.conflicts, rejected, programmed: this.programmed(shard, p.desired, p.plan, rejectedKeys) };
+      shard.lastKey = p.key;
+    }
+    result.rejected = [];
+    for (const shard of shards.values()) {
+      const r = shard.last;
+      if (!r) continue;
+      result.owned += r.owned;
+      result.conflicts.push(...r.conflicts);
+      result.rejected.push(...r.rejected);
+      for (const k of r.programmed) result.programmed.add(k);
     }
     if (inputKey !== undefined) this.last = { inputKey, result };
     return result;
   }
 
-  private remember(unit: ChangeUnit): void {
-    const cache = this.cache;
-    if (!cache) return;
+  /** Keys of a shard's desired endpoints the zone now holds as desired. */
+  private programmed(shard: Shard, desired: readonly Endpoint[], plan: Plan, rejectedKeys: ReadonlySet<string>): string[] {
+    if (this.o.policy === 'create-only') {
+      // Updates are dropped by the policy: compare with what the zone holds.
+      const after = readRegistry([...shard.cache.values()]);
+      const byKey = new Map(after.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId).map((r) => [endpointKey(r), r]));
+      return desired.filter((d) => {
+        const held = byKey.get(endpointKey(d));
+        return held !== undefined && !needsUpdate(d, held);
+      }).map(endpointKey);
+    }
+    // Every desired record is held as desired now, except conflicts and rejections.
+    const refused = new Set([...plan.conflicts.map((c) => endpointKey(c.endpoint)), ...rejectedKeys]);
+    return desired.map(endpointKey).filter((k) => !refused.has(k));
+  }
+
+  private shard(index: number): Shard {
+    const shards = (this.shards ??= new Map());
+    let s = shards.get(index);
+    if (!s) shards.set(index, (s = { cache: new Map() }));
+    return s;
+  }
+
+  /** Applies a unit's changes to the cache; returns its shard. */
+  private remember(unit: ChangeUnit): number | undefined {
+    if (!this.shards) return undefined;
     const c = unit.changes;
+    const any = c.create[0] ?? c.updateNew[0] ?? c.delete[0];
+    if (!any) return undefined;
+    const index = shardOf(any);
+    const cache = this.shard(index).cache;
     for (const e of [...c.delete, ...c.updateOld]) cache.delete(endpointKey(e));
     for (const e of [...c.create, ...c.updateNew]) cache.set(endpointKey(e), withoutLabels(e));
+    // The shard's records changed: plan it again next pass.
+    delete this.shard(index).lastKey;
+    return index;
   }
 
   private async applyWithRetry(changes: ZoneChanges, signal: AbortSignal, result: ZoneSyncResult): Promise<void> {
@@ -167,6 +246,11 @@ export class ZonePublisher {
     const wait = this.o.bucket.reserve();
     if (wait > 0) await sleep(wait, signal, this.o.clock);
   }
+}
+
+/** Desired endpoints as text, order-independent: equal input, equal plan. */
+function fingerprint(desired: readonly Endpoint[]): string {
+  return desired.map((e) => JSON.stringify([e.dnsName, e.recordType, e.setIdentifier, e.recordTTL, e.targets, e.providerSpecific, e.labels])).sort().join('\n');
 }
 
 function isClaim(e: Endpoint): boolean {

@@ -10,6 +10,7 @@ import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/h
 import { clusterClientFromKubeconfig } from '../../../src/kube/cluster-client.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { requireTools } from '../../support/tools.js';
+import { pollUntil } from '../../support/until.js';
 
 const run = promisify(execFile);
 const tools = requireTools('kubectl');
@@ -28,11 +29,7 @@ async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
 }
 
 async function eventually(fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollUntil(fn, ms, 100);
 }
 
 function exited(p: ChildProcess): Promise<number | null> {

@@ -5,6 +5,7 @@ import { Informer } from '../../../src/kube/informer.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { createRegistry } from '../../../src/observability/metrics.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { pollUntil } from '../../support/until.js';
 
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 const CM: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
@@ -28,11 +29,7 @@ function cm(name: string, labels: Record<string, string>, v: string): KubeObject
 }
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await pollUntil(cond, ms, 20);
 }
 
 /** name -> resourceVersion of what the server has now, by a fresh list. */

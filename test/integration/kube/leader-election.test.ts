@@ -4,6 +4,7 @@ import { LEASE_RESOURCE, LeaderElector, type Lease } from '../../../src/kube/lea
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { Manager } from '../../../src/runtime/manager.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { pollUntil } from '../../support/until.js';
 
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 const TIMING = { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 300 };
@@ -23,11 +24,7 @@ afterAll(async () => {
 });
 
 async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await pollUntil(cond, ms, 10);
 }
 
 function candidate(lease: string, identity: string, extra: { releaseOnCancel?: boolean } = {}) {

@@ -5,6 +5,7 @@ import { KubeApiError } from '../../../src/kube/errors.js';
 import { dropManagedFields, Informer, type ListWatchSource } from '../../../src/kube/informer.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { createRegistry } from '../../../src/observability/metrics.js';
+import { pollUntil } from '../../support/until.js';
 
 const CM: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
 
@@ -119,11 +120,7 @@ function recorder(inf: Informer) {
 }
 
 const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await pollUntil(cond, ms, 5);
 };
 
 function cacheState(inf: Informer): Record<string, string> {

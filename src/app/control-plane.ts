@@ -80,7 +80,6 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       metrics,
       events: eventRecorders(host, logger),
       health,
-      manager,
       isLeader: () => manager.isLeader(),
     };
     manager.add(members);

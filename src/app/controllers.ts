@@ -17,7 +17,6 @@ import type { InformerFactory } from '../kube/informer-factory.js';
 import type { Logger } from '../observability/logger.js';
 import type { HealthServer } from '../observability/http-server.js';
 import type { Registry } from '../observability/metrics.js';
-import type { Manager } from '../runtime/manager.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { createPropagationController } from '../propagation/controller-factory.js';
 import { RSPController } from '../propagation/rsp-controller.js';
@@ -39,8 +38,6 @@ export interface ControlPlaneDeps {
   events(component: string): EventRecorder;
   /** The /metrics /healthz /readyz server, when one is served (add readiness checks to it). */
   health: HealthServer | undefined;
-  /** For runnables added or removed later (e.g. one sync controller per enabled type). */
-  manager: Manager;
   isLeader(): boolean;
 }
 

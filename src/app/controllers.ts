@@ -133,6 +133,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         kubefedNamespace: d.config.kubefedNamespace,
         factories: DNS_PROVIDER_FACTORIES,
         events: d.events('dns-publishing'),
+        informers: d.informers,
         logger: d.logger,
         registry: d.metrics,
       }),

@@ -16,12 +16,14 @@ import type { EventRecorder } from '../../clusters/events.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../../api/multiclusterdns.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
-import { clusterInformer, type Informer } from '../../kube/informer.js';
+import type { Informer } from '../../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../../kube/informer-factory.js';
 import type { ResourceRef } from '../../kube/resource.js';
 import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
-import { Controller, type ReconcileResult } from '../../runtime/controller.js';
+import type { ReconcileResult } from '../../runtime/controller.js';
+import { ControllerBuilder, type ManagedController, type SourceEvent } from '../../runtime/controller-builder.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { hasErrors, validateDomain } from '../validate.js';
@@ -46,6 +48,8 @@ export interface PublishingOptions {
   defaultOwnerId?: string;
   /** Events on DNSEndpoints (conflicts, rejections). */
   events?: EventRecorder;
+  /** The process's shared informers (DNSEndpoints and Domains are also watched by the DNS controllers and the serving feed). */
+  informers?: InformerFactory;
   /** Default resync when the spec sets none. Default 300 s. */
   resyncMs?: number;
   clock?: Clock;
@@ -56,12 +60,13 @@ export interface PublishingOptions {
 export class PublishingController implements Runnable {
   readonly name = 'dns-publishing';
   readonly needLeaderElection = true;
-  readonly controller: Controller<string>;
+  readonly managed: ManagedController<string>;
   readonly endpointStatus: EndpointStatusController;
   readonly informers: { providers: Informer<DNSProvider>; endpoints: Informer<DNSEndpoint>[]; domains: Informer<DomainObject>; secrets: Informer<KubeObject> };
   private readonly o: PublishingOptions;
   private readonly log: Logger;
   private readonly clock: Clock;
+  private readonly scope: InformerScope;
   private readonly states = new Map<string, ProviderState>();
   private readonly results = new Map<string, PassResult>();
   private ownerId: string | undefined;
@@ -71,7 +76,8 @@ export class PublishingController implements Runnable {
     this.clock = o.clock ?? systemClock;
     this.log = (o.logger ?? silentLogger()).child({ component: 'dns-publishing' });
     const ns = o.kubefedNamespace;
-    const informer = <T extends KubeObject>(ref: ResourceRef, namespace?: string): Informer<T> => clusterInformer<T>(o.host, ref, { namespace, logger: o.logger, registry: o.registry });
+    this.scope = (o.informers ?? new InformerFactory({ ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) })).scope();
+    const informer = <T extends KubeObject>(ref: ResourceRef, namespace?: string): Informer<T> => this.scope.informer<T>(o.host, ref, namespace ? { namespace } : {});
     this.informers = {
       providers: informer<DNSProvider>(DNS_PROVIDERS, ns),
       endpoints: [informer<DNSEndpoint>(DNS_ENDPOINTS), ...(o.externalDNS ? [informer<DNSEndpoint>(EXTERNALDNS_ENDPOINTS)] : [])],
@@ -79,43 +85,41 @@ export class PublishingController implements Runnable {
       secrets: informer<KubeObject>(SECRETS_REF, ns),
     };
     const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
-    this.controller = new Controller<string>({ name: 'dns-provider', workers: 2, reconcile: (key, signal) => this.reconcile(key, signal), ...common });
     this.endpointStatus = new EndpointStatusController({ host: o.host, endpoints: this.informers.endpoints[0] as Informer<DNSEndpoint>, results: this.results, clock: this.clock, events: o.events, ...common });
-    const all = (): void => this.enqueueAll();
+    const providerNames = (): string[] => this.informers.providers.list().map((p) => p.metadata.name ?? '');
+    // Any source change may concern every provider (there are few); the queue coalesces.
+    const all = (): Iterable<string> => providerNames();
     // A DNSEndpoint's status (which this controller writes) does not change what is
     // published: only spec changes (a new generation) start a pass.
-    const specChanged = (a: KubeObject, b: KubeObject): void => {
-      if (a.metadata.generation === undefined || a.metadata.generation !== b.metadata.generation) all();
-    };
-    for (const inf of this.informers.endpoints) inf.addHandlers({ onAdd: all, onUpdate: specChanged, onDelete: all });
-    for (const inf of [this.informers.domains, this.informers.secrets]) inf.addHandlers({ onAdd: all, onUpdate: all, onDelete: all });
-    const one = (p: DNSProvider): void => this.controller.enqueue(p.metadata.name ?? '');
-    this.informers.providers.addHandlers({ onAdd: one, onUpdate: (_a, b) => one(b), onDelete: one });
+    const specChanged = (e: SourceEvent<DNSEndpoint>): Iterable<string> | undefined =>
+      e.type !== 'update' || e.old.metadata.generation === undefined || e.old.metadata.generation !== e.obj.metadata.generation ? all() : undefined;
+    const builder = new ControllerBuilder<string>(this.name, { workers: 2, ...common });
+    builder.watch(this.informers.providers, (e) => e.obj.metadata.name ?? '');
+    for (const inf of this.informers.endpoints) builder.watch(inf, specChanged);
+    builder.watch(this.informers.domains, all).watch(this.informers.secrets, all);
+    this.managed = builder
+      .waitFor('default owner id', async (signal) => {
+        this.ownerId = o.defaultOwnerId ?? (await this.deriveOwnerId(signal));
+      })
+      .enqueueAllFrom(providerNames)
+      .run({ name: 'dns-endpoint-status', run: (signal) => this.endpointStatus.controller.start(signal) })
+      .onStop(async () => {
+        await Promise.allSettled([...this.states.values()].map((st) => st.close()));
+        this.states.clear();
+        this.endpointStatus.controller.dispose();
+        await this.scope.close();
+      })
+      .reconcile((key, signal) => this.reconcile(key, signal));
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    // Every informer and pass listens on this signal; that is not a leak.
+  liveness(): true | string {
+    return this.managed.liveness();
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    // Every pass and provider call listens on this signal; that is not a leak.
     setMaxListeners(0, signal);
-    const infs = [this.informers.providers, ...this.informers.endpoints, this.informers.domains, this.informers.secrets];
-    const runs: Promise<unknown>[] = infs.map((i) => i.start(signal));
-    try {
-      await Promise.all(infs.map((i) => i.waitForSync(signal)));
-      this.ownerId = this.o.defaultOwnerId ?? (await this.deriveOwnerId(signal));
-      // A fresh start never relies on add events a warm cache would not replay.
-      this.enqueueAll();
-      runs.push(this.controller.start(signal), this.endpointStatus.controller.start(signal));
-      await Promise.all(runs);
-    } catch (err) {
-      if (!signal.aborted) throw new Error(`${this.name}: start`, { cause: err });
-    } finally {
-      await Promise.allSettled(runs);
-      await Promise.allSettled([...this.states.values()].map((s) => s.close()));
-      this.states.clear();
-    }
-  }
-
-  private enqueueAll(): void {
-    for (const p of this.informers.providers.list()) this.controller.enqueue(p.metadata.name ?? '');
+    return this.managed.start(signal);
   }
 
   private async deriveOwnerId(signal: AbortSignal): Promise<string> {

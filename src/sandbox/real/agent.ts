@@ -38,6 +38,8 @@ export class SimulationAgent {
   private readonly endpointSlices: Reflector;
   private readonly endpoints: Reflector;
   private readonly lbIps = new Map<string, string>();
+  /** `ns/name` of the Endpoints this agent wrote, removed with their Service */
+  private readonly ownEndpoints = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
@@ -194,6 +196,7 @@ export class SimulationAgent {
     const pods = this.readyPods(ns, selector);
     const ports = ((svc.spec.ports ?? []) as Obj[]).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' }));
     const labels = { ...(svc.metadata.labels ?? {}) };
+    this.ownEndpoints.add(`${ns}/${name}`);
     await this.upsert(this.endpoints, `/api/v1/namespaces/${ns}/endpoints`, name, {
       apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns, labels },
       subsets: pods.length > 0 ? [{ addresses: pods.map((p) => ({ ip: p.ip, targetRef: { kind: 'Pod', namespace: ns, name: p.name } })), ports }] : [],
@@ -233,10 +236,11 @@ export class SimulationAgent {
 
   /** Endpoints of Services that are gone (the slices go with their owner, by garbage collection). */
   private async removeOrphanedEndpoints(): Promise<void> {
-    for (const ep of this.endpoints.items.values()) {
-      const k = `${ep.metadata.namespace}/${ep.metadata.name}`;
-      if (this.services.items.has(k) || !(ep.metadata.managedFields ?? []).some((f: Obj) => f.manager === MANAGER)) continue;
-      await this.api.call('DELETE', `/api/v1/namespaces/${ep.metadata.namespace}/endpoints/${ep.metadata.name}`);
+    for (const k of this.ownEndpoints) {
+      if (this.services.items.has(k)) continue;
+      const [ns, name] = k.split('/') as [string, string];
+      const r = await this.api.call('DELETE', `/api/v1/namespaces/${ns}/endpoints/${name}`);
+      if (r.status < 300 || r.status === 404) this.ownEndpoints.delete(k);
     }
   }
 }

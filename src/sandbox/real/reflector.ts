@@ -47,7 +47,8 @@ export class Reflector {
 
   private watch(): void {
     if (this.stopped) return;
-    this.stopWatch = this.api.watch(`${this.path}?watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.rv)}`, {
+    const sep = this.path.includes('?') ? '&' : '?';
+    this.stopWatch = this.api.watch(`${this.path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.rv)}`, {
       onEvent: (type, obj) => {
         if (obj.metadata?.resourceVersion) this.rv = String(obj.metadata.resourceVersion);
         if (type === 'BOOKMARK') return;

@@ -17,6 +17,7 @@ import { packBatches, unitsOf } from '../../src/dns/publish/batches.js';
 import type { Provider, ZoneChanges } from '../../src/dns/publish/provider.js';
 import { PublishingController } from '../../src/dns/publish/publishing-controller.js';
 import { claimFor } from '../../src/dns/publish/registry.js';
+import { RESOURCE_LABEL } from '../../src/dns/plan.js';
 import { DNS_ENDPOINTS, DNS_PROVIDERS, SECRETS_REF } from '../../src/dns/resources.js';
 import { clusterClientFromKubeconfig } from '../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../src/kube/resource.js';
@@ -103,7 +104,8 @@ export async function runPublishBench(o: PublishBenchOptions = {}): Promise<void
     const publishMs = performance.now() - t0;
     const initialUpdates = calls.apply;
     // The floor: how many UPDATEs the size limit needs for these changes (records + claims).
-    const desired = Array.from({ length: objects }, (_, i) => endpointsOf(i, perObject)).flat();
+    // Claims name their source (external-dns/resource=...), as the pipeline writes them.
+    const desired = Array.from({ length: objects }, (_, i) => endpointsOf(i, perObject).map((e) => ({ ...e, labels: { [RESOURCE_LABEL]: `dnsendpoint/bench/ep-${i}` } }))).flat();
     const all: ZoneChanges = { create: [...desired, ...desired.map((e) => claimFor(e, 'bench'))], updateOld: [], updateNew: [], delete: [] };
     const floor = limits ? packBatches(unitsOf(all), limits).length : NaN;
 

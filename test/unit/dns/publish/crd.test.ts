@@ -64,3 +64,17 @@ describe('DNSProvider CRD', () => {
     expect(validate(ep.spec.versions[0]?.schema.openAPIV3Schema as Schema, obj)).toEqual([]);
   });
 });
+
+describe('examples/dnsproviders.yaml', () => {
+  it('holds one valid DNSProvider per type, each accepted by the CRD and by the controller', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseAllDocuments } = await import('yaml');
+    const { validateProviderSpec } = await import('../../../../src/dns/publish/validate-provider.js');
+    const docs = parseAllDocuments(readFileSync(join(ROOT, 'examples/dnsproviders.yaml'), 'utf8')).map((d) => d.toJS() as DNSProvider).filter(Boolean);
+    expect(docs.map((d) => d.spec.type).sort()).toEqual(['clouddns', 'rfc2136', 'route53']);
+    for (const d of docs) {
+      expect(validate(schema, d), d.metadata.name).toEqual([]);
+      expect(validateProviderSpec(d.spec), d.metadata.name).toEqual([]);
+    }
+  });
+});

@@ -241,4 +241,18 @@ export const FLOWS: Flow[] = [
       return { token: tr.code, refused: shape(refused), allowed: allowed?.code ?? 'never', write: shape(write), review: { code: review.code, allowed: review.body.status?.allowed }, bad: shape(bad) };
     },
   },
+  {
+    name: 'request validation: field selectors, list options, typed and strict decoding',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-val'));
+      const base = '/api/v1/namespaces/conf-val/configmaps';
+      const badField = await c.call('GET', `${base}?fieldSelector=spec.nope%3Dx`);
+      const goodField = await c.call('GET', `${base}?fieldSelector=metadata.name%3Dx`);
+      const rvMatchAlone = await c.call('GET', `${base}?resourceVersionMatch=NotOlderThan`);
+      const continueWithRv = await c.call('GET', `${base}?continue=abc&resourceVersion=5`);
+      const strict = await c.call('POST', `${base}?fieldValidation=Strict`, { ...cm('strict'), bogus: 1 });
+      const typed = await c.call('POST', '/apis/apps/v1/namespaces/conf-val/deployments', { ...deployment('typed'), spec: { ...deployment('typed').spec, replicas: 'two' } });
+      return { badField: shape(badField), goodField: goodField.code, rvMatchAlone: shape(rvMatchAlone), continueWithRv: shape(continueWithRv), strict: shape(strict), typed: shape(typed) };
+    },
+  },
 ];

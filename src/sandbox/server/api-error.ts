@@ -32,16 +32,16 @@ export class ApiError extends Error {
       status: 'Failure',
       message: this.message,
       reason: this.reason,
-      // Go's StatusDetails omits an empty group (core resources)
-      ...(this.details ? { details: this.details.group === '' ? withoutGroup(this.details) : this.details } : {}),
+      // Go's StatusDetails omits an empty group (core resources) and name
+      ...(this.details ? { details: this.details.group === '' || this.details.name === '' ? withoutEmpty(this.details) : this.details } : {}),
       code: this.code,
     };
   }
 }
 
-function withoutGroup(d: ErrorDetails): ErrorDetails {
-  const { group: _group, ...rest } = d;
-  return rest;
+function withoutEmpty(d: ErrorDetails): ErrorDetails {
+  const { group, name, ...rest } = d;
+  return { ...(name ? { name } : {}), ...(group ? { group } : {}), ...rest };
 }
 
 function what(plural: string, group: string): string {

@@ -39,12 +39,42 @@ const PATCH_TYPES: Record<string, PatchType> = {
   'application/apply-patch+cbor': 'apply',
 };
 
-function filterFrom(q: URLSearchParams, ns: string | undefined): ObjectFilter {
+/** Field labels each kind's strategy makes selectable beyond metadata.name and metadata.namespace. */
+const SELECTABLE_FIELDS: Record<string, readonly string[]> = {
+  Pod: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+  Secret: ['type'],
+  Namespace: ['status.phase'],
+  Node: ['spec.unschedulable'],
+  Service: ['spec.clusterIP', 'spec.type'],
+  ReplicaSet: ['status.replicas'],
+  Job: ['status.successful'],
+  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+};
+
+function filterFrom(q: URLSearchParams, ns: string | undefined, def?: ResourceDef): ObjectFilter {
+  let filter: ObjectFilter;
   try {
-    return { ...(ns ? { namespace: ns } : {}), labels: parseLabelSelector(q.get('labelSelector') ?? undefined), fields: parseFieldSelector(q.get('fieldSelector') ?? undefined) };
+    filter = { ...(ns ? { namespace: ns } : {}), labels: parseLabelSelector(q.get('labelSelector') ?? undefined), fields: parseFieldSelector(q.get('fieldSelector') ?? undefined) };
   } catch (err) {
     if (err instanceof SelectorParseError) throw errors.badRequest(err.message);
     throw err;
+  }
+  // custom resources' selectableFields are not modelled: only built-ins are checked
+  if (def && !def.crd) {
+    for (const f of filter.fields) {
+      const label = f.path.join('.');
+      if (label !== 'metadata.name' && label !== 'metadata.namespace' && !(SELECTABLE_FIELDS[def.kind] ?? []).includes(label)) {
+        throw errors.badRequest(`field label not supported: ${label}`);
+      }
+    }
+  }
+  return filter;
+}
+
+/** ListOptions validation: resourceVersionMatch needs a resourceVersion. */
+function checkListOptions(q: URLSearchParams): void {
+  if (q.get('resourceVersionMatch') && !q.get('resourceVersion') && q.get('sendInitialEvents') !== 'true') {
+    throw errors.invalid('meta.k8s.io', 'ListOptions', '', [{ field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', reason: 'FieldValueForbidden' }]);
   }
 }
 
@@ -133,7 +163,7 @@ export class ResourceHandler {
       case 'list':
         return this.list(res, def, version, ns, q, accept);
       case 'watch': {
-        const filter = filterFrom(q, ns);
+        const filter = filterFrom(q, ns, def);
         if (ri.name) filter.fields.push({ path: ['metadata', 'name'], op: 'eq', value: ri.name });
         const timeout = Number(q.get('timeoutSeconds') ?? '') || 1800;
         this.ctx.watches.serve(res, {
@@ -207,7 +237,7 @@ export class ResourceHandler {
       }
       case 'deletecollection': {
         const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj | undefined;
-        const filter = filterFrom(q, ns);
+        const filter = filterFrom(q, ns, def);
         const items = this.ctx.store.list(resourceKey(def.group, def.plural), ns).filter((o) => matchFilter(filter, o));
         const opts = this.deleteOptions(body, q);
         const out = items.map((o) => objects.output(def, version, objects.delete(def, o.metadata.namespace, o.metadata.name!, opts)));
@@ -237,7 +267,8 @@ export class ResourceHandler {
   }
 
   private list(res: ServerResponse, def: ResourceDef, version: string, ns: string | undefined, q: URLSearchParams, accept: string | undefined): void {
-    const filter = filterFrom(q, ns);
+    checkListOptions(q);
+    const filter = filterFrom(q, ns, def);
     const key = resourceKey(def.group, def.plural);
     let start = '';
     const cont = q.get('continue');

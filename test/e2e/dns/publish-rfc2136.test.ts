@@ -141,6 +141,33 @@ describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
     await env.host.dynamic.delete(DNS_PROVIDERS, 'other', { namespace: NS });
   });
 
+  it('a provider that goes down is Ready=False while the rest keeps running, and is republished when it returns', async () => {
+    const { port, tsig } = bind;
+    await bind.stop();
+    // The DNS record controllers keep working: a member going NotReady still reaches the
+    // DNSEndpoint, and the pass it starts finds the provider down.
+    env.members.setReady('cluster-3', false);
+    await until(async () => {
+      const e = await env.host.dynamic.get<DNSEndpoint>(DNS_ENDPOINTS, 'service-go-app', { namespace: 'go-app' });
+      const global = e.spec.endpoints.find((x) => x.dnsName === `${N}.example.com`);
+      return global?.targets.length === 2 ? true : undefined;
+    }, 20_000, 100);
+    const down = await until(async () => {
+      const obj = await env.host.dynamic.get<DNSProvider>(DNS_PROVIDERS, 'bind', { namespace: NS });
+      return obj.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False') ? obj : undefined;
+    }, 30_000, 100);
+    expect(down.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('Unavailable');
+    // BIND comes back empty on the same port with the same key: kfed re-reads the zone and republishes.
+    bind = await startBind({ zones: [{ name: 'example.com', records: ['manual 300 IN A 198.51.100.200', 'manual 300 IN TXT "not kfed"'] }], port, key: tsig });
+    await until(() => (dig(`${N}.example.com`).length === 2 ? true : undefined), 60_000, 200);
+    env.members.setReady('cluster-3', true);
+    await until(() => (dig(`${N}.example.com`).length === 3 ? true : undefined), 20_000, 100);
+    await until(async () => {
+      const obj = await env.host.dynamic.get<DNSProvider>(DNS_PROVIDERS, 'bind', { namespace: NS });
+      return obj.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
+    }, 20_000, 100);
+  }, 120_000);
+
   it('deleting the ServiceDNSRecord removes exactly kfed records', async () => {
     await env.host.dynamic.delete(SERVICE_DNS_RECORDS, 'go-app', { namespace: 'go-app' });
     // The sandbox garbage-collects the owned DNSEndpoint; the publisher withdraws its records.

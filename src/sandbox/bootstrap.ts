@@ -38,7 +38,34 @@ export function bootstrapObjects(t: ClusterTopology): KubeObject[] {
     { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
   ]));
   out.push(clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]));
-  out.push(clusterRole('view', [{ apiGroups: ['', 'apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]));
+  // the user-facing roles, flattened from kube-apiserver's aggregated ones for the kinds served here:
+  // view reads everything but Secrets (and RBAC), edit also writes and reads Secrets, admin also
+  // manages Roles and RoleBindings in a namespace
+  const read = ['get', 'list', 'watch'];
+  const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+  const workloads = [
+    { apiGroups: [''], resources: ['configmaps', 'endpoints', 'pods', 'pods/status', 'serviceaccounts', 'services', 'services/status', 'events'] },
+    { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status'] },
+    { apiGroups: ['batch'], resources: ['jobs', 'jobs/status'] },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingresses/status'] },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets', 'poddisruptionbudgets/status'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'] },
+  ];
+  const viewRules = [...workloads.map((r) => ({ ...r, verbs: read })), { apiGroups: [''], resources: ['namespaces'], verbs: read }];
+  const editRules = [
+    ...viewRules,
+    ...workloads.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources.filter((x) => !x.endsWith('/status')), verbs: write })),
+    { apiGroups: [''], resources: ['secrets'], verbs: [...read, ...write] },
+    { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+  ];
+  const aggregated = (name: string): Record<string, string> => ({ 'kubernetes.io/bootstrapping': 'rbac-defaults', [`rbac.authorization.k8s.io/aggregate-to-${name}`]: 'true' });
+  out.push({ ...clusterRole('view', viewRules), metadata: { name: 'view', labels: aggregated('edit') } });
+  out.push({ ...clusterRole('edit', editRules), metadata: { name: 'edit', labels: aggregated('admin') } });
+  out.push(clusterRole('admin', [
+    ...editRules,
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: [...read, ...write] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] },
+  ]));
   out.push(bindGroup('cluster-admin', 'cluster-admin', 'system:masters'));
   out.push(bindGroup('system:discovery', 'system:discovery', 'system:authenticated'));
   out.push(bindGroup('system:basic-user', 'system:basic-user', 'system:authenticated'));

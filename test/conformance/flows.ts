@@ -255,4 +255,32 @@ export const FLOWS: Flow[] = [
       return { badField: shape(badField), goodField: goodField.code, rvMatchAlone: shape(rvMatchAlone), continueWithRv: shape(continueWithRv), strict: shape(strict), typed: shape(typed) };
     },
   },
+  {
+    name: 'default roles view, edit, admin; health with a bad token',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-roles'));
+      const out: Observations = {};
+      for (const role of ['view', 'edit', 'admin']) {
+        await c.call('POST', '/api/v1/namespaces/conf-roles/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: role } });
+        await c.call('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/conf-roles/rolebindings', {
+          apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: role },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'ServiceAccount', name: role, namespace: 'conf-roles' }],
+        });
+        const tr = await c.call('POST', `/api/v1/namespaces/conf-roles/serviceaccounts/${role}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+        const sa = c.as(String(tr.body.status?.token ?? ''));
+        // aggregation and the authorizer's cache take a moment on a real server
+        await poll(async () => ((await sa.call('GET', '/api/v1/namespaces/conf-roles/configmaps')).code === 200 ? true : undefined), 10_000);
+        out[role] = {
+          readConfigMaps: (await sa.call('GET', '/api/v1/namespaces/conf-roles/configmaps')).code,
+          readSecrets: (await sa.call('GET', '/api/v1/namespaces/conf-roles/secrets')).code,
+          writeConfigMap: (await sa.call('POST', '/api/v1/namespaces/conf-roles/configmaps', cm(`by-${role}`))).code,
+          scaleDeployments: (await sa.call('GET', '/apis/apps/v1/namespaces/conf-roles/deployments')).code,
+          createRole: (await sa.call('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/conf-roles/roles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: `r-${role}` }, rules: [] })).code,
+          listNamespaces: (await sa.call('GET', '/api/v1/namespaces')).code,
+        };
+      }
+      out.healthBadToken = (await c.as('not-a-token').call('GET', '/healthz')).code;
+      return out;
+    },
+  },
 ];

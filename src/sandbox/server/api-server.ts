@@ -101,8 +101,9 @@ export class ApiServer {
       let user = this.deps.authn.authenticate(req.headers.authorization);
       if (user && req.headers['impersonate-user']) user = this.impersonate(user, req);
       if (!user) {
-        // health endpoints answer anonymous probes, as with the default system:public-info-viewer role
-        if (['/healthz', '/livez', '/readyz', '/version'].includes(url.pathname) && req.method === 'GET') return this.nonResource(req, res, url);
+        // health endpoints answer anonymous probes, as with the default system:public-info-viewer
+        // role; a credential that fails authentication is 401 there too (it is not anonymous)
+        if (!req.headers.authorization && ['/healthz', '/livez', '/readyz', '/version'].includes(url.pathname) && req.method === 'GET') return this.nonResource(req, res, url);
         throw errors.unauthorized();
       }
       const ri = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);

@@ -283,4 +283,20 @@ export const FLOWS: Flow[] = [
       return out;
     },
   },
+  {
+    name: 'Job: template and selector fixed once created',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-job'));
+      const base = '/apis/batch/v1/namespaces/conf-job/jobs';
+      const job = {
+        apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1' }] } } },
+      };
+      const created = await c.call('POST', base, job);
+      const image = await c.call('PATCH', `${base}/once`, { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox:2' }] } } } }, 'application/strategic-merge-patch+json');
+      const labels = await c.call('PATCH', `${base}/once`, { metadata: { labels: { ok: 'yes' } } }, 'application/merge-patch+json');
+      const noContainers = await c.call('POST', base, { ...job, metadata: { name: 'empty' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [] } } } });
+      return { created: { code: created.code, generation: created.body.metadata?.generation }, image: shape(image), labels: labels.code, noContainers: shape(noContainers) };
+    },
+  },
 ];

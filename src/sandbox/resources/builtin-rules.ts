@@ -136,6 +136,12 @@ function immutableData(p: FieldProblem[], o: Obj, old: Obj | undefined, fields: 
   for (const f of fields) if (JSON.stringify(sortKeys(o[f])) !== JSON.stringify(sortKeys(old[f]))) p.push({ field: f, message, reason: 'FieldValueForbidden' });
 }
 
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortDeep(x)]));
+  return v;
+}
+
 function sortKeys(m: unknown): unknown {
   return m && typeof m === 'object' ? Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b))) : m;
 }
@@ -182,6 +188,16 @@ export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject)
     case 'ConfigMap':
       immutableData(p, o, old as Obj | undefined, ['data', 'binaryData']);
       break;
+    case 'Job': {
+      validateContainers(p, o.spec?.template?.spec?.containers, 'spec.template.spec.containers');
+      const prev = (old as Obj | undefined)?.spec;
+      // a Job's selector, and its template unless it is suspended, are fixed once created
+      if (prev && JSON.stringify(sortDeep(prev.selector)) !== JSON.stringify(sortDeep(o.spec?.selector))) p.push({ field: 'spec.selector', message: 'Invalid value: field is immutable', reason: 'FieldValueInvalid' });
+      if (prev && prev.suspend !== true && JSON.stringify(sortDeep(prev.template)) !== JSON.stringify(sortDeep(o.spec?.template))) {
+        p.push({ field: 'spec.template', message: 'Invalid value: field is immutable', reason: 'FieldValueInvalid' });
+      }
+      break;
+    }
     case 'Secret':
       immutableData(p, o, old as Obj | undefined, ['data']);
       for (const [k, v] of Object.entries((o.data ?? {}) as Record<string, unknown>)) {

@@ -194,12 +194,19 @@ export const FLOWS: Flow[] = [
       for (let i = 0; i < 5; i++) await c.call('POST', '/api/v1/namespaces/conf-page/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${i}` } });
       const p1 = await c.call('GET', '/api/v1/namespaces/conf-page/secrets?limit=2');
       const p2 = await c.call('GET', `/api/v1/namespaces/conf-page/secrets?limit=2&continue=${encodeURIComponent(p1.body.metadata?.continue ?? '')}`);
+      // changes between pages: later pages still show the first page's snapshot
+      await c.call('POST', '/api/v1/namespaces/conf-page/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's35' } });
+      await c.call('DELETE', '/api/v1/namespaces/conf-page/secrets/s4');
+      await c.call('PATCH', '/api/v1/namespaces/conf-page/secrets/s3', { metadata: { labels: { changed: 'yes' } } }, 'application/merge-patch+json');
       const p3 = await c.call('GET', `/api/v1/namespaces/conf-page/secrets?limit=2&continue=${encodeURIComponent(p2.body.metadata?.continue ?? '')}`);
+      const withRv = await c.call('GET', `/api/v1/namespaces/conf-page/secrets?limit=2&resourceVersion=1&continue=${encodeURIComponent(p1.body.metadata?.continue ?? '')}`);
+      const fresh = await c.call('GET', '/api/v1/namespaces/conf-page/secrets');
       const badToken = await c.call('GET', '/api/v1/namespaces/conf-page/secrets?limit=2&continue=not-a-token');
       const names = (r: Reply): string[] => (r.body.items ?? []).map((o: Obj) => o.metadata.name);
       return {
         pages: [names(p1), names(p2), names(p3)], remaining: [p1.body.metadata?.remainingItemCount, p2.body.metadata?.remainingItemCount, p3.body.metadata?.remainingItemCount],
         lastHasContinue: Boolean(p3.body.metadata?.continue), kind: p1.body.kind, badToken: shape(badToken),
+        sameRv: p3.body.metadata?.resourceVersion === p1.body.metadata?.resourceVersion, withRv: shape(withRv), fresh: names(fresh),
       };
     },
   },

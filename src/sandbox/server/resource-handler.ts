@@ -2,7 +2,7 @@
 // and the status, scale, token and finalize subresources.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/meta.js';
-import type { ObjectStore } from '../store/object-store.js';
+import { ResourceVersionGoneError, type ObjectStore } from '../store/object-store.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import { parseFieldSelector, parseLabelSelector, matchFilter, SelectorParseError, type ObjectFilter } from '../store/selectors.js';
 import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
@@ -266,21 +266,47 @@ export class ResourceHandler {
     sendJson(res, 200, toScale(def, obj));
   }
 
+  /** The collection as it was at `rv`: the current objects with the later events undone; 410 once they are compacted. */
+  private snapshot(key: string, ns: string | undefined, rv: number): KubeObject[] {
+    let events;
+    try {
+      events = this.ctx.store.eventsSince(rv);
+    } catch (err) {
+      if (!(err instanceof ResourceVersionGoneError)) throw err;
+      throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.', {});
+    }
+    const byKey = new Map<string, KubeObject>();
+    for (const o of this.ctx.store.list(key, ns)) byKey.set(listKey(o), o);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const ev = events[i]!;
+      if (ev.resource !== key || (ns !== undefined && ev.obj.metadata.namespace !== ns)) continue;
+      const k = listKey(ev.obj);
+      if (ev.type === 'ADDED') byKey.delete(k);
+      else if (ev.type === 'MODIFIED' || ev.type === 'DELETED') byKey.set(k, ev.prev ?? ev.obj);
+    }
+    return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+  }
+
   private list(res: ServerResponse, def: ResourceDef, version: string, ns: string | undefined, q: URLSearchParams, accept: string | undefined): void {
     checkListOptions(q);
     const filter = filterFrom(q, ns, def);
     const key = resourceKey(def.group, def.plural);
     let start = '';
+    let snapshotRv: number | undefined;
     const cont = q.get('continue');
     if (cont) {
       try {
-        start = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')).start as string;
+        const token = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { start: string; rv?: number };
+        start = token.start;
+        if (typeof token.rv === 'number') snapshotRv = token.rv;
       } catch {
         throw errors.badRequest('continue key is not valid: illegal base64 data');
       }
+      if (q.get('resourceVersion')) throw errors.badRequest('specifying resource version is not allowed when using continue');
     }
     const limit = Number(q.get('limit') ?? '0') || 0;
-    const all = this.ctx.store.list(key, ns);
+    // later pages are served from the first page's snapshot, as etcd serves them at its revision
+    const all = snapshotRv !== undefined && snapshotRv < this.ctx.store.currentRv ? this.snapshot(key, ns, snapshotRv) : this.ctx.store.list(key, ns);
     const items: KubeObject[] = [];
     let next: string | undefined;
     let remaining = 0;
@@ -296,9 +322,10 @@ export class ResourceHandler {
       if (limit > 0 && items.length === limit) next = listKey(o);
     }
     if (remaining === 0) next = undefined;
-    const meta: Obj = { resourceVersion: String(this.ctx.store.currentRv) };
+    const listRv = snapshotRv ?? this.ctx.store.currentRv;
+    const meta: Obj = { resourceVersion: String(listRv) };
     if (next) {
-      meta.continue = Buffer.from(JSON.stringify({ rv: this.ctx.store.currentRv, start: next })).toString('base64url');
+      meta.continue = Buffer.from(JSON.stringify({ rv: listRv, start: next })).toString('base64url');
       meta.remainingItemCount = remaining;
     }
     if (wantsTable(accept)) return sendJson(res, 200, toTable(def, version, items, meta, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'));

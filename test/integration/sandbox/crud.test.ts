@@ -150,6 +150,20 @@ describe('list', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('serves later pages from the first page\'s snapshot, and expires the token once that is compacted (410)', async () => {
+    const first = await c.core.listNamespacedConfigMap({ namespace: 'page', limit: 10 });
+    await c.core.createNamespacedConfigMap({ namespace: 'page', body: { metadata: { name: 'p-99-late' } } });
+    await c.core.deleteNamespacedConfigMap({ namespace: 'page', name: 'p-24' });
+    const rest = await c.core.listNamespacedConfigMap({ namespace: 'page', limit: 100, _continue: first.metadata!._continue! });
+    const names = rest.items.map((i) => i.metadata!.name!);
+    expect(names).toContain('p-24');
+    expect(names).not.toContain('p-99-late');
+    expect(rest.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    sb.clusters[0]!.faults.compact();
+    const gone = await statusOf(c.core.listNamespacedConfigMap({ namespace: 'page', limit: 10, _continue: first.metadata!._continue! }));
+    expect(gone.code).toBe(410);
+  });
+
   it('streams a list longer than one response chunk intact, also filtered and paged', async () => {
     const cluster = sb.clusters[0]!;
     const def = cluster.registry.lookup('', 'v1', 'configmaps')!;

@@ -22,7 +22,7 @@ const OWNER_KEY = 'external-dns/owner';
 const RESOURCE_KEY = 'external-dns/resource';
 
 /** Labels of a claim as external-dns serializes them: heritage first, then sorted keys. */
-export function formatClaim(owner: string, resource: string | undefined): string {
+export function formatClaim(owner: string, resource?: string): string {
   const parts = [`heritage=${HERITAGE}`, `${OWNER_KEY}=${owner}`];
   if (resource) parts.push(`${RESOURCE_KEY}=${resource}`);
   return parts.join(',');

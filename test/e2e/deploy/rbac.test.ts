@@ -34,7 +34,7 @@ const NS = 'kube-federation-system';
 const SA = 'kfed-controller';
 const LEASE = 'kubefed-controller-manager';
 const FEDERATED_DEPLOYMENTS = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
-const EXAMPLE = new URL('../../../../shared/examples/go-app.yaml', import.meta.url);
+const EXAMPLE = new URL('../../../examples/go-app.yaml', import.meta.url);
 
 const SERVICE: KubeObject = {
   apiVersion: 'v1', kind: 'Service', metadata: { name: 'go-app', namespace: 'go-app' },

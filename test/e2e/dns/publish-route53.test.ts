@@ -4,26 +4,20 @@
 // returns; a record kfed does not own is untouched; deleting the record removes
 // exactly kfed's sets and health checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DNSProvider } from '../../../src/api/dns-provider.js';
-import type { KubeObject } from '../../../src/api/meta.js';
-import { DNS_PROVIDER_FACTORIES } from '../../../src/app/dns-providers.js';
-import { PublishingController } from '../../../src/dns/publish/publishing-controller.js';
-import { DNS_PROVIDERS, SECRETS_REF, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { providerOf, secretOf, startPublishing, type RunningPublisher } from '../../support/publishing.js';
 import { TEST_SECRET } from '../../support/route53-fake/context.js';
 import type { FakeRecordSet } from '../../support/route53-fake/record-set.js';
 import { startRoute53Fake, type Route53Fake } from '../../support/route53-fake/server.js';
-import { installCrds } from '../../support/crds.js';
 import { N, startGoApp, until, type GoAppEnv } from '../../integration/dns/go-app-fixture.js';
 
-const NS = 'kube-federation-system';
 const GLOBAL = `${N}.example.com.`;
 
 describe('publishing the go-app example to Route53', () => {
   let env: GoAppEnv;
   let fake: Route53Fake;
   let zoneId: string;
-  const stop = new AbortController();
-  let running: Promise<void>;
+  let publisher: RunningPublisher;
 
   const sets = (name: string): FakeRecordSet[] => [...(fake.state.zones.get(zoneId)?.sets.values() ?? [])].filter((s) => s.name === name && s.type === 'A');
 
@@ -32,21 +26,14 @@ describe('publishing the go-app example to Route53', () => {
     fake = await startRoute53Fake({ accessKeyId: TEST_SECRET.AWS_ACCESS_KEY_ID });
     zoneId = fake.state.createZone('example.com').id;
     fake.state.zones.get(zoneId)?.sets.set('manual', { name: 'manual.example.com.', type: 'A', ttl: 300, values: ['198.51.100.200'] });
-    await installCrds(env.host, 'crds/dns');
-    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aws-creds', namespace: NS }, data: Object.fromEntries(Object.entries(TEST_SECRET).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) };
-    await env.host.dynamic.create(SECRETS_REF, secret);
-    const provider: DNSProvider = {
-      apiVersion: 'dns.kfed.io/v1alpha1', kind: 'DNSProvider', metadata: { name: 'aws', namespace: NS },
-      spec: { type: 'route53', domains: ['example.com'], ownerId: 'kfed-e2e', route53: { endpoint: fake.endpoint, region: 'us-east-1', credentialsSecretRef: { name: 'aws-creds' }, healthChecks: 'managed' } },
-    };
-    await env.host.dynamic.create(DNS_PROVIDERS, provider);
-    const c = new PublishingController({ host: env.host, kubefedNamespace: NS, factories: DNS_PROVIDER_FACTORIES, resyncMs: 60_000 });
-    running = c.start(stop.signal);
+    publisher = await startPublishing(env.host, {
+      secrets: [secretOf('aws-creds', TEST_SECRET)],
+      providers: [providerOf('aws', { type: 'route53', domains: ['example.com'], ownerId: 'kfed-e2e', route53: { endpoint: fake.endpoint, region: 'us-east-1', credentialsSecretRef: { name: 'aws-creds' }, healthChecks: 'managed' } })],
+    });
   }, 60_000);
 
   afterAll(async () => {
-    stop.abort();
-    await running;
+    await publisher?.stop();
     await fake?.stop();
     await env?.close();
   });

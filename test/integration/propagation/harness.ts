@@ -51,7 +51,7 @@ export async function ensureNamespace(c: ClusterClient, name: string): Promise<v
 
 /** The federation objects of examples/go-app.yaml (the DNS records are left to the DNS tests). */
 export async function goAppObjects(): Promise<KubeObject[]> {
-  const text = await readFile('/work/shared/examples/go-app.yaml', 'utf8').catch(() => readFile('examples/go-app.yaml', 'utf8'));
+  const text = await readFile(new URL('../../../examples/go-app.yaml', import.meta.url), 'utf8');
   return parseAllDocuments(text).map((d) => d.toJS() as KubeObject).filter((o) => o && o.apiVersion === 'types.kubefed.io/v1beta1');
 }
 

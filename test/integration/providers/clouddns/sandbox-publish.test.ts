@@ -5,26 +5,20 @@
 // record set; a member going NotReady leaves its item and returns; a record kfed does
 // not own is untouched; deleting the record removes exactly kfed's record sets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DNSProvider } from '../../../../src/api/dns-provider.js';
-import type { KubeObject } from '../../../../src/api/meta.js';
 import type { RoutingSpec } from '../../../../src/api/multiclusterdns.js';
-import { DNS_PROVIDER_FACTORIES } from '../../../../src/app/dns-providers.js';
-import { PublishingController } from '../../../../src/dns/publish/publishing-controller.js';
-import { DNS_PROVIDERS, SECRETS_REF, SERVICE_DNS_RECORDS } from '../../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../../src/dns/resources.js';
+import { providerOf, secretOf, startPublishing, type RunningPublisher } from '../../../support/publishing.js';
 import type { ResourceRecordSet } from '../../../../providers/clouddns/types.js';
 import { serviceAccountKey } from '../../../support/clouddns-fake/credentials.js';
 import { FakeCloudDNS } from '../../../support/clouddns-fake/server.js';
-import { installCrds } from '../../../support/crds.js';
 import { N, startGoApp, until, type GoAppEnv } from '../../dns/go-app-fixture.js';
 
-const NS = 'kube-federation-system';
 const GLOBAL = `${N}.example.com.`;
 
 describe('publishing the go-app example to Cloud DNS', () => {
   let env: GoAppEnv;
   let fake: FakeCloudDNS;
-  const stop = new AbortController();
-  let running: Promise<void>;
+  let publisher: RunningPublisher;
   const manual: ResourceRecordSet = { name: 'manual.example.com.', type: 'A', ttl: 300, rrdatas: ['198.51.100.200'] };
 
   const global = (): ResourceRecordSet | undefined => fake.store.get('example-com', GLOBAL, 'A');
@@ -36,24 +30,14 @@ describe('publishing the go-app example to Cloud DNS', () => {
     fake = await new FakeCloudDNS({ project: 'kfed-e2e' }).start();
     fake.addZone({ name: 'example-com', dnsName: 'example.com.' });
     fake.store.put('example-com', manual);
-    await installCrds(env.host, 'crds/dns');
-    const key = serviceAccountKey(fake);
-    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'gcp-creds', namespace: NS }, data: { 'credentials.json': Buffer.from(key).toString('base64') } };
-    await env.host.dynamic.create(SECRETS_REF, secret);
-    const provider: DNSProvider = {
-      apiVersion: 'dns.kfed.io/v1alpha1',
-      kind: 'DNSProvider',
-      metadata: { name: 'gcp', namespace: NS },
-      spec: { type: 'clouddns', domains: ['example.com'], ownerId: 'kfed-e2e', cloudDNS: { project: 'kfed-e2e', endpoint: fake.url, credentialsSecretRef: { name: 'gcp-creds', key: 'credentials.json' }, zoneVisibility: 'public' } },
-    };
-    await env.host.dynamic.create(DNS_PROVIDERS, provider);
-    const c = new PublishingController({ host: env.host, kubefedNamespace: NS, factories: DNS_PROVIDER_FACTORIES, resyncMs: 60_000 });
-    running = c.start(stop.signal);
+    publisher = await startPublishing(env.host, {
+      secrets: [secretOf('gcp-creds', { 'credentials.json': serviceAccountKey(fake) })],
+      providers: [providerOf('gcp', { type: 'clouddns', domains: ['example.com'], ownerId: 'kfed-e2e', cloudDNS: { project: 'kfed-e2e', endpoint: fake.url, credentialsSecretRef: { name: 'gcp-creds', key: 'credentials.json' }, zoneVisibility: 'public' } })],
+    });
   }, 60_000);
 
   afterAll(async () => {
-    stop.abort();
-    await running;
+    await publisher?.stop();
     await fake?.stop();
     await env?.close();
   });

@@ -306,4 +306,22 @@ export const FLOWS: Flow[] = [
       return { created: { code: created.code, generation: created.body.metadata?.generation }, image: shape(image), labels: labels.code, noContainers: shape(noContainers) };
     },
   },
+  {
+    name: 'server-side apply: shared ownership and removal',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-ssa2'));
+      const p = '/api/v1/namespaces/conf-ssa2/configmaps/shared';
+      const ct = 'application/apply-patch+yaml';
+      const managers = (r: { body: Obj }): string[] => (r.body.metadata?.managedFields ?? []).map((f: Obj) => `${f.manager}:${Object.keys(f.fieldsV1?.['f:data'] ?? {}).sort().join(',')}`).sort();
+      await c.call('PATCH', `${p}?fieldManager=alice`, cm('shared', { k: 'v', a: '1' }), ct);
+      const both = await c.call('PATCH', `${p}?fieldManager=bob`, cm('shared', { k: 'v' }), ct);
+      const aliceDrops = await c.call('PATCH', `${p}?fieldManager=alice`, cm('shared', { a: '1' }), ct);
+      const bobDrops = await c.call('PATCH', `${p}?fieldManager=bob`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' } }, ct);
+      return {
+        both: { code: both.code, managers: managers(both) },
+        aliceDrops: { data: aliceDrops.body.data, managers: managers(aliceDrops) },
+        bobDrops: { data: bobDrops.body.data, managers: managers(bobDrops) },
+      };
+    },
+  },
 ];

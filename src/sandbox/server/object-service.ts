@@ -146,9 +146,19 @@ function sameSpec(a: KubeObject, b: KubeObject): boolean {
   return equalExcept(a as Obj, b as Obj, NOT_SPEC);
 }
 
-/** Equal but for resourceVersion and managedFields. */
+/** Managed-field entries equal but for their timestamps. */
+function sameOwnership(a: unknown, b: unknown): boolean {
+  const strip = (list: unknown): unknown => (Array.isArray(list) ? list.map((e: Obj) => ({ ...e, time: undefined })) : list);
+  return deepEqual(strip(a), strip(b));
+}
+
+/**
+ * Equal but for resourceVersion and managed-field timestamps: a write that only changes ownership (a
+ * second manager applying the same value) is stored, as kube-apiserver stores it.
+ */
 function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return equalExcept(a as Obj, b as Obj, METADATA_ONLY) && equalExcept(a.metadata, b.metadata, WRITE_STAMPS);
+  return equalExcept(a as Obj, b as Obj, METADATA_ONLY) && equalExcept(a.metadata, b.metadata, WRITE_STAMPS)
+    && sameOwnership(a.metadata.managedFields, b.metadata.managedFields);
 }
 
 export class ObjectService {

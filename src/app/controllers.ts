@@ -132,6 +132,7 @@ export const CONTROLLERS: ControllerEntry[] = [
         host: d.host,
         kubefedNamespace: d.config.kubefedNamespace,
         factories: DNS_PROVIDER_FACTORIES,
+        externalDNS: d.config.publish.externalDNS,
         events: d.events('dns-publishing'),
         informers: d.informers,
         logger: d.logger,

@@ -16,6 +16,7 @@ interface ControllerFlags {
   dnsListen?: string;
   dnsGeoipDb?: string;
   dnsExternalDns: boolean;
+  publishExternalDns: boolean;
   dnsWorkers?: string;
   leaderElect: boolean;
   leaderElectionId: string;
@@ -45,6 +46,7 @@ export function registerControllerCommand(program: Command): void {
     .addOption(opt('--dns-listen <addr>', 'serve DNS on UDP and TCP here (host:port, :port, [v6]:port; e.g. :5353); every replica serves; default: off', 'KFED_DNS_LISTEN'))
     .addOption(opt('--dns-geoip-db <path>', 'MMDB file for client locations (latency/geo answers); "bundled" = GeoLite2 shipped with kfed, "none" = no geolocation', 'KFED_DNS_GEOIP_DB'))
     .addOption(opt('--dns-external-dns [bool]', 'also serve externaldns.k8s.io/v1alpha1 DNSEndpoints', 'KFED_DNS_EXTERNAL_DNS').argParser(bool).default(true))
+    .addOption(opt('--publish-external-dns [bool]', 'also publish externaldns.k8s.io/v1alpha1 DNSEndpoints through DNSProviders (off: external-dns publishes its own)', 'KFED_PUBLISH_EXTERNAL_DNS').argParser(bool).default(false))
     .addOption(opt('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket (batched UDP sends, one process and geolocation database each); "auto" = one per core; 0 = in this process (default)', 'KFED_DNS_WORKERS'))
     .addOption(opt('--leader-elect [bool]', 'elect a leader with a coordination.k8s.io Lease so only one replica reconciles', 'KFED_LEADER_ELECT').argParser(bool).default(true))
     .addOption(opt('--leader-election-id <name>', 'name of the Lease (in --kubefed-namespace)', 'KFED_LEADER_ELECTION_ID').default('kubefed-controller-manager'))
@@ -64,6 +66,7 @@ export function registerControllerCommand(program: Command): void {
         ...(f.dnsListen !== undefined ? { dnsListen: f.dnsListen } : {}),
         ...(f.dnsGeoipDb !== undefined ? { dnsGeoDatabase: f.dnsGeoipDb } : {}),
         dnsExternalDNS: f.dnsExternalDns,
+        publishExternalDNS: f.publishExternalDns,
         ...(f.dnsWorkers !== undefined ? { dnsWorkers: f.dnsWorkers } : {}),
         leaderElect: f.leaderElect,
         leaderElectionId: f.leaderElectionId,

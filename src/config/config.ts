@@ -63,6 +63,8 @@ export interface Config {
   leaderElection: LeaderElectionConfig;
   /** The embedded DNS server; undefined = not served by this process. */
   dns: DnsServingConfig | undefined;
+  /** DNS publishing through DNSProviders (docs: README "Providers"). */
+  publish: { externalDNS: boolean };
   clusterHealthCheck: HealthCheckConfig;
   /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
   kubeFedConfig: KubeFedConfig;
@@ -96,6 +98,8 @@ export interface ConfigFlags {
   dnsGeoDatabase?: string;
   /** Serve externaldns.k8s.io DNSEndpoints too (default true). */
   dnsExternalDNS?: boolean;
+  /** Publish externaldns.k8s.io DNSEndpoints through DNSProviders too (default false: external-dns publishes its own). */
+  publishExternalDNS?: boolean;
   /** DNS worker processes: `0` (default, in this process), a count, or `auto` (one per available core). */
   dnsWorkers?: string | number;
 }
@@ -215,6 +219,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     metricsAddr: parseListenAddress(flags.metricsAddr ?? DEFAULT_METRICS_ADDR),
     leaderElection: election,
     dns: dnsServing(flags),
+    publish: { externalDNS: flags.publishExternalDNS ?? false },
     clusterHealthCheck: health,
     kubeFedConfig: kfc,
     logLevel: flags.logLevel ?? 'info',

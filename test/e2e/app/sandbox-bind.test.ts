@@ -34,7 +34,7 @@ describe.skipIf(!tools)('kfed sandbox --bind', () => {
     exited = new Promise((resolve) => child.once('close', (code) => resolve(code)));
     child.stdout?.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr?.resume();
-    await until(() => (out.includes('sandbox ready') ? true : undefined), 90_000, 100).catch((err: unknown) => {
+    await until(() => out.includes('sandbox ready'), 90_000, 100).catch((err: unknown) => {
       throw new Error(`no ready line:\n${out}`, { cause: err });
     });
   }, 120_000);
@@ -61,9 +61,9 @@ describe.skipIf(!tools)('kfed sandbox --bind', () => {
   it('a stopped member leaves BIND and returns', async () => {
     const ctl = ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', 'ctl', '--kubeconfig', kubeconfig];
     await run(process.execPath, [...ctl, 'stop', 'cluster-2']);
-    await until(async () => ((await dig(printedDig(GLOBAL))).length === 2 ? true : undefined), 30_000, 200);
+    await until(async () => (await dig(printedDig(GLOBAL))).length === 2, 30_000, 200);
     await run(process.execPath, [...ctl, 'start', 'cluster-2']);
-    await until(async () => ((await dig(printedDig(GLOBAL))).length === 3 ? true : undefined), 30_000, 200);
+    await until(async () => (await dig(printedDig(GLOBAL))).length === 3, 30_000, 200);
   }, 90_000);
 
   it('Ctrl-C stops the sandbox and BIND', async () => {

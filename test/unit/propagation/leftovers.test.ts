@@ -16,7 +16,7 @@ function context(name: string, opts: { ready: boolean; protect: boolean }): { ct
     },
   };
   const client = { dynamic } as never;
-  const record: PropagatedVersion = { apiVersion: 'core.kubefed.io/v1alpha1', kind: 'PropagatedVersion', metadata: { name: `namespace-${name}`, namespace: name, annotations: { 'kfed.io/left-behind': 'cluster-3' } }, status: {} } as PropagatedVersion;
+  const record: PropagatedVersion = { apiVersion: 'core.kubefed.io/v1alpha1', kind: 'PropagatedVersion', metadata: { name: `namespace-${name}`, namespace: name, annotations: { 'kfed.io/left-behind': 'cluster-3' } }, status: { templateVersion: '', overridesVersion: '' } };
   const observed: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubefed.io/managed': 'true' } } };
   const ctx: LeftoverContext = {
     o: { host: client, members: { get: () => ({ name: 'cluster-3', ready: opts.ready, client, labels: {} }) } as never },

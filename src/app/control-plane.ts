@@ -54,7 +54,10 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
   let dns: DnsServing | undefined;
   try {
     if (config.metricsAddr) health = await startHealthServer({ host: config.metricsAddr.host, port: config.metricsAddr.port, registry: metrics, logger });
-    if (config.dns) dns = await startDnsServing({ config: config.dns, host, kubefedNamespace: config.kubefedNamespace, logger, registry: metrics });
+    // One informer per (cluster, resource, selector) in the process: the DNS serving feed and the
+    // leader's controllers share them.
+    const informers = new InformerFactory({ logger, registry: metrics });
+    if (config.dns) dns = await startDnsServing({ config: config.dns, host, kubefedNamespace: config.kubefedNamespace, logger, registry: metrics, informers });
     const members = new KubeFedClusterRegistry({ host: host.dynamic, namespace: config.kubefedNamespace, logger, registry: metrics });
     const le = config.leaderElection;
     const elector = le.enabled
@@ -75,7 +78,7 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
       config,
       host,
       members,
-      informers: new InformerFactory({ logger, registry: metrics }),
+      informers,
       logger,
       metrics,
       events: eventRecorders(host, logger),

@@ -12,6 +12,7 @@ import { ClusteredDnsServer } from '../dnsserver/cluster.js';
 import { DnsServer, type DnsServerPorts } from '../dnsserver/server.js';
 import { openMaxmindGeoLocator, type GeoLocator, type MaxmindGeoOptions } from '../dnsserver/geo-locator.js';
 import { ServingFeed, type SnapshotSink } from '../dnsserver/serving-feed.js';
+import type { InformerFactory } from '../kube/informer-factory.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
@@ -48,6 +49,8 @@ export interface DnsServingOptions {
   kubefedNamespace: string;
   logger: Logger;
   registry: Registry;
+  /** The process's shared informers (the feed's DNSEndpoints and Domains are the leader's too). */
+  informers?: InformerFactory;
 }
 
 function describeGeo(db: GeoDatabase): string {
@@ -163,6 +166,7 @@ export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing>
     sink: started.sink,
     kubefedNamespace: o.kubefedNamespace,
     externalDNS: o.config.externalDNS,
+    informers: o.informers,
     logger: o.logger,
     registry: o.registry,
   });

@@ -13,6 +13,7 @@ import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } 
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Informer } from '../kube/informer.js';
 import { clusterInformer } from '../kube/informer.js';
+import type { InformerFactory, InformerScope } from '../kube/informer-factory.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
@@ -39,6 +40,8 @@ export interface ServingFeedOptions {
   /** TTLs passed to buildSnapshot. */
   snapshot?: Pick<SnapshotInput, 'defaultTtl' | 'soaTtl' | 'negativeTtl'>;
   informer?: { watchTimeoutSeconds?: number; backoffInitialMs?: number; backoffMaxMs?: number };
+  /** The process's shared informers; without them the feed runs informers of its own. */
+  informers?: InformerFactory | undefined;
   logger?: Logger;
   registry?: Registry;
 }
@@ -64,6 +67,7 @@ export class ServingFeed implements Runnable {
   private readonly log: Logger;
   private readonly domains: Informer<DomainObject>;
   private readonly endpoints: Informer<DNSEndpoint>[];
+  private readonly scope: InformerScope | undefined;
   private readonly buildSeconds: Histogram<string> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private building = false;
@@ -75,10 +79,17 @@ export class ServingFeed implements Runnable {
   constructor(o: ServingFeedOptions) {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'dns-serving-feed' });
+    this.scope = o.informers?.scope();
     const make = <T extends KubeObject>(resource: ResourceRef, namespace?: string): Informer<T> => {
-      const inf = clusterInformer<T>(o.host, resource, { ...o.informer, namespace, logger: o.logger, registry: o.registry });
+      // From the process's shared informers when given (the leader's DNS and publishing
+      // controllers watch the same DNSEndpoints and Domains), else informers of its own.
+      const inf = this.scope
+        ? this.scope.informer<T>(o.host, resource, namespace ? { namespace } : {}, o.informer ?? {})
+        : clusterInformer<T>(o.host, resource, { ...o.informer, namespace, logger: o.logger, registry: o.registry });
       const changed = (): void => this.schedule();
-      inf.addHandlers({ onAdd: changed, onUpdate: (a, b) => (a !== b ? changed() : undefined), onDelete: changed });
+      // A status write (the publishing controller's) does not change what is served.
+      const specChanged = (a: T, b: T): boolean => a !== b && (a.metadata.generation === undefined || a.metadata.generation !== b.metadata.generation || a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp);
+      inf.addHandlers({ onAdd: changed, onUpdate: (a, b) => (specChanged(a, b) ? changed() : undefined), onDelete: changed });
       return inf;
     };
     this.domains = make<DomainObject>(DOMAINS, o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE);
@@ -109,7 +120,8 @@ export class ServingFeed implements Runnable {
 
   private async run(signal: AbortSignal): Promise<void> {
     const all: Pick<Informer, 'start'>[] = [this.domains, ...this.endpoints];
-    const runs = all.map((i) => i.start(signal));
+    // Shared informers run in the factory; our own run here.
+    const runs = this.scope ? [new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))] : all.map((i) => i.start(signal));
     try {
       // kfed's own CRDs are required; external-dns's may be missing and join later.
       await Promise.all([this.domains, this.endpoints[0]].map((i) => i?.waitForSync(signal)));
@@ -119,6 +131,7 @@ export class ServingFeed implements Runnable {
       if (!signal.aborted) throw new Error('dns serving feed: host caches did not sync', { cause: err });
     }
     await Promise.allSettled(runs);
+    await this.scope?.close();
     this.active = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

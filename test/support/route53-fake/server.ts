@@ -221,7 +221,7 @@ export class Route53Fake {
       case 'ListTagsForResource':
         return { xml: document('ListTagsForResourceResponse', { ResourceTagSet: tagSetXml(seg[2] ?? '', this.state.tags.get(seg[2] ?? '')) }) };
       default:
-        throw new FakeError(400, 'InvalidAction', [`${method} ${path} is not implemented by the fake`]);
+        throw new FakeError(400, 'InvalidAction', [`${method} ${path} is not an operation this fake serves`]);
     }
   }
 

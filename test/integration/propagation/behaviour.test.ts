@@ -61,7 +61,8 @@ describe('placement and overrides', () => {
       const m = await inClusters(env, CONFIGMAPS, NS, 'placed');
       return CLUSTERS.every((c) => !m[c]);
     });
-    expect((await fed('placed')).status?.aggregated?.ready).toBe('0/0');
+    // status follows the removals: on real API servers it is written a moment after they are seen
+    await until(async () => (await fed('placed')).status?.aggregated?.ready === '0/0');
   });
 
   it('applies, edits and removes an override for one cluster', async () => {

@@ -131,7 +131,16 @@ function hostChecks(namespace: string): AccessCheck[] {
   ];
 }
 
-const differsRules = (want: KubeObject) => (got: KubeObject) => JSON.stringify((got as { rules?: unknown }).rules) !== JSON.stringify((want as { rules?: unknown }).rules);
+/** JSON with object keys sorted: a real API server writes a rule's fields in its own order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const differsRules = (want: KubeObject) => (got: KubeObject) => canonical((got as { rules?: unknown }).rules ?? []) !== canonical((want as { rules?: unknown }).rules ?? []);
 
 async function waitForToken(member: ClusterClient, namespace: string, name: string, timeoutMs: number, signal?: AbortSignal): Promise<{ token: string; ca: string | undefined }> {
   const deadline = Date.now() + timeoutMs;

@@ -10,9 +10,12 @@
 //   region share its item (the union of their targets);
 // - latency: no Cloud DNS primitive; `geo` by each cluster's own region, which is what
 //   "nearest region" means to Cloud DNS's geo routing;
-// - failover: A/AAAA with both roles present become `primaryBackup`: the primaries'
-//   addresses as health-checked external endpoints, the secondaries as a geo backup by
-//   region. Other types, or one role only, fall back to geo by region.
+// - failover: A/AAAA with both roles present, and a health check to use (the endpoints
+//   carry HEALTH_CHECK_PROPERTY, set by `adjust` from `cloudDNS.healthCheck`), become
+//   `primaryBackup`: the primaries' addresses as external endpoints checked by that
+//   health check, the secondaries as a geo backup by region. Cloud DNS checks external
+//   endpoints only with a health check, so without one, other types, or one role only,
+//   failover falls back to geo by region.
 // Item data are plain rrdatas: kfed knows addresses, not the forwarding rules Cloud DNS
 // needs for internal load-balancer health checks.
 import { compareText, normalizeDNSName } from '../../src/dns/naming.js';
@@ -31,6 +34,17 @@ export interface Folded {
   rrset: ResourceRecordSet;
   /** Present for routed record sets. */
   companion?: ResourceRecordSet;
+}
+
+/** Provider-specific property naming the Compute health check of a failover set's external endpoints. */
+export const HEALTH_CHECK_PROPERTY = 'clouddns/health-check';
+
+function healthCheckOf(sets: readonly Pick<Endpoint, 'providerSpecific'>[]): string | undefined {
+  for (const e of sets) {
+    const v = e.providerSpecific?.find((p) => p.name === HEALTH_CHECK_PROPERTY)?.value;
+    if (v) return v;
+  }
+  return undefined;
 }
 
 /** How a routed set is stored: the policy actually used (latency and some failover become geo). */
@@ -73,9 +87,9 @@ function geoPolicy(sets: readonly Endpoint[], infos: ReadonlyMap<Endpoint, Routi
 }
 
 /** The native policy a routed (name, type) is stored with. */
-export function nativePolicy(policy: RoutedPolicy | undefined, recordType: RecordType, infos: readonly (RoutingInfo | undefined)[]): NativePolicy {
+export function nativePolicy(policy: RoutedPolicy | undefined, recordType: RecordType, infos: readonly (RoutingInfo | undefined)[], healthChecked = true): NativePolicy {
   if (policy === undefined || policy === 'weighted') return 'wrr';
-  if (policy === 'failover' && (recordType === 'A' || recordType === 'AAAA')) {
+  if (policy === 'failover' && healthChecked && (recordType === 'A' || recordType === 'AAAA')) {
     const primaries = infos.filter((i) => i?.failover === 'primary').length;
     if (primaries > 0 && primaries < infos.length) return 'primaryBackup';
   }
@@ -86,9 +100,10 @@ function routingPolicy(sets: readonly Endpoint[]): RoutingPolicy {
   const infos = new Map(sets.map((e) => [e, decodeRouting(e)] as const));
   const first = sets.map((e) => infos.get(e)).find((i) => i !== undefined);
   const recordType = sets[0]?.recordType ?? 'A';
-  const native = nativePolicy(first?.policy, recordType, [...infos.values()]);
+  const healthCheck = healthCheckOf(sets);
+  const native = nativePolicy(first?.policy, recordType, [...infos.values()], healthCheck !== undefined);
   if (native === 'wrr') return { wrr: { items: sets.map((e) => ({ weight: infos.get(e)?.weight ?? 1, rrdatas: rrdatas(e) })) } };
-  if (native === 'primaryBackup') {
+  if (native === 'primaryBackup' && healthCheck !== undefined) {
     const primaries = sets.filter((e) => infos.get(e)?.failover === 'primary');
     const backups = sets.filter((e) => infos.get(e)?.failover !== 'primary');
     return {
@@ -97,6 +112,7 @@ function routingPolicy(sets: readonly Endpoint[]): RoutingPolicy {
         backupGeoTargets: geoPolicy(backups, infos, regionLocation),
         trickleTraffic: 0,
       },
+      healthCheck,
     };
   }
   return { geo: geoPolicy(sets, infos, first?.policy === 'geo' ? geoLocations : regionLocation) };
@@ -180,7 +196,10 @@ export function unfold(r: ResourceRecordSet, type: RecordType, companion?: Resou
     if (r.ttl !== undefined) e.recordTTL = r.ttl;
     return { endpoints: [e], foreign: false };
   }
-  const entries = companion ? companionEntries(companion, r, type) : undefined;
+  const checked = companion ? companionEntries(companion, r, type) : undefined;
+  // The companion does not repeat the health check: it is the record set's own.
+  const hc = r.routingPolicy.primaryBackup ? r.routingPolicy.healthCheck : undefined;
+  const entries = hc && checked ? checked.map((e) => ({ ...e, providerSpecific: [...(e.providerSpecific ?? []).filter((p) => p.name !== HEALTH_CHECK_PROPERTY), { name: HEALTH_CHECK_PROPERTY, value: hc }].sort((a, b) => compareText(a.name, b.name)) })) : checked;
   if (entries) {
     try {
       if (recordSetKey(foldEndpoints(entries).rrset) === recordSetKey(r)) return { endpoints: entries, foreign: false };

@@ -10,7 +10,8 @@ import { CloudDNSClient, type CallCounts } from './client.js';
 import { companionName, companionOwner, isCompanion } from './companion.js';
 import { authOptions } from './credentials.js';
 import { toProviderError, type CallKind } from './errors.js';
-import { unfold } from './fold.js';
+import { HEALTH_CHECK_PROPERTY, unfold } from './fold.js';
+import { decodeRouting } from '../../src/dns/routing.js';
 import { BURST, changeQuota, changeSize, DEFAULT_QUOTA, REQUESTS_PER_SECOND, withinQuota, type ChangeQuota, type ChangeSize } from './limits.js';
 import { fqdn, isEndpointType } from './rdata.js';
 import { routingNotes } from './notes.js';
@@ -366,8 +367,13 @@ export class CloudDNSProvider implements Provider {
   }
 
   adjust(desired: readonly Endpoint[]): AdjustResult {
-    // Every policy is stored (see fold.ts); the endpoints stay as they are and the notes say how.
-    return { endpoints: [...desired], notes: routingNotes(desired) };
+    // Every policy is stored (see fold.ts); the notes say how. Failover sets carry the
+    // health check their external endpoints are checked with, when one is configured.
+    const hc = this.spec.healthCheck;
+    const endpoints = hc
+      ? desired.map((e) => (decodeRouting(e)?.policy === 'failover' ? { ...e, providerSpecific: [...(e.providerSpecific ?? []).filter((p) => p.name !== HEALTH_CHECK_PROPERTY), { name: HEALTH_CHECK_PROPERTY, value: hc }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) } : e))
+      : [...desired];
+    return { endpoints, notes: routingNotes(endpoints) };
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,12 @@ export interface CloudDNSSpec {
   /** A service-account key or external-account JSON; absent: application default credentials. */
   credentialsSecretRef?: SecretKeyRef;
   zoneVisibility?: 'public' | 'private' | 'any';
+  /**
+   * Compute health check (full URL, `https://www.googleapis.com/compute/v1/projects/P/global/healthChecks/H`)
+   * that checks failover's primary addresses. Cloud DNS checks external endpoints only with one;
+   * without it failover is published as geo routing by region.
+   */
+  healthCheck?: string;
 }
 
 export interface DNSProviderSpec {

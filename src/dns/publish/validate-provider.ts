@@ -35,6 +35,10 @@ export function validateProviderSpec(spec: DNSProviderSpec | undefined): string[
     if ((r.tsigKeyName === undefined) !== (r.tsigSecretRef === undefined)) errs.push('spec.rfc2136: tsigKeyName and tsigSecretRef go together');
   }
   if (spec.cloudDNS && spec.type === 'clouddns' && (typeof spec.cloudDNS.project !== 'string' || spec.cloudDNS.project === '')) errs.push('spec.cloudDNS.project: required');
+  const hc = spec.cloudDNS?.healthCheck;
+  if (hc !== undefined && !/^https:\/\/(www|compute)\.googleapis\.com\/compute\/v1\/projects\/[^/]+\/(global|regions\/[^/]+)\/healthChecks\/[^/]+$/.test(hc)) {
+    errs.push('spec.cloudDNS.healthCheck: a Compute health check URL, https://www.googleapis.com/compute/v1/projects/P/global/healthChecks/H');
+  }
   for (const [name, s] of Object.entries({ rfc2136: spec.rfc2136, route53: spec.route53, cloudDNS: spec.cloudDNS })) {
     if (s && name !== field) errs.push(`spec.${name}: set, but spec.type is ${spec.type}`);
   }

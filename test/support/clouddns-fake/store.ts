@@ -91,6 +91,8 @@ function validate(r: ResourceRecordSet, zone: ManagedZone, where: string, quota:
     if (r.type !== 'A' && r.type !== 'AAAA') bad('primaryBackup is for A and AAAA record sets');
     const t = p.primaryBackup.primaryTargets;
     if ((t.externalEndpoints?.length ?? 0) + (t.internalLoadBalancers?.length ?? 0) === 0) bad('primaryTargets is empty');
+    // External endpoints are checked only by a Compute health check the policy names.
+    if ((t.externalEndpoints?.length ?? 0) > 0 && !p.healthCheck) bad('routingPolicy.healthCheck is required for health-checked external endpoints');
   }
 }
 

@@ -9,6 +9,9 @@ import { FakeCloudDNS, type FakeCloudDNSOptions } from '../../../support/clouddn
 
 export const signal = new AbortController().signal;
 
+/** The Compute health check the test DNSProviders name for failover. */
+export const HEALTH_CHECK = 'https://www.googleapis.com/compute/v1/projects/kfed-test/global/healthChecks/kfed-fo';
+
 export function context(secrets: Record<string, Record<string, string>>): ProviderContext {
   const quiet = (): void => {};
   return {
@@ -34,7 +37,7 @@ export async function startHarness(opts: { fake?: FakeCloudDNSOptions; provider?
   fake.addZone({ name: 'example-com', dnsName: 'example.com.', visibility: 'public' });
   const key = serviceAccountKey(fake);
   const provider = new CloudDNSProvider(
-    { project: fake.project, endpoint: fake.url, credentialsSecretRef: { name: 'gcp-creds', key: 'credentials.json' } },
+    { project: fake.project, endpoint: fake.url, credentialsSecretRef: { name: 'gcp-creds', key: 'credentials.json' }, healthCheck: HEALTH_CHECK },
     context({ 'gcp-creds': { 'credentials.json': key } }),
     { backoffMs: 10, ...opts.provider },
   );

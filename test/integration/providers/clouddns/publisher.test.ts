@@ -13,7 +13,7 @@ import { systemClock } from '../../../../src/runtime/clock.js';
 import { TokenBucket } from '../../../../src/runtime/rate-limiter.js';
 import { CloudDNSProvider } from '../../../../providers/clouddns/index.js';
 import { serviceAccountKey } from '../../../support/clouddns-fake/credentials.js';
-import { context, signal, startHarness, type Harness } from './harness.js';
+import { context, signal, startHarness, type Harness, HEALTH_CHECK } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -76,7 +76,7 @@ describe('cloud DNS adapter under the zone publisher', () => {
       await pub.sync(want, signal);
       const changes = h.fake.count('changes.create');
       expect((await pub.sync(want, signal)).requests).toBe(0);
-      const restarted = new CloudDNSProvider({ project: h.fake.project, endpoint: h.fake.url, credentialsSecretRef: { name: 's', key: 'k' } }, context({ s: { k: serviceAccountKey(h.fake) } }));
+      const restarted = new CloudDNSProvider({ project: h.fake.project, endpoint: h.fake.url, credentialsSecretRef: { name: 's', key: 'k' }, healthCheck: HEALTH_CHECK }, context({ s: { k: serviceAccountKey(h.fake) } }));
       const again = await publisher(restarted).sync(desired(restarted, goApp(routing)), signal);
       expect(again.requests).toBe(0);
       expect(h.fake.count('changes.create')).toBe(changes);
@@ -95,7 +95,7 @@ describe('cloud DNS adapter under the zone publisher', () => {
   }
 
   it('two kfed instances share one routed name, each owning its clusters, through stale re-reads', async () => {
-    const other = new CloudDNSProvider({ project: h.fake.project, endpoint: h.fake.url, credentialsSecretRef: { name: 's', key: 'k' } }, context({ s: { k: serviceAccountKey(h.fake) } }));
+    const other = new CloudDNSProvider({ project: h.fake.project, endpoint: h.fake.url, credentialsSecretRef: { name: 's', key: 'k' }, healthCheck: HEALTH_CHECK }, context({ s: { k: serviceAccountKey(h.fake) } }));
     const routing: RoutingSpec = { policy: 'weighted' };
     const usOnly = goApp(routing, CLUSTERS.slice(0, 1)).filter((e) => e.setIdentifier);
     const euOnly = goApp(routing, CLUSTERS.slice(1, 2)).filter((e) => e.setIdentifier);

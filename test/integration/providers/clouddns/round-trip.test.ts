@@ -2,7 +2,7 @@
 // sends (exact change body) and the endpoints read back equal those written.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../src/dns/endpoint.js';
-import { none, plain, routed, signal, startHarness, type Harness } from './harness.js';
+import { none, plain, routed, signal, startHarness, type Harness, HEALTH_CHECK } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -98,12 +98,13 @@ describe('cloud DNS round trip through the real client', () => {
     expect(h.provider.adjust(eps).notes.join('\n')).toMatch(/no latency policy/);
   });
 
-  it('failover: primaryBackup with the primaries as external endpoints and a geo backup', async () => {
-    const eps = [
+  it('failover: primaryBackup with the primaries as external endpoints checked by the configured health check, and a geo backup', async () => {
+    // As the pipeline hands them over: adjusted (failover sets carry cloudDNS.healthCheck).
+    const eps = h.provider.adjust([
       routed('fo.example.com', ['192.0.2.1'], { policy: 'failover', cluster: 'cluster-1', region: 'us-east-1', failover: 'primary' }),
       routed('fo.example.com', ['198.51.100.1'], { policy: 'failover', cluster: 'cluster-2', region: 'eu-west-1', failover: 'secondary' }),
       routed('fo.example.com', ['203.0.113.1'], { policy: 'failover', cluster: 'cluster-3', region: 'ap-southeast-1', failover: 'secondary' }),
-    ];
+    ]).endpoints;
     expect(sorted(await writeAndRead(eps))).toEqual(sorted(eps));
     expect(h.fake.store.get('example-com', 'fo.example.com.', 'A')?.routingPolicy).toEqual({
       primaryBackup: {
@@ -111,7 +112,17 @@ describe('cloud DNS round trip through the real client', () => {
         backupGeoTargets: { items: [{ location: 'asia-southeast1', rrdatas: ['203.0.113.1'] }, { location: 'europe-west2', rrdatas: ['198.51.100.1'] }] },
         trickleTraffic: 0,
       },
+      healthCheck: HEALTH_CHECK,
     });
+  });
+
+  it('failover without cloudDNS.healthCheck: geo by region, which Cloud DNS accepts (external endpoints need a health check)', async () => {
+    const raw = [
+      routed('fo2.example.com', ['192.0.2.1'], { policy: 'failover', cluster: 'cluster-1', region: 'us-east-1', failover: 'primary' }),
+      routed('fo2.example.com', ['198.51.100.1'], { policy: 'failover', cluster: 'cluster-2', region: 'eu-west-1', failover: 'secondary' }),
+    ];
+    expect(sorted(await writeAndRead(raw))).toEqual(sorted(raw));
+    expect(h.fake.store.get('example-com', 'fo2.example.com.', 'A')?.routingPolicy).toEqual({ geo: { items: [{ location: 'europe-west2', rrdatas: ['198.51.100.1'] }, { location: 'us-east4', rrdatas: ['192.0.2.1'] }] } });
   });
 
   it('ownership TXT records with routing fold like the records they own', async () => {

@@ -32,7 +32,7 @@ describe('publishing the go-app example to Cloud DNS', () => {
     fake.store.put('example-com', manual);
     publisher = await startPublishing(env.host, {
       secrets: [secretOf('gcp-creds', { 'credentials.json': serviceAccountKey(fake) })],
-      providers: [providerOf('gcp', { type: 'clouddns', domains: ['example.com'], ownerId: 'kfed-e2e', cloudDNS: { project: 'kfed-e2e', endpoint: fake.url, credentialsSecretRef: { name: 'gcp-creds', key: 'credentials.json' }, zoneVisibility: 'public' } })],
+      providers: [providerOf('gcp', { type: 'clouddns', domains: ['example.com'], ownerId: 'kfed-e2e', cloudDNS: { project: 'kfed-e2e', endpoint: fake.url, credentialsSecretRef: { name: 'gcp-creds', key: 'credentials.json' }, zoneVisibility: 'public', healthCheck: 'https://www.googleapis.com/compute/v1/projects/kfed-e2e/global/healthChecks/go-app' } })],
     });
   }, 60_000);
 

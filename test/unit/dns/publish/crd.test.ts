@@ -25,7 +25,7 @@ const full: DNSProvider = {
     resyncSeconds: 60,
     rfc2136: { server: '127.0.0.1:53', zone: 'example.com', tsigKeyName: 'kfed-key', tsigAlgorithm: 'hmac-sha256', tsigSecretRef: { name: 'bind-tsig', key: 'secret' } },
     route53: { endpoint: 'http://127.0.0.1:5000', region: 'us-east-1', credentialsSecretRef: { name: 'aws-creds' }, zoneType: 'public', zoneIds: ['Z1'], healthChecks: 'managed' },
-    cloudDNS: { project: 'p', endpoint: 'http://127.0.0.1:8089', credentialsSecretRef: { name: 'gcp', key: 'credentials.json' }, zoneVisibility: 'any' },
+    cloudDNS: { project: 'p', endpoint: 'http://127.0.0.1:8089', credentialsSecretRef: { name: 'gcp', key: 'credentials.json' }, zoneVisibility: 'any', healthCheck: 'https://www.googleapis.com/compute/v1/projects/p/global/healthChecks/go' },
   },
   status: {
     observedGeneration: 2,

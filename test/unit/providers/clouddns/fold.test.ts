@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../src/dns/endpoint.js';
 import { encodeRouting, type RoutingInput } from '../../../../src/dns/routing.js';
-import { foldEndpoints, geoLocations, recordSetKey, unfold } from '../../../../providers/clouddns/fold.js';
+import { foldEndpoints, geoLocations, HEALTH_CHECK_PROPERTY, recordSetKey, unfold } from '../../../../providers/clouddns/fold.js';
 import { decodeRouting } from '../../../../src/dns/routing.js';
 
 function routed(targets: string[], r: RoutingInput, recordType: Endpoint['recordType'] = 'A', dnsName = 'go.example.com'): Endpoint {
   return { dnsName, recordType, recordTTL: 60, targets, setIdentifier: r.cluster, providerSpecific: encodeRouting(r) ?? [] };
+}
+
+const HC = 'https://www.googleapis.com/compute/v1/projects/p/global/healthChecks/fo';
+
+/** As `adjust` hands failover endpoints over when cloudDNS.healthCheck is set. */
+function checked(e: Endpoint): Endpoint {
+  return { ...e, providerSpecific: [...(e.providerSpecific ?? []), { name: HEALTH_CHECK_PROPERTY, value: HC }].sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 describe('fold', () => {
@@ -39,14 +46,23 @@ describe('fold', () => {
       policy: { geo: { items: [{ location: 'europe-west2', rrdatas: ['lb-2.example.net.'] }, { location: 'us-east4', rrdatas: ['lb-1.example.net.'] }] } },
     },
     {
-      name: 'failover AAAA with both roles: primaryBackup',
+      name: 'failover AAAA with both roles and a health check: primaryBackup checked by it',
       endpoints: [
-        routed(['2001:db8::1', '2001:db8::2'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }, 'AAAA'),
-        routed(['2001:db8::3'], { policy: 'failover', cluster: 'b', region: 'ap-northeast-1', failover: 'secondary' }, 'AAAA'),
+        checked(routed(['2001:db8::1', '2001:db8::2'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }, 'AAAA')),
+        checked(routed(['2001:db8::3'], { policy: 'failover', cluster: 'b', region: 'ap-northeast-1', failover: 'secondary' }, 'AAAA')),
       ],
       policy: {
         primaryBackup: { primaryTargets: { externalEndpoints: ['2001:db8::1', '2001:db8::2'] }, backupGeoTargets: { items: [{ location: 'asia-northeast1', rrdatas: ['2001:db8::3'] }] }, trickleTraffic: 0 },
+        healthCheck: HC,
       },
+    },
+    {
+      name: 'failover with both roles but no health check: geo by region (Cloud DNS checks external endpoints only with one)',
+      endpoints: [
+        routed(['192.0.2.1'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }),
+        routed(['198.51.100.1'], { policy: 'failover', cluster: 'b', region: 'eu-west-1', failover: 'secondary' }),
+      ],
+      policy: { geo: { items: [{ location: 'europe-west2', rrdatas: ['198.51.100.1'] }, { location: 'us-east4', rrdatas: ['192.0.2.1'] }] } },
     },
   ];
   for (const c of cases) {
@@ -105,13 +121,16 @@ describe('adjust notes', () => {
     const notes = routingNotes([
       routed(['192.0.2.1'], { policy: 'latency', cluster: 'a', region: 'us-east-1' }, 'A', 'lat.example.com'),
       routed(['192.0.2.2'], { policy: 'latency', cluster: 'b', region: 'on-prem-1' }, 'A', 'lat.example.com'),
-      routed(['192.0.2.3'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }, 'A', 'fo.example.com'),
-      routed(['192.0.2.4'], { policy: 'failover', cluster: 'b', region: 'eu-west-1' }, 'A', 'fo.example.com'),
+      checked(routed(['192.0.2.3'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }, 'A', 'fo.example.com')),
+      checked(routed(['192.0.2.4'], { policy: 'failover', cluster: 'b', region: 'eu-west-1' }, 'A', 'fo.example.com')),
+      routed(['192.0.2.5'], { policy: 'failover', cluster: 'a', region: 'us-east-1', failover: 'primary' }, 'A', 'fo2.example.com'),
+      routed(['192.0.2.6'], { policy: 'failover', cluster: 'b', region: 'eu-west-1' }, 'A', 'fo2.example.com'),
       routed(['x'], { policy: 'latency', cluster: 'a', region: 'us-east-1' }, 'TXT', 'a-lat.example.com'),
     ]);
     expect(notes).toEqual([
       "latency routing: Cloud DNS has no latency policy; 1 record set(s) use geo routing by each cluster's GCP region (queries go to the nearest region)",
       "failover routing: 1 record set(s) use primaryBackup with the primaries' addresses as health-checked external endpoints and the secondaries as a geo backup by region; kfed withdraws a stopped cluster's items itself",
+      "failover routing: no cloudDNS.healthCheck is set, and Cloud DNS checks external endpoints only with one: 1 record set(s) use geo routing by region; kfed withdraws a stopped cluster's items itself",
       'clusters whose region has no GCP mapping use us-central1: b (on-prem-1)',
     ]);
   });

@@ -2,14 +2,14 @@
 // kube-apiserver that adds what the embedded server does for tests and `sandbox ctl`, and nothing
 // else: injected latency and errors, request counts by verb, dropping watches, and a listener
 // that stops and starts with the API server. Bodies and headers pass through unchanged.
-import { createServer, request, Agent, type Server } from 'node:https';
+import { request, Agent } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { KeyPair } from '../pki.js';
 import { NO_FAULTS, type Faults } from '../server/api-server.js';
 import { errors } from '../server/api-error.js';
 import { requestTarget, sendError } from '../server/http-io.js';
 import { parseRequestInfo } from '../server/request-info.js';
+import { TlsListener } from '../server/tls-listener.js';
 
 export interface FrontProxyOptions {
   tls: KeyPair;
@@ -21,54 +21,31 @@ export interface FrontProxyOptions {
 
 export class FrontProxy {
   faults: Faults = { ...NO_FAULTS };
-  private server: Server | undefined;
-  private port = 0;
-  private readonly sockets = new Set<Socket>();
+  private readonly listener: TlsListener;
   private readonly watches = new Set<ServerResponse>();
   private readonly agent: Agent;
 
   constructor(private readonly o: FrontProxyOptions) {
     this.agent = new Agent({ keepAlive: true, ca: o.caPem });
+    this.listener = new TlsListener(o.tls, (req, res) => void this.handle(req, res));
   }
 
   get url(): string {
-    return `https://127.0.0.1:${this.port}`;
+    return `https://127.0.0.1:${this.listener.port}`;
   }
 
   get listening(): boolean {
-    return this.server !== undefined;
+    return this.listener.listening;
   }
 
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer({ cert: this.o.tls.certPem, key: this.o.tls.keyPem, keepAlive: true }, (req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 60_000;
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address();
-    if (addr && typeof addr === 'object') this.port = addr.port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
     this.watches.clear();
     this.agent.destroy();
-    await closed;
+    await this.listener.stop();
   }
 
   dropWatches(): void {

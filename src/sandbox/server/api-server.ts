@@ -1,8 +1,6 @@
 // One sandbox cluster's HTTPS endpoint: faults, authentication, authorization,
 // discovery, OpenAPI, and dispatch of resource requests.
-import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { ObjectStore } from '../store/object-store.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { KeyPair } from '../pki.js';
@@ -14,6 +12,7 @@ import { parseRequestInfo, type ResourceRequest } from './request-info.js';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions } from './discovery.js';
 import { hashDoc, openApiV3Doc, openApiV3Index } from './openapi.js';
 import type { ResourceHandler } from './resource-handler.js';
+import { TlsListener } from './tls-listener.js';
 
 export interface Faults {
   latencyMs: number;
@@ -42,52 +41,28 @@ export interface ApiServerDeps {
 
 export class ApiServer {
   faults: Faults = { ...NO_FAULTS };
-  private server: Server | undefined;
-  private port = 0;
-  private readonly sockets = new Set<Socket>();
+  private readonly listener: TlsListener;
   private readonly openApiCache = new Map<string, { regVersion: number; doc: unknown; hash: string }>();
 
-  constructor(private readonly deps: ApiServerDeps) {}
+  constructor(private readonly deps: ApiServerDeps) {
+    this.listener = new TlsListener(deps.tls, (req, res) => void this.handle(req, res));
+  }
 
   get url(): string {
-    return `https://127.0.0.1:${this.port}`;
+    return `https://127.0.0.1:${this.listener.port}`;
   }
 
   get listening(): boolean {
-    return this.server !== undefined;
+    return this.listener.listening;
   }
 
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer({ cert: this.deps.tls.certPem, key: this.deps.tls.keyPem, keepAlive: true }, (req, res) => {
-      void this.handle(req, res);
-    });
-    server.keepAliveTimeout = 60_000;
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address();
-    if (addr && typeof addr === 'object') this.port = addr.port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   /** Stop listening and cut every connection, as a crashed API server would. State is kept. */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    await closed;
+    await this.listener.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -161,7 +136,7 @@ export class ApiServer {
       return;
     }
     if (p === '/version') return sendJson(res, 200, KUBE_VERSION);
-    if (p === '/api') return sendJson(res, 200, coreVersions(`127.0.0.1:${this.port}`));
+    if (p === '/api') return sendJson(res, 200, coreVersions(`127.0.0.1:${this.listener.port}`));
     if (p === '/apis') return sendJson(res, 200, apiGroupList(reg));
     if (parts[0] === 'api' && parts.length === 2) return this.maybe(res, apiResourceList(reg, '', parts[1]!));
     if (parts[0] === 'apis' && parts.length === 2) return this.maybe(res, apiGroup(reg, parts[1]!));

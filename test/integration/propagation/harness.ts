@@ -120,3 +120,10 @@ export async function settled(env: Env, quietMs = 1000): Promise<void> {
     return Date.now() - since >= quietMs;
   }, 20_000, 25);
 }
+
+/** Creates namespace `ns` on the host and federates it to every member (a FederatedNamespace placed everywhere). */
+export async function federateNamespace(env: Env, ns: string): Promise<void> {
+  await ensureNamespace(env.host, ns);
+  await env.host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
+  await until(async () => (await inClusters(env, NAMESPACES, undefined, ns))['cluster-3']);
+}

@@ -2,10 +2,9 @@
 // federated object was deleted keeps the managed object; when it is back, kfed deletes it
 // (and only it), then drops the version record that remembered it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import { PROPAGATED_VERSIONS } from '../../../src/propagation/resources.js';
-import { CONFIGMAPS, FED_CONFIGMAPS, FED_NAMESPACES, ensureNamespace, inClusters, startEnv, until, type Env } from './harness.js';
+import { CONFIGMAPS, FED_CONFIGMAPS, inClusters, startEnv, until, type Env, federateNamespace } from './harness.js';
 
 let env: Env;
 const NS = 'leftovers';
@@ -17,9 +16,7 @@ function fedCM(name: string): FederatedObject {
 
 beforeAll(async () => {
   env = await startEnv({ deletionTimeoutMs: 1500, clusterTimeoutMs: 1000 });
-  await ensureNamespace(env.host, NS);
-  await env.host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: NS, namespace: NS }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
-  await until(async () => (await inClusters(env, { group: '', version: 'v1', resource: 'namespaces', namespaced: false }, undefined, NS))['cluster-3']);
+  await federateNamespace(env, NS);
 }, 60_000);
 
 afterAll(async () => {

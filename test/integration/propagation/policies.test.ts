@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { OVERRIDE_POLICIES, PROPAGATION_POLICIES } from '../../../src/propagation/policy-caches.js';
-import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from './harness.js';
+import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from './harness.js';
 
 const NS = 'pol';
 let env: Env;
@@ -19,9 +19,7 @@ async function colors(name: string): Promise<Record<string, string | undefined>>
 
 beforeAll(async () => {
   env = await startEnv();
-  await ensureNamespace(env.host, NS);
-  await env.host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: NS, namespace: NS }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
-  await until(async () => (await inClusters(env, { group: '', version: 'v1', resource: 'namespaces', namespaced: false }, undefined, NS))['cluster-3']);
+  await federateNamespace(env, NS);
 }, 60_000);
 
 afterAll(async () => {

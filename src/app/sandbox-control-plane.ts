@@ -3,6 +3,7 @@
 // against it (with the embedded DNS server when asked), and join every sandbox cluster
 // (cluster-1 into itself too) through the same code as `kfed join`.
 import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
+import { DEFAULT_HEALTH_CHECK } from '../api/core-validation.js';
 import { joinCluster } from '../clusters/join.js';
 import { buildConfig } from '../config/config.js';
 import { hostClient, readKubeFedConfig } from '../config/load.js';
@@ -19,7 +20,7 @@ export interface SandboxControlPlaneOptions {
   namespace?: string;
   /** Where to serve /metrics etc.; default 127.0.0.1 on a free port. */
   metricsAddr?: string;
-  /** Health-check period of the KubeFedConfig created for the demo. Default 2s. */
+  /** Health-check period of the KubeFedConfig created for the demo. Default: kfed's (1s). */
   healthCheckPeriod?: string;
   /** Wait this long for every member to report Ready. Default 30 s. */
   readyTimeoutMs?: number;
@@ -41,7 +42,8 @@ export async function startSandboxControlPlane(sb: Sandbox<SandboxMember>, o: Sa
     o.out(`installed ${crds.length} CRDs into ${hostContext}`);
     await ensureKubeFedNamespaceAndConfig(host, {
       namespace,
-      clusterHealthCheck: { period: o.healthCheckPeriod ?? '2s', timeout: '1s', failureThreshold: 3, successThreshold: 1 },
+      // kfed's defaults (README "Cluster health"), so the demo fails over as an install does.
+      clusterHealthCheck: { period: o.healthCheckPeriod ?? DEFAULT_HEALTH_CHECK.period, timeout: DEFAULT_HEALTH_CHECK.timeout, failureThreshold: DEFAULT_HEALTH_CHECK.failureThreshold, successThreshold: 1 },
     });
     // The types Kubefed enables by default, as its chart does.
     const enabled = await enableDefaultTypes(host, namespace);

@@ -86,7 +86,12 @@ describe('kfed controller: two replicas', () => {
     expect(sum(sm, 'controller_runtime_reconcile_total')).toBe(0);
     // The standby's informers for DNS serving run all the same.
     expect(sum(sm, 'kfed_dns_snapshot_records')).toBeGreaterThan(0);
-    for (const p of [leader, standby]) expect((await fetch(`http://127.0.0.1:${p.metricsPort}/readyz`)).status).toBe(200);
+    // A standby is ready (it serves DNS) and live, as a controller-runtime standby is: the
+    // leader-controllers check fails only on a replica that leads without its leader work.
+    for (const p of [leader, standby]) {
+      for (const path of ['/readyz', '/healthz']) expect((await fetch(`http://127.0.0.1:${p.metricsPort}${path}`)).status, `${p.name} ${path}`).toBe(200);
+    }
+    expect(await (await fetch(`http://127.0.0.1:${standby.metricsPort}/healthz?verbose`)).text()).toContain('[+]leader-controllers ok');
   });
 
   it('/metrics parses, has the documented families and they move', { timeout: 90_000 }, async () => {

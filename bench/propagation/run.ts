@@ -14,10 +14,10 @@ import { installCrds } from '../../src/app/host-setup.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../src/kube/cluster-client.js';
 import { Informer } from '../../src/kube/informer.js';
 import type { ResourceRef } from '../../src/kube/resource.js';
-import { DEFAULT_FEDERATED_TYPES } from '../../src/propagation/default-types.js';
-import { federatedTypeConfigFor } from '../../src/propagation/federated-crd.js';
+import { DEFAULT_FEDERATED_TYPES } from '../../src/propagation/types/default-types.js';
+import { federatedTypeConfigFor } from '../../src/propagation/types/federated-crd.js';
 import { FEDERATED_TYPE_CONFIGS, NAMESPACES } from '../../src/propagation/resources.js';
-import { TypeConfigController } from '../../src/propagation/type-config-controller.js';
+import { TypeConfigController } from '../../src/propagation/types/type-config-controller.js';
 import { startSandboxProcess } from '../support/sandbox-process.js';
 
 const NS = 'bench';

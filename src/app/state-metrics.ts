@@ -5,7 +5,7 @@
 // replicas wants. Labels are bounded: the enabled types, closed reason unions, kinds.
 import type { MultiClusterDNS } from '../dns/dns-controllers.js';
 import { Gauge, registerOnce, type Registry } from '../observability/metrics.js';
-import type { TypeConfigController } from '../propagation/type-config-controller.js';
+import type { TypeConfigController } from '../propagation/types/type-config-controller.js';
 import type { Runnable } from '../runtime/runnable.js';
 
 export interface StateSources {

@@ -6,8 +6,8 @@ import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { ApiResourceInfo } from '../kube/discovery.js';
 import { isAlreadyExists } from '../kube/errors.js';
-import { defaultTypeConfigs, defaultTypeCRDs } from './default-types.js';
-import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from './federated-crd.js';
+import { defaultTypeConfigs, defaultTypeCRDs } from './types/default-types.js';
+import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from './types/federated-crd.js';
 import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, NAMESPACES } from './resources.js';
 
 /** Discovery's view of a resource as `kfed enable` needs it. */

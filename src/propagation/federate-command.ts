@@ -12,7 +12,7 @@ import { isAlreadyExists, isNotFound } from '../kube/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { createEnableResources, discoverTargets, enableResources } from './enable.js';
 import { federatedObjectFrom } from './federate.js';
-import { nameMatchesResource, resolveTargetResource, type TargetAPIResource } from './federated-crd.js';
+import { nameMatchesResource, resolveTargetResource, type TargetAPIResource } from './types/federated-crd.js';
 import { FEDERATED_TYPE_CONFIGS, FIELD_MANAGER } from './resources.js';
 
 const CONTROLLER_CREATED = new Set(['events', 'events.events.k8s.io', 'endpoints', 'endpointslices.discovery.k8s.io', 'propagatedversions.core.kubefed.io', 'pods', 'controllerrevisions.apps', 'leases.coordination.k8s.io']);

@@ -8,8 +8,8 @@ import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/ku
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { enableDefaultTypes } from '../../../src/propagation/enable.js';
 import { NAMESPACES } from '../../../src/propagation/resources.js';
-import { syncEventSink } from '../../../src/propagation/events.js';
-import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/type-config-controller.js';
+import { syncEventSink } from '../../../src/propagation/sync/events.js';
+import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/types/type-config-controller.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { SandboxMember } from '../../../src/sandbox/member.js';
 import { startTestSandbox } from '../../support/sandbox-backend.js';

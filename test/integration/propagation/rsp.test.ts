@@ -8,7 +8,7 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import type { ReplicaSchedulingPreference } from '../../../src/api/scheduling.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
-import { REPLICA_SCHEDULING_PREFERENCES, RSPController } from '../../../src/propagation/rsp-controller.js';
+import { REPLICA_SCHEDULING_PREFERENCES, RSPController } from '../../../src/propagation/scheduling/rsp-controller.js';
 import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
 import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { silentLogger } from '../../../src/observability/logger.js';

@@ -9,7 +9,7 @@ import { REPO } from './manifests.js';
 /** Test files that compare CRD schemas with the TypeScript types, and the CRD folders they own. */
 const SCHEMA_TESTS = ['test/unit/api/crds.test.ts', 'test/unit/dns/crds.test.ts', 'test/unit/dns/publish/crd.test.ts'];
 /** crds/types is generated from src/propagation and compared with the generator's output. */
-const GENERATED = { dir: 'crds/types', test: 'test/unit/propagation/federated-crd.test.ts' };
+const GENERATED = { dir: 'crds/types', test: 'test/unit/propagation/types/federated-crd.test.ts' };
 
 describe('CRD coverage', () => {
   it('every CRD under crds/ is compared with the TypeScript types by a test', () => {

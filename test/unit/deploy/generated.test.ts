@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { defaultTypeConfigs } from '../../../src/propagation/default-types.js';
+import { defaultTypeConfigs } from '../../../src/propagation/types/default-types.js';
 import { CHART_DIR, DEPLOY_DIR, chartCrdFiles, federatedTypeConfigsTemplate, kustomizeBaseFiles, renderChart, repoCrdFiles } from './manifests.js';
 
 const update = process.env.KFED_UPDATE_MANIFESTS === '1';

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { defaultTypeConfigs } from '../../../src/propagation/default-types.js';
+import { defaultTypeConfigs } from '../../../src/propagation/types/default-types.js';
 import { renderTemplate, type RenderContext } from './helm-subset.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -116,7 +116,7 @@ export function federatedTypeConfigsTemplate(): string {
   const docs = defaultTypeConfigs(NS_PLACEHOLDER).map((ftc) => stringify(ftc, { lineWidth: 0 }).replaceAll(`namespace: ${NS_PLACEHOLDER}`, 'namespace: {{ .Release.Namespace }}'));
   return [
     '{{- if .Values.defaultTypes.enabled }}',
-    GENERATED('from defaultTypeConfigs() in src/propagation/default-types.ts').trimEnd(),
+    GENERATED('from defaultTypeConfigs() in src/propagation/types/default-types.ts').trimEnd(),
     docs.join('---\n').trimEnd(),
     '{{- end }}',
     '',

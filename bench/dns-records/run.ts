@@ -7,7 +7,7 @@
 // The sandbox runs in its own process; the controllers and the observer run here.
 import type { KubeObject } from '../../src/api/meta.js';
 import type { DNSEndpoint } from '../../src/api/multiclusterdns.js';
-import { MultiClusterDNS } from '../../src/dns/dns-controllers.js';
+import { MultiClusterDNS } from '../../src/dns/records/dns-controllers.js';
 import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../src/dns/resources.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../src/kube/cluster-client.js';
 import { isRetryable, KubeApiError } from '../../src/kube/errors.js';

@@ -71,7 +71,7 @@ export const ROUTING = {
 export interface DomainObject extends KubeObject {
   domain: string;
   nameServer?: string;
-  /** kfed addition: the Valid condition (see src/dns/validate.ts). */
+  /** kfed addition: the Valid condition (see src/dns/records/validate.ts). */
   status?: { observedGeneration?: number; conditions?: Condition[] };
 }
 

@@ -21,7 +21,7 @@ import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { classifyTarget, compareText, normalizeDNSName } from '../dns/naming.js';
 import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from '../dns/resources.js';
-import { hasErrors, validateDomain } from '../dns/validate.js';
+import { hasErrors, validateDomain } from '../dns/records/validate.js';
 
 /** Where snapshots go: DnsServer and ClusteredDnsServer both fit. */
 export interface SnapshotSink {

@@ -14,7 +14,7 @@ import type { Registry } from '../../observability/metrics.js';
 import type { EventRecorder } from '../../clusters/events.js';
 import type { Clock } from '../../runtime/clock.js';
 import { Controller } from '../../runtime/controller.js';
-import { mergeCondition } from '../record-status.js';
+import { mergeCondition } from '../records/record-status.js';
 import { DNS_ENDPOINTS } from '../resources.js';
 import type { PassResult } from './provider-state.js';
 

@@ -7,7 +7,7 @@ import type { DNSProvider, DNSProviderStatus } from '../../api/dns-provider.js';
 import type { Condition } from '../../api/meta.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { Clock } from '../../runtime/clock.js';
-import { mergeCondition } from '../record-status.js';
+import { mergeCondition } from '../records/record-status.js';
 import { DNS_PROVIDERS } from '../resources.js';
 import type { PassResult } from './provider-state.js';
 

@@ -26,7 +26,7 @@ import type { ReconcileResult } from '../../runtime/controller.js';
 import { ControllerBuilder, type ManagedController, type SourceEvent } from '../../runtime/controller-builder.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runnable } from '../../runtime/runnable.js';
-import { hasErrors, validateDomain } from '../validate.js';
+import { hasErrors, validateDomain } from '../records/validate.js';
 import { DNS_ENDPOINTS, DNS_PROVIDERS, DOMAINS, EXTERNALDNS_ENDPOINTS, SECRETS_REF } from '../resources.js';
 import { EndpointStatusController } from './endpoint-status.js';
 import { ProviderError, type Provider, type ProviderContext } from './provider.js';

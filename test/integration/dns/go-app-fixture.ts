@@ -4,7 +4,7 @@
 // directly here, with the example's cluster-2 override of 4 replicas).
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { DNSEndpoint, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
-import { MultiClusterDNS } from '../../../src/dns/dns-controllers.js';
+import { MultiClusterDNS } from '../../../src/dns/records/dns-controllers.js';
 import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../../src/dns/resources.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';

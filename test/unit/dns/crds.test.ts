@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { ClusterDNS, DNSEndpoint } from '../../../src/api/multiclusterdns.js';
-import { buildDNSEndpoint, renderIngressEndpoints, renderServiceEndpoints } from '../../../src/dns/render-endpoints.js';
-import { computeServiceClusterDNS } from '../../../src/dns/service-dns-status.js';
+import { buildDNSEndpoint, renderIngressEndpoints, renderServiceEndpoints } from '../../../src/dns/records/render-endpoints.js';
+import { computeServiceClusterDNS } from '../../../src/dns/records/service-dns-status.js';
 import { cdns, domain, ELB1, ingressRecord, LB1, LB2, LB3, LB6A, serviceRecord } from './fixtures.js';
 import { flatten, loadCRD, structuralProblems, validate, type CRD, type Schema } from './structural-schema.js';
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { Endpoint } from '../../../src/api/multiclusterdns.js';
 import { calculatePlan, hasChanges } from '../../../src/dns/plan.js';
-import { renderServiceEndpoints } from '../../../src/dns/render-endpoints.js';
-import { computeServiceClusterDNS, type ServiceClusterFacts } from '../../../src/dns/service-dns-status.js';
-import { validateServiceDNSRecord } from '../../../src/dns/validate.js';
+import { renderServiceEndpoints } from '../../../src/dns/records/render-endpoints.js';
+import { computeServiceClusterDNS, type ServiceClusterFacts } from '../../../src/dns/records/service-dns-status.js';
+import { validateServiceDNSRecord } from '../../../src/dns/records/validate.js';
 import { domain, serviceRecord } from './fixtures.js';
 
 const FED = domain('myfed', 'example.com');

@@ -8,7 +8,7 @@ import type { Endpoint } from '../../../../src/dns/endpoint.js';
 import { RESOURCE_LABEL } from '../../../../src/dns/plan.js';
 import type { Provider } from '../../../../src/dns/publish/provider.js';
 import { ZonePublisher } from '../../../../src/dns/publish/zone-publisher.js';
-import { renderServiceEndpoints } from '../../../../src/dns/render-endpoints.js';
+import { renderServiceEndpoints } from '../../../../src/dns/records/render-endpoints.js';
 import { systemClock } from '../../../../src/runtime/clock.js';
 import { TokenBucket } from '../../../../src/runtime/rate-limiter.js';
 import { CloudDNSProvider } from '../../../../providers/clouddns/index.js';

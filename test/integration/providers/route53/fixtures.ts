@@ -1,4 +1,4 @@
-// Endpoints as kfed renders them (src/dns/render-endpoints.ts), for the Route53 tests.
+// Endpoints as kfed renders them (src/dns/records/render-endpoints.ts), for the Route53 tests.
 import type { Endpoint } from '../../../../src/dns/endpoint.js';
 import { encodeRouting, ROUTING, type RoutingInput } from '../../../../src/dns/routing.js';
 import type { ZoneChanges } from '../../../../src/dns/publish/provider.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterDNS, HealthCheckSpec, RoutingSpec } from '../../../../src/api/multiclusterdns.js';
 import { ROUTING } from '../../../../src/api/multiclusterdns.js';
 import { propertyOf } from '../../../../src/dns/endpoint.js';
-import { renderServiceEndpoints } from '../../../../src/dns/render-endpoints.js';
+import { renderServiceEndpoints } from '../../../../src/dns/records/render-endpoints.js';
 import { cdns, domain, LB1, LB2, serviceRecord } from '../../dns/fixtures.js';
 
 const FED = domain('myfed', 'example.com');

@@ -3,13 +3,13 @@
 // change), and a small overlay of our own recent writes so that a reconcile running
 // before the informer saw our last status write does not PUT a stale resourceVersion
 // and earn a 409 for nothing.
-import { conditionsEqual, setCondition } from '../api/conditions.js';
-import type { Condition, KubeObject } from '../api/meta.js';
-import type { DNSRecordStatus } from '../api/multiclusterdns.js';
-import type { DynamicClient } from '../kube/dynamic-client.js';
-import type { ResourceRef } from '../kube/resource.js';
+import { conditionsEqual, setCondition } from '../../api/conditions.js';
+import type { Condition, KubeObject } from '../../api/meta.js';
+import type { DNSRecordStatus } from '../../api/multiclusterdns.js';
+import type { DynamicClient } from '../../kube/dynamic-client.js';
+import type { ResourceRef } from '../../kube/resource.js';
 import { clusterDNSEqual } from './service-dns-status.js';
-import type { Expectations } from '../runtime/expectations.js';
+import type { Expectations } from '../../runtime/expectations.js';
 
 /**
  * Replaces the condition of `next.type` in `prev`; lastTransitionTime moves only when

@@ -8,17 +8,17 @@
 // leader never renders from empty member caches and briefly publishes "no targets".
 // The controller builder runs that sequence; the four queues are its side runs, each
 // primed with an enqueue-all on every start.
-import type { KubeObject } from '../api/meta.js';
-import type { DNSEndpoint, DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../api/multiclusterdns.js';
-import type { MemberRegistry } from '../clusters/member-registry.js';
-import type { ClusterClient } from '../kube/cluster-client.js';
-import type { Informer } from '../kube/informer.js';
-import { InformerFactory, type InformerScope } from '../kube/informer-factory.js';
-import type { ResourceRef } from '../kube/resource.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
-import { ControllerBuilder, type ManagedController } from '../runtime/controller-builder.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { KubeObject } from '../../api/meta.js';
+import type { DNSEndpoint, DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../../api/multiclusterdns.js';
+import type { MemberRegistry } from '../../clusters/member-registry.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { Informer } from '../../kube/informer.js';
+import { InformerFactory, type InformerScope } from '../../kube/informer-factory.js';
+import type { ResourceRef } from '../../kube/resource.js';
+import { silentLogger, type Logger } from '../../observability/logger.js';
+import type { Registry } from '../../observability/metrics.js';
+import { ControllerBuilder, type ManagedController } from '../../runtime/controller-builder.js';
+import type { Runnable } from '../../runtime/runnable.js';
 import { DNSEndpointController } from './dns-endpoint-controller.js';
 import { DomainController } from './domain-controller.js';
 import { DomainIndex } from './domain-index.js';
@@ -26,7 +26,7 @@ import { createIngressDNSRecordController } from './ingress-dns-controller.js';
 import { MemberWatches, type MemberInformerOptions } from './member-watches.js';
 import type { RecordController } from './record-controller.js';
 import { endpointKey } from './record-keys.js';
-import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from './resources.js';
+import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from '../resources.js';
 import { createServiceDNSRecordController } from './service-dns-controller.js';
 
 export interface MultiClusterDNSOptions {

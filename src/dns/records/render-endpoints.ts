@@ -36,7 +36,7 @@
 // - output is canonical: targets sorted and deduplicated, providerSpecific sorted by
 //   name, endpoints sorted by name, type and set identifier, fixed property order, so
 //   an unchanged input renders byte-identical JSON whatever the order of status.dns.
-import type { ObjectMeta } from '../api/meta.js';
+import type { ObjectMeta } from '../../api/meta.js';
 import {
   DNS_GROUP,
   DNS_VERSION,
@@ -51,7 +51,7 @@ import {
   type RoutingPolicy,
   type RoutingSpec,
   type ServiceDNSRecord,
-} from '../api/multiclusterdns.js';
+} from '../../api/multiclusterdns.js';
 import {
   classifyTarget,
   compareText,
@@ -65,9 +65,9 @@ import {
   serviceNameParts,
   zoneServiceName,
   type DNSRecordKind,
-} from './naming.js';
-import { compareEndpoints, endpointKey } from './endpoint.js';
-import { encodeRouting, ROUTING, type RoutedPolicy } from './routing.js';
+} from '../naming.js';
+import { compareEndpoints, endpointKey } from '../endpoint.js';
+import { encodeRouting, ROUTING, type RoutedPolicy } from '../routing.js';
 
 /** Kubefed's default record TTL in seconds. */
 export const DEFAULT_TTL = 180;

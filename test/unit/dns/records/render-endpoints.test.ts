@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterDNS, Endpoint } from '../../../src/api/multiclusterdns.js';
-import { buildDNSEndpoint, DEFAULT_TTL, effectiveTTL, renderIngressEndpoints, renderServiceEndpoints } from '../../../src/dns/render-endpoints.js';
-import { cdns, domain, ELB1, ELB2, ingressRecord, LB1, LB2, LB3, LB6A, LB6B, serviceRecord } from './fixtures.js';
+import type { ClusterDNS, Endpoint } from '../../../../src/api/multiclusterdns.js';
+import { buildDNSEndpoint, DEFAULT_TTL, effectiveTTL, renderIngressEndpoints, renderServiceEndpoints } from '../../../../src/dns/records/render-endpoints.js';
+import { cdns, domain, ELB1, ELB2, ingressRecord, LB1, LB2, LB3, LB6A, LB6B, serviceRecord } from '../fixtures.js';
 
 // Kubefed's own unit-test fixture: Domain "galactic" for zone dzone.io, clusters in
 // regions us/eu with zones us1/eu1.

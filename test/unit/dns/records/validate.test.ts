@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RoutingSpec } from '../../../src/api/multiclusterdns.js';
+import type { RoutingSpec } from '../../../../src/api/multiclusterdns.js';
 import {
   hasErrors,
   isGeoCode,
@@ -10,8 +10,8 @@ import {
   validateServiceDNSRecord,
   validCondition,
   type ValidationProblem,
-} from '../../../src/dns/validate.js';
-import { domain, ingressRecord, serviceRecord } from './fixtures.js';
+} from '../../../../src/dns/records/validate.js';
+import { domain, ingressRecord, serviceRecord } from '../fixtures.js';
 
 const fields = (ps: ValidationProblem[], severity: 'error' | 'warning' = 'error') => ps.filter((p) => p.severity === severity).map((p) => p.field);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterDNS, Endpoint, RoutingSpec } from '../../../src/api/multiclusterdns.js';
-import { ROUTING } from '../../../src/api/multiclusterdns.js';
-import { renderIngressEndpoints, renderServiceEndpoints } from '../../../src/dns/render-endpoints.js';
-import { cdns, domain, ELB1, ELB2, ingressRecord, LB1, LB2, LB3, LB6A, serviceRecord } from './fixtures.js';
+import type { ClusterDNS, Endpoint, RoutingSpec } from '../../../../src/api/multiclusterdns.js';
+import { ROUTING } from '../../../../src/api/multiclusterdns.js';
+import { renderIngressEndpoints, renderServiceEndpoints } from '../../../../src/dns/records/render-endpoints.js';
+import { cdns, domain, ELB1, ELB2, ingressRecord, LB1, LB2, LB3, LB6A, serviceRecord } from '../fixtures.js';
 
 const FED = domain('myfed', 'example.com');
 const G = 'go-app.go-app.myfed.svc.example.com';

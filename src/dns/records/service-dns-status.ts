@@ -10,9 +10,9 @@
 // - an unready cluster stays listed with an empty load balancer (Kubefed meant to keep
 //   offline clusters but lost them by accident), so its zone and region names become
 //   CNAMEs one level up instead of disappearing.
-import type { KubeObject } from '../api/meta.js';
-import type { ClusterDNS, LoadBalancerIngress } from '../api/multiclusterdns.js';
-import { compareText } from './naming.js';
+import type { KubeObject } from '../../api/meta.js';
+import type { ClusterDNS, LoadBalancerIngress } from '../../api/multiclusterdns.js';
+import { compareText } from '../naming.js';
 
 /** Label an EndpointSlice carries naming the Service it belongs to. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

@@ -9,19 +9,19 @@
 // or a record whose status was never computed leaves the existing DNSEndpoint as it is:
 // never a half-written one.
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject, OwnerReference } from '../api/meta.js';
-import type { DNSEndpoint, IngressDNSRecord, ServiceDNSRecord } from '../api/multiclusterdns.js';
-import type { ClusterClient } from '../kube/cluster-client.js';
-import type { Informer } from '../kube/informer.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
-import { Controller } from '../runtime/controller.js';
+import type { KubeObject, OwnerReference } from '../../api/meta.js';
+import type { DNSEndpoint, IngressDNSRecord, ServiceDNSRecord } from '../../api/multiclusterdns.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { Informer } from '../../kube/informer.js';
+import { silentLogger, type Logger } from '../../observability/logger.js';
+import type { Registry } from '../../observability/metrics.js';
+import { Controller } from '../../runtime/controller.js';
 import { recordKeysForDomain, type DomainIndex } from './domain-index.js';
-import { dnsEndpointName, type DNSRecordKind } from './naming.js';
+import { dnsEndpointName, type DNSRecordKind } from '../naming.js';
 import { endpointKey, endpointKeyOfDNSEndpoint, parseEndpointKey, type EndpointKey } from './record-keys.js';
-import { Expectations } from '../runtime/expectations.js';
+import { Expectations } from '../../runtime/expectations.js';
 import { buildDNSEndpoint, renderIngressEndpoints, renderServiceEndpoints, type RenderResult } from './render-endpoints.js';
-import { DNS_ENDPOINTS } from './resources.js';
+import { DNS_ENDPOINTS } from '../resources.js';
 import { hasErrors, validateIngressDNSRecord, validateServiceDNSRecord } from './validate.js';
 
 export interface DNSEndpointControllerOptions {

@@ -9,9 +9,9 @@
 //
 // The DNSEndpoint controller keys by `<kind>:ns/name` of the record that owns the
 // DNSEndpoint, so one queue serves both record kinds.
-import type { KubeObject } from '../api/meta.js';
-import { DNS_GROUP } from '../api/multiclusterdns.js';
-import type { DNSRecordKind } from './naming.js';
+import type { KubeObject } from '../../api/meta.js';
+import { DNS_GROUP } from '../../api/multiclusterdns.js';
+import type { DNSRecordKind } from '../naming.js';
 import { SERVICE_NAME_LABEL } from './service-dns-status.js';
 
 export type EndpointKey = `${DNSRecordKind}:${string}`;

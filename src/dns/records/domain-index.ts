@@ -1,9 +1,9 @@
 // Domains as the record controllers see them. As in Kubefed, a record's `spec.domainRef`
 // names a Domain in the federation namespace (kube-federation-system by default),
 // whatever namespace the record itself lives in.
-import type { KubeObject } from '../api/meta.js';
-import type { DomainObject } from '../api/multiclusterdns.js';
-import type { Informer } from '../kube/informer.js';
+import type { KubeObject } from '../../api/meta.js';
+import type { DomainObject } from '../../api/multiclusterdns.js';
+import type { Informer } from '../../kube/informer.js';
 
 /** Read access to Domains by name, backed by an informer on the federation namespace. */
 export class DomainIndex {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../src/api/meta.js';
+import type { KubeObject } from '../../../../src/api/meta.js';
 import {
   clusterDNSEqual,
   computeIngressClusterDNS,
@@ -7,8 +7,8 @@ import {
   hasReadyEndpoint,
   loadBalancerIngress,
   type ServiceClusterFacts,
-} from '../../../src/dns/service-dns-status.js';
-import { ELB1, LB1, LB2, LB6A } from './fixtures.js';
+} from '../../../../src/dns/records/service-dns-status.js';
+import { ELB1, LB1, LB2, LB6A } from '../fixtures.js';
 
 function service(ingress: Record<string, unknown>[], extra: Partial<KubeObject['metadata']> = {}): KubeObject {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../src/api/meta.js';
+import type { KubeObject } from '../../../../src/api/meta.js';
 import {
   endpointKey,
   endpointKeyOfDNSEndpoint,
@@ -7,7 +7,7 @@ import {
   recordKeyOfEndpointSlice,
   recordKeyOfIngress,
   recordKeyOfService,
-} from '../../../src/dns/record-keys.js';
+} from '../../../../src/dns/records/record-keys.js';
 
 const obj = (kind: string, metadata: KubeObject['metadata']): KubeObject => ({ apiVersion: 'v1', kind, metadata });
 

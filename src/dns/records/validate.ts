@@ -15,8 +15,8 @@
 // set"; otherwise an integer 1..2147483647 (RFC 2181 section 8, and the bound of
 // external-dns's CRD). Above one day is allowed but warned about, because resolvers keep
 // a dead cluster's address that long after failover.
-import type { Condition } from '../api/meta.js';
-import type { DomainObject, IngressDNSRecord, RoutingPolicy, RoutingSpec, ServiceDNSRecord } from '../api/multiclusterdns.js';
+import type { Condition } from '../../api/meta.js';
+import type { DomainObject, IngressDNSRecord, RoutingPolicy, RoutingSpec, ServiceDNSRecord } from '../../api/multiclusterdns.js';
 import {
   classifyTarget,
   fitsDNSLimits,
@@ -27,7 +27,7 @@ import {
   normalizeDNSName,
   prefixName,
   serviceNameParts,
-} from './naming.js';
+} from '../naming.js';
 
 export type ProblemSeverity = 'error' | 'warning';
 

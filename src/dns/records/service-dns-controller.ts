@@ -1,10 +1,10 @@
 // ServiceDNSRecord controller: `status.dns[]` from every joined member's Service of the
 // same name and namespace, its EndpointSlices (a ready endpoint makes the cluster
 // healthy unless allowServiceWithoutEndpoints), and the member's readiness and location.
-import type { ServiceDNSRecord } from '../api/multiclusterdns.js';
+import type { ServiceDNSRecord } from '../../api/multiclusterdns.js';
 import { recordKeyOfEndpointSlice, recordKeyOfService } from './record-keys.js';
 import { RecordController, type MemberView, type RecordControllerOptions, type RecordKindSpec } from './record-controller.js';
-import { SERVICE_DNS_RECORDS } from './resources.js';
+import { SERVICE_DNS_RECORDS } from '../resources.js';
 import { computeServiceClusterDNS, type ServiceClusterFacts } from './service-dns-status.js';
 import { validateServiceDNSRecord } from './validate.js';
 

@@ -6,21 +6,21 @@
 //
 // Level-triggered: every handler only enqueues `ns/name`; a cluster becoming NotReady
 // enqueues every record, so the DNS names drop it within one reconcile round.
-import type { KubeObject } from '../api/meta.js';
-import type { ClusterDNS, DNSRecordStatus, DomainObject } from '../api/multiclusterdns.js';
-import type { MemberCluster, MemberRegistry } from '../clusters/member-registry.js';
-import type { ClusterClient } from '../kube/cluster-client.js';
-import type { Informer } from '../kube/informer.js';
-import type { ResourceRef } from '../kube/resource.js';
-import type { Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
-import { Controller } from '../runtime/controller.js';
-import { TerminalError } from '../runtime/errors.js';
+import type { KubeObject } from '../../api/meta.js';
+import type { ClusterDNS, DNSRecordStatus, DomainObject } from '../../api/multiclusterdns.js';
+import type { MemberCluster, MemberRegistry } from '../../clusters/member-registry.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { Informer } from '../../kube/informer.js';
+import type { ResourceRef } from '../../kube/resource.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Registry } from '../../observability/metrics.js';
+import { Controller } from '../../runtime/controller.js';
+import { TerminalError } from '../../runtime/errors.js';
 import type { DomainIndex } from './domain-index.js';
 import { recordKeysForDomain } from './domain-index.js';
 import type { MemberResource, MemberWatches } from './member-watches.js';
 import { mergeCondition, writeStatusIfChanged } from './record-status.js';
-import { Expectations } from '../runtime/expectations.js';
+import { Expectations } from '../../runtime/expectations.js';
 import { hasErrors, validCondition, type ValidationContext, type ValidationProblem } from './validate.js';
 
 /** A record as the controllers read it: spec plus the status they own. */

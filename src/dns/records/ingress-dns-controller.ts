@@ -1,10 +1,10 @@
 // IngressDNSRecord controller: `status.dns[]` from every joined member's Ingress of the
 // same name and namespace (its load-balancer status) and the member's readiness and
 // location. As in Kubefed there is no endpoint check for Ingresses.
-import type { IngressDNSRecord } from '../api/multiclusterdns.js';
+import type { IngressDNSRecord } from '../../api/multiclusterdns.js';
 import { recordKeyOfIngress } from './record-keys.js';
 import { RecordController, type MemberView, type RecordControllerOptions, type RecordKindSpec } from './record-controller.js';
-import { INGRESS_DNS_RECORDS } from './resources.js';
+import { INGRESS_DNS_RECORDS } from '../resources.js';
 import { computeIngressClusterDNS, type IngressClusterFacts } from './service-dns-status.js';
 import { validateIngressDNSRecord } from './validate.js';
 

@@ -1,15 +1,15 @@
 // Domain controller: the `Valid` condition on each Domain of the federation namespace
 // (a bad `domain` or `nameServer` shows up in `kubectl describe domain`, and the records
 // referring to it say InvalidDomain). Written only when it changed.
-import type { DomainObject } from '../api/multiclusterdns.js';
-import type { ClusterClient } from '../kube/cluster-client.js';
-import type { Informer } from '../kube/informer.js';
-import type { Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
-import { Controller } from '../runtime/controller.js';
+import type { DomainObject } from '../../api/multiclusterdns.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { Informer } from '../../kube/informer.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Registry } from '../../observability/metrics.js';
+import { Controller } from '../../runtime/controller.js';
 import { mergeCondition, writeStatusIfChanged } from './record-status.js';
-import { Expectations } from '../runtime/expectations.js';
-import { DOMAINS } from './resources.js';
+import { Expectations } from '../../runtime/expectations.js';
+import { DOMAINS } from '../resources.js';
 import { validateDomain, validCondition } from './validate.js';
 
 export interface DomainControllerOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../../../src/api/meta.js';
-import type { DNSRecordStatus } from '../../../src/api/multiclusterdns.js';
-import { mergeCondition, recordStatusEqual } from '../../../src/dns/record-status.js';
+import type { Condition } from '../../../../src/api/meta.js';
+import type { DNSRecordStatus } from '../../../../src/api/multiclusterdns.js';
+import { mergeCondition, recordStatusEqual } from '../../../../src/dns/records/record-status.js';
 
 const t1 = new Date('2026-01-01T00:00:00Z');
 const t2 = new Date('2026-01-01T00:05:00Z');

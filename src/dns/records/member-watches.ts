@@ -7,18 +7,18 @@
 // A member counts as observed only once all its informers have synced: until then the
 // controllers treat it as unhealthy, which is what was published while it was NotReady,
 // so a returning cluster never flaps through "no Service there".
-import type { KubeObject } from '../api/meta.js';
-import { MemberLifecycle, type MemberEvent, type MemberWork } from '../clusters/member-lifecycle.js';
-import type { MemberRegistry } from '../clusters/member-registry.js';
-import type { ClusterClient } from '../kube/cluster-client.js';
-import type { Informer } from '../kube/informer.js';
-import type { InformerScope } from '../kube/informer-factory.js';
-import type { ResourceRef } from '../kube/resource.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
-import type { Registry } from '../observability/metrics.js';
-import type { Runnable } from '../runtime/runnable.js';
+import type { KubeObject } from '../../api/meta.js';
+import { MemberLifecycle, type MemberEvent, type MemberWork } from '../../clusters/member-lifecycle.js';
+import type { MemberRegistry } from '../../clusters/member-registry.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { Informer } from '../../kube/informer.js';
+import type { InformerScope } from '../../kube/informer-factory.js';
+import type { ResourceRef } from '../../kube/resource.js';
+import { silentLogger, type Logger } from '../../observability/logger.js';
+import type { Registry } from '../../observability/metrics.js';
+import type { Runnable } from '../../runtime/runnable.js';
 import { recordKeyOfEndpointSlice } from './record-keys.js';
-import { ENDPOINT_SLICES, INGRESSES, SERVICES } from './resources.js';
+import { ENDPOINT_SLICES, INGRESSES, SERVICES } from '../resources.js';
 
 export type MemberResource = 'services' | 'endpointslices' | 'ingresses';
 

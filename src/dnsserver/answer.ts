@@ -6,7 +6,7 @@ import type { GeoLocator } from './geo-locator.js';
 import { encodeHinfoRfc8482, TYPE, type RRTail } from './records.js';
 import type { LatencyTable } from './regions.js';
 import { select, type Candidate, type ResolvedLocation, type SelectResult } from './routing.js';
-import type { NameNode, Zone, ZoneSnapshot } from './snapshot.js';
+import type { Delegation, NameNode, Zone, ZoneSnapshot } from './snapshot.js';
 import { newParsedQuery, parseQuery, type ParsedQuery } from './wire-query.js';
 import { inZone, parentName } from './names.js';
 
@@ -161,6 +161,13 @@ export class Responder {
     let locDone = false;
     let cacheable = true;
     for (let hop = 0; ; hop++) {
+      if (snap.delegations.size > 0) {
+        const cut = delegationFor(snap, name, zone, qtype);
+        // Below a zone cut this server is not authoritative: the first name gets a referral,
+        // a CNAME target there is left for the resolver to follow.
+        if (cut && hop === 0) return this.referral(cut, tcp);
+        if (cut) break;
+      }
       let node = snap.names.get(name);
       if (!node && snap.hasWildcards) node = wildcardFor(snap, name, zone);
       let cnameTail: RRTail | undefined;
@@ -231,6 +238,26 @@ export class Responder {
     return this.finish(FLAG_AA, rcode, an, ns, pos, tcp, true, scope);
   }
 
+  /** RFC 1034 4.3.2: no AA, the cut's NS set in authority, glue for in-zone targets in additional. */
+  private referral(cut: Delegation, tcp: boolean): number {
+    const out = this.out;
+    const q = this.q;
+    let pos = q.qEnd;
+    const ownerAt = 12 + (q.qname.length - cut.name.length);
+    for (const t of cut.ns.tails) pos = writeRR(out, pos, ownerAt, t.bytes);
+    let ar = 0;
+    for (const g of cut.glue) {
+      if (pos + g.owner.length + g.tail.bytes.length > MAX_TCP_MESSAGE) { pos = out.length; break; }
+      g.owner.copy(out, pos);
+      pos += g.owner.length;
+      g.tail.bytes.copy(out, pos);
+      pos += g.tail.bytes.length;
+      ar++;
+    }
+    this.cacheable = true;
+    return this.finish(0, RCODE.NOERROR, 0, cut.ns.tails.length, pos, tcp, true, 0, ar);
+  }
+
   private clientLocation(source: string): ResolvedLocation | undefined {
     const q = this.q;
     // ECS with SOURCE PREFIX-LENGTH 0 means the client opted out of being located by it.
@@ -240,7 +267,7 @@ export class Responder {
   }
 
   /** Writes header and OPT, truncating to the transport's limit. */
-  private finish(flags: number, rcode: number, an: number, ns: number, pos: number, tcp: boolean, withOpt: boolean, scope = 0): number {
+  private finish(flags: number, rcode: number, an: number, ns: number, pos: number, tcp: boolean, withOpt: boolean, scope = 0, ar = 0): number {
     const q = this.q;
     const out = this.out;
     const edns = withOpt && q.edns;
@@ -248,7 +275,7 @@ export class Responder {
     const limit = tcp ? MAX_TCP_MESSAGE : edns ? Math.min(q.udpSize, this.maxUdp) : 512;
     let f = flags;
     if (pos + optLen > limit) {
-      pos = q.qEnd; an = 0; ns = 0; f |= FLAG_TC;
+      pos = q.qEnd; an = 0; ns = 0; ar = 0; f |= FLAG_TC;
     }
     if (edns) {
       out[pos] = 0;
@@ -272,7 +299,7 @@ export class Responder {
     out.writeUInt16BE(1, 4);
     out.writeUInt16BE(an, 6);
     out.writeUInt16BE(ns, 8);
-    out.writeUInt16BE(edns ? 1 : 0, 10);
+    out.writeUInt16BE(ar + (edns ? 1 : 0), 10);
     return pos;
   }
 
@@ -287,6 +314,18 @@ export function findZone(snap: ZoneSnapshot, name: string): Zone | undefined {
     if (inZone(name, z.apex)) return z;
   }
   return undefined;
+}
+
+const TYPE_DS = 43;
+
+/** The highest zone cut between the apex and `name` (inclusive); DS at the cut itself is the parent's data. */
+function delegationFor(snap: ZoneSnapshot, name: string, zone: Zone, qtype: number): Delegation | undefined {
+  let found: Delegation | undefined;
+  for (let p = name; p.length > zone.apex.length; p = parentName(p)) {
+    const d = snap.delegations.get(p);
+    if (d && !(p === name && qtype === TYPE_DS)) found = d;
+  }
+  return found;
 }
 
 /** RFC 4592: the wildcard at the closest encloser, if the name does not exist. */

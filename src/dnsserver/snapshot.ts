@@ -5,6 +5,7 @@ import type { DNSEndpoint, Endpoint, RecordType } from '../api/multiclusterdns.j
 import { propertyOf } from '../dns/endpoint.js';
 import { decodeRouting, isRoutedPolicy, ROUTING } from '../dns/routing.js';
 import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRSet, type RRTail } from './records.js';
+import { isIPv6 } from 'node:net';
 import { encodeName, inZone, nameProblem, normalizeName, parentName } from './names.js';
 import { buildView, type Candidate, type RoutedPolicy, type RoutingView } from './routing.js';
 
@@ -12,7 +13,29 @@ export interface ZoneInput {
   domain: string;
   /** Name servers for the synthesized NS set; default `ns1.<domain>`. */
   nameServers?: string[];
+  /**
+   * Addresses (IPv4 and IPv6) of the name servers inside the zone: every NS name in the
+   * zone answers them as A/AAAA, unless a DNSEndpoint publishes addresses for that name.
+   */
+  nameServerAddresses?: string[];
+  /** SOA fields; unset ones take the defaults below. */
+  soa?: SoaSettings;
 }
+
+/** The configurable part of a zone's SOA (RFC 1035 section 3.3.13). */
+export interface SoaSettings {
+  /** Primary name server; default the first NS. */
+  mname?: string;
+  /** Mailbox as a name (`hostmaster.example.com`) or an address (`hostmaster@example.com`); default `hostmaster.<zone>`. */
+  rname?: string;
+  refresh?: number;
+  retry?: number;
+  expire?: number;
+  /** Negative-caching TTL (RFC 2308); default SnapshotInput.negativeTtl. */
+  minimum?: number;
+}
+
+export const SOA_DEFAULTS = { refresh: 3600, retry: 600, expire: 604800 } as const;
 
 export interface SnapshotInput {
   zones: ZoneInput[];
@@ -36,6 +59,14 @@ export interface Zone {
   negativeSoa: RRTail;
 }
 
+/** A zone cut below an apex: the NS set served as a referral, with glue for in-zone targets. */
+export interface Delegation {
+  name: string;
+  ns: RRSet;
+  /** A/AAAA of the NS targets inside the zone: owner wire name and tail. */
+  glue: readonly { owner: Buffer; tail: RRTail }[];
+}
+
 export interface NameNode {
   zone: Zone;
   sets: ReadonlyMap<number, RRSet>;
@@ -49,9 +80,13 @@ export interface ZoneSnapshot {
   readonly zones: readonly Zone[];
   readonly names: ReadonlyMap<string, NameNode>;
   readonly hasWildcards: boolean;
+  /** Zone cuts (NS below an apex), by owner name; empty when the zones delegate nothing. */
+  readonly delegations: ReadonlyMap<string, Delegation>;
   readonly recordCount: number;
   /** Problems found in the input (skipped records); for the caller to log or report. */
   readonly warnings: readonly string[];
+  /** Problems of the zones themselves (an in-zone name server without an address). */
+  readonly zoneProblems: readonly string[];
   /** The input it was built from, so a clustered server can rebuild it in each worker. */
   readonly input: SnapshotInput;
 }
@@ -89,18 +124,28 @@ function flattenEndpoints(list: (DNSEndpoint | Endpoint)[]): Endpoint[] {
   return out;
 }
 
-function makeZone(z: ZoneInput, serial: number, soaTtl: number, negTtl: number): { zone: Zone; sets: Map<number, RRSet> } {
+/** `hostmaster@example.com` -> `hostmaster.example.com` (RFC 1035 mailbox encoding). */
+export function mailboxName(rname: string): string {
+  return normalizeName(rname.replace('@', '.'));
+}
+
+function makeZone(z: ZoneInput, serial: number, soaTtl: number, defaultNegTtl: number): { zone: Zone; sets: Map<number, RRSet>; ns: string[] } {
   const apex = normalizeName(z.domain);
   const problem = nameProblem(apex);
   if (apex === '' || problem) throw new Error(`zone "${z.domain}": ${problem ?? 'the root zone is not served'}`);
-  const ns = (z.nameServers && z.nameServers.length > 0 ? z.nameServers : [`ns1.${apex}`]).map(normalizeName);
-  const soa = { mname: ns[0] ?? '', rname: `hostmaster.${apex}`, serial, refresh: 3600, retry: 600, expire: 604800, minimum: negTtl };
+  const ns = [...new Set((z.nameServers && z.nameServers.length > 0 ? z.nameServers : [`ns1.${apex}`]).map(normalizeName))];
+  const o = z.soa ?? {};
+  const negTtl = o.minimum ?? defaultNegTtl;
+  const soa = {
+    mname: o.mname ? normalizeName(o.mname) : ns[0] ?? '', rname: o.rname ? mailboxName(o.rname) : `hostmaster.${apex}`, serial,
+    refresh: o.refresh ?? SOA_DEFAULTS.refresh, retry: o.retry ?? SOA_DEFAULTS.retry, expire: o.expire ?? SOA_DEFAULTS.expire, minimum: negTtl,
+  };
   const zone: Zone = { apex, apexWire: encodeName(apex), negativeSoa: encodeSoa(soa, Math.min(soaTtl, negTtl)) };
   const sets = new Map<number, RRSet>([
     [TYPE.SOA, { type: TYPE.SOA, tails: [encodeSoa(soa, soaTtl)] }],
     [TYPE.NS, { type: TYPE.NS, tails: ns.map((n) => encodeTarget('NS', n, soaTtl)) }],
   ]);
-  return { zone, sets };
+  return { zone, sets, ns };
 }
 
 function parseCandidate(ep: Endpoint, id: string, warn: (m: string) => void): Candidate {
@@ -123,11 +168,13 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
   const zones: Zone[] = [];
   const nodes = new Map<string, MutableNode>();
   const apexSets = new Map<string, Map<number, RRSet>>();
+  const nameServers: { ns: string[]; addresses: string[] }[] = [];
   for (const z of input.zones) {
-    const { zone, sets } = makeZone(z, serial, soaTtl, negTtl);
+    const { zone, sets, ns } = makeZone(z, serial, soaTtl, negTtl);
     if (apexSets.has(zone.apex)) continue;
     zones.push(zone);
     apexSets.set(zone.apex, sets);
+    nameServers.push({ ns, addresses: z.nameServerAddresses ?? [] });
     nodes.set(zone.apex, { zone, plain: new Map(), routed: new Map() });
   }
   zones.sort((a, b) => b.apex.length - a.apex.length);
@@ -169,6 +216,9 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
       if (!set.seen.has(key)) { set.seen.add(key); set.tails.push(tail); }
     }
   }
+
+  const zoneProblems: string[] = [];
+  addNameServerAddresses(nameServers, nodes, zoneOf, soaTtl, (m) => zoneProblems.push(m));
 
   // Empty non-terminals exist (NODATA, not NXDOMAIN: RFC 8020).
   for (const name of [...nodes.keys()]) {
@@ -217,5 +267,53 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
     for (const s of sets.values()) recordCount += s.tails.length;
     names.set(name, { zone: n.zone, sets, routed });
   }
-  return { serial, zones, names, hasWildcards, recordCount, warnings, input };
+  return { serial, zones, names, hasWildcards, delegations: delegationsOf(names, zoneOf), recordCount, warnings, zoneProblems, input };
+}
+
+/**
+ * In-zone name servers answer A/AAAA with the configured addresses (so the NS and SOA
+ * MNAME resolve), unless a DNSEndpoint already publishes addresses at that name.
+ */
+function addNameServerAddresses(
+  list: readonly { ns: string[]; addresses: string[] }[], nodes: Map<string, MutableNode>,
+  zoneOf: (name: string) => Zone | undefined, ttl: number, warn: (m: string) => void,
+): void {
+  for (const { ns, addresses } of list) {
+    for (const name of ns) {
+      const zone = zoneOf(name);
+      if (!zone || nameProblem(name)) continue;
+      let node = nodes.get(name);
+      if (node && (node.plain.has(TYPE.A) || node.plain.has(TYPE.AAAA) || node.routed.size > 0)) continue;
+      if (addresses.length === 0) {
+        warn(`${name}: name server inside zone ${zone.apex} has no address (set the Domain's nameServerAddresses, --dns-nameserver-addresses or --dns-service)`);
+        continue;
+      }
+      if (!node) { node = { zone, plain: new Map(), routed: new Map() }; nodes.set(name, node); }
+      for (const ip of addresses) {
+        const type = isIPv6(ip) ? TYPE.AAAA : TYPE.A;
+        let set = node.plain.get(type);
+        if (!set) { set = { tails: [], seen: new Set() }; node.plain.set(type, set); }
+        if (set.seen.has(ip)) continue;
+        try { set.tails.push(encodeTarget(type === TYPE.A ? 'A' : 'AAAA', ip, ttl)); set.seen.add(ip); } catch (e) { warn(`${name}: ${(e as Error).message}`); }
+      }
+    }
+  }
+}
+
+/** NS sets below an apex are zone cuts: answered as referrals, with glue for targets in the zone. */
+function delegationsOf(names: ReadonlyMap<string, NameNode>, zoneOf: (name: string) => Zone | undefined): Map<string, Delegation> {
+  const out = new Map<string, Delegation>();
+  for (const [name, node] of names) {
+    const ns = node.sets.get(TYPE.NS);
+    if (!ns || name === node.zone.apex) continue;
+    const glue: { owner: Buffer; tail: RRTail }[] = [];
+    for (const t of ns.tails) {
+      const target = t.target ?? '';
+      if (zoneOf(target) !== node.zone) continue;
+      const at = names.get(target);
+      for (const type of [TYPE.A, TYPE.AAAA]) for (const tail of at?.sets.get(type)?.tails ?? []) glue.push({ owner: encodeName(target), tail });
+    }
+    out.set(name, { name, ns, glue });
+  }
+  return out;
 }

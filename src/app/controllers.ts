@@ -10,7 +10,7 @@ import type { Config } from '../config/config.js';
 import { createEventRecorder, type EventRecorder } from '../clusters/events.js';
 import { ClusterHealthController } from '../clusters/health-controller.js';
 import { ClusterSeriesPruner } from '../clusters/series-pruner.js';
-import { createMultiClusterDNS } from '../dns/dns-controllers.js';
+import { createMultiClusterDNS } from '../dns/records/dns-controllers.js';
 import type { KubeFedClusterRegistry } from '../clusters/registry.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { InformerFactory } from '../kube/informer-factory.js';

@@ -3,7 +3,7 @@
 // not, and how many DNS records and endpoints exist. Only the leader runs the caches
 // behind them, so a standby reports no series, which is what a dashboard summing over
 // replicas wants. Labels are bounded: the enabled types, closed reason unions, kinds.
-import type { MultiClusterDNS } from '../dns/dns-controllers.js';
+import type { MultiClusterDNS } from '../dns/records/dns-controllers.js';
 import { Gauge, registerOnce, type Registry } from '../observability/metrics.js';
 import type { TypeConfigController } from '../propagation/types/type-config-controller.js';
 import type { Runnable } from '../runtime/runnable.js';

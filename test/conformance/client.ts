@@ -8,6 +8,8 @@ type Obj = Record<string, any>;
 export interface Reply {
   code: number;
   body: Obj;
+  /** Warning headers, one entry each */
+  warnings: string[];
 }
 
 export class WireClient {
@@ -15,7 +17,7 @@ export class WireClient {
 
   private open(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<IncomingMessage> {
     const u = new URL(path, this.url);
-    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = request({
         method, hostname: u.hostname, port: u.port, path: u.pathname + u.search, ca: this.ca, timeout: 15_000,
@@ -38,7 +40,8 @@ export class WireClient {
     } catch {
       parsed = { text: text.trim() };
     }
-    return { code: res.statusCode ?? 0, body: parsed };
+    const w = res.headersDistinct.warning ?? [];
+    return { code: res.statusCode ?? 0, body: parsed, warnings: w };
   }
 
   /** A client with another bearer token (for RBAC steps). */

@@ -263,6 +263,49 @@ export const FLOWS: Flow[] = [
     },
   },
   {
+    name: 'typed and strict decoding of built-in kinds: Strict, Warn, Ignore, wrong types, every write path',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-dec'));
+      const base = '/api/v1/namespaces/conf-dec/configmaps';
+      const deploys = '/apis/apps/v1/namespaces/conf-dec/deployments';
+      const seen = (r: Reply): Obj => ({ code: r.code, reason: r.body.reason, message: r.body.message, warnings: r.warnings, data: r.body.data, bogus: r.body.bogus, causes: causes(r.body.details?.causes) });
+      const unknown = { ...cm('u'), metadata: { name: 'u', labels: { x: 'y' }, zork: 1 }, bogus: 1, spec: { foo: 2 } };
+      const out: Observations = {};
+      out.strict = seen(await c.call('POST', `${base}?fieldValidation=Strict`, unknown));
+      out.warn = seen(await c.call('POST', base, unknown));
+      out.warnGet = seen(await c.call('GET', `${base}/u`));
+      out.ignore = seen(await c.call('POST', `${base}?fieldValidation=Ignore`, { ...cm('i'), bogus: 1 }));
+      out.putStrict = seen(await c.call('PUT', `${base}/i?fieldValidation=Strict`, { ...cm('i'), bogus: 1 }));
+      out.mapValue = seen(await c.call('POST', base, cm('n', { a: 1 })));
+      const d = deployment('typed');
+      const withSpec = (spec: Obj): Obj => ({ ...d, spec: { ...d.spec, ...spec } });
+      const pod = (container: Obj): Obj => withSpec({ template: { ...d.spec.template, spec: { containers: [container] } } });
+      out.replicas = seen(await c.call('POST', deploys, withSpec({ replicas: 'two' })));
+      out.fraction = seen(await c.call('POST', deploys, withSpec({ replicas: 2.5 })));
+      out.nested = seen(await c.call('POST', `${deploys}?fieldValidation=Strict`, pod({ name: 'web', image: 'nginx', foo: 1 })));
+      out.containerName = seen(await c.call('POST', deploys, pod({ name: 5, image: 'nginx' })));
+      out.quantity = seen(await c.call('POST', deploys, pod({ name: 'web', image: 'nginx', resources: { limits: { cpu: true } } })));
+      out.intOrString = seen(await c.call('POST', deploys, withSpec({ paused: 'yes', strategy: { rollingUpdate: { maxSurge: true } } })));
+      out.metadataType = seen(await c.call('POST', deploys, { ...d, metadata: 'x' }));
+      out.labelsType = seen(await c.call('POST', deploys, { ...d, metadata: { name: 'l', labels: ['a'] } }));
+      out.time = seen(await c.call('POST', deploys, { ...d, metadata: { name: 't', creationTimestamp: 'yesterday' } }));
+      out.base64 = seen(await c.call('POST', '/api/v1/namespaces/conf-dec/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: '!!!' } }));
+      out.targetPort = seen(await c.call('POST', '/api/v1/namespaces/conf-dec/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 1.5 }] } }));
+      out.caseMatters = seen(await c.call('POST', base, { ...cm('case'), Data: { b: '2' } }));
+      await c.call('POST', base, cm('m'));
+      out.mergeStrict = { ...seen(await c.call('PATCH', `${base}/m?fieldValidation=Strict`, { bogus: 1 }, 'application/merge-patch+json')), message: undefined };
+      out.mergeWarn = seen(await c.call('PATCH', `${base}/m`, { bogus: 1 }, 'application/merge-patch+json'));
+      out.mergeTyped = { ...seen(await c.call('PATCH', `${base}/m`, { data: { a: 5 } }, 'application/merge-patch+json')), message: undefined };
+      out.jsonPatchStrict = { ...seen(await c.call('PATCH', `${base}/m?fieldValidation=Strict`, [{ op: 'add', path: '/bogus', value: 1 }], 'application/json-patch+json')), message: undefined };
+      out.smpStrict = seen(await c.call('PATCH', `${base}/m?fieldValidation=Strict`, { bogus: 1 }, 'application/strategic-merge-patch+json'));
+      const apply = (q: string, body: Obj): Promise<Reply> => c.call('PATCH', `${base}/m?fieldManager=x${q}`, body, 'application/apply-patch+yaml');
+      out.applyUnknown = seen(await apply('', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm' }, bogus: 1 }));
+      out.applyIgnore = seen(await apply('&fieldValidation=Ignore', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm' }, bogus: 1 }));
+      out.applyTyped = seen(await apply('', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm' }, data: { a: 5 } }));
+      return out;
+    },
+  },
+  {
     name: 'default roles view, edit, admin; health with a bad token',
     async run(c) {
       await c.call('POST', '/api/v1/namespaces', ns('conf-roles'));

@@ -4,7 +4,9 @@ import type { StatusObject } from '../../api/meta.js';
 export type StatusReason =
   | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'Unauthorized'
   | 'MethodNotAllowed' | 'Gone' | 'Expired' | 'TooManyRequests' | 'InternalError' | 'UnsupportedMediaType'
-  | 'NotAcceptable' | 'ServiceUnavailable' | 'Timeout';
+  | 'NotAcceptable' | 'ServiceUnavailable' | 'Timeout' | 'RequestEntityTooLarge'
+  /** no reason: a Status built from a plain Go error (kube-apiserver's 500s for apply) */
+  | '';
 
 export interface ErrorDetails {
   name?: string;
@@ -25,7 +27,7 @@ export class ApiError extends Error {
   }
 
   toStatus(): StatusObject {
-    return {
+    const st: StatusObject = {
       apiVersion: 'v1',
       kind: 'Status',
       metadata: {},
@@ -36,6 +38,8 @@ export class ApiError extends Error {
       ...(this.details ? { details: this.details.group === '' || this.details.name === '' ? withoutEmpty(this.details) : this.details } : {}),
       code: this.code,
     };
+    if (this.reason === '') delete (st as Partial<StatusObject>).reason;
+    return st;
   }
 }
 

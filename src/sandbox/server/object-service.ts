@@ -10,6 +10,7 @@ import { applySchema, type FieldProblem, type Schema } from '../resources/crd-sc
 import { defaultBuiltin, validateBuiltin, type Allocators } from '../resources/builtin-rules.js';
 import { crdEstablishedStatus, defaultCrd } from '../resources/crd.js';
 import { ApiError, errors } from './api-error.js';
+import { checkApplyConfiguration, decodePatched } from './decode-builtin.js';
 import { deepEqual } from '../patch/json-value.js';
 import { applyPatch, fieldMetaFromOpenApi, managerFromUserAgent, PatchError, patchErrorToStatus, trackUpdate, type FieldMeta, type PatchType } from '../patch/index.js';
 
@@ -244,6 +245,7 @@ export class ObjectService {
     const key = this.key(def);
     const old = this.store.get(key, def.namespaced ? ns : undefined, name);
     if (!old && type !== 'apply') throw errors.notFound(def.group, def.plural, name);
+    if (type === 'apply' && patch && typeof patch === 'object') checkApplyConfiguration(def, version, patch as Obj, name);
     let patched: KubeObject;
     try {
       patched = applyPatch({
@@ -266,6 +268,7 @@ export class ObjectService {
       }
       throw err;
     }
+    const decoded = type === 'apply' ? [] : decodePatched(def, version, patched as Obj, patch, type === 'strategic', opts.fieldValidation);
     if (!old) {
       // server-side apply of a missing object creates it
       return this.create(def, version, ns, patched, { ...opts, fieldManager: opts.fieldManager ?? 'unknown', managedFieldsDone: true, bodyOwned: false });
@@ -274,7 +277,8 @@ export class ObjectService {
     if (rv && rv !== old.metadata.resourceVersion) {
       throw errors.conflict(def.group, def.plural, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    return this.write(def, version, old, patched, { ...opts, managedFieldsDone: true });
+    const result = this.write(def, version, old, patched, { ...opts, managedFieldsDone: true });
+    return decoded.length > 0 ? { obj: result.obj, warnings: [...decoded, ...result.warnings] } : result;
   }
 
   delete(def: ResourceDef, ns: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject {

@@ -9,6 +9,7 @@ import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
 import type { PatchType } from '../patch/index.js';
 import { ApiError, errors } from './api-error.js';
 import { decodeBody, readBody, sendJson, type RequestTarget } from './http-io.js';
+import { decodeBody as decodeBuiltinBody } from './decode-builtin.js';
 import { deleteReturnsObject, type DeleteOptions, type ObjectService, type WriteOptions } from './object-service.js';
 import type { ResourceRequest } from './request-info.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
@@ -114,6 +115,10 @@ function toScale(def: ResourceDef, o: KubeObject): Obj {
   };
 }
 
+function isObject(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** Objects per write of a large list response (about 250 KB of ConfigMaps). */
 const LIST_CHUNK_ITEMS = 500;
 
@@ -188,8 +193,9 @@ export class ResourceHandler {
         }
         const opts = writeOptions(q, req.headers['user-agent']);
         opts.bodyOwned = true;
+        const decoded = isObject(body) ? decodeBuiltinBody(def, version, body, opts.fieldValidation) : [];
         const { obj, warnings } = objects.create(def, version, ns, body, opts);
-        return this.sendObject(res, 201, def, version, obj, accept, q, warnings);
+        return this.sendObject(res, 201, def, version, obj, accept, q, [...decoded, ...warnings]);
       }
       case 'update': {
         const body = decodeBody(await readBody(req), req.headers['content-type']) as Obj;
@@ -203,8 +209,9 @@ export class ResourceHandler {
         const opts = writeOptions(q, req.headers['user-agent']);
         if (sub === 'status') opts.subresource = 'status';
         opts.bodyOwned = true;
+        const decoded = isObject(body) ? decodeBuiltinBody(def, version, body, opts.fieldValidation) : [];
         const { obj, warnings } = objects.update(def, version, ns, ri.name!, body, opts);
-        return this.sendObject(res, 200, def, version, obj, accept, q, warnings);
+        return this.sendObject(res, 200, def, version, obj, accept, q, [...decoded, ...warnings]);
       }
       case 'patch': {
         const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
@@ -347,8 +354,9 @@ export class ResourceHandler {
   }
 
   private sendObject(res: ServerResponse, code: number, def: ResourceDef, version: string, obj: KubeObject, accept: string | undefined, q: URLSearchParams, warnings: string[] = []): void {
-    const headers: Record<string, string> = {};
-    if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - "${w.replace(/"/g, '\\"')}"`).join(', ');
+    const headers: Record<string, string | string[]> = {};
+    // one header per warning, as kube-apiserver sends them
+    if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - "${w.replace(/"/g, '\\"')}"`);
     if (wantsTable(accept)) return sendJson(res, code, toTable(def, version, [obj], { resourceVersion: obj.metadata.resourceVersion }, (q.get('includeObject') as IncludeObject | null) ?? 'Metadata'), headers);
     const body = objectJson(obj);
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });

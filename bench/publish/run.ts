@@ -16,7 +16,8 @@ import { DNS_PROVIDER_FACTORIES } from '../../src/app/dns-providers.js';
 import { packBatches, unitsOf } from '../../src/dns/publish/batches.js';
 import type { Provider, ZoneChanges } from '../../src/dns/publish/provider.js';
 import { PublishingController } from '../../src/dns/publish/publishing-controller.js';
-import { claimFor } from '../../src/dns/publish/registry.js';
+import { sharesTargets } from '../../src/dns/publish/claims.js';
+import { claimFor, sharedClaimFor } from '../../src/dns/publish/registry.js';
 import { RESOURCE_LABEL } from '../../src/dns/plan.js';
 import { DNS_ENDPOINTS, DNS_PROVIDERS, SECRETS_REF } from '../../src/dns/resources.js';
 import { clusterClientFromKubeconfig } from '../../src/kube/cluster-client.js';
@@ -106,7 +107,7 @@ export async function runPublishBench(o: PublishBenchOptions = {}): Promise<void
     // The floor: how many UPDATEs the size limit needs for these changes (records + claims).
     // Claims name their source (external-dns/resource=...), as the pipeline writes them.
     const desired = Array.from({ length: objects }, (_, i) => endpointsOf(i, perObject).map((e) => ({ ...e, labels: { [RESOURCE_LABEL]: `dnsendpoint/bench/ep-${i}` } }))).flat();
-    const all: ZoneChanges = { create: [...desired, ...desired.map((e) => claimFor(e, 'bench'))], updateOld: [], updateNew: [], delete: [] };
+    const all: ZoneChanges = { create: [...desired, ...desired.map((e) => (sharesTargets(e) ? sharedClaimFor(e, 'bench') : claimFor(e, 'bench')))], updateOld: [], updateNew: [], delete: [] };
     const floor = limits ? packBatches(unitsOf(all), limits).length : NaN;
 
     // Edit to wire: change one target per edit, time until an UPDATE carrying it is sent.

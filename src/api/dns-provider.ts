@@ -1,7 +1,7 @@
 // dns.kfed.io/v1alpha1 DNSProvider: where kfed publishes the records of its Domains
 // (Route53, Cloud DNS, an RFC2136 server), with which ownership id and policy. The
-// schema is crds/dns/dns.kfed.io_dnsproviders.yaml; tests check the two agree.
-import type { Condition, KubeObject } from './meta.js';
+// schema is crds/dns/dnsproviders.dns.kfed.io.yaml; tests check the two agree.
+import type { Condition, KubeObject, LabelSelector } from './meta.js';
 
 export const KFED_DNS_GROUP = 'dns.kfed.io';
 export const KFED_DNS_VERSION = 'v1alpha1';
@@ -57,6 +57,8 @@ export interface DNSProviderSpec {
   type: DNSProviderType;
   /** Which Domains' records it publishes; default: every served Domain. */
   domains?: string[];
+  /** Which DNSEndpoints it publishes, by their labels; default: all. */
+  endpointSelector?: LabelSelector;
   policy?: PublishPolicy;
   /** Ownership id written in the registry; default: stable, derived from the host cluster. */
   ownerId?: string;

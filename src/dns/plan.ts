@@ -5,7 +5,9 @@
 // `kfed.io/owner` = ownerId (the registry reads that back from the provider). The plan
 // never updates or deletes a record it does not own, and never creates a record that
 // would collide with one it does not own; such desired records come back in `conflicts`
-// so that the publisher can report them in the DNSEndpoint's status.
+// so that the publisher can report them in the DNSEndpoint's status. A foreign record
+// labelled `kfed.io/shared` is the rest of a shared address set: the plan may create its
+// own record at that key beside it (the registry merges the two into one record set).
 //
 // Deterministic conflict resolution:
 // - several desired endpoints with the same key (two DNSEndpoints wanting one name):
@@ -41,6 +43,11 @@ export type PlanPolicy = 'sync' | 'upsert-only' | 'create-only';
 export const OWNER_LABEL = 'kfed.io/owner';
 /** Which source object asked for a record, e.g. `dnsendpoint/ns/name`; used to keep a stable winner. */
 export const RESOURCE_LABEL = 'kfed.io/resource';
+/**
+ * On a foreign record: the set holds other owners' targets but may take ours beside them
+ * (a shared address set, see publish/registry.ts); it does not block a create at its key.
+ */
+export const SHARED_LABEL = 'kfed.io/shared';
 /** As external-dns's `--managed-record-types` default. */
 export const DEFAULT_MANAGED_TYPES: readonly RecordType[] = ['A', 'AAAA', 'CNAME'];
 
@@ -246,7 +253,7 @@ export function calculatePlan(input: PlanInput): Plan {
       plan.delete.push(...(mine ?? []).slice(1));
       continue;
     }
-    const blocker = foreignByKey.get(key)?.[0] ?? collisions(foreignByName, e)[0];
+    const blocker = foreignByKey.get(key)?.find((f) => f.labels?.[SHARED_LABEL] !== 'true') ?? collisions(foreignByName, e)[0];
     if (blocker) {
       const who = blocker.labels?.[OWNER_LABEL];
       conflict(e, 'OwnedByOther', `${blocker.recordType} record at ${nameKey(e)} is owned by ${who ? JSON.stringify(who) : 'no kfed instance'}`);

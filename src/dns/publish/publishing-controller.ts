@@ -19,6 +19,7 @@ import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { Informer } from '../../kube/informer.js';
 import { InformerFactory, type InformerScope } from '../../kube/informer-factory.js';
 import type { ResourceRef } from '../../kube/resource.js';
+import { selectorMatches } from '../../kube/label-selector.js';
 import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
@@ -152,7 +153,9 @@ export class PublishingController implements Runnable {
     const state = await this.stateFor(obj, factory as ProviderFactory);
     const resyncMs = spec.resyncSeconds !== undefined ? spec.resyncSeconds * 1000 : (this.o.resyncMs ?? 300_000);
     const nextResync = state.resyncDue(resyncMs);
-    const objects = this.informers.endpoints.flatMap((i) => i.list());
+    // Only the DNSEndpoints the provider selects (external-dns's --label-filter): two
+    // instances, or two teams, can publish different records into one zone.
+    const objects = this.informers.endpoints.flatMap((i) => i.list()).filter((e) => spec.endpointSelector === undefined || selectorMatches(spec.endpointSelector, e.metadata.labels));
     let result: PassResult;
     try {
       result = await state.pass(objects, this.domainsOf(spec), spec.ownerId ?? this.ownerId ?? '', spec.policy ?? 'sync', signal);

@@ -3,6 +3,7 @@
 // type, a host:port that parses, an ownerId external-dns can store), so a bad spec is
 // answered with Ready=False and a message naming the field, never a crash or a retry loop.
 import type { DNSProviderSpec } from '../../api/dns-provider.js';
+import { selectorError } from '../../kube/label-selector.js';
 import { isDNSHostname, normalizeDNSName } from '../naming.js';
 
 const TYPES = ['rfc2136', 'route53', 'clouddns'] as const;
@@ -20,6 +21,10 @@ export function validateProviderSpec(spec: DNSProviderSpec | undefined): string[
   }
   for (const [i, d] of (spec.domains ?? []).entries()) {
     if (typeof d !== 'string' || !isDNSHostname(normalizeDNSName(d))) errs.push(`spec.domains[${i}]: ${JSON.stringify(d)} is not a DNS name`);
+  }
+  if (spec.endpointSelector !== undefined) {
+    const bad = typeof spec.endpointSelector === 'object' && spec.endpointSelector !== null ? selectorError(spec.endpointSelector) : 'must be a label selector';
+    if (bad) errs.push(`spec.endpointSelector: ${bad}`);
   }
   if (spec.resyncSeconds !== undefined && !(Number.isInteger(spec.resyncSeconds) && spec.resyncSeconds >= 10)) errs.push('spec.resyncSeconds: an integer of at least 10');
   const section = { rfc2136: spec.rfc2136, route53: spec.route53, clouddns: spec.cloudDNS }[spec.type];

@@ -19,7 +19,8 @@ import { endpointKey } from '../endpoint.js';
 import { calculatePlan, needsUpdate, OWNER_LABEL, type Plan, type PlanConflict, type PlanPolicy } from '../plan.js';
 import { applyIsolating, packBatches, unitName, unitsOf, type ChangeUnit } from './batches.js';
 import { isProviderError, type Provider, type ProviderZone, type ZoneChanges } from './provider.js';
-import { parseClaim, readRegistry, withOwnership } from './registry.js';
+import { isClaimSet } from './claims.js';
+import { readRegistry, withOwnership } from './registry.js';
 
 export interface ZonePublisherOptions {
   provider: Provider;
@@ -129,31 +130,25 @@ export class ZonePublisher {
       else desiredByShard.set(i, [d]);
     }
     const result: ZoneSyncResult = { owned: 0, applied: 0, requests: 0, lists, conflicts: [], rejected: [], programmed: new Set() };
-    const planned: { index: number; key: string; desired: Endpoint[]; plan: Plan; owned: number }[] = [];
+    const planned: { index: number; key: string; desired: Endpoint[]; plan: Plan }[] = [];
     const units: ChangeUnit[] = [];
     for (const index of new Set([...desiredByShard.keys(), ...shards.keys()])) {
       const shard = this.shard(index);
       const want = desiredByShard.get(index) ?? [];
       const key = fingerprint(want);
       if (shard.lastKey === key && shard.last) continue;
-      const view = readRegistry([...shard.cache.values()]);
+      const view = readRegistry([...shard.cache.values()], this.o.ownerId);
       const plan = calculatePlan({ desired: want, current: view.records, ownerId: this.o.ownerId, policy: this.o.policy });
       units.push(...unitsOf(withOwnership(plan, view, this.o.ownerId)));
-      const owned = view.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId && r.targets.length > 0).length;
-      planned.push({ index, key, desired: want, plan, owned });
+      planned.push({ index, key, desired: want, plan });
     }
     const rejectedKeys = new Set<string>();
-    const ownedDelta = new Map<number, number>();
     try {
       for (const batch of packBatches(units, this.o.provider.limits)) {
         const outcome = await applyIsolating(batch, (c) => this.applyWithRetry(c, signal, result));
-        for (const unit of outcome.applied) {
-          const index = this.remember(unit);
-          const delta = unit.changes.create.filter((e) => !isClaim(e)).length - unit.changes.delete.filter((e) => !isClaim(e)).length;
-          if (index !== undefined) ownedDelta.set(index, (ownedDelta.get(index) ?? 0) + delta);
-        }
+        for (const unit of outcome.applied) this.remember(unit);
         for (const r of outcome.rejected) {
-          const records = [...r.unit.changes.create, ...r.unit.changes.updateNew].filter((e) => !isClaim(e));
+          const records = [...r.unit.changes.create, ...r.unit.changes.updateNew].filter((e) => !isClaimSet(e));
           for (const endpoint of records.length > 0 ? records : r.unit.changes.delete) {
             result.rejected.push({ endpoint, message: r.message });
             rejectedKeys.add(endpointKey(endpoint));
@@ -169,7 +164,7 @@ export class ZonePublisher {
     for (const p of planned) {
       const shard = this.shard(p.index);
       const rejected = result.rejected.filter((r) => shardOf(r.endpoint) === p.index);
-      shard.last = { owned: p.owned + (ownedDelta.get(p.index) ?? 0), conflicts: p.plan.conflicts, rejected, programmed: this.programmed(shard, p.desired, p.plan, rejectedKeys) };
+      shard.last = { owned: this.ownedIn(shard), conflicts: p.plan.conflicts, rejected, programmed: this.programmed(shard, p.desired, p.plan, rejectedKeys) };
       shard.lastKey = p.key;
     }
     result.rejected = [];
@@ -189,7 +184,7 @@ export class ZonePublisher {
   private programmed(shard: Shard, desired: readonly Endpoint[], plan: Plan, rejectedKeys: ReadonlySet<string>): string[] {
     if (this.o.policy === 'create-only') {
       // Updates are dropped by the policy: compare with what the zone holds.
-      const after = readRegistry([...shard.cache.values()]);
+      const after = readRegistry([...shard.cache.values()], this.o.ownerId);
       const byKey = new Map(after.records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId).map((r) => [endpointKey(r), r]));
       return desired.filter((d) => {
         const held = byKey.get(endpointKey(d));
@@ -201,6 +196,11 @@ export class ZonePublisher {
     return desired.map(endpointKey).filter((k) => !refused.has(k));
   }
 
+  /** Record sets (or slices of shared ones) the owner holds in a shard's cache. */
+  private ownedIn(shard: Shard): number {
+    return readRegistry([...shard.cache.values()], this.o.ownerId).records.filter((r) => r.labels?.[OWNER_LABEL] === this.o.ownerId && r.targets.length > 0).length;
+  }
+
   private shard(index: number): Shard {
     const shards = (this.shards ??= new Map());
     let s = shards.get(index);
@@ -208,19 +208,18 @@ export class ZonePublisher {
     return s;
   }
 
-  /** Applies a unit's changes to the cache; returns its shard. */
-  private remember(unit: ChangeUnit): number | undefined {
-    if (!this.shards) return undefined;
+  /** Applies a unit's changes to the cache. */
+  private remember(unit: ChangeUnit): void {
+    if (!this.shards) return;
     const c = unit.changes;
     const any = c.create[0] ?? c.updateNew[0] ?? c.delete[0];
-    if (!any) return undefined;
+    if (!any) return;
     const index = shardOf(any);
     const cache = this.shard(index).cache;
     for (const e of [...c.delete, ...c.updateOld]) cache.delete(endpointKey(e));
     for (const e of [...c.create, ...c.updateNew]) cache.set(endpointKey(e), withoutLabels(e));
     // The shard's records changed: plan it again next pass.
     delete this.shard(index).lastKey;
-    return index;
   }
 
   private async applyWithRetry(changes: ZoneChanges, signal: AbortSignal, result: ZoneSyncResult): Promise<void> {
@@ -253,13 +252,9 @@ function fingerprint(desired: readonly Endpoint[]): string {
   return desired.map((e) => JSON.stringify([e.dnsName, e.recordType, e.setIdentifier, e.recordTTL, e.targets, e.providerSpecific, e.labels])).sort().join('\n');
 }
 
-function isClaim(e: Endpoint): boolean {
-  return e.recordType === 'TXT' && e.targets.length === 1 && (e.targets[0]?.startsWith('heritage=') ?? false) && parseClaim(e.targets[0] ?? '') !== undefined;
-}
-
 function recordChanges(u: ChangeUnit): number {
   const c = u.changes;
-  return [...c.create, ...c.updateNew, ...c.delete].filter((e) => !isClaim(e)).length;
+  return [...c.create, ...c.updateNew, ...c.delete].filter((e) => !isClaimSet(e)).length;
 }
 
 function withoutLabels(e: Endpoint): Endpoint {

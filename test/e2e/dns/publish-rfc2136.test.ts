@@ -3,7 +3,7 @@
 // a record kfed does not own stays; a member going NotReady is withdrawn and returns;
 // deleting the ServiceDNSRecord removes exactly kfed's records; a wrong TSIG secret
 // answers Ready=False and loses nothing; two kfed instances with different owner ids
-// share a zone without touching each other's names.
+// share a name target by target, and neither takes the other's CNAME.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DNSProvider } from '../../../src/api/dns-provider.js';
@@ -74,7 +74,7 @@ describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
     expect(dig(`${N}.eu-west-1.example.com`)).toHaveLength(1);
     expect(dig('go.example.com', 'CNAME')).toEqual([`${N}.example.com.`]);
     const claim = dig(`a-${N}.example.com`, 'TXT');
-    expect(claim[0]).toMatch(/^"heritage=external-dns,external-dns\/owner=kfed-[0-9a-f]{10},external-dns\/resource=dnsendpoint\/go-app\/service-go-app"$/);
+    expect(claim[0]).toMatch(/^"heritage=external-dns,external-dns\/owner=kfed-[0-9a-f]{10},external-dns\/resource=dnsendpoint\/go-app\/service-go-app,kfed.io\/ttl=\d+,kfed.io\/targets=[0-9. ]+"$/);
     expect(dig('manual.example.com')).toEqual(['198.51.100.200']);
   });
 
@@ -115,29 +115,41 @@ describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
     await env.host.dynamic.delete(DNS_PROVIDERS, 'bad', { namespace: NS });
   });
 
-  it('a second kfed instance with another owner id cannot take the names and leaves them alone', async () => {
-    await env.host.dynamic.create(DNS_PROVIDERS, provider('other', { ownerId: 'other-kfed' }));
-    // The 'other' provider sees the same DNSEndpoints; every name is owned by the first instance.
-    const other = await until(async () => {
-      const obj = await env.host.dynamic.get<DNSProvider>(DNS_PROVIDERS, 'other', { namespace: NS });
-      return obj.status?.conditions?.some((c) => c.type === 'Synced') ? obj : undefined;
-    }, 20_000, 100);
-    expect(other.status?.records).toBe(0);
-    const ep = await until(async () => {
-      const e = await env.host.dynamic.get<DNSEndpoint>(DNS_ENDPOINTS, 'service-go-app', { namespace: 'go-app' });
+  it('a second kfed instance with another owner id shares the address names target by target and cannot take the CNAME', async () => {
+    // Two instances on one host, told apart by endpointSelector (on two hosts each would see its own DNSEndpoints).
+    await env.host.dynamic.patch(DNS_PROVIDERS, 'bind', { spec: { endpointSelector: { matchExpressions: [{ key: 'kfed.io/instance', operator: 'DoesNotExist' }] } } }, { namespace: NS, type: 'merge' });
+    const theirs: DNSEndpoint = {
+      apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'other-go', namespace: 'go-app', labels: { 'kfed.io/instance': 'other' } },
+      spec: { endpoints: [{ dnsName: `${N}.example.com`, recordType: 'A', recordTTL: 30, targets: ['203.0.113.77'] }, { dnsName: 'go.example.com', recordType: 'CNAME', targets: ['other.example.net'] }] },
+    };
+    await env.host.dynamic.create(DNS_ENDPOINTS, theirs);
+    await env.host.dynamic.create(DNS_PROVIDERS, provider('other', { ownerId: 'other-kfed', endpointSelector: { matchLabels: { 'kfed.io/instance': 'other' } } }));
+    await until(() => (dig(`${N}.example.com`).length === 4 ? true : undefined), 20_000, 100);
+    expect(dig(`${N}.example.com`)).toContain('203.0.113.77');
+    expect(dig('go.example.com', 'CNAME')).toEqual([`${N}.example.com.`]);
+    const owners = (): string[] => dig(`a-${N}.example.com`, 'TXT').map((t) => /owner=([^,]+)/.exec(t)?.[1] ?? '?').sort();
+    expect(owners()).toHaveLength(2);
+    expect(owners()[0]).toMatch(/^kfed-[0-9a-f]{10}$/);
+    expect(owners()[1]).toBe('other-kfed');
+    const status = await until(async () => {
+      const e = await env.host.dynamic.get<DNSEndpoint>(DNS_ENDPOINTS, 'other-go', { namespace: 'go-app' });
       const s = e.status as EndpointStatusWithProviders | undefined;
       return s?.providers?.some((x) => x.name === 'other') ? s : undefined;
     }, 20_000, 100);
-    const entry = ep.providers?.find((x) => x.name === 'other');
-    expect(entry?.programmed).toBe(false);
+    const entry = status.providers?.find((x) => x.name === 'other');
+    expect(entry).toMatchObject({ programmed: false, records: 1 });
     expect(entry?.message).toContain('OwnedByOther');
-    expect(ep.conditions?.find((c) => c.type === 'Programmed')?.reason).toBe('Conflict');
+    expect(status.conditions?.find((c) => c.type === 'Programmed')?.reason).toBe('Conflict');
     const event = await until(async () => {
       const list = await env.host.dynamic.list<KubeObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>(EVENTS, { namespace: 'go-app' });
-      return list.items.find((e) => e.reason === 'PublishConflict' && e.involvedObject?.name === 'service-go-app');
+      return list.items.find((e) => e.reason === 'PublishConflict' && e.involvedObject?.name === 'other-go');
     }, 10_000, 100);
-    expect(event.message).toContain('other');
-    expect(dig(`${N}.example.com`)).toHaveLength(3);
+    expect(event.message).toContain('go.example.com');
+    // The other instance's source goes away: its target leaves, kfed's stay.
+    await env.host.dynamic.delete(DNS_ENDPOINTS, 'other-go', { namespace: 'go-app' });
+    await until(() => (dig(`${N}.example.com`).length === 3 ? true : undefined), 20_000, 100);
+    expect(dig(`${N}.example.com`)).not.toContain('203.0.113.77');
+    expect(owners()).toHaveLength(1);
     await env.host.dynamic.delete(DNS_PROVIDERS, 'other', { namespace: NS });
   });
 

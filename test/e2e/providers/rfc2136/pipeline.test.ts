@@ -26,7 +26,7 @@ describe.skipIf(!tools)('RFC2136 provider under the zone publisher', () => {
   let bind: RunningBind;
   let provider: Provider;
   let zone: ProviderZone;
-  const publisher = (): ZonePublisher => new ZonePublisher({ provider, zone, ownerId: 'prod', policy: 'sync', bucket: new TokenBucket(100, 100), clock: systemClock });
+  const publisher = (ownerId = 'prod'): ZonePublisher => new ZonePublisher({ provider, zone, ownerId, policy: 'sync', bucket: new TokenBucket(100, 100), clock: systemClock });
 
   beforeAll(async () => {
     bind = await startTestBind(t, [{ name: 'example.com', records: ['keep IN A 198.51.100.7'] }]);
@@ -52,7 +52,7 @@ describe.skipIf(!tools)('RFC2136 provider under the zone publisher', () => {
     expect(first).toMatchObject({ applied: 2, requests: 1, lists: 1, rejected: [] });
     expect(first.conflicts.map((c) => [c.endpoint.dnsName, c.reason])).toEqual([['keep.example.com', 'OwnedByOther']]);
     expect(await digShort(t, bind, NAME, 'A')).toEqual(['192.0.2.1', '192.0.2.2']);
-    expect(await digShort(t, bind, `a-${NAME}`, 'TXT')).toEqual(['"heritage=external-dns,external-dns/owner=prod,external-dns/resource=dnsendpoint/go-app/service-go-app"']);
+    expect(await digShort(t, bind, `a-${NAME}`, 'TXT')).toEqual(['"heritage=external-dns,external-dns/owner=prod,external-dns/resource=dnsendpoint/go-app/service-go-app,kfed.io/ttl=180,kfed.io/targets=192.0.2.1 192.0.2.2"']);
 
     expect(await pub.sync(desired([routed('c1', '192.0.2.1'), routed('c2', '192.0.2.2')]), signal)).toMatchObject({ applied: 0, requests: 0, lists: 0 });
     expect(await publisher().sync(desired([routed('c1', '192.0.2.1'), routed('c2', '192.0.2.2')]), signal)).toMatchObject({ applied: 0, requests: 0, lists: 1 });
@@ -62,5 +62,29 @@ describe.skipIf(!tools)('RFC2136 provider under the zone publisher', () => {
 
     expect(await publisher().sync([], signal)).toMatchObject({ applied: 2, requests: 1 });
     expect(await digZone(t, bind, 'example.com')).toEqual(before);
+  });
+
+  it('two owners share one name target by target, also when they write at the same time', async () => {
+    const plain = (ips: string[], resource: string): Endpoint => ({ dnsName: 'shared.example.com', recordType: 'A', recordTTL: 60, targets: ips, labels: { 'kfed.io/resource': resource } });
+    const eu = publisher('prod-eu');
+    const us = publisher('prod-us');
+    // Both start from an empty name and write at once: one UPDATE's prerequisite fails,
+    // that owner re-reads and merges on its next pass; neither overwrites the other.
+    const first = await Promise.allSettled([eu.sync([plain(['192.0.2.10'], 'dnsendpoint/eu/go')], signal), us.sync([plain(['198.51.100.10'], 'dnsendpoint/us/go')], signal)]);
+    for (const [i, r] of first.entries()) if (r.status === 'rejected') await [eu, us][i]!.sync([plain([i === 0 ? '192.0.2.10' : '198.51.100.10'], i === 0 ? 'dnsendpoint/eu/go' : 'dnsendpoint/us/go')], signal);
+    await eu.sync([plain(['192.0.2.10'], 'dnsendpoint/eu/go')], signal);
+    await us.sync([plain(['198.51.100.10'], 'dnsendpoint/us/go')], signal);
+    expect(await digShort(t, bind, 'shared.example.com', 'A')).toEqual(['192.0.2.10', '198.51.100.10']);
+    expect((await digShort(t, bind, 'a-shared.example.com', 'TXT')).map((x) => /owner=([^,]+)/.exec(x)?.[1])).toEqual(['prod-eu', 'prod-us']);
+    // Steady: neither finds anything to do after a fresh read.
+    expect(await publisher('prod-eu').sync([plain(['192.0.2.10'], 'dnsendpoint/eu/go')], signal)).toMatchObject({ applied: 0, conflicts: [] });
+    expect(await publisher('prod-us').sync([plain(['198.51.100.10'], 'dnsendpoint/us/go')], signal)).toMatchObject({ applied: 0, conflicts: [] });
+    // The EU instance's cluster drops: only its target leaves.
+    await publisher('prod-eu').sync([], signal);
+    expect(await digShort(t, bind, 'shared.example.com', 'A')).toEqual(['198.51.100.10']);
+    expect((await digShort(t, bind, 'a-shared.example.com', 'TXT')).map((x) => /owner=([^,]+)/.exec(x)?.[1])).toEqual(['prod-us']);
+    await publisher('prod-us').sync([], signal);
+    expect(await digShort(t, bind, 'shared.example.com', 'A')).toEqual([]);
+    expect(await digShort(t, bind, 'a-shared.example.com', 'TXT')).toEqual([]);
   });
 });

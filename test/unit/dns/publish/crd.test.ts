@@ -20,6 +20,7 @@ const full: DNSProvider = {
   spec: {
     type: 'rfc2136',
     domains: ['example.com'],
+    endpointSelector: { matchLabels: { team: 'web' }, matchExpressions: [{ key: 'kfed.io/instance', operator: 'DoesNotExist' }] },
     policy: 'sync',
     ownerId: 'prod-eu',
     resyncSeconds: 60,
@@ -47,6 +48,13 @@ describe('DNSProvider CRD', () => {
     bad.spec.type = 'powerdns';
     bad.spec.policy = 'everything';
     expect(validate(schema, bad).length).toBe(2);
+  });
+
+  it('an invalid endpointSelector is a spec problem naming the field', async () => {
+    const { validateProviderSpec } = await import('../../../../src/dns/publish/validate-provider.js');
+    const { route53: _r, cloudDNS: _c, ...rest } = full.spec;
+    const spec = { ...rest, endpointSelector: { matchExpressions: [{ key: 'team', operator: 'In' as const, values: [] }] } };
+    expect(validateProviderSpec(spec)).toEqual([expect.stringMatching(/^spec\.endpointSelector: matchExpressions\[0\]/)]);
   });
 
   it('prints TYPE, READY, RECORDS and AGE', () => {

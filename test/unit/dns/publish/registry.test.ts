@@ -3,7 +3,8 @@
 // name), and the claim changes that go with a plan.
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../src/api/multiclusterdns.js';
-import { OWNER_LABEL, RESOURCE_LABEL } from '../../../../src/dns/plan.js';
+import { OWNER_LABEL, RESOURCE_LABEL, SHARED_LABEL } from '../../../../src/dns/plan.js';
+import { formatTargetClaims, parseClaimSet } from '../../../../src/dns/publish/claims.js';
 import { claimFor, claimName, formatClaim, parseClaim, readRegistry, withOwnership } from '../../../../src/dns/publish/registry.js';
 
 const a = (dnsName: string, targets: string[], extra: Partial<Endpoint> = {}): Endpoint => ({ dnsName, recordType: 'A', targets, ...extra });
@@ -51,7 +52,7 @@ describe('readRegistry', () => {
       txt('a-go.example.com', formatClaim('prod', 'crd/ns/go')),
       a('other.example.com', ['198.51.100.1']),
       txt('example.com', 'v=spf1 -all'),
-    ]);
+    ], 'prod');
     expect(view.records).toEqual([
       a('go.example.com', ['192.0.2.1'], { labels: { [OWNER_LABEL]: 'prod', [RESOURCE_LABEL]: 'crd/ns/go' } }),
       a('other.example.com', ['198.51.100.1']),
@@ -66,12 +67,12 @@ describe('readRegistry', () => {
       a('go.example.com', ['198.51.100.1'], { setIdentifier: 'c2' }),
       txt('a-go.example.com', formatClaim('east'), { setIdentifier: 'c1' }),
       txt('a-go.example.com', formatClaim('west'), { setIdentifier: 'c2' }),
-    ]);
+    ], 'east');
     expect(view.records.map((r) => `${r.setIdentifier}=${r.labels?.[OWNER_LABEL]}`)).toEqual(['c1=east', 'c2=west']);
   });
 
   it('an orphaned claim of another owner still holds the name (a target-less foreign record for the plan)', () => {
-    const view = readRegistry([txt('a-go.example.com', formatClaim('other'))]);
+    const view = readRegistry([txt('a-go.example.com', formatClaim('other'))], 'prod');
     expect(view.orphans).toHaveLength(1);
     expect(view.records).toEqual([{ dnsName: 'go.example.com', recordType: 'A', targets: [], labels: { [OWNER_LABEL]: 'other' } }]);
   });
@@ -80,19 +81,69 @@ describe('readRegistry', () => {
 describe('withOwnership', () => {
   it('a create brings its claim, a delete takes it, an update rewrites it only when routing changed', () => {
     const zone = [a('old.example.com', ['192.0.2.9']), txt('a-old.example.com', formatClaim('prod')), a('keep.example.com', ['192.0.2.8']), txt('a-keep.example.com', formatClaim('prod'))];
-    const view = readRegistry(zone);
+    const view = readRegistry(zone, 'prod');
     const cur = view.records.find((r) => r.dnsName === 'keep.example.com')!;
     const out = withOwnership({ create: [a('new.example.com', ['192.0.2.1'])], updateOld: [cur], updateNew: [a('keep.example.com', ['192.0.2.7'])], delete: [view.records[0]!] }, view, 'prod');
     expect(out.create.map((e) => `${e.dnsName} ${e.recordType}`)).toEqual(['new.example.com A', 'a-new.example.com TXT']);
     expect(out.delete.map((e) => `${e.dnsName} ${e.recordType}`)).toEqual(['old.example.com A', 'a-old.example.com TXT']);
-    expect(out.updateNew.map((e) => `${e.dnsName} ${e.recordType}`)).toEqual(['keep.example.com A']);
+    // The claim is rewritten too: a whole-set claim of an address set becomes a target claim.
+    expect(out.updateNew.map((e) => `${e.dnsName} ${e.recordType}`)).toEqual(['keep.example.com A', 'a-keep.example.com TXT']);
   });
 
   it('never deletes another owner\'s claim; deletes its own orphans; re-claims its own orphan on create', () => {
-    const view = readRegistry([txt('a-mine.example.com', formatClaim('prod')), txt('a-gone.example.com', formatClaim('prod')), txt('a-theirs.example.com', formatClaim('other'))]);
+    const view = readRegistry([txt('a-mine.example.com', formatClaim('prod')), txt('a-gone.example.com', formatClaim('prod')), txt('a-theirs.example.com', formatClaim('other'))], 'prod');
     const out = withOwnership({ ...none, create: [a('mine.example.com', ['192.0.2.1'])] }, view, 'prod');
     expect(out.updateNew.map((e) => e.dnsName)).toEqual(['a-mine.example.com']);
     expect(out.delete.map((e) => e.dnsName)).toEqual(['a-gone.example.com']);
     expect(out.create.map((e) => e.dnsName)).toEqual(['mine.example.com']);
+  });
+});
+
+describe('shared address sets', () => {
+  const owners = (claims: readonly string[]): string[] => claims.map((t) => parseClaim(t)?.owner ?? '?');
+
+  it('a target claim lists targets and TTL, parses back, and splits over 255-byte strings', () => {
+    const [text] = formatTargetClaims('prod-eu', 'dnsendpoint/ns/go', ['192.0.2.2', '192.0.2.1'], 30);
+    expect(text).toBe('heritage=external-dns,external-dns/owner=prod-eu,external-dns/resource=dnsendpoint/ns/go,kfed.io/ttl=30,kfed.io/targets=192.0.2.1 192.0.2.2');
+    expect(parseClaim(text!)).toEqual({ owner: 'prod-eu', resource: 'dnsendpoint/ns/go', ttl: 30, targets: ['192.0.2.1', '192.0.2.2'] });
+    const many = Array.from({ length: 40 }, (_, i) => `2001:db8::${(i + 1).toString(16)}`);
+    const texts = formatTargetClaims('prod-eu', 'dnsendpoint/ns/go', many);
+    expect(texts.length).toBeGreaterThan(1);
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(255);
+    expect(parseClaimSet({ recordType: 'TXT', targets: texts })).toEqual([{ owner: 'prod-eu', resource: 'dnsendpoint/ns/go', targets: [...many].sort() }]);
+  });
+
+  it('shows the reader its slice and the rest as a shared foreign record', () => {
+    const zone = [
+      a('go.example.com', ['192.0.2.1', '192.0.2.2', '203.0.113.9'], { recordTTL: 30 }),
+      { dnsName: 'a-go.example.com', recordType: 'TXT' as const, targets: [...formatTargetClaims('east', 'r1', ['192.0.2.1'], 60), ...formatTargetClaims('west', 'r2', ['192.0.2.2'], 30)] },
+    ];
+    const east = readRegistry(zone, 'east').records;
+    expect(east).toEqual([
+      a('go.example.com', ['192.0.2.1'], { recordTTL: 60, labels: { [OWNER_LABEL]: 'east', [RESOURCE_LABEL]: 'r1' } }),
+      a('go.example.com', ['192.0.2.2', '203.0.113.9'], { recordTTL: 30, labels: { [OWNER_LABEL]: 'west', [RESOURCE_LABEL]: 'r2', [SHARED_LABEL]: 'true' } }),
+    ]);
+    // A third owner sees the whole set as shared: it may add its targets beside.
+    expect(readRegistry(zone, 'south').records.map((r) => r.labels?.[SHARED_LABEL])).toEqual(['true']);
+  });
+
+  it('a whole-set claim of another writer (external-dns) is not shared', () => {
+    const zone = [a('go.example.com', ['192.0.2.1']), txt('a-go.example.com', formatClaim('external-dns'))];
+    expect(readRegistry(zone, 'prod').records).toEqual([a('go.example.com', ['192.0.2.1'], { labels: { [OWNER_LABEL]: 'external-dns' } })]);
+  });
+
+  it('joining merges into the set and its claims; leaving keeps targets another owner holds', () => {
+    const zone = [a('go.example.com', ['192.0.2.1', '192.0.2.2'], { recordTTL: 60 }), { dnsName: 'a-go.example.com', recordType: 'TXT' as const, targets: formatTargetClaims('east', 'r1', ['192.0.2.1', '192.0.2.2'], 60), recordTTL: 60 }];
+    const join = withOwnership({ ...none, create: [a('go.example.com', ['192.0.2.2', '198.51.100.4'], { recordTTL: 20, labels: { [RESOURCE_LABEL]: 'r2' } })] }, readRegistry(zone, 'west'), 'west');
+    expect(join.create).toEqual([]);
+    expect(join.updateOld).toEqual(zone);
+    expect(join.updateNew[0]).toEqual(a('go.example.com', ['192.0.2.1', '192.0.2.2', '198.51.100.4'], { recordTTL: 20 }));
+    expect(owners(join.updateNew[1]!.targets)).toEqual(['east', 'west']);
+    const view = readRegistry([join.updateNew[0]!, join.updateNew[1]!], 'east');
+    const mine = view.records.find((r) => r.labels?.[OWNER_LABEL] === 'east')!;
+    const leave = withOwnership({ ...none, delete: [mine] }, view, 'east');
+    expect(leave.updateNew[0]).toEqual(a('go.example.com', ['192.0.2.2', '198.51.100.4'], { recordTTL: 20 }));
+    expect(owners(leave.updateNew[1]!.targets)).toEqual(['west']);
+    expect(leave.delete).toEqual([]);
   });
 });

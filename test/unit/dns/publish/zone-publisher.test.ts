@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../src/api/multiclusterdns.js';
 import { RESOURCE_LABEL } from '../../../../src/dns/plan.js';
 import { ZonePublisher } from '../../../../src/dns/publish/zone-publisher.js';
+import { formatTargetClaims } from '../../../../src/dns/publish/claims.js';
 import { claimName, formatClaim, readRegistry } from '../../../../src/dns/publish/registry.js';
 import { systemClock } from '../../../../src/runtime/clock.js';
 import { TokenBucket } from '../../../../src/runtime/rate-limiter.js';
@@ -26,7 +27,7 @@ describe('ZonePublisher', () => {
     expect(r.applied).toBe(1);
     expect(r.owned).toBe(1);
     expect(stored().map((e) => `${e.dnsName} ${e.recordType} ${e.targets.join(',')}`).sort()).toEqual([
-      `a-go.example.com TXT ${formatClaim('kfed-a', 'dnsendpoint/ns/a')}`,
+      `a-go.example.com TXT ${formatTargetClaims('kfed-a', 'dnsendpoint/ns/a', ['192.0.2.1'], 60).join(',')}`,
       'go.example.com A 192.0.2.1',
     ]);
     const calls = { ...provider.calls };
@@ -42,18 +43,50 @@ describe('ZonePublisher', () => {
     await pub.sync([ep('go.example.com', ['192.0.2.1']), ep('www.example.com', ['192.0.2.2'])], signal);
     await pub.sync([ep('go.example.com', ['192.0.2.3'])], signal);
     const names = stored().map((e) => `${e.dnsName} ${e.targets.join(',')}`).sort();
-    expect(names).toEqual([`a-go.example.com ${formatClaim('kfed-a', 'dnsendpoint/ns/a')}`, 'go.example.com 192.0.2.3', 'other.example.com 198.51.100.9']);
+    expect(names).toEqual([`a-go.example.com ${formatTargetClaims('kfed-a', 'dnsendpoint/ns/a', ['192.0.2.3'], 60).join(',')}`, 'go.example.com 192.0.2.3', 'other.example.com 198.51.100.9']);
   });
 
-  it('never takes a name another owner claims, and reports the conflict', async () => {
+  it('never takes a name another owner claims as a whole (external-dns, a CNAME), and reports the conflict', async () => {
+    const provider = new MemoryProvider(['example.com']);
+    const a = setup('kfed-a', provider);
+    const store = provider.store.get(a.zone.id)!;
+    store.set('x1', { dnsName: 'go.example.com', recordType: 'A', targets: ['192.0.2.1'] });
+    store.set('x2', { dnsName: 'a-go.example.com', recordType: 'TXT', targets: [formatClaim('external-dns-prod', 'crd/default/go')] });
+    const b = setup('kfed-b', provider);
+    await b.pub.sync([ep('www.example.com', ['192.0.2.9'], { recordType: 'CNAME', targets: ['go.example.com'] })], b.signal);
+    const r = await a.pub.sync([ep('go.example.com', ['203.0.113.7']), ep('www.example.com', ['203.0.113.8'])], a.signal);
+    expect(r.conflicts.map((c) => `${c.endpoint.dnsName} ${c.reason}`)).toEqual(['go.example.com OwnedByOther', 'www.example.com OwnedByOther']);
+    expect(r.programmed.size).toBe(0);
+    expect(a.stored().find((e) => e.dnsName === 'go.example.com')?.targets).toEqual(['192.0.2.1']);
+  });
+
+  it('shares a plain address set target by target: one TTL (the lowest), each owner withdraws only its own targets', async () => {
     const provider = new MemoryProvider(['example.com']);
     const a = setup('kfed-a', provider);
     const b = setup('kfed-b', provider);
-    await a.pub.sync([ep('go.example.com', ['192.0.2.1'])], a.signal);
-    const r = await b.pub.sync([ep('go.example.com', ['203.0.113.7'])], b.signal);
-    expect(r.conflicts.map((c) => c.reason)).toEqual(['OwnedByOther']);
-    expect(r.programmed.size).toBe(0);
-    expect(a.stored().find((e) => e.dnsName === 'go.example.com')?.targets).toEqual(['192.0.2.1']);
+    const set = (): Endpoint | undefined => a.stored().find((e) => e.dnsName === 'go.example.com' && e.recordType === 'A');
+    await a.pub.sync([ep('go.example.com', ['192.0.2.1', '192.0.2.2'])], a.signal);
+    const rb = await b.pub.sync([ep('go.example.com', ['192.0.2.2', '203.0.113.7'], { recordTTL: 30 })], b.signal);
+    expect(rb.conflicts).toEqual([]);
+    expect(rb.programmed.size).toBe(1);
+    expect(set()).toMatchObject({ targets: ['192.0.2.1', '192.0.2.2', '203.0.113.7'], recordTTL: 30 });
+    // Both see their own slice as programmed, and nothing to do: no flapping over the TTL.
+    a.pub.invalidate();
+    const ra = await a.pub.sync([ep('go.example.com', ['192.0.2.1', '192.0.2.2'])], a.signal);
+    expect(ra.applied).toBe(0);
+    expect(ra.owned).toBe(1);
+    b.pub.invalidate();
+    expect((await b.pub.sync([ep('go.example.com', ['192.0.2.2', '203.0.113.7'], { recordTTL: 30 })], b.signal)).applied).toBe(0);
+    // a leaves: 192.0.2.2 stays (b holds it too), the TTL goes back to what b asked for.
+    a.pub.invalidate();
+    await a.pub.sync([], a.signal);
+    expect(set()).toMatchObject({ targets: ['192.0.2.2', '203.0.113.7'], recordTTL: 30 });
+    const claims = a.stored().find((e) => e.dnsName === claimName({ dnsName: 'go.example.com', recordType: 'A' }));
+    expect(claims?.targets).toEqual(formatTargetClaims('kfed-b', 'dnsendpoint/ns/a', ['192.0.2.2', '203.0.113.7'], 30));
+    // b leaves too: the set and its claims are gone.
+    b.pub.invalidate();
+    await b.pub.sync([], b.signal);
+    expect(a.stored().filter((e) => e.dnsName.endsWith('go.example.com'))).toEqual([]);
   });
 
   it('shares a routed name: each owner keeps its own set identifiers', async () => {
@@ -67,7 +100,7 @@ describe('ZonePublisher', () => {
     await a.pub.sync([], a.signal); // a withdraws everything it owns, nothing else
     const left = a.stored().filter((e) => e.recordType === 'A').map((e) => e.setIdentifier);
     expect(left).toEqual(['cluster-9']);
-    const view = readRegistry(a.stored());
+    const view = readRegistry(a.stored(), 'kfed-a');
     expect(view.records.find((e) => e.setIdentifier === 'cluster-9')?.labels?.['kfed.io/owner']).toBe('kfed-b');
   });
 

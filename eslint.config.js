@@ -15,9 +15,10 @@ const LAYERS = {
   propagation: ['api', 'clusters', 'config', 'kube', 'observability', 'runtime'],
   dns: ['api', 'clusters', 'config', 'kube', 'observability', 'runtime'],
   dnsserver: ['api', 'dns', 'kube', 'observability', 'runtime'],
+  kubefedctl: ['api', 'clusters', 'config', 'kube', 'observability', 'propagation', 'runtime'],
   sandbox: ['api', 'observability', 'runtime'],
-  app: ['api', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'observability', 'propagation', 'runtime', 'sandbox'],
-  cli: ['api', 'app', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'observability', 'propagation', 'runtime', 'sandbox'],
+  app: ['api', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'kubefedctl', 'observability', 'propagation', 'runtime', 'sandbox'],
+  cli: ['api', 'app', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'kubefedctl', 'observability', 'propagation', 'runtime', 'sandbox'],
 };
 const CLIENT_NODE = { group: ['@kubernetes/client-node', '@kubernetes/client-node/*'], message: 'only src/kube uses @kubernetes/client-node (README: Architecture)' };
 const PROVIDER_MODEL = 'api/|dns/(endpoint|routing|naming|continents)\\.js$|dns/publish/provider\\.js$';

@@ -6,7 +6,7 @@
 import { startControlPlane, type ControlPlane } from '../../src/app/control-plane.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../src/app/host-setup.js';
 import { ClusterHealthController } from '../../src/clusters/health-controller.js';
-import { joinCluster } from '../../src/clusters/join.js';
+import { joinCluster } from '../../src/kubefedctl/join.js';
 import { buildConfig } from '../../src/config/config.js';
 import { clusterClientFromKubeconfig } from '../../src/kube/cluster-client.js';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process.js';

@@ -4,7 +4,7 @@
 // (cluster-1 into itself too) through the same code as `kfed join`.
 import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
 import { DEFAULT_HEALTH_CHECK } from '../api/core-validation.js';
-import { joinCluster } from '../clusters/join.js';
+import { joinCluster } from '../kubefedctl/join.js';
 import { buildConfig } from '../config/config.js';
 import { hostClient, readKubeFedConfig } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
@@ -12,7 +12,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import type { SandboxMember } from '../sandbox/member.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from './host-setup.js';
-import { enableDefaultTypes } from '../propagation/enable.js';
+import { enableDefaultTypes } from '../kubefedctl/enable.js';
 
 export interface SandboxControlPlaneOptions {
   out: (line: string) => void;

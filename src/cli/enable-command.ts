@@ -1,11 +1,11 @@
 // `kfed enable TYPE` and `kfed disable TYPE`, flag-compatible with kubefedctl.
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../kube/cluster-client.js';
-import { disableType } from '../propagation/disable.js';
-import { createEnableResources, enableResources, resolveEnableTarget } from '../propagation/enable.js';
+import { disableType } from '../kubefedctl/disable.js';
+import { createEnableResources, enableResources, resolveEnableTarget } from '../kubefedctl/enable.js';
 import { bool, defaultKubeconfigPath, namespaceName } from './cli-support.js';
+import { disableLines, enableLine, printLines, yamlDocuments } from './kubefedctl-output.js';
 
 export interface HostFlags {
   kubeconfig?: string;
@@ -35,11 +35,6 @@ export async function withHost<T>(f: HostFlags, run: (host: ClusterClient) => Pr
   }
 }
 
-/** Objects as kubectl-appliable YAML documents. */
-export function yamlDocuments(objects: readonly unknown[]): string {
-  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
-}
-
 function checkOutput(output: string | undefined): boolean {
   if (output === undefined || output === '') return false;
   if (output !== 'yaml') throw new Error(`invalid value for --output: ${output} (only yaml is supported)`);
@@ -63,7 +58,7 @@ export function registerEnableCommands(program: Command): void {
           return;
         }
         if (f.dryRun) return;
-        for (const line of await createEnableResources(host, res)) process.stdout.write(`${line}\n`);
+        printLines((await createEnableResources(host, res)).map(enableLine));
       });
     });
 
@@ -71,7 +66,7 @@ export function registerEnableCommands(program: Command): void {
     .option('--delete-crd [bool]', 'also delete the Federated<Kind> CRD (refused while federated objects of the type exist)', bool, false)
     .action(async (type: string, f: HostFlags & { deleteCrd: boolean }) => {
       await withHost(f, async (host) => {
-        for (const line of await disableType(host, type, { namespace: f.kubefedNamespace, deleteCrd: f.deleteCrd })) process.stdout.write(`${line}\n`);
+        printLines(disableLines(await disableType(host, type, { namespace: f.kubefedNamespace, deleteCrd: f.deleteCrd })));
       });
     });
 }

@@ -1,8 +1,9 @@
 // `kfed federate TYPE NAME`, flag-compatible with kubefedctl federate.
 import type { Command } from 'commander';
-import { federateResource } from '../propagation/federate-command.js';
+import { federateResource } from '../kubefedctl/federate.js';
 import { bool, namespaceName } from './cli-support.js';
-import { hostFlags, withHost, yamlDocuments, type HostFlags } from './enable-command.js';
+import { hostFlags, withHost, type HostFlags } from './enable-command.js';
+import { federateLines, printLines, yamlDocuments } from './kubefedctl-output.js';
 
 function list(v: string, acc: string[] = []): string[] {
   return [...acc, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -34,7 +35,7 @@ export function registerFederateCommand(program: Command): void {
           skipApiResources: f.skipApiResources,
         });
         if (f.output === 'yaml') process.stdout.write(yamlDocuments(res.objects));
-        else for (const line of res.lines) process.stdout.write(`${line}\n`);
+        else printLines(federateLines(res.steps));
       });
     });
 }

@@ -1,11 +1,12 @@
 // `kfed join` and `kfed unjoin`, flag-compatible with kubefedctl. Thin wrappers over
-// src/clusters/join.ts and unjoin.ts; Ctrl-C during a join rolls it back.
+// src/kubefedctl/join.ts and unjoin.ts; Ctrl-C during a join rolls it back.
 import type { Command } from 'commander';
-import { joinCluster } from '../clusters/join.js';
-import type { ProgressFn } from '../clusters/join-steps.js';
+import { joinCluster } from '../kubefedctl/join.js';
+import type { ProgressFn } from '../kubefedctl/join-steps.js';
 import { oneLine } from '../runtime/errors.js';
-import { unjoinCluster } from '../clusters/unjoin.js';
+import { unjoinCluster } from '../kubefedctl/unjoin.js';
 import { bool, collectLabels, defaultKubeconfigPath, failure, int, namespaceName } from './cli-support.js';
+import { joinLine, printLines, unjoinLine } from './kubefedctl-output.js';
 
 interface CommonFlags {
   kubeconfig?: string;
@@ -73,10 +74,7 @@ export function registerJoinCommands(program: Command): void {
             progress: progress(Math.max(f.v, f.dryRun ? 1 : 0)),
           }),
         );
-        const ref = `KubeFedCluster ${res.cluster.metadata.namespace}/${res.cluster.metadata.name}`;
-        if (res.dryRun) process.stdout.write(`dry run: cluster "${name}" can be joined (${ref}); nothing was changed\n`);
-        else if (res.changes.length === 0) process.stdout.write(`cluster "${name}" is already joined (${ref}); nothing to change\n`);
-        else process.stdout.write(`cluster "${name}" joined (${ref}, secret ${res.cluster.spec.secretRef.name})\n`);
+        printLines([joinLine(name, res)]);
       } catch (err) {
         throw failure(oneLine(err));
       }
@@ -105,8 +103,7 @@ export function registerJoinCommands(program: Command): void {
             progress: progress(Math.max(f.v, f.dryRun ? 1 : 0)),
           }),
         );
-        if (f.dryRun) process.stdout.write(`dry run: cluster "${name}" can be unjoined; nothing was changed\n`);
-        else process.stdout.write(`cluster "${name}" unjoined (${res.deleted.length} objects deleted${res.warnings.length > 0 ? `; ${res.warnings.length} warning(s)` : ''})\n`);
+        printLines([unjoinLine(name, res, f.dryRun)]);
       } catch (err) {
         throw failure(oneLine(err));
       }

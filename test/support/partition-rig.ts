@@ -10,7 +10,7 @@ import { startControlPlane, type ControlPlane } from '../../src/app/control-plan
 import { CONTROLLERS } from '../../src/app/controllers.js';
 import { queryDns } from '../../src/app/dns-probe.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../src/app/host-setup.js';
-import { joinCluster } from '../../src/clusters/join.js';
+import { joinCluster } from '../../src/kubefedctl/join.js';
 import { buildConfig, type ConfigFlags } from '../../src/config/config.js';
 import { DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../src/dns/resources.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../src/kube/cluster-client.js';

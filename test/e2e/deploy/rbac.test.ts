@@ -14,7 +14,7 @@ import { isClusterReady } from '../../../src/api/core.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { startControlPlane, type ControlPlane } from '../../../src/app/control-plane.js';
 import { CONTROLLERS, type ControllerEntry } from '../../../src/app/controllers.js';
-import { joinCluster } from '../../../src/clusters/join.js';
+import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { KUBEFED_CLUSTERS } from '../../../src/clusters/resources.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';

@@ -8,10 +8,10 @@ import { createSocket } from 'node:dgram';
 import type { KubeFedConfig } from '../../../src/api/core.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
 import { KUBEFED_CONFIGS } from '../../../src/clusters/resources.js';
-import { joinCluster } from '../../../src/clusters/join.js';
+import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { LEASE_RESOURCE, type Lease } from '../../../src/kube/leader-election.js';
-import { enableDefaultTypes } from '../../../src/propagation/enable.js';
+import { enableDefaultTypes } from '../../../src/kubefedctl/enable.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import { pollUntil } from '../../support/until.js';
 

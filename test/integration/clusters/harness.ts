@@ -5,7 +5,7 @@ import type { KubeFedCluster } from '../../../src/api/core.js';
 import { startControlPlane, type ControlPlane } from '../../../src/app/control-plane.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
 import { ClusterHealthController } from '../../../src/clusters/health-controller.js';
-import { joinCluster, type JoinOptions } from '../../../src/clusters/join.js';
+import { joinCluster, type JoinOptions } from '../../../src/kubefedctl/join.js';
 import { KUBEFED_CLUSTERS } from '../../../src/clusters/resources.js';
 import { buildConfig, type ConfigFlags } from '../../../src/config/config.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
-import { canonicalEndpoint } from '../../../src/clusters/join-conflicts.js';
-import { joinCluster } from '../../../src/clusters/join.js';
+import { canonicalEndpoint } from '../../../src/kubefedctl/join-conflicts.js';
+import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { CLUSTER_ROLE_BINDINGS, KUBEFED_CLUSTERS, NAMESPACES, SECRETS, SERVICE_ACCOUNTS } from '../../../src/clusters/resources.js';
-import { unjoinCluster } from '../../../src/clusters/unjoin.js';
+import { unjoinCluster } from '../../../src/kubefedctl/unjoin.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { NS, startFederation, type Federation } from './harness.js';
 

@@ -2,7 +2,7 @@
 // cluster goes (health state, the member's informers, its API requests); the others stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROLLERS } from '../../../src/app/controllers.js';
-import { unjoinCluster } from '../../../src/clusters/unjoin.js';
+import { unjoinCluster } from '../../../src/kubefedctl/unjoin.js';
 import type { Runnable } from '../../../src/runtime/runnable.js';
 import { condition, startFederation, until, type Federation } from './harness.js';
 

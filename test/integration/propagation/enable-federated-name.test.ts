@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { enableDefaultTypes, enableType } from '../../../src/propagation/enable.js';
+import { enableDefaultTypes, enableType } from '../../../src/kubefedctl/enable.js';
 import { CUSTOM_RESOURCE_DEFINITIONS } from '../../../src/propagation/resources.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
@@ -28,10 +28,10 @@ afterAll(async () => {
 
 describe('kfed enable with a federated type name', () => {
   it.each(['FederatedDeployment', 'federateddeployments', 'federateddeployments.types.kubefed.io'])('%s enables deployments.apps', async (name) => {
-    const { resources, lines } = await enableType(host, name, { namespace: KUBEFED_NS });
+    const { resources, changes } = await enableType(host, name, { namespace: KUBEFED_NS });
     expect(resources.target).toMatchObject({ group: 'apps', kind: 'Deployment' });
     expect(resources.crd.metadata.name).toBe('federateddeployments.types.kubefed.io');
-    expect(lines.join('\n')).not.toMatch(/federatedfederated/);
+    expect(changes.map((c) => c.name).join('\n')).not.toMatch(/federatedfederated/);
     expect(await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, 'federatedfederateddeployments.types.kubefed.io')).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
-import { enableDefaultTypes } from '../../../src/propagation/enable.js';
+import { enableDefaultTypes } from '../../../src/kubefedctl/enable.js';
 import { NAMESPACES } from '../../../src/propagation/resources.js';
 import { syncEventSink } from '../../../src/propagation/sync/events.js';
 import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/types/type-config-controller.js';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { joinCluster } from '../../../src/clusters/join.js';
+import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';

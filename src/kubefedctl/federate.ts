@@ -10,10 +10,10 @@ import type { FederatedObject } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isAlreadyExists, isNotFound } from '../kube/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
-import { createEnableResources, discoverTargets, enableResources } from './enable.js';
-import { federatedObjectFrom } from './federate.js';
-import { nameMatchesResource, resolveTargetResource, type TargetAPIResource } from './types/federated-crd.js';
-import { FEDERATED_TYPE_CONFIGS, FIELD_MANAGER } from './resources.js';
+import { createEnableResources, discoverTargets, enableResources, type EnableChange } from './enable.js';
+import { federatedObjectFrom } from './federate-object.js';
+import { nameMatchesResource, resolveTargetResource, type TargetAPIResource } from '../propagation/types/federated-crd.js';
+import { FEDERATED_TYPE_CONFIGS, FIELD_MANAGER } from '../propagation/resources.js';
 
 const CONTROLLER_CREATED = new Set(['events', 'events.events.k8s.io', 'endpoints', 'endpointslices.discovery.k8s.io', 'propagatedversions.core.kubefed.io', 'pods', 'controllerrevisions.apps', 'leases.coordination.k8s.io']);
 const SKIPPED_OBJECTS = new Set(['configmaps/kube-root-ca.crt', 'serviceaccounts/default']);
@@ -31,9 +31,15 @@ export interface FederateOptions {
   signal?: AbortSignal;
 }
 
+/** One step of `kfed federate`, in order: a type enabled on the way, or a federated object created (or found). */
+export type FederateStep =
+  | { step: 'enabled'; changes: EnableChange[] }
+  | { step: 'federated'; kind: string; name: string; namespace?: string; created: boolean };
+
 export interface FederateResult {
   objects: FederatedObject[];
-  lines: string[];
+  /** empty for a dry run */
+  steps: FederateStep[];
 }
 
 function refOf(t: TargetAPIResource): ResourceRef {
@@ -81,28 +87,31 @@ export async function federateResource(host: ClusterClient, typeName: string, na
     }
   }
   const objects = work.map((w) => withoutNamespaceFinalizers(federatedObjectFrom(w.obj, w.target), w.target));
-  const lines: string[] = [];
-  if (opts.dryRun) return { objects, lines };
+  const steps: FederateStep[] = [];
+  if (opts.dryRun) return { objects, steps };
   const enabled = new Set<string>();
   for (const [i, w] of work.entries()) {
     const key = groupQualifiedName({ pluralName: w.target.plural, group: w.target.group });
     if (!enabled.has(key) && !(await typeInstalled(host, w.target, opts.kubefedNamespace))) {
       if (!opts.enableType) throw new Error(`FederatedTypeConfig ${opts.kubefedNamespace}/${key} not found; consider --enable-type to enable the type while federating`);
-      lines.push(...(await createEnableResources(host, enableResources(w.target, opts.kubefedNamespace), opts.signal)));
+      steps.push({ step: 'enabled', changes: await createEnableResources(host, enableResources(w.target, opts.kubefedNamespace), opts.signal) });
       await waitServed(host, fedRefOf(objects[i]!, w.target), opts.signal);
     }
     enabled.add(key);
-    const fed = objects[i]!;
-    const label = `${fed.kind.toLowerCase()}.types.kubefed.io/${fed.metadata.name ?? ''}`;
-    try {
-      await host.dynamic.create(fedRefOf(fed, w.target), fed, { fieldManager: FIELD_MANAGER, ...sig });
-      lines.push(`${label} created${fed.metadata.namespace ? ` in namespace ${fed.metadata.namespace}` : ''}`);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw new Error(`create ${fed.kind} ${fed.metadata.namespace ?? ''}/${fed.metadata.name ?? ''}`, { cause: err });
-      lines.push(`${label} already exists`);
-    }
+    steps.push(await createFederated(host, objects[i]!, w.target, sig));
   }
-  return { objects, lines };
+  return { objects, steps };
+}
+
+async function createFederated(host: ClusterClient, fed: FederatedObject, t: TargetAPIResource, sig: { signal?: AbortSignal }): Promise<FederateStep> {
+  const step = { step: 'federated' as const, kind: fed.kind, name: fed.metadata.name ?? '', ...(fed.metadata.namespace ? { namespace: fed.metadata.namespace } : {}) };
+  try {
+    await host.dynamic.create(fedRefOf(fed, t), fed, { fieldManager: FIELD_MANAGER, ...sig });
+    return { ...step, created: true };
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw new Error(`create ${fed.kind} ${fed.metadata.namespace ?? ''}/${fed.metadata.name ?? ''}`, { cause: err });
+    return { ...step, created: false };
+  }
 }
 
 /** A CRD just created is served a moment later. */

@@ -6,9 +6,9 @@ import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { ApiResourceInfo } from '../kube/discovery.js';
 import { isAlreadyExists } from '../kube/errors.js';
-import { defaultTypeConfigs, defaultTypeCRDs } from './types/default-types.js';
-import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from './types/federated-crd.js';
-import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, NAMESPACES } from './resources.js';
+import { defaultTypeConfigs, defaultTypeCRDs } from '../propagation/types/default-types.js';
+import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from '../propagation/types/federated-crd.js';
+import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, NAMESPACES } from '../propagation/resources.js';
 
 /** Discovery's view of a resource as `kfed enable` needs it. */
 export function targetFromDiscovery(info: ApiResourceInfo): TargetAPIResource {
@@ -60,42 +60,60 @@ export function enableResources(target: TargetAPIResource, namespace: string, op
   return { target, crd: federatedTypeCRD(target, opts), ftc: federatedTypeConfigFor(target, { ...opts, namespace }) };
 }
 
-/** Create or update the CRD and FTC; returns kubectl-style lines describing what changed. */
-export async function createEnableResources(host: ClusterClient, res: EnableResources, signal?: AbortSignal): Promise<string[]> {
-  const lines: string[] = [];
+/** What `kfed enable` did to one object; src/cli prints it as kubectl does. */
+export interface EnableChange {
+  kind: 'CustomResourceDefinition' | 'FederatedTypeConfig';
+  name: string;
+  /** the FederatedTypeConfig's namespace (a CRD has none) */
+  namespace?: string;
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+/** Create or update the CRD and FTC; returns what changed, CRD first. */
+export async function createEnableResources(host: ClusterClient, res: EnableResources, signal?: AbortSignal): Promise<EnableChange[]> {
   const namespace = res.ftc.metadata.namespace ?? '';
   const sig = signal ? { signal } : {};
   if (!(await host.dynamic.getIfExists(NAMESPACES, namespace, sig))) throw new Error(`KubeFed system namespace ${JSON.stringify(namespace)} does not exist`);
   const name = res.ftc.metadata.name ?? '';
   const existing = await host.dynamic.getIfExists<FederatedTypeConfig>(FEDERATED_TYPE_CONFIGS, name, { namespace, ...sig });
-  if (existing) {
-    const a = existing.spec.federatedType;
-    const b = res.ftc.spec.federatedType;
-    if (a.kind !== b.kind || a.version !== b.version || (a.group ?? '') !== (b.group ?? '')) {
-      throw new Error(`federation is already enabled for ${JSON.stringify(name)} with federated type ${groupQualifiedName(a)}/${a.version}; changing it to ${groupQualifiedName(b)}/${b.version} is not supported`);
-    }
+  if (existing) refuseFederatedTypeChange(name, existing, res.ftc);
+  return [await applyCrd(host, res.crd, sig), await applyTypeConfig(host, res.ftc, existing, sig)];
+}
+
+function refuseFederatedTypeChange(name: string, existing: FederatedTypeConfig, wanted: FederatedTypeConfig): void {
+  const a = existing.spec.federatedType;
+  const b = wanted.spec.federatedType;
+  if (a.kind !== b.kind || a.version !== b.version || (a.group ?? '') !== (b.group ?? '')) {
+    throw new Error(`federation is already enabled for ${JSON.stringify(name)} with federated type ${groupQualifiedName(a)}/${a.version}; changing it to ${groupQualifiedName(b)}/${b.version} is not supported`);
   }
-  const crdName = res.crd.metadata.name ?? '';
-  const crd = await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, crdName, sig);
+}
+
+async function applyCrd(host: ClusterClient, want: CustomResourceDefinition, sig: { signal?: AbortSignal }): Promise<EnableChange> {
+  const name = want.metadata.name ?? '';
+  const change = (action: EnableChange['action']): EnableChange => ({ kind: 'CustomResourceDefinition', name, action });
+  const crd = await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, name, sig);
   if (!crd) {
-    await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, res.crd, { fieldManager: FIELD_MANAGER, ...sig });
-    lines.push(`customresourcedefinition.apiextensions.k8s.io/${crdName} created`);
-  } else if (JSON.stringify(crd.spec) !== JSON.stringify({ ...(crd.spec as object), ...res.crd.spec })) {
-    await host.dynamic.update(CUSTOM_RESOURCE_DEFINITIONS, { ...crd, spec: { ...(crd.spec as object), ...res.crd.spec } } as KubeObject, { fieldManager: FIELD_MANAGER, ...sig });
-    lines.push(`customresourcedefinition.apiextensions.k8s.io/${crdName} updated`);
-  } else {
-    lines.push(`customresourcedefinition.apiextensions.k8s.io/${crdName} unchanged`);
+    await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, want, { fieldManager: FIELD_MANAGER, ...sig });
+    return change('created');
   }
+  const spec = { ...(crd.spec as object), ...want.spec };
+  if (JSON.stringify(crd.spec) === JSON.stringify(spec)) return change('unchanged');
+  await host.dynamic.update(CUSTOM_RESOURCE_DEFINITIONS, { ...crd, spec } as KubeObject, { fieldManager: FIELD_MANAGER, ...sig });
+  return change('updated');
+}
+
+async function applyTypeConfig(host: ClusterClient, want: FederatedTypeConfig, existing: FederatedTypeConfig | undefined, sig: { signal?: AbortSignal }): Promise<EnableChange> {
+  const name = want.metadata.name ?? '';
+  const namespace = want.metadata.namespace ?? '';
+  const change = (action: EnableChange['action']): EnableChange => ({ kind: 'FederatedTypeConfig', name, namespace, action });
   if (!existing) {
-    await host.dynamic.create(FEDERATED_TYPE_CONFIGS, res.ftc, { fieldManager: FIELD_MANAGER, ...sig });
-    lines.push(`federatedtypeconfig.core.kubefed.io/${name} created in namespace ${namespace}`);
-  } else if (JSON.stringify(existing.spec) !== JSON.stringify({ ...existing.spec, ...res.ftc.spec })) {
-    await host.dynamic.update(FEDERATED_TYPE_CONFIGS, { ...existing, spec: { ...existing.spec, ...res.ftc.spec } }, { fieldManager: FIELD_MANAGER, ...sig });
-    lines.push(`federatedtypeconfig.core.kubefed.io/${name} updated in namespace ${namespace}`);
-  } else {
-    lines.push(`federatedtypeconfig.core.kubefed.io/${name} unchanged in namespace ${namespace}`);
+    await host.dynamic.create(FEDERATED_TYPE_CONFIGS, want, { fieldManager: FIELD_MANAGER, ...sig });
+    return change('created');
   }
-  return lines;
+  const spec = { ...existing.spec, ...want.spec };
+  if (JSON.stringify(existing.spec) === JSON.stringify(spec)) return change('unchanged');
+  await host.dynamic.update(FEDERATED_TYPE_CONFIGS, { ...existing, spec }, { fieldManager: FIELD_MANAGER, ...sig });
+  return change('updated');
 }
 
 export interface EnableOptions extends FederatedTypeOptions {
@@ -106,10 +124,10 @@ export interface EnableOptions extends FederatedTypeOptions {
 }
 
 /** `kfed enable TYPE`. */
-export async function enableType(host: ClusterClient, typeName: string, opts: EnableOptions): Promise<{ resources: EnableResources; lines: string[] }> {
+export async function enableType(host: ClusterClient, typeName: string, opts: EnableOptions): Promise<{ resources: EnableResources; changes: EnableChange[] }> {
   const target = await resolveEnableTarget(host, typeName, opts.version, opts.federatedGroup);
   const resources = enableResources(target, opts.namespace, opts);
-  return { resources, lines: await createEnableResources(host, resources, opts.signal) };
+  return { resources, changes: await createEnableResources(host, resources, opts.signal) };
 }
 
 /**

@@ -12,12 +12,12 @@ import type { Registry } from '../observability/metrics.js';
 import { bindingObject, CLUSTER_SCOPED_RULES, HEALTH_CHECK_RULES, memberNames, NAMESPACED_RULES, roleObject, type MemberNames } from './join-rbac.js';
 import { oneLine } from '../runtime/errors.js';
 import { ensure, JoinError, refusedAccess, sleep, UndoLog, type AccessCheck, type EnsureContext, type ProgressFn } from './join-steps.js';
-import { joinMetrics } from './metrics.js';
+import { joinMetrics } from '../clusters/metrics.js';
 import { refuseDuplicateEndpoint, refuseForeignBinding } from './join-conflicts.js';
 import type { ResourceRef } from '../kube/resource.js';
 import {
   CA_CRT_KEY, CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, KUBEFED_CONFIGS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS, TOKEN_KEY,
-} from './resources.js';
+} from '../clusters/resources.js';
 
 export interface JoinTarget {
   /** KubeFedCluster name (a DNS-1123 subdomain). */

@@ -1,7 +1,7 @@
 // `kfed join` arguments refused before any request (README "Bad input", rows C9..C13).
 import { describe, expect, it } from 'vitest';
-import { JoinError } from '../../../src/clusters/join-steps.js';
-import { resolveTarget } from '../../../src/clusters/join.js';
+import { JoinError } from '../../../src/kubefedctl/join-steps.js';
+import { resolveTarget } from '../../../src/kubefedctl/join.js';
 
 const kubeconfigYaml = `apiVersion: v1
 kind: Config

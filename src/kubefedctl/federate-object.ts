@@ -5,8 +5,8 @@
 import type { KubeObject } from '../api/meta.js';
 import { apiVersionOf } from '../api/core.js';
 import type { FederatedObject, Placement } from '../api/federation.js';
-import type { FederatedTypeOptions, TargetAPIResource } from './types/federated-crd.js';
-import { federatedTypeFor } from './types/federated-crd.js';
+import type { FederatedTypeOptions, TargetAPIResource } from '../propagation/types/federated-crd.js';
+import { federatedTypeFor } from '../propagation/types/federated-crd.js';
 
 const SERVER_METADATA = [
   'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp',

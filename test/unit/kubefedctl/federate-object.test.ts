@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { DEFAULT_FEDERATED_TYPES } from '../../../src/propagation/types/default-types.js';
-import { federatedObjectFrom, templateFrom } from '../../../src/propagation/federate.js';
+import { federatedObjectFrom, templateFrom } from '../../../src/kubefedctl/federate-object.js';
 import { baseObject, desiredObject, needsUpdate } from '../../../src/propagation/sync/desired.js';
 
 const type = (plural: string) => DEFAULT_FEDERATED_TYPES.find((t) => t.plural === plural)!;

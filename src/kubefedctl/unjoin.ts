@@ -9,8 +9,8 @@ import type { ResourceRef } from '../kube/resource.js';
 import { connect, resolveTarget, type JoinTarget, type ResolvedTarget } from './join.js';
 import { oneLine } from '../runtime/errors.js';
 import { describeRef, JoinError, type ProgressFn } from './join-steps.js';
-import { joinMetrics } from './metrics.js';
-import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS } from './resources.js';
+import { joinMetrics } from '../clusters/metrics.js';
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS } from '../clusters/resources.js';
 
 export interface UnjoinOptions extends JoinTarget {
   /** Remove the host side even when the member cannot be cleaned up. */

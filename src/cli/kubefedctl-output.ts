@@ -1,0 +1,51 @@
+// What `kfed enable|disable|federate|join|unjoin` print: kubectl's and kubefedctl's lines for the
+// structured results src/kubefedctl returns. The end-to-end tests compare these byte for byte.
+import { stringify } from 'yaml';
+import type { DisableResult } from '../kubefedctl/disable.js';
+import type { EnableChange } from '../kubefedctl/enable.js';
+import type { FederateStep } from '../kubefedctl/federate.js';
+import type { JoinResult } from '../kubefedctl/join.js';
+import type { UnjoinResult } from '../kubefedctl/unjoin.js';
+
+/** Objects as kubectl-appliable YAML documents. */
+export function yamlDocuments(objects: readonly unknown[]): string {
+  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+}
+
+export function enableLine(c: EnableChange): string {
+  if (c.kind === 'CustomResourceDefinition') return `customresourcedefinition.apiextensions.k8s.io/${c.name} ${c.action}`;
+  return `federatedtypeconfig.core.kubefed.io/${c.name} ${c.action} in namespace ${c.namespace ?? ''}`;
+}
+
+export function disableLines(r: DisableResult): string[] {
+  const ftc = `FederatedTypeConfig "${r.namespace}/${r.name}"`;
+  if (!r.found) return [`${ftc} does not exist`];
+  const lines = [r.disabledPropagation ? `Disabled propagation for ${ftc}` : `Propagation already disabled for ${ftc}`, `Propagation controller for ${ftc} is stopped`];
+  if (r.crd) lines.push(`customresourcedefinition "${r.crd.name}" ${r.crd.deleted ? 'deleted' : 'does not exist'}`);
+  lines.push(`federatedtypeconfig "${r.namespace}/${r.name}" deleted`);
+  return lines;
+}
+
+export function federateLines(steps: readonly FederateStep[]): string[] {
+  return steps.flatMap((s) => {
+    if (s.step === 'enabled') return s.changes.map(enableLine);
+    const label = `${s.kind.toLowerCase()}.types.kubefed.io/${s.name}`;
+    return [s.created ? `${label} created${s.namespace ? ` in namespace ${s.namespace}` : ''}` : `${label} already exists`];
+  });
+}
+
+export function joinLine(name: string, r: JoinResult): string {
+  const ref = `KubeFedCluster ${r.cluster.metadata.namespace}/${r.cluster.metadata.name}`;
+  if (r.dryRun) return `dry run: cluster "${name}" can be joined (${ref}); nothing was changed`;
+  if (r.changes.length === 0) return `cluster "${name}" is already joined (${ref}); nothing to change`;
+  return `cluster "${name}" joined (${ref}, secret ${r.cluster.spec.secretRef.name})`;
+}
+
+export function unjoinLine(name: string, r: UnjoinResult, dryRun: boolean): string {
+  if (dryRun) return `dry run: cluster "${name}" can be unjoined; nothing was changed`;
+  return `cluster "${name}" unjoined (${r.deleted.length} objects deleted${r.warnings.length > 0 ? `; ${r.warnings.length} warning(s)` : ''})`;
+}
+
+export function printLines(lines: readonly string[]): void {
+  for (const line of lines) process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,57 @@
+// The lines kfed enable, disable, federate, join and unjoin print for src/kubefedctl's results:
+// kubectl's and kubefedctl's wording, which users and scripts read.
+import { describe, expect, it } from 'vitest';
+import type { KubeFedCluster } from '../../../src/api/core.js';
+import { disableLines, enableLine, federateLines, joinLine, unjoinLine } from '../../../src/cli/kubefedctl-output.js';
+
+const cluster = { metadata: { name: 'cluster-2', namespace: 'kube-federation-system' }, spec: { secretRef: { name: 'cluster-2-abcde' } } } as KubeFedCluster;
+
+describe('kubefedctl output', () => {
+  it('enable: kubectl apply lines for the CRD and the FederatedTypeConfig', () => {
+    expect(enableLine({ kind: 'CustomResourceDefinition', name: 'federatedwidgets.types.kubefed.io', action: 'created' })).toBe('customresourcedefinition.apiextensions.k8s.io/federatedwidgets.types.kubefed.io created');
+    expect(enableLine({ kind: 'FederatedTypeConfig', name: 'widgets.example.com', namespace: 'kube-federation-system', action: 'unchanged' })).toBe(
+      'federatedtypeconfig.core.kubefed.io/widgets.example.com unchanged in namespace kube-federation-system',
+    );
+  });
+
+  it('disable: every step in order, or the one line for a missing type config', () => {
+    expect(disableLines({ namespace: 'ns', name: 'deployments.apps', found: false, disabledPropagation: false })).toEqual(['FederatedTypeConfig "ns/deployments.apps" does not exist']);
+    expect(disableLines({ namespace: 'ns', name: 'deployments.apps', found: true, disabledPropagation: true, crd: { name: 'federateddeployments.types.kubefed.io', deleted: true } })).toEqual([
+      'Disabled propagation for FederatedTypeConfig "ns/deployments.apps"',
+      'Propagation controller for FederatedTypeConfig "ns/deployments.apps" is stopped',
+      'customresourcedefinition "federateddeployments.types.kubefed.io" deleted',
+      'federatedtypeconfig "ns/deployments.apps" deleted',
+    ]);
+    expect(disableLines({ namespace: 'ns', name: 'jobs.batch', found: true, disabledPropagation: false, crd: { name: 'federatedjobs.types.kubefed.io', deleted: false } })).toEqual([
+      'Propagation already disabled for FederatedTypeConfig "ns/jobs.batch"',
+      'Propagation controller for FederatedTypeConfig "ns/jobs.batch" is stopped',
+      'customresourcedefinition "federatedjobs.types.kubefed.io" does not exist',
+      'federatedtypeconfig "ns/jobs.batch" deleted',
+    ]);
+  });
+
+  it('federate: the types enabled on the way, then each object created or found', () => {
+    expect(
+      federateLines([
+        { step: 'enabled', changes: [{ kind: 'CustomResourceDefinition', name: 'federatedwidgets.types.kubefed.io', action: 'created' }, { kind: 'FederatedTypeConfig', name: 'widgets.example.com', namespace: 'kfs', action: 'created' }] },
+        { step: 'federated', kind: 'FederatedWidget', name: 'w', namespace: 'app', created: true },
+        { step: 'federated', kind: 'FederatedNamespace', name: 'app', namespace: 'app', created: false },
+        { step: 'federated', kind: 'FederatedClusterRole', name: 'reader', created: true },
+      ]),
+    ).toEqual([
+      'customresourcedefinition.apiextensions.k8s.io/federatedwidgets.types.kubefed.io created',
+      'federatedtypeconfig.core.kubefed.io/widgets.example.com created in namespace kfs',
+      'federatedwidget.types.kubefed.io/w created in namespace app',
+      'federatednamespace.types.kubefed.io/app already exists',
+      'federatedclusterrole.types.kubefed.io/reader created',
+    ]);
+  });
+
+  it('join and unjoin: one line each', () => {
+    expect(joinLine('cluster-2', { cluster, changes: ['created x'], dryRun: false })).toBe('cluster "cluster-2" joined (KubeFedCluster kube-federation-system/cluster-2, secret cluster-2-abcde)');
+    expect(joinLine('cluster-2', { cluster, changes: [], dryRun: false })).toBe('cluster "cluster-2" is already joined (KubeFedCluster kube-federation-system/cluster-2); nothing to change');
+    expect(joinLine('cluster-2', { cluster, changes: [], dryRun: true })).toBe('dry run: cluster "cluster-2" can be joined (KubeFedCluster kube-federation-system/cluster-2); nothing was changed');
+    expect(unjoinLine('cluster-2', { deleted: ['a', 'b'], warnings: ['w'] }, false)).toBe('cluster "cluster-2" unjoined (2 objects deleted; 1 warning(s))');
+    expect(unjoinLine('cluster-2', { deleted: [], warnings: [] }, true)).toBe('dry run: cluster "cluster-2" can be unjoined; nothing was changed');
+  });
+});

@@ -70,9 +70,27 @@ export const ROUTING = {
 
 export interface DomainObject extends KubeObject {
   domain: string;
+  /** Kubefed's single name server (hostname, or the IP of the default `ns1.<domain>`). */
   nameServer?: string;
+  /** kfed addition: every name server of the zone (the NS set), after `nameServer` when both are set. */
+  nameServers?: string[];
+  /** kfed addition: addresses the in-zone name servers answer; default the controller's (flag or DNS Service). */
+  nameServerAddresses?: string[];
+  /** kfed addition: SOA fields; unset ones take the server's defaults. */
+  soa?: DomainSOA;
   /** kfed addition: the Valid condition (see src/dns/records/validate.ts). */
   status?: { observedGeneration?: number; conditions?: Condition[] };
+}
+
+export interface DomainSOA {
+  mname?: string;
+  /** `hostmaster.example.com` or `hostmaster@example.com`. */
+  rname?: string;
+  refresh?: number;
+  retry?: number;
+  expire?: number;
+  /** Negative-caching TTL (RFC 2308). */
+  minimum?: number;
 }
 
 export interface RoutingSpec {

@@ -12,6 +12,7 @@ import { ClusteredDnsServer } from '../dnsserver/cluster.js';
 import { DnsServer, type DnsServerPorts } from '../dnsserver/server.js';
 import { openMaxmindGeoLocator, type GeoLocator, type MaxmindGeoOptions } from '../dnsserver/geo-locator.js';
 import { ServingFeed, type SnapshotSink } from '../dnsserver/serving-feed.js';
+import { createLatencyTable, type LatencyTableOptions } from '../dnsserver/regions.js';
 import type { InformerFactory } from '../kube/informer-factory.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Logger } from '../observability/logger.js';
@@ -86,12 +87,31 @@ interface Started {
   close(): Promise<void>;
 }
 
+/** The answering options every server kind takes (plain data: they also cross IPC to workers). */
+function answerOptions(c: DnsServingConfig): {
+  latency: LatencyTableOptions; defaultLocation?: { country?: string; region?: string }; unlocatedClients: 'default' | 'all';
+  rateLimit: DnsServingConfig['rateLimit']; maxUdpPayload: number; tcpIdleTimeoutMs: number; maxTcpConnections: number;
+} {
+  return {
+    latency: c.latencyTable ? { latencyMs: c.latencyTable.latencyMs, regions: c.latencyTable.regions } : {},
+    ...(c.defaultLocation ? { defaultLocation: c.defaultLocation } : {}),
+    unlocatedClients: c.unlocatedClients,
+    rateLimit: c.rateLimit,
+    maxUdpPayload: c.maxUdpPayload,
+    tcpIdleTimeoutMs: c.tcpIdleTimeoutMs,
+    maxTcpConnections: c.maxTcpConnections,
+  };
+}
+
 async function startInProcess(o: DnsServingOptions, log: Logger): Promise<Started> {
   const geo = await geoLocator(o.config, log);
+  const { latency, ...answering } = answerOptions(o.config);
   const server = new DnsServer({
     address: o.config.listen.host,
     port: o.config.listen.port,
     geo,
+    latency: createLatencyTable(latency),
+    ...answering,
     metrics: o.registry,
     logger: log,
   });
@@ -119,6 +139,7 @@ async function startWorkers(o: DnsServingOptions, log: Logger): Promise<Started>
     address: o.config.listen.host,
     port: o.config.listen.port,
     geo: workerGeo(o.config.geoDatabase),
+    ...answerOptions(o.config),
     workers,
     logger: log,
   });
@@ -166,6 +187,8 @@ export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing>
     sink: started.sink,
     kubefedNamespace: o.kubefedNamespace,
     externalDNS: o.config.externalDNS,
+    nameServerAddresses: o.config.nameServerAddresses,
+    ...(o.config.nameServerService ? { nameServerService: o.config.nameServerService } : {}),
     informers: o.informers,
     logger: o.logger,
     registry: o.registry,

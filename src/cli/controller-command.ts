@@ -18,6 +18,15 @@ interface ControllerFlags {
   dnsExternalDns: boolean;
   publishExternalDns: boolean;
   dnsWorkers?: string;
+  dnsNameserverAddresses?: string;
+  dnsService?: string;
+  dnsLatencyTable?: string;
+  dnsDefaultLocation?: string;
+  dnsUnlocatedClients?: string;
+  dnsRateLimit?: string;
+  dnsMaxUdpPayload?: string;
+  dnsTcpIdleTimeout?: string;
+  dnsMaxTcpConnections?: string;
   leaderElect: boolean;
   leaderElectionId: string;
   healthCheckPeriod?: string;
@@ -35,6 +44,20 @@ function opt(flags: string, description: string, env: string): Option {
   return new Option(flags, description).env(env);
 }
 
+function dnsOptionFlags(f: ControllerFlags): ConfigFlags {
+  const out: ConfigFlags = {};
+  if (f.dnsNameserverAddresses !== undefined) out.dnsNameServerAddresses = f.dnsNameserverAddresses;
+  if (f.dnsService !== undefined) out.dnsService = f.dnsService;
+  if (f.dnsLatencyTable !== undefined) out.dnsLatencyTable = f.dnsLatencyTable;
+  if (f.dnsDefaultLocation !== undefined) out.dnsDefaultLocation = f.dnsDefaultLocation;
+  if (f.dnsUnlocatedClients !== undefined) out.dnsUnlocatedClients = f.dnsUnlocatedClients;
+  if (f.dnsRateLimit !== undefined) out.dnsRateLimit = f.dnsRateLimit;
+  if (f.dnsMaxUdpPayload !== undefined) out.dnsMaxUdpPayload = f.dnsMaxUdpPayload;
+  if (f.dnsTcpIdleTimeout !== undefined) out.dnsTcpIdleTimeout = f.dnsTcpIdleTimeout;
+  if (f.dnsMaxTcpConnections !== undefined) out.dnsMaxTcpConnections = f.dnsMaxTcpConnections;
+  return out;
+}
+
 export function registerControllerCommand(program: Command): void {
   program
     .command('controller')
@@ -48,6 +71,15 @@ export function registerControllerCommand(program: Command): void {
     .addOption(opt('--dns-external-dns [bool]', 'also serve externaldns.k8s.io/v1alpha1 DNSEndpoints', 'KFED_DNS_EXTERNAL_DNS').argParser(bool).default(true))
     .addOption(opt('--publish-external-dns [bool]', 'also publish externaldns.k8s.io/v1alpha1 DNSEndpoints through DNSProviders (off: external-dns publishes its own)', 'KFED_PUBLISH_EXTERNAL_DNS').argParser(bool).default(false))
     .addOption(opt('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket (batched UDP sends, one process and geolocation database each); "auto" = one per core; 0 = in this process (default)', 'KFED_DNS_WORKERS'))
+    .addOption(opt('--dns-nameserver-addresses <ips>', 'addresses of the Domains\' in-zone name servers (A/AAAA at ns1.<domain> and the like), comma-separated; default: the --dns-service load balancer\'s', 'KFED_DNS_NAMESERVER_ADDRESSES'))
+    .addOption(opt('--dns-service <name>', 'Service in --kubefed-namespace whose load-balancer IPs are the name servers\' addresses when --dns-nameserver-addresses is not given (the chart passes its kfed-dns Service)', 'KFED_DNS_SERVICE'))
+    .addOption(opt('--dns-latency-table <file>', 'YAML/JSON region-to-region latencies for latency routing (latencyMs: {from: {to: ms}}, regions: {name: {lat, lon}}); default: the built-in table', 'KFED_DNS_LATENCY_TABLE'))
+    .addOption(opt('--dns-default-location <loc>', 'location assumed for clients the geolocation database cannot place: country:XX and/or region:NAME, comma-separated', 'KFED_DNS_DEFAULT_LOCATION'))
+    .addOption(opt('--dns-unlocated-clients <mode>', 'geo answers to unlocated clients: "default" (the * clusters when a record has them, else every cluster) or "all"', 'KFED_DNS_UNLOCATED_CLIENTS').choices(['default', 'all']).default('default'))
+    .addOption(opt('--dns-rate-limit <spec>', 'UDP response-rate limiting per client prefix: "off", responses per second, or responses-per-second=,burst=,slip=,ipv4-prefix=,ipv6-prefix=,exempt-loopback= (default 100/s per /24 or /56, slip 2)', 'KFED_DNS_RATE_LIMIT'))
+    .addOption(opt('--dns-max-udp-payload <bytes>', 'largest UDP answer sent and advertised in EDNS (512-4096)', 'KFED_DNS_MAX_UDP_PAYLOAD').default('1232'))
+    .addOption(opt('--dns-tcp-idle-timeout <duration>', 'idle DNS TCP connections are closed after this', 'KFED_DNS_TCP_IDLE_TIMEOUT').default('10s'))
+    .addOption(opt('--dns-max-tcp-connections <n>', 'concurrent DNS TCP connections; more are refused', 'KFED_DNS_MAX_TCP_CONNECTIONS').default('256'))
     .addOption(opt('--leader-elect [bool]', 'elect a leader with a coordination.k8s.io Lease so only one replica reconciles', 'KFED_LEADER_ELECT').argParser(bool).default(true))
     .addOption(opt('--leader-election-id <name>', 'name of the Lease (in --kubefed-namespace)', 'KFED_LEADER_ELECTION_ID').default('kubefed-controller-manager'))
     .addOption(opt('--health-check-period <duration>', 'override KubeFedConfig spec.clusterHealthCheck.period', 'KFED_HEALTH_CHECK_PERIOD'))
@@ -68,6 +100,7 @@ export function registerControllerCommand(program: Command): void {
         dnsExternalDNS: f.dnsExternalDns,
         publishExternalDNS: f.publishExternalDns,
         ...(f.dnsWorkers !== undefined ? { dnsWorkers: f.dnsWorkers } : {}),
+        ...dnsOptionFlags(f),
         leaderElect: f.leaderElect,
         leaderElectionId: f.leaderElectionId,
         identity: replicaIdentity(),

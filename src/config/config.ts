@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } from '../api/core.js';
 import { DEFAULT_HEALTH_CHECK, defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
+import { DnsOptionError, parseDnsAnswerOptions, type DnsAnswerOptions, type DnsOptionFlags } from './dns-options.js';
 
 export interface HealthCheckConfig {
   periodMs: number;
@@ -40,7 +41,7 @@ export interface ListenAddress {
 export type GeoDatabase = { kind: 'bundled' } | { kind: 'file'; path: string } | { kind: 'none' };
 
 /** The embedded DNS server every replica runs (docs/architecture.md, "DNS names and the embedded server"). */
-export interface DnsServingConfig {
+export interface DnsServingConfig extends DnsAnswerOptions {
   /** UDP and TCP on the same address and port. */
   listen: ListenAddress;
   geoDatabase: GeoDatabase;
@@ -74,7 +75,7 @@ export interface Config {
 }
 
 /** Flags as the CLI (or a test, or the sandbox) gives them; everything optional. */
-export interface ConfigFlags {
+export interface ConfigFlags extends DnsOptionFlags {
   kubeconfigPath?: string;
   kubeconfigYaml?: string;
   context?: string;
@@ -154,8 +155,14 @@ function dnsServing(flags: ConfigFlags): DnsServingConfig | undefined {
   const listen = parseListenAddress(flags.dnsListen ?? DEFAULT_DNS_LISTEN, 'dns listen address');
   // Validated even with DNS off, so a bad value in the environment is not silently kept.
   const workers = parseDnsWorkers(flags.dnsWorkers);
+  let options: DnsAnswerOptions;
+  try {
+    options = parseDnsAnswerOptions(flags);
+  } catch (err) {
+    throw err instanceof DnsOptionError ? new ConfigError(err.message) : err;
+  }
   if (!listen) return undefined;
-  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? true, workers };
+  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? true, workers, ...options };
 }
 
 function durationMs(field: string, value: string): number {

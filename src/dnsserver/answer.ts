@@ -2,12 +2,13 @@
 // allocation-light: the response is written into one reusable buffer from pre-encoded
 // record tails, with owner names compressed against the question or the previous CNAME.
 import { AnswerCache } from './answer-cache.js';
+import { ecsAddressValid, EcsLocations } from './ecs-locations.js';
 import type { GeoLocator } from './geo-locator.js';
 import { encodeHinfoRfc8482, TYPE, type RRTail } from './records.js';
 import type { LatencyTable } from './regions.js';
 import { select, type Candidate, type ResolvedLocation, type SelectResult } from './routing.js';
 import type { Delegation, NameNode, Zone, ZoneSnapshot } from './snapshot.js';
-import { newParsedQuery, parseQuery, type ParsedQuery } from './wire-query.js';
+import { findEcsOption, newParsedQuery, parseQuery, type ParsedQuery } from './wire-query.js';
 import { inZone, parentName } from './names.js';
 
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, BADVERS: 16 } as const;
@@ -28,6 +29,8 @@ export interface ResponderOptions {
   defaultLocation?: { country?: string; region?: string } | undefined;
   /** Largest UDP response we send and advertise in OPT (default 1232, the DNS flag day value). */
   maxUdpPayload?: number | undefined;
+  /** Geo answers to unlocated clients: the `*` set when defined (default), or every target (`all`). */
+  unlocatedClients?: 'default' | 'all' | undefined;
   /** Entries of the UDP answer cache (default 16,384); 0 turns it off. */
   answerCache?: number | undefined;
   random?: () => number;
@@ -35,7 +38,7 @@ export interface ResponderOptions {
 
 /** Copies src[start, end) to dst at `at`; a loop beats Buffer#copy's call cost for DNS-sized pieces. */
 function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: number): void {
-  if (end - start > 64) { src.copy(dst, at, start, end); return; }
+  if (end - start > 256) { src.copy(dst, at, start, end); return; }
   for (let i = start, j = at; i < end; i++, j++) dst[j] = src[i] ?? 0;
 }
 
@@ -53,6 +56,7 @@ export class Responder {
   private readonly geo: GeoLocator | undefined;
   private readonly random: () => number;
   private readonly maxUdp: number;
+  private readonly unlocatedAll: boolean;
   /** Largest UDP response this responder writes. */
   get maxUdpPayload(): number {
     return this.maxUdp;
@@ -64,12 +68,18 @@ export class Responder {
   private readonly cache: AnswerCache | undefined;
   /** Set by `resolve`: the answer depends only on the query bytes and the snapshot. */
   private cacheable = false;
+  /** Set by `resolve`: the location class the answer was chosen for, -1 when it used no location. */
+  private usedClass = -1;
+  /** Set by `finish`: offset of the echoed ECS address in `out`, -1 without ECS. */
+  private outEcsAt = -1;
+  private ecsLocations: EcsLocations | undefined;
 
   constructor(opts: ResponderOptions) {
     this.table = opts.latency;
     this.geo = opts.geo;
     this.random = opts.random ?? Math.random;
     this.maxUdp = Math.max(512, Math.min(opts.maxUdpPayload ?? 1232, 65535));
+    this.unlocatedAll = opts.unlocatedClients === 'all';
     const d = opts.defaultLocation;
     this.cache = opts.answerCache === 0 ? undefined : new AnswerCache(opts.answerCache);
     this.defaultLoc = d ? { country: d.country?.toUpperCase(), continent: undefined, regionIndex: d.region ? this.table.regionIndex(d.region) : -1, prefixLength: 0 } : undefined;
@@ -104,18 +114,21 @@ export class Responder {
     const q = this.q;
     this.lastMsg = msg;
     this.lastCached = false;
-    const cache = tcp || forceTruncate ? undefined : this.cache;
+    let cache = tcp || forceTruncate ? undefined : this.cache;
+    // The cache key leaves out the ECS address [skipFrom, skipTo): answers are per location class.
+    let skipFrom = msg.length;
+    let skipTo = msg.length;
     if (cache) {
-      const hit = cache.lookup(msg, this.snapshot);
-      if (hit) {
-        const a = hit.answer;
-        copyBytes(a, 2, a.length, this.out, 2);
-        this.out[0] = msg[0] ?? 0;
-        this.out[1] = msg[1] ?? 0;
-        this.lastQtype = hit.qtype;
-        this.lastRcode = hit.rcode;
-        this.lastCached = true;
-        return a.length;
+      const ecsAt = findEcsOption(msg);
+      if (ecsAt === -2) {
+        cache = undefined;
+      } else {
+        if (ecsAt >= 0) {
+          skipFrom = ecsAt + 8;
+          skipTo = ecsAt + 4 + (((msg[ecsAt + 2] ?? 0) << 8) | (msg[ecsAt + 3] ?? 0));
+        }
+        const len = this.replay(cache, msg, ecsAt, skipFrom, skipTo);
+        if (len > 0) return len;
       }
     }
     const verdict = parseQuery(msg, q);
@@ -141,8 +154,41 @@ export class Responder {
     }
     if (forceTruncate) return this.finish(FLAG_AA | FLAG_TC, RCODE.NOERROR, 0, 0, q.qEnd, tcp, true);
     const len = this.resolve(snap, zone, source, tcp);
-    if (cache && this.cacheable) cache.store(msg, snap, out, len, q.qtype, this.lastRcode);
+    if (cache && this.cacheable) cache.store(msg, snap, skipFrom, skipTo, this.usedClass, out, len, this.outEcsAt, q.qtype, this.lastRcode);
     return len;
+  }
+
+  /** Writes a cached answer to `msg` into `out` with its ID and client subnet; 0 when none. */
+  private replay(cache: AnswerCache, msg: Buffer, ecsAt: number, skipFrom: number, skipTo: number): number {
+    const e = cache.lookup(msg, this.snapshot, skipFrom, skipTo);
+    if (!e || (ecsAt >= 0 && !ecsAddressValid(msg, ecsAt))) return 0;
+    let hit = e.plain;
+    let scope = -1;
+    if (!hit && e.byClass && ecsAt >= 0) {
+      const where = this.ecsLocs().lookup(msg, ecsAt, this.snapshot);
+      hit = where ? e.byClass.get(where.classId) : undefined;
+      const source = msg[ecsAt + 6] ?? 0;
+      scope = source === 0 ? 0 : where?.loc && !where.isDefault ? where.loc.prefixLength : source;
+    }
+    if (!hit) return 0;
+    const a = hit.answer;
+    const out = this.out;
+    copyBytes(a, 2, a.length, out, 2);
+    out[0] = msg[0] ?? 0;
+    out[1] = msg[1] ?? 0;
+    if (hit.ecsAt >= 0 && ecsAt >= 0) {
+      copyBytes(msg, skipFrom, skipTo, out, hit.ecsAt);
+      if (scope >= 0) out[hit.ecsAt - 1] = scope;
+    }
+    this.lastQtype = hit.qtype;
+    this.lastRcode = hit.rcode;
+    this.lastCached = true;
+    return a.length;
+  }
+
+  private ecsLocs(): EcsLocations {
+    this.ecsLocations ??= new EcsLocations((ip) => this.locate(ip), this.defaultLoc);
+    return this.ecsLocations;
   }
 
   private resolve(snap: ZoneSnapshot, firstZone: Zone, source: string, tcp: boolean): number {
@@ -160,6 +206,7 @@ export class Responder {
     let loc: ResolvedLocation | undefined;
     let locDone = false;
     let cacheable = true;
+    this.usedClass = -1;
     for (let hop = 0; ; hop++) {
       if (snap.delegations.size > 0) {
         const cut = delegationFor(snap, name, zone, qtype);
@@ -189,7 +236,7 @@ export class Responder {
               usedLocation = true;
               if (!locDone) { loc = this.clientLocation(source); locDone = true; }
             }
-            const chosen = select(view, loc, this.table, this.random, this.sel);
+            const chosen = select(view, loc, this.table, this.random, this.sel, this.unlocatedAll);
             // A weighted pick is drawn per query: replaying it would freeze the weights.
             if (view.policy === 'weighted' && view.cands.length > 1) cacheable = false;
             const before = an;
@@ -232,7 +279,7 @@ export class Responder {
       ownerAt = targetAt;
     }
     // Located by the source address, which is not part of the cache key.
-    this.cacheable = cacheable && !(usedLocation && !q.ecs);
+    this.cacheable = cacheable && !(usedLocation && (!q.ecs || this.usedClass < 0));
     let scope = 0;
     if (usedLocation && q.ecs && q.ecsSource > 0) scope = loc && loc !== this.defaultLoc ? loc.prefixLength : q.ecsSource;
     return this.finish(FLAG_AA, rcode, an, ns, pos, tcp, true, scope);
@@ -260,10 +307,12 @@ export class Responder {
 
   private clientLocation(source: string): ResolvedLocation | undefined {
     const q = this.q;
-    // ECS with SOURCE PREFIX-LENGTH 0 means the client opted out of being located by it.
-    const ip = q.ecs && q.ecsSource > 0 ? q.ecsAddress : q.ecs ? '' : source;
-    const loc = ip === '' ? undefined : this.locate(ip);
-    return loc ?? this.defaultLoc;
+    if (q.ecs) {
+      const where = this.ecsLocs().lookup(this.lastMsg, q.ecsOffset, this.snapshot);
+      this.usedClass = where ? where.classId : -1;
+      return where ? where.loc : this.defaultLoc;
+    }
+    return this.locate(source) ?? this.defaultLoc;
   }
 
   /** Writes header and OPT, truncating to the transport's limit. */
@@ -271,6 +320,7 @@ export class Responder {
     const q = this.q;
     const out = this.out;
     const edns = withOpt && q.edns;
+    this.outEcsAt = -1;
     const optLen = edns ? 11 + (q.ecs ? q.ecsLength : 0) : 0;
     const limit = tcp ? MAX_TCP_MESSAGE : edns ? Math.min(q.udpSize, this.maxUdp) : 512;
     let f = flags;
@@ -290,6 +340,7 @@ export class Responder {
         copyBytes(this.lastMsg, q.ecsOffset, q.ecsOffset + q.ecsLength, out, pos);
         // SCOPE PREFIX-LENGTH: how much of the client subnet this answer depends on (RFC 7871).
         out[pos + 7] = scope;
+        this.outEcsAt = pos + 8;
         pos += q.ecsLength;
       }
     }

@@ -29,6 +29,7 @@ export interface WorkerServerOptions {
   tcpIdleTimeoutMs?: number;
   maxTcpConnections?: number;
   maxUdpPayload?: number;
+  unlocatedClients?: 'default' | 'all';
   udpRecvBufferSize?: number;
   /** Batched UDP via the native addon when built (default true); see DnsServerOptions. */
   udpBatching?: boolean;

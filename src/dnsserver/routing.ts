@@ -103,11 +103,11 @@ function byLatency(view: RoutingView, loc: ResolvedLocation, table: LatencyTable
 }
 
 /**
- * The candidates to answer with. Unknown clients get every candidate for the
- * location-based policies; weighted picks one candidate per query in proportion to
+ * The candidates to answer with. Unknown clients get every candidate for latency, and
+ * the `*` candidates for geo when there are any (every candidate with `unlocatedAll`); weighted picks one candidate per query in proportion to
  * its weight; failover answers the primaries while any is present.
  */
-export function select(view: RoutingView, loc: ResolvedLocation | undefined, table: LatencyTable, random: () => number, out: SelectResult): readonly Candidate[] {
+export function select(view: RoutingView, loc: ResolvedLocation | undefined, table: LatencyTable, random: () => number, out: SelectResult, unlocatedAll = false): readonly Candidate[] {
   out.usedLocation = false;
   switch (view.policy) {
     case 'weighted': {
@@ -125,7 +125,8 @@ export function select(view: RoutingView, loc: ResolvedLocation | undefined, tab
       out.usedLocation = true;
       return byLatency(view, loc, table);
     case 'geo': {
-      if (!loc) return view.cands;
+      // As Route53 and Cloud DNS: a client that cannot be located gets the default (`*`) set.
+      if (!loc) return unlocatedAll ? view.cands : view.geoDefault ?? view.cands;
       out.usedLocation = true;
       const c = loc.country !== undefined ? view.byCountry.get(loc.country) : undefined;
       if (c) return c;

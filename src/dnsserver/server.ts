@@ -40,6 +40,8 @@ export interface DnsServerOptions {
   maxTcpConnections?: number | undefined;
   /** Largest UDP response (default 1232). */
   maxUdpPayload?: number | undefined;
+  /** Geo answers to unlocated clients: the `*` set when defined (default), or every target. */
+  unlocatedClients?: 'default' | 'all' | undefined;
   /** SO_RCVBUF for the UDP socket (capped by the kernel's rmem_max). */
   udpRecvBufferSize?: number | undefined;
   /**
@@ -92,7 +94,7 @@ export class DnsServer {
     this.opts = opts;
     this.log = opts.logger ?? noopLogger;
     this.metrics = new DnsMetrics(opts.metrics);
-    this.responder = new Responder({ latency: opts.latency ?? createLatencyTable(), geo: opts.geo, defaultLocation: opts.defaultLocation, maxUdpPayload: opts.maxUdpPayload });
+    this.responder = new Responder({ latency: opts.latency ?? createLatencyTable(), geo: opts.geo, defaultLocation: opts.defaultLocation, maxUdpPayload: opts.maxUdpPayload, unlocatedClients: opts.unlocatedClients });
     this.rrl = opts.rateLimit === false ? undefined : new ResponseRateLimiter(opts.rateLimit ?? {});
   }
 

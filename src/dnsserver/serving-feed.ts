@@ -9,7 +9,9 @@
 // served after about `debounceMs` plus one build.
 import type { KubeObject } from '../api/meta.js';
 import type { DNSEndpoint, DomainObject } from '../api/multiclusterdns.js';
-import { buildSnapshot, type SnapshotInput, type ZoneInput, type ZoneSnapshot } from './snapshot.js';
+import { buildSnapshot, type SnapshotInput, type ZoneSnapshot } from './snapshot.js';
+
+export { zonesFromDomains } from './zone-inputs.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { Informer } from '../kube/informer.js';
 import { clusterInformer } from '../kube/informer.js';
@@ -19,9 +21,8 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
 import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { classifyTarget, compareText, normalizeDNSName } from '../dns/naming.js';
-import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from '../dns/resources.js';
-import { hasErrors, validateDomain } from '../dns/records/validate.js';
+import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS, SERVICES } from '../dns/resources.js';
+import { highestResourceVersion, serialFor, serviceAddresses, zonesFromDomains } from './zone-inputs.js';
 
 /** Where snapshots go: DnsServer and ClusteredDnsServer both fit. */
 export interface SnapshotSink {
@@ -37,6 +38,12 @@ export interface ServingFeedOptions {
   externalDNS?: boolean;
   /** Coalescing window after a change. Default 10 ms. */
   debounceMs?: number;
+  /** Window after a status-only write, which changes only the SOA serial (see zone-inputs.ts). Default 1 s. */
+  statusDebounceMs?: number;
+  /** Addresses of in-zone name servers for Domains that give none. */
+  nameServerAddresses?: readonly string[] | undefined;
+  /** Service in the KubeFed namespace whose load-balancer IPs are those addresses when nameServerAddresses is empty. */
+  nameServerService?: string | undefined;
   /** TTLs passed to buildSnapshot. */
   snapshot?: Pick<SnapshotInput, 'defaultTtl' | 'soaTtl' | 'negativeTtl'>;
   informer?: { watchTimeoutSeconds?: number; backoffInitialMs?: number; backoffMaxMs?: number };
@@ -46,20 +53,6 @@ export interface ServingFeedOptions {
   registry?: Registry;
 }
 
-/** Zones served for a set of Domains: valid ones only, one per apex, NS from `nameServer` when it is a hostname. */
-export function zonesFromDomains(domains: readonly DomainObject[]): ZoneInput[] {
-  const byApex = new Map<string, ZoneInput>();
-  for (const d of [...domains].sort((a, b) => compareText(a.metadata.name ?? '', b.metadata.name ?? ''))) {
-    if (d.metadata.deletionTimestamp || hasErrors(validateDomain(d))) continue;
-    const apex = normalizeDNSName(d.domain);
-    if (byApex.has(apex)) continue;
-    const ns = typeof d.nameServer === 'string' ? classifyTarget(d.nameServer) : undefined;
-    // An NS record names a host; an IP in `nameServer` cannot be one, so the default stays.
-    byApex.set(apex, ns?.kind === 'hostname' ? { domain: apex, nameServers: [ns.value] } : { domain: apex });
-  }
-  return [...byApex.values()];
-}
-
 export class ServingFeed implements Runnable {
   readonly name = 'dns-serving-feed';
   readonly needLeaderElection = false;
@@ -67,6 +60,11 @@ export class ServingFeed implements Runnable {
   private readonly log: Logger;
   private readonly domains: Informer<DomainObject>;
   private readonly endpoints: Informer<DNSEndpoint>[];
+  private readonly service: Informer | undefined;
+  /** Highest resourceVersion of a deletion seen: a deletion must raise the serial too. */
+  private deletedRv = 0n;
+  private lastProblems = '';
+  private timerDue = 0;
   private readonly scope: InformerScope | undefined;
   private readonly buildSeconds: Histogram<string> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -80,21 +78,34 @@ export class ServingFeed implements Runnable {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'dns-serving-feed' });
     this.scope = o.informers?.scope();
-    const make = <T extends KubeObject>(resource: ResourceRef, namespace?: string): Informer<T> => {
+    const make = <T extends KubeObject>(resource: ResourceRef, namespace?: string, name?: string): Informer<T> => {
+      const selector = { ...(namespace ? { namespace } : {}), ...(name ? { fieldSelector: { 'metadata.name': name } } : {}) };
       // From the process's shared informers when given (the leader's DNS and publishing
       // controllers watch the same DNSEndpoints and Domains), else informers of its own.
       const inf = this.scope
-        ? this.scope.informer<T>(o.host, resource, namespace ? { namespace } : {}, o.informer ?? {})
-        : clusterInformer<T>(o.host, resource, { ...o.informer, namespace, logger: o.logger, registry: o.registry });
+        ? this.scope.informer<T>(o.host, resource, selector, o.informer ?? {})
+        : clusterInformer<T>(o.host, resource, { ...o.informer, ...selector, logger: o.logger, registry: o.registry });
       const changed = (): void => this.schedule();
-      // A status write (the publishing controller's) does not change what is served.
+      // A status write (the publishing controller's) changes only the serial: rebuilt later.
       const specChanged = (a: T, b: T): boolean => a !== b && (a.metadata.generation === undefined || a.metadata.generation !== b.metadata.generation || a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp);
-      inf.addHandlers({ onAdd: changed, onUpdate: (a, b) => (specChanged(a, b) ? changed() : undefined), onDelete: changed });
+      const deleted = (obj: T): void => {
+        const rv = obj.metadata.resourceVersion;
+        if (rv !== undefined && /^\d+$/.test(rv) && BigInt(rv) > this.deletedRv) this.deletedRv = BigInt(rv);
+        this.schedule();
+      };
+      const updated = (a: T, b: T): void => {
+        if (specChanged(a, b)) changed();
+        else if (a !== b) this.schedule(o.statusDebounceMs ?? 1000);
+      };
+      inf.addHandlers({ onAdd: changed, onUpdate: updated, onDelete: deleted });
       return inf;
     };
     this.domains = make<DomainObject>(DOMAINS, o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE);
     this.endpoints = [make<DNSEndpoint>(DNS_ENDPOINTS)];
     if (o.externalDNS ?? true) this.endpoints.push(make<DNSEndpoint>(EXTERNALDNS_ENDPOINTS));
+    // A Service has no generation: each of its changes counts as a content change.
+    const wantService = (o.nameServerAddresses?.length ?? 0) === 0 && o.nameServerService !== undefined;
+    this.service = wantService ? make(SERVICES, o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE, o.nameServerService) : undefined;
     this.buildSeconds = o.registry
       ? registerOnce(o.registry, 'kfed_dns_feed_build_seconds', (registry) => new Histogram({
           name: 'kfed_dns_feed_build_seconds',
@@ -119,7 +130,7 @@ export class ServingFeed implements Runnable {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
-    const all: Pick<Informer, 'start'>[] = [this.domains, ...this.endpoints];
+    const all: Pick<Informer, 'start'>[] = [this.domains, ...this.endpoints, ...(this.service ? [this.service] : [])];
     // Shared informers run in the factory; our own run here.
     const runs = this.scope ? [new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))] : all.map((i) => i.start(signal));
     try {
@@ -137,16 +148,30 @@ export class ServingFeed implements Runnable {
     this.timer = undefined;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.o.debounceMs ?? 10): void {
     if (!this.active) return;
     if (this.building) {
       this.dirty = true;
       return;
     }
-    this.timer ??= setTimeout(() => {
+    // A sooner build replaces a later one (a spec change after a status write).
+    if (this.timer && this.timerDue <= performance.now() + delayMs) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = performance.now() + delayMs;
+    this.timer = setTimeout(() => {
       this.timer = undefined;
       this.build();
-    }, this.o.debounceMs ?? 10);
+    }, delayMs);
+  }
+
+  /** Zones, records and the serial every replica agrees on; `all` are every DNSEndpoint read (for the serial). */
+  private input(endpoints: SnapshotInput['endpoints'], all: readonly DNSEndpoint[]): SnapshotInput {
+    const domains = this.domains.list();
+    const service = this.service?.hasSynced() ? this.service.list() : [];
+    const given = this.o.nameServerAddresses ?? [];
+    const addresses = given.length > 0 ? given : serviceAddresses(service[0]);
+    const rv = highestResourceVersion([...domains, ...all, ...service], this.deletedRv);
+    return { zones: zonesFromDomains(domains, { nameServerAddresses: addresses }), endpoints, serial: serialFor(rv), ...this.o.snapshot };
   }
 
   /** Builds from the caches now and installs the result. */
@@ -156,11 +181,14 @@ export class ServingFeed implements Runnable {
     const started = performance.now();
     try {
       const endpoints = this.endpoints.filter((i) => i.hasSynced()).flatMap((i) => i.list());
-      const snapshot = buildSnapshot({ zones: zonesFromDomains(this.domains.list()), endpoints, ...this.o.snapshot });
+      const snapshot = buildSnapshot(this.input(endpoints, endpoints));
       this.o.sink.setSnapshot(snapshot);
       this.last = snapshot;
       this.builds++;
       this.buildSeconds?.observe((performance.now() - started) / 1000);
+      const problems = snapshot.zoneProblems.join('; ');
+      if (problems !== this.lastProblems && problems !== '') this.log.warn({ problems: snapshot.zoneProblems }, 'dns zones have problems');
+      this.lastProblems = problems;
       if (snapshot.warnings.length > 0) this.log.debug({ warnings: snapshot.warnings.slice(0, 20), count: snapshot.warnings.length }, 'snapshot built with skipped records');
       return snapshot;
     } catch (err) {

@@ -15,6 +15,7 @@
 // set"; otherwise an integer 1..2147483647 (RFC 2181 section 8, and the bound of
 // external-dns's CRD). Above one day is allowed but warned about, because resolvers keep
 // a dead cluster's address that long after failover.
+import { domainZoneProblems } from '../../api/domain-validation.js';
 import type { Condition } from '../../api/meta.js';
 import type { DomainObject, IngressDNSRecord, RoutingPolicy, RoutingSpec, ServiceDNSRecord } from '../../api/multiclusterdns.js';
 import {
@@ -91,7 +92,7 @@ class Problems {
 
 const q = (s: string): string => JSON.stringify(s);
 
-/** Domain: `domain` a DNS-1123 subdomain (one trailing dot tolerated), `nameServer` a hostname or IP. */
+/** Domain: `domain` a DNS-1123 subdomain (one trailing dot tolerated) that is not a public suffix, `nameServer` a hostname or IP, and the zone fields (src/api/domain-validation.ts). */
 export function validateDomain(domain: DomainObject): ValidationProblem[] {
   const p = new Problems();
   checkDomain(p, domain, '');
@@ -114,6 +115,7 @@ function checkDomain(p: Problems, domain: DomainObject, prefix: string): void {
     const kind = typeof ns === 'string' ? classifyTarget(ns).kind : 'invalid';
     if (kind === 'invalid') p.error(`${prefix}nameServer`, `${q(String(ns))} is not a hostname or IP address`, 'InvalidDomain');
   }
+  for (const x of domainZoneProblems(domain, prefix)) p.error(x.field, x.message, 'InvalidDomain');
 }
 
 /** `recordTTL`: unset/0 = default; else an integer 1..2147483647; warning above one day. */

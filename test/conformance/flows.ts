@@ -367,4 +367,23 @@ export const FLOWS: Flow[] = [
       };
     },
   },
+  {
+    name: 'size limits: ConfigMap and Secret data, annotations, request body',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-size'));
+      const base = '/api/v1/namespaces/conf-size';
+      const mib = 1024 * 1024;
+      const seen = (r: Reply): Obj => ({ ...shape(r), message: r.body.message });
+      return {
+        configMap: seen(await c.call('POST', `${base}/configmaps`, cm('big', { a: 'x'.repeat(mib / 2), b: 'y'.repeat(mib / 2 + 1) }))),
+        configMapAtLimit: (await c.call('POST', `${base}/configmaps`, cm('full', { a: 'x'.repeat(mib - 1), b: 'y' }))).code,
+        binaryData: seen(await c.call('POST', `${base}/configmaps`, { ...cm('bin', { a: 'x'.repeat(mib / 2) }), binaryData: { b: Buffer.alloc(mib / 2 + 1).toString('base64') } })),
+        secret: seen(await c.call('POST', `${base}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'big' }, data: { a: Buffer.alloc(mib + 1).toString('base64') } })),
+        annotations: seen(await c.call('POST', `${base}/configmaps`, { ...cm('ann'), metadata: { name: 'ann', annotations: { a: 'x'.repeat(256 * 1024) } } })),
+        annotationsAtLimit: (await c.call('POST', `${base}/configmaps`, { ...cm('ann2'), metadata: { name: 'ann2', annotations: { a: 'x'.repeat(256 * 1024 - 1) } } })).code,
+        body: seen(await c.call('POST', `${base}/configmaps`, cm('huge', { a: 'x'.repeat(3 * mib) }))),
+        afterBody: (await c.call('GET', `${base}/configmaps/full`)).code,
+      };
+    },
+  },
 ];

@@ -146,6 +146,36 @@ function sortKeys(m: unknown): unknown {
   return m && typeof m === 'object' ? Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b))) : m;
 }
 
+/** ConfigMaps and Secrets hold at most 1 MiB of data (core validation's MaxSecretSize). */
+const MAX_DATA_BYTES = 1024 * 1024;
+/** All annotations of an object together: keys and values (ValidateAnnotationsSize). */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/** Whether strings of these lengths could be over `limit` bytes (a UTF-16 unit is at most 3 UTF-8 bytes). */
+function mayExceed(values: unknown[], limit: number): boolean {
+  let chars = 0;
+  for (const v of values) if (typeof v === 'string') chars += v.length;
+  return chars * 3 > limit;
+}
+
+/** UTF-8 bytes of the strings (base64-decoded bytes with `base64`). */
+function byteSize(values: unknown[], base64 = false): number {
+  let bytes = 0;
+  for (const v of values) if (typeof v === 'string') bytes += base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v);
+  return bytes;
+}
+
+function tooLong(field: string, limit: number): FieldProblem {
+  return { field, message: `Too long: may not be more than ${limit} bytes`, reason: 'FieldValueTooLong' };
+}
+
+/** Annotation size, checked for every kind (custom resources included). */
+export function annotationProblems(annotations: Record<string, unknown> | undefined): FieldProblem[] {
+  if (!annotations) return [];
+  const parts = Object.entries(annotations).flat();
+  return mayExceed(parts, MAX_ANNOTATION_BYTES) && byteSize(parts) > MAX_ANNOTATION_BYTES ? [tooLong('metadata.annotations', MAX_ANNOTATION_BYTES)] : [];
+}
+
 export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject): FieldProblem[] {
   const o = obj as Obj;
   const p: FieldProblem[] = [];
@@ -185,9 +215,14 @@ export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject)
       req(p, !!o.roleRef?.name && !!o.roleRef?.kind, 'roleRef');
       if (old && JSON.stringify((old as Obj).roleRef) !== JSON.stringify(o.roleRef)) p.push({ field: 'roleRef', message: 'Invalid value: cannot change roleRef', reason: 'FieldValueInvalid' });
       break;
-    case 'ConfigMap':
+    case 'ConfigMap': {
       immutableData(p, o, old as Obj | undefined, ['data', 'binaryData']);
+      const data = Object.values((o.data ?? {}) as Obj);
+      const binary = Object.values((o.binaryData ?? {}) as Obj);
+      // ValidateConfigMap's total names no field
+      if (mayExceed([...data, ...binary], MAX_DATA_BYTES) && byteSize(data) + byteSize(binary, true) > MAX_DATA_BYTES) p.push(tooLong('[]', MAX_DATA_BYTES));
       break;
+    }
     case 'Job': {
       validateContainers(p, o.spec?.template?.spec?.containers, 'spec.template.spec.containers');
       const prev = (old as Obj | undefined)?.spec;
@@ -198,13 +233,16 @@ export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject)
       }
       break;
     }
-    case 'Secret':
+    case 'Secret': {
       immutableData(p, o, old as Obj | undefined, ['data']);
       for (const [k, v] of Object.entries((o.data ?? {}) as Record<string, unknown>)) {
         if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) p.push({ field: `data[${k}]`, message: 'Invalid value: illegal base64 data', reason: 'FieldValueInvalid' });
       }
       if (old && (old as Obj).type !== o.type) p.push({ field: 'type', message: 'Invalid value: field is immutable', reason: 'FieldValueInvalid' });
+      const data = Object.values((o.data ?? {}) as Obj);
+      if (mayExceed(data, MAX_DATA_BYTES) && byteSize(data, true) > MAX_DATA_BYTES) p.push(tooLong('data', MAX_DATA_BYTES));
       break;
+    }
     case 'CustomResourceDefinition': {
       const spec = o.spec ?? {};
       req(p, typeof spec.group === 'string' && spec.group !== '', 'spec.group');

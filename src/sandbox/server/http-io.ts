@@ -4,9 +4,10 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from './api-error.js';
 import { decodeProtobuf } from './protobuf/decode.js';
 
-const MAX_BODY = 16 * 1024 * 1024;
+/** kube-apiserver's limit on a request body (its MaxRequestBodyBytes default, 3 MiB). */
+const MAX_BODY = 3 * 1024 * 1024;
 
-/** The request body; a body over 16 MiB is refused with 413 and the request destroyed. */
+/** The request body; a body over 3 MiB is refused with 413. */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   // Listeners rather than `for await`, whose async iterator costs more than the rest of decoding a
   // small write. They are inline arrows: tsx (esbuild keepNames) wraps every named closure in a
@@ -18,18 +19,15 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       if (size < 0) return;
       size += c.length;
-      if (size > MAX_BODY) {
-        size = -1;
-        req.destroy();
-        reject(new ApiError(413, 'BadRequest', 'request entity too large'));
-        return;
-      }
-      chunks.push(c);
+      // the rest is read and dropped, so that the client gets the 413 rather than a reset connection
+      if (size > MAX_BODY) chunks.length = 0;
+      else chunks.push(c);
     });
     req.on('end', () => {
       if (size < 0) return;
+      if (size > MAX_BODY) reject(new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY}`));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       size = -1;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     });
     req.on('error', (err) => {
       if (size < 0) return;

@@ -7,7 +7,7 @@ import type { ResourceRegistry } from '../resources/registry.js';
 import { gvString, resourceKey, type ResourceDef } from '../resources/types.js';
 import { validateName } from '../resources/names.js';
 import { applySchema, type FieldProblem, type Schema } from '../resources/crd-schema.js';
-import { defaultBuiltin, validateBuiltin, type Allocators } from '../resources/builtin-rules.js';
+import { annotationProblems, defaultBuiltin, validateBuiltin, type Allocators } from '../resources/builtin-rules.js';
 import { crdEstablishedStatus, defaultCrd } from '../resources/crd.js';
 import { ApiError, errors } from './api-error.js';
 import { checkApplyConfiguration, decodePatched } from './decode-builtin.js';
@@ -398,6 +398,7 @@ export class ObjectService {
         problems.push({ field: 'metadata.labels', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`, reason: 'FieldValueInvalid' });
       }
     }
+    problems.push(...annotationProblems(obj.metadata.annotations as Record<string, unknown> | undefined));
     if (problems.length > 0) throw errors.invalid(def.group, def.kind, name, problems);
     return warnings;
   }

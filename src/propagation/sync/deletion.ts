@@ -16,8 +16,6 @@ import { buildFederatedStatus, type ClusterOutcome } from './status.js';
 import { setFinalizers } from './status-writer.js';
 import type { SyncContext } from './sync-context.js';
 
-export const DEFAULT_DELETION_TIMEOUT_MS = 5 * 60_000;
-
 export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, key: string, signal: AbortSignal): Promise<ReconcileResult | void> {
   const finalizers = fed.metadata.finalizers ?? [];
   if (!finalizers.includes(SYNC_FINALIZER)) return;
@@ -25,12 +23,12 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
   const recorded = new Set((ctx.record(key)?.status?.clusterVersions ?? []).map((v) => v.clusterName));
   const reachable: string[] = [];
   const unreachable: string[] = [];
-  for (const m of ctx.o.members.list()) {
+  for (const m of ctx.clusters.list()) {
     if (m.ready && m.client && ctx.members.synced(m.name)) reachable.push(m.name);
     // Kfed cannot see into this member: it is pending only if kfed ever wrote there.
     else if (recorded.has(m.name)) unreachable.push(m.name);
   }
-  const results = await mapLimit(reachable, ctx.o.clusterConcurrency ?? 8, async (cluster): Promise<OpResult> => {
+  const results = await mapLimit(reachable, ctx.settings.clusterConcurrency, async (cluster): Promise<OpResult> => {
     const target = clusterTarget(ctx, cluster, fed, signal);
     if (!target) return { cluster, status: 'ClientRetrievalFailed', pending: true, retry: true };
     try {
@@ -44,7 +42,7 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
   for (const r of results) noteResult(ctx, key, r);
   const pending = [...results.filter((r) => r.pending).map((r) => r.cluster), ...unreachable];
   const now = ctx.now();
-  const timeoutMs = ctx.o.deletionTimeoutMs ?? DEFAULT_DELETION_TIMEOUT_MS;
+  const timeoutMs = ctx.settings.deletionTimeoutMs;
   const decision = deletionDecision({ pending, unreachable, deletionTimestamp: fed.metadata.deletionTimestamp ?? now.toISOString(), now, timeoutMs });
 
   const outcomes: ClusterOutcome[] = [
@@ -71,11 +69,11 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
   }
   if (decision.leftBehind.length > 0) {
     ctx.log.warn({ key, clusters: decision.leftBehind }, 'deletion gave up on unreachable clusters');
-    ctx.o.events?.record(fed, 'Warning', 'DeletionTimedOut', decision.message ?? `member objects may remain in ${decision.leftBehind.join(', ')}`);
+    ctx.events?.record(fed, 'Warning', 'DeletionTimedOut', decision.message ?? `member objects may remain in ${decision.leftBehind.join(', ')}`);
     // The version record outlives the object and says where to clean up once those members are back.
     await markLeftBehind(ctx, key, decision.leftBehind, signal);
   }
   const current = ctx.fedExpect.current(key, fed) ?? fed;
-  const updated = await setFinalizers(ctx.o.host, ctx.fedRef, current, (current.metadata.finalizers ?? []).filter((f) => f !== SYNC_FINALIZER), signal);
+  const updated = await setFinalizers(ctx.host, ctx.fedRef, current, (current.metadata.finalizers ?? []).filter((f) => f !== SYNC_FINALIZER), signal);
   if (updated) ctx.fedExpect.wrote(key, updated);
 }

@@ -24,7 +24,9 @@ export const LEFT_BEHIND_ANNOTATION = 'kfed.io/left-behind';
 
 /** What the cleanup needs of a sync controller (kept structural so either controller shape fits). */
 export interface LeftoverContext {
-  readonly o: { host: ClusterClient; members: MemberRegistry; clusterTimeoutMs?: number };
+  readonly host: ClusterClient;
+  readonly clusters: MemberRegistry;
+  readonly settings: { readonly clusterTimeoutMs: number };
   readonly targetRef: ResourceRef;
   readonly scope: { targetNamespaced: boolean };
   readonly log: Logger;
@@ -55,7 +57,7 @@ export async function markLeftBehind(ctx: LeftoverContext, fedKey: string, clust
   if (!record || clusters.length === 0) return;
   const all = [...new Set([...leftBehindClusters(record), ...clusters])].sort();
   const patch = { metadata: { annotations: { [LEFT_BEHIND_ANNOTATION]: all.join(',') }, ownerReferences: null } };
-  await ctx.o.host.dynamic.patch(recordRef(record), record.metadata.name ?? '', patch, { ...nsOpt(record), type: 'merge', fieldManager: FIELD_MANAGER, signal });
+  await ctx.host.dynamic.patch(recordRef(record), record.metadata.name ?? '', patch, { ...nsOpt(record), type: 'merge', fieldManager: FIELD_MANAGER, signal });
 }
 
 /**
@@ -73,7 +75,7 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
   const name = memberKey.slice(memberKey.indexOf('/') + 1);
   const namespace = ctx.scope.targetNamespaced && split >= 0 ? fedKey.slice(0, split) : undefined;
   for (const cluster of clusters) {
-    const member = ctx.o.members.get(cluster);
+    const member = ctx.clusters.get(cluster);
     if (!member) continue; // unjoined: nothing kfed can reach any more
     const client = ctx.members.client(cluster) ?? member.client;
     if (!member.ready || !client) {
@@ -88,7 +90,7 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
     }
     const observed = ctx.observed(cluster, fedKey);
     if (!observed) continue;
-    const target = { cluster, client, ref: ctx.targetRef, name, namespace, signal: AbortSignal.any([signal, AbortSignal.timeout(ctx.o.clusterTimeoutMs ?? 15_000)]) };
+    const target = { cluster, client, ref: ctx.targetRef, name, namespace, signal: AbortSignal.any([signal, AbortSignal.timeout(ctx.settings.clusterTimeoutMs)]) };
     try {
       // A protected Namespace left behind only loses its managed label, as in a normal deletion.
       const r = await removeFromCluster({ target, observed, orphan: false, protect: ctx.protectsNamespace?.(cluster, name) ?? false });
@@ -103,11 +105,11 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
   const opts = { ...nsOpt(record), signal };
   const left = [...remaining, ...waiting].sort();
   if (left.length === 0) {
-    await ctx.o.host.dynamic.delete(recordRef(record), record.metadata.name ?? '', { ...opts, ignoreNotFound: true });
+    await ctx.host.dynamic.delete(recordRef(record), record.metadata.name ?? '', { ...opts, ignoreNotFound: true });
     return;
   }
   if (left.join(',') !== clusters.join(',')) {
-    await ctx.o.host.dynamic.patch(recordRef(record), record.metadata.name ?? '', { metadata: { annotations: { [LEFT_BEHIND_ANNOTATION]: left.join(',') } } }, { ...opts, type: 'merge', fieldManager: FIELD_MANAGER });
+    await ctx.host.dynamic.patch(recordRef(record), record.metadata.name ?? '', { metadata: { annotations: { [LEFT_BEHIND_ANNOTATION]: left.join(',') } } }, { ...opts, type: 'merge', fieldManager: FIELD_MANAGER });
   }
   if (remaining.length > 0) return { requeueAfterMs: 2_000 };
 }

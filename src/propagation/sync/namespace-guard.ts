@@ -40,7 +40,7 @@ export async function refuseMisplacedNamespace(ctx: SyncContext, fed: FederatedO
   if (fed.metadata.deletionTimestamp) {
     const finalizers = fed.metadata.finalizers ?? [];
     if (!finalizers.includes(SYNC_FINALIZER)) return;
-    const updated = await setFinalizers(ctx.o.host, ctx.fedRef, fed, finalizers.filter((f) => f !== SYNC_FINALIZER), signal);
+    const updated = await setFinalizers(ctx.host, ctx.fedRef, fed, finalizers.filter((f) => f !== SYNC_FINALIZER), signal);
     if (updated) ctx.fedExpect.wrote(key, updated);
     return;
   }
@@ -48,6 +48,6 @@ export async function refuseMisplacedNamespace(ctx: SyncContext, fed: FederatedO
   const status = buildFederatedStatus({ previous: fed.status, generation: fed.metadata.generation ?? 0, reason: 'NamespaceMismatch', message, clusters: [], collectRemoteStatus: false, now });
   if (equalStatus(fed.status, status)) return;
   ctx.log.warn({ key }, 'refused a FederatedNamespace that is not named after its namespace');
-  ctx.o.events?.record(fed, 'Warning', 'NamespaceMismatch', message);
+  ctx.events?.record(fed, 'Warning', 'NamespaceMismatch', message);
   await updateStatus(ctx, fed, key, status, signal);
 }

@@ -57,15 +57,48 @@ export interface SyncControllerOptions {
   now?: () => Date;
 }
 
+export const DEFAULT_DELETION_TIMEOUT_MS = 5 * 60_000;
+
+/** The options the reconcile steps read, with their defaults applied in this one place. */
+export interface SyncSettings {
+  readonly adoptResources: boolean;
+  readonly limitedScope: boolean;
+  readonly kubefedNamespace: string | undefined;
+  readonly hasReplicas: boolean;
+  readonly clusterConcurrency: number;
+  readonly clusterTimeoutMs: number;
+  readonly deletionTimeoutMs: number;
+}
+
+export function syncSettings(o: SyncControllerOptions): SyncSettings {
+  return {
+    adoptResources: o.adoptResources ?? true,
+    limitedScope: o.limitedScope ?? false,
+    kubefedNamespace: o.kubefedNamespace,
+    hasReplicas: o.hasReplicas ?? false,
+    clusterConcurrency: o.clusterConcurrency ?? 8,
+    clusterTimeoutMs: o.clusterTimeoutMs ?? 15_000,
+    deletionTimeoutMs: o.deletionTimeoutMs ?? DEFAULT_DELETION_TIMEOUT_MS,
+  };
+}
+
 /** What the reconcile functions (propagate.ts, deletion.ts) need from the controller. */
 export interface SyncContext {
-  readonly o: SyncControllerOptions;
+  /** the host cluster, where federated objects, version records and status live */
+  readonly host: ClusterClient;
+  /** every joined cluster, Ready or not */
+  readonly clusters: MemberRegistry;
+  /** version records, FederatedNamespaces and policies on the host */
+  readonly hostCaches: HostCaches;
+  readonly events: EventSink | undefined;
+  readonly settings: SyncSettings;
   readonly ftc: FederatedTypeConfig;
   readonly target: TargetTypeInfo;
   readonly targetRef: ResourceRef;
   readonly fedRef: ResourceRef;
   readonly scope: KeyScope;
   readonly log: Logger;
+  /** this type's objects in every Ready member */
   readonly members: MemberInformers;
   /** keyed `cluster|memberKey` */
   readonly memberExpect: Expectations<KubeObject>;

@@ -22,7 +22,10 @@ import { targetTypeInfo, type TargetTypeInfo } from './desired.js';
 import { Expectations } from '../../runtime/expectations.js';
 import { federatedKeyForMember, keysInNamespace, memberKeyForFederated, versionRecordKey, type KeyScope } from './keys.js';
 import { MemberInformers } from '../member-informers.js';
-import type { SyncContext, SyncControllerOptions } from './sync-context.js';
+import { syncSettings, type EventSink, type SyncContext, type SyncControllerOptions, type SyncSettings } from './sync-context.js';
+import type { HostCaches } from './host-caches.js';
+import type { MemberRegistry } from '../../clusters/member-registry.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
 import { reconcileDeletion } from './deletion.js';
 import { cleanLeftovers } from './leftovers.js';
 import { isProtectedNamespace, misplacedFederatedNamespace, refuseMisplacedNamespace } from './namespace-guard.js';
@@ -42,7 +45,11 @@ export const DEFAULT_MEMBER_SYNC_TIMEOUT_MS = 5_000;
 export class SyncController implements Runnable, SyncContext {
   readonly name: string;
   readonly needLeaderElection = true;
-  readonly o: SyncControllerOptions;
+  readonly host: ClusterClient;
+  readonly clusters: MemberRegistry;
+  readonly hostCaches: HostCaches;
+  readonly events: EventSink | undefined;
+  readonly settings: SyncSettings;
   readonly ftc: FederatedTypeConfig;
   readonly target: TargetTypeInfo;
   readonly targetRef: ResourceRef;
@@ -59,8 +66,15 @@ export class SyncController implements Runnable, SyncContext {
   readonly statusWrittenAt = new Map<string, number>();
   private readonly informers: InformerScope;
 
+  private readonly clock: () => Date;
+
   constructor(o: SyncControllerOptions) {
-    this.o = o;
+    this.host = o.host;
+    this.clusters = o.members;
+    this.hostCaches = o.caches;
+    this.events = o.events;
+    this.settings = syncSettings(o);
+    this.clock = o.now ?? (() => new Date());
     this.ftc = o.ftc;
     this.name = `sync-controller/${o.ftc.metadata.name ?? ''}`;
     this.target = targetTypeInfo(o.ftc);
@@ -117,21 +131,21 @@ export class SyncController implements Runnable, SyncContext {
 
   record(fedKey: string): PropagatedVersion | undefined {
     const key = versionRecordKey(fedKey, this.target.kind);
-    const cache = this.scope.targetNamespaced || this.scope.namespaceTarget ? this.o.caches.versions : this.o.caches.clusterVersions;
+    const cache = this.scope.targetNamespaced || this.scope.namespaceTarget ? this.hostCaches.versions : this.hostCaches.clusterVersions;
     return this.recordExpect.current(key, cache.get(key));
   }
 
   isHost(cluster: string): boolean {
-    const m = this.o.members.get(cluster);
-    return m?.client !== undefined && m.client.server === this.o.host.server;
+    const m = this.clusters.get(cluster);
+    return m?.client !== undefined && m.client.server === this.host.server;
   }
 
   protectsNamespace(cluster: string, name: string): boolean {
-    return this.scope.namespaceTarget && (this.isHost(cluster) || isProtectedNamespace(name, this.o.kubefedNamespace));
+    return this.scope.namespaceTarget && (this.isHost(cluster) || isProtectedNamespace(name, this.settings.kubefedNamespace));
   }
 
   now(): Date {
-    return this.o.now?.() ?? new Date();
+    return this.clock();
   }
 
   enqueueAll(): void {
@@ -144,9 +158,9 @@ export class SyncController implements Runnable, SyncContext {
 
   async start(signal: AbortSignal): Promise<void> {
     // A policy may select any object of this type: re-plan them all.
-    const unsubs = [this.o.caches.policies.onChange(() => this.enqueueAll())];
+    const unsubs = [this.hostCaches.policies.onChange(() => this.enqueueAll())];
     if (this.scope.targetNamespaced) {
-      unsubs.push(this.o.caches.onFederatedNamespace((ns) => {
+      unsubs.push(this.hostCaches.onFederatedNamespace((ns) => {
         for (const key of keysInNamespace(this.federated.keys(), ns)) this.controller.enqueue(key);
       }));
     }
@@ -169,7 +183,7 @@ export class SyncController implements Runnable, SyncContext {
     if (misplaced) return refuseMisplacedNamespace(this, fed, key, misplaced, signal);
     if (fed.metadata.deletionTimestamp) return reconcileDeletion(this, fed, key, signal);
     if (!(fed.metadata.finalizers ?? []).includes(SYNC_FINALIZER)) {
-      const updated = await setFinalizers(this.o.host, this.fedRef, fed, [...(fed.metadata.finalizers ?? []), SYNC_FINALIZER], signal);
+      const updated = await setFinalizers(this.host, this.fedRef, fed, [...(fed.metadata.finalizers ?? []), SYNC_FINALIZER], signal);
       if (!updated) return;
       this.fedExpect.wrote(key, updated);
       fed = updated;

@@ -19,7 +19,9 @@ function context(name: string, opts: { ready: boolean; protect: boolean }): { ct
   const record: PropagatedVersion = { apiVersion: 'core.kubefed.io/v1alpha1', kind: 'PropagatedVersion', metadata: { name: `namespace-${name}`, namespace: name, annotations: { 'kfed.io/left-behind': 'cluster-3' } }, status: { templateVersion: '', overridesVersion: '' } };
   const observed: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubefed.io/managed': 'true' } } };
   const ctx: LeftoverContext = {
-    o: { host: client, members: { get: () => ({ name: 'cluster-3', ready: opts.ready, client, labels: {} }) } as never },
+    host: client,
+    clusters: { get: () => ({ name: 'cluster-3', ready: opts.ready, client, labels: {} }) } as never,
+    settings: { clusterTimeoutMs: 15_000 },
     targetRef: NAMESPACES,
     scope: { targetNamespaced: false },
     log: silentLogger(),

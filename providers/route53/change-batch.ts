@@ -23,9 +23,15 @@ function routingKind(s: ResourceRecordSet): string {
   return s.SetIdentifier !== undefined ? 'other' : 'simple';
 }
 
-/** An update is an UPSERT only when it keeps every set's identity and routing kind; else DELETE + CREATE. */
+/**
+ * An update is an UPSERT only when it keeps every set's identity and routing kind; else
+ * DELETE + CREATE. Simple (non-routed) sets always take DELETE + CREATE: a DELETE must
+ * match the current values exactly, so a writer that read a shared address set before
+ * another owner changed it fails (and re-reads) instead of overwriting the other's targets.
+ */
 export function canUpsert(oldSets: readonly ResourceRecordSet[], newSets: readonly ResourceRecordSet[]): boolean {
   if (oldSets.length !== newSets.length) return false;
+  if ([...oldSets, ...newSets].some((s) => routingKind(s) === 'simple')) return false;
   const before = new Map(oldSets.map((s) => [recordSetKey(s), routingKind(s)]));
   return newSets.every((s) => before.get(recordSetKey(s)) === routingKind(s));
 }

@@ -64,6 +64,9 @@ export function namedRecords(messages: readonly string[], batch: readonly Endpoi
   return [...hits];
 }
 
+/** Route53's InvalidChangeBatch messages for a change made against a stale read. */
+const STALE = /^Tried to (delete resource record set .* but (it was not found|the values provided do not match the current values)|create resource record set .* but it already exists)$/;
+
 /**
  * The ProviderError for any failure of a Route53 call. `batch` is the endpoints of a
  * ChangeResourceRecordSets call, to name the rejected ones.
@@ -81,6 +84,8 @@ export function toProviderError(err: unknown, what: string, batch: readonly Endp
   const text = `${what}: ${code}: ${messages.join('; ')}`;
   const make = (kind: ProviderErrorKind, extra: { rejected?: Endpoint[]; retryAfterMs?: number } = {}): ProviderError =>
     new ProviderError(kind, text, { cause: err, ...extra });
+  // A batch refused only because the zone changed since it was read (another writer): re-read, do not isolate.
+  if (code === 'InvalidChangeBatch' && messages.every((m) => STALE.test(m))) return make('conflict');
   if (code === 'InvalidChangeBatch' || code === 'InvalidInput') return make('rejected', { rejected: namedRecords(messages, batch) });
   const after = retryAfterMs(e.$response?.headers?.['retry-after'] ?? e.$response?.headers?.['Retry-After']);
   const timing = after !== undefined ? { retryAfterMs: after } : {};

@@ -70,22 +70,32 @@ describe('route53 provider: batch limits', () => {
 });
 
 describe('route53 provider: rejected records', () => {
-  it('names the record that already exists, and a whole batch changes nothing', async () => {
+  it('a create of a set that exists is a conflict (the zone changed since it was read), and the whole batch changes nothing', async () => {
     await provider.apply(zone, creates(plain('taken.example.com', 'A', ['192.0.2.1'])), SIGNAL);
     const batch = [plain('new.example.com', 'A', ['192.0.2.2']), plain('taken.example.com', 'A', ['192.0.2.3'])];
     const err = await thrown(provider.apply(zone, creates(...batch), SIGNAL));
-    expect(err.kind).toBe('rejected');
+    expect(err.kind).toBe('conflict');
     expect(err.message).toContain("Tried to create resource record set [name='taken.example.com.', type='A'] but it already exists");
-    expect(err.rejected).toEqual([batch[1]]);
     expect(fake.list(zone.id).some((s) => s.name === 'new.example.com.')).toBe(false);
   });
 
-  it('names a record to delete that does not exist', async () => {
+  it('a delete of a set that is gone, or no longer holds what was read, is a conflict', async () => {
     const gone = plain('gone.example.com', 'A', ['192.0.2.9']);
     const err = await thrown(provider.apply(zone, { create: [], updateOld: [], updateNew: [], delete: [gone] }, SIGNAL));
-    expect(err.kind).toBe('rejected');
+    expect(err.kind).toBe('conflict');
     expect(err.message).toContain("Tried to delete resource record set [name='gone.example.com.', type='A'] but it was not found");
-    expect(err.rejected).toEqual([gone]);
+    // Another writer (another kfed) changes a plain set after this one wrote it: this one's
+    // update is DELETE + CREATE of what it knows, which Route53 refuses as stale.
+    const mine = plain('moved.example.com', 'A', ['192.0.2.1']);
+    await provider.apply(zone, creates(mine), SIGNAL);
+    const other = make();
+    const seen = (await other.records(zone, SIGNAL)).find((e) => e.dnsName === 'moved.example.com')!;
+    await other.apply(zone, { create: [], updateOld: [seen], updateNew: [plain('moved.example.com', 'A', ['192.0.2.1', '192.0.2.5'])], delete: [] }, SIGNAL);
+    const stale = await thrown(provider.apply(zone, { create: [], updateOld: [mine], updateNew: [plain('moved.example.com', 'A', ['192.0.2.1', '192.0.2.8'])], delete: [] }, SIGNAL));
+    expect(stale.kind).toBe('conflict');
+    expect(stale.message).toContain('the values provided do not match the current values');
+    expect(fake.list(zone.id).find((s) => s.name === 'moved.example.com.')?.values).toEqual(['192.0.2.1', '192.0.2.5']);
+    await other.close();
   });
 
   it('a single-record batch with a bad value gets the precise error', async () => {

@@ -113,7 +113,7 @@ describe('route53 provider: managed health checks', () => {
     await provider.apply(zone, creates(weighted(['192.0.2.1'])), SIGNAL);
     const before = [...fake.state.healthChecks.keys()];
     // Creating the same record again fails; its new check must go.
-    await expect(provider.apply(zone, creates(weighted(['192.0.2.1'])), SIGNAL)).rejects.toMatchObject({ kind: 'rejected' });
+    await expect(provider.apply(zone, creates(weighted(['192.0.2.1'])), SIGNAL)).rejects.toMatchObject({ kind: 'conflict' });
     expect([...fake.state.healthChecks.keys()]).toEqual(before);
   });
 

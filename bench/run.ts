@@ -1,4 +1,4 @@
-// `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named).
+// `npm run bench [-- name ...]`: runs the named benchmarks (all but the soak when none is named).
 const BENCHES: Record<string, () => Promise<unknown>> = {
   apiserver: async () => (await import('./apiserver.js')).runApiServerBench(),
   propagation: async () => (await import('./propagation/run.js')).runPropagationBench(),
@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'providers-clouddns': async () => (await import('./providers/clouddns-run.js')).runCloudDNSBench(),
   partition: async () => (await import('./health/partition.js')).runPartitionBench(),
   publish: async () => (await import('./publish/run.js')).runPublishBench(),
+  soak: async () => (await import('./soak/run.js')).runSoakBench(),
   'dns-server': async () => {
     const m = await import('./dns-server/run.js');
     console.log(m.formatDnsServerBench(await m.runDnsServerBench()));
@@ -16,7 +17,8 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const chosen = names.length > 0 ? names : Object.keys(BENCHES);
+  // The soak runs 30 minutes by default: only when named.
+  const chosen = names.length > 0 ? names : Object.keys(BENCHES).filter((n) => n !== 'soak');
   for (const n of chosen) {
     const b = BENCHES[n];
     if (!b) throw new Error(`unknown benchmark "${n}" (have: ${Object.keys(BENCHES).join(', ')})`);

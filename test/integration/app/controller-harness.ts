@@ -7,13 +7,14 @@ import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import type { KubeFedConfig } from '../../../src/api/core.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
-import { KUBEFED_CONFIGS } from '../../../src/clusters/resources.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { LEASE_RESOURCE, type Lease } from '../../../src/kube/leader-election.js';
+import { type Lease } from '../../../src/kube/leader-election.js';
 import { enableDefaultTypes } from '../../../src/kubefedctl/enable.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import { pollUntil } from '../../support/until.js';
+import { KUBEFED_CONFIGS } from '../../../src/api/core.js';
+import { LEASES } from '../../../src/api/kubernetes.js';
 
 export const NS = 'kube-federation-system';
 export const LEASE = 'kubefed-controller-manager';
@@ -49,7 +50,8 @@ export interface ControllerProcess {
   exited: Promise<number | null>;
 }
 
-export async function startController(sb: Sandbox, name: string, extra: string[] = []): Promise<ControllerProcess> {
+/** Starts `kfed controller`; a child that does not report its ports within `readyMs` is killed. */
+export async function startController(sb: Sandbox, name: string, extra: string[] = [], readyMs = 30_000): Promise<ControllerProcess> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'controller', '--kubeconfig', sb.kubeconfigPath, '--context', 'cluster-1',
@@ -81,7 +83,14 @@ export async function startController(sb: Sandbox, name: string, extra: string[]
     }
   });
   child.stderr!.on('data', (d: Buffer) => (p.stderr += d.toString()));
-  await until(() => (p.metricsPort > 0 && p.dnsPort > 0) || child.exitCode !== null, 30_000);
+  try {
+    await until(() => (p.metricsPort > 0 && p.dnsPort > 0) || child.exitCode !== null, readyMs);
+  } catch (err) {
+    // Never leave a half-started controller behind (it would outlive the test's sandbox).
+    child.kill('SIGKILL');
+    await p.exited;
+    throw new Error(`controller ${name} did not report its ports within ${readyMs} ms: ${p.stderr.slice(-2000)}`, { cause: err });
+  }
   if (child.exitCode !== null) throw new Error(`controller ${name} exited with ${child.exitCode}: ${p.stderr}`);
   return p;
 }
@@ -92,7 +101,7 @@ export async function until(fn: () => boolean | Promise<boolean>, ms: number, ev
 
 /** The Lease's holder ('' when released or missing). */
 export async function leaseHolder(host: ClusterClient): Promise<string> {
-  const lease = await host.dynamic.getIfExists<Lease>(LEASE_RESOURCE, LEASE, { namespace: NS });
+  const lease = await host.dynamic.getIfExists<Lease>(LEASES, LEASE, { namespace: NS });
   return lease?.spec?.holderIdentity ?? '';
 }
 

@@ -38,6 +38,8 @@ export class Route53Fake {
   readonly calls = new Map<string, number>();
   readonly batches: RecordedBatch[] = [];
   readonly throttled = new Map<string, number>();
+  /** Tests set this to refuse (InvalidChangeBatch) any batch that creates or upserts a matching set. */
+  rejectIf: ((set: FakeRecordSet) => boolean) | undefined;
   private rules: ThrottleRule[] = [];
   private server: Server | undefined;
   private tokens: number;
@@ -164,6 +166,8 @@ export class Route53Fake {
         const doc = parseXml(body);
         const changes = children(child(child(doc, 'ChangeBatch'), 'Changes'), 'Change').map((c) => ({ action: (text(c, 'Action') ?? '') as ChangeAction, set: parseRecordSet(child(c, 'ResourceRecordSet') ?? { name: '', children: [], text: '' }) }));
         this.batches.push({ zoneId, changes });
+        const refused = changes.find((c) => c.action !== 'DELETE' && this.rejectIf?.(c.set));
+        if (refused) throw new FakeError(400, 'InvalidChangeBatch', [`[Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${refused.set.values.join(',')}'']`]);
         this.state.change(zoneId, changes);
         return { xml: document('ChangeResourceRecordSetsResponse', { ChangeInfo: changeInfo(this.state.nextId('C')) }) };
       }

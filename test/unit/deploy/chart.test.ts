@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { KubeFedConfig } from '../../../src/api/core.js';
 import { defaultKubeFedConfig, validateKubeFedConfig } from '../../../src/api/core-validation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildConfig, parseDnsWorkers } from '../../../src/config/config.js';
+import { parseLatencyTable } from '../../../src/config/dns-options.js';
 import { chartMetadata, renderChart, type RenderedChart } from './manifests.js';
 import type { DNSProvider } from '../../../src/api/dns-provider.js';
 import { validateProviderSpec } from '../../../src/dns/publish/validate-provider.js';
@@ -46,8 +50,9 @@ describe('charts/kfed with default values', () => {
     expect(d.spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
     const c = controller(chart);
     expect(c.args).toEqual([
-      'controller', `--kubefed-namespace=${ns}`, '--metrics-addr=:8080', '--dns-listen=:5353', '--leader-elect=true',
-      '--leader-election-id=kubefed-controller-manager', '--log-level=info',
+      'controller', `--kubefed-namespace=${ns}`, '--metrics-addr=:8080', '--dns-listen=:5353', '--dns-service=kfed-dns', '--dns-unlocated-clients=default',
+      '--dns-rate-limit=responses-per-second=100,burst=100,slip=2,ipv4-prefix=24,ipv6-prefix=56', '--dns-max-udp-payload=1232', '--dns-tcp-idle-timeout=10s',
+      '--dns-max-tcp-connections=256', '--leader-elect=true', '--leader-election-id=kubefed-controller-manager', '--log-level=info',
     ]);
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
@@ -148,12 +153,50 @@ describe('charts/kfed with other values', () => {
   });
 
   it('passes --dns-workers only when dns.workers is set, with a value the controller accepts', () => {
-    const dnsArgs = (values: Record<string, unknown>): string[] => controller(renderChart(values)).args.filter((a: string) => a.startsWith('--dns'));
+    const dnsArgs = (values: Record<string, unknown>): string[] => controller(renderChart(values)).args.filter((a: string) => a.startsWith('--dns-listen') || a.startsWith('--dns-workers'));
     expect(dnsArgs({ dns: { workers: 0 } })).toEqual(['--dns-listen=:5353']);
     expect(dnsArgs({ dns: { workers: 2 } })).toEqual(['--dns-listen=:5353', '--dns-workers=2']);
     expect(dnsArgs({ dns: { workers: 'auto' } })).toEqual(['--dns-listen=:5353', '--dns-workers=auto']);
     expect(dnsArgs({ dns: { enabled: false, workers: 2 } })).toEqual([]);
     expect(parseDnsWorkers(dnsArgs({ dns: { workers: 2 } }).at(-1)!.split('=')[1])).toBe(2);
+  });
+
+  it('renders every DNS server option from dns.* values into flags the controller accepts, and the latency table as a mounted ConfigMap', () => {
+    const table = { latencyMs: { 'af-south-1': { 'eu-west-1': 160, 'ap-southeast-1': 300 } }, regions: { 'onprem-1': { lat: 52.4, lon: 4.9 } } };
+    const c = renderChart({
+      dns: {
+        nameServerAddresses: '192.0.2.53,2001:db8::53', latencyTable: table, defaultLocation: 'country:DE,region:eu-west-1', unlocatedClients: 'all',
+        rateLimit: { enabled: true, responsesPerSecond: 20, burst: 40, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 64 }, maxUdpPayload: 4096, tcpIdleTimeout: '3s', maxTcpConnections: 64,
+      },
+    });
+    const args: string[] = controller(c).args;
+    expect(args.filter((a) => a.startsWith('--dns-'))).toEqual([
+      '--dns-listen=:5353', '--dns-nameserver-addresses=192.0.2.53,2001:db8::53', '--dns-latency-table=/etc/kfed/dns/latency.yaml',
+      '--dns-default-location=country:DE,region:eu-west-1', '--dns-unlocated-clients=all',
+      '--dns-rate-limit=responses-per-second=20,burst=40,slip=0,ipv4-prefix=32,ipv6-prefix=64', '--dns-max-udp-payload=4096', '--dns-tcp-idle-timeout=3s', '--dns-max-tcp-connections=64',
+    ]);
+    const cm = must(c, 'ConfigMap', 'kfed-dns-latency');
+    expect(parseLatencyTable(cm.data['latency.yaml'], 'configmap')).toEqual(table);
+    const pod = must(c, 'Deployment').spec.template.spec;
+    expect(controller(c).volumeMounts).toContainEqual({ name: 'dns-latency', mountPath: '/etc/kfed/dns', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'dns-latency', configMap: { name: 'kfed-dns-latency' } });
+    // The flags as the controller parses them (the file is the ConfigMap's content, written where a test can read it).
+    const dir = mkdtempSync(join(tmpdir(), 'kfed-chart-'));
+    writeFileSync(join(dir, 'latency.yaml'), cm.data['latency.yaml']);
+    const flag = (name: string): string => args.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
+    const dns = buildConfig({
+      inCluster: true, dnsListen: flag('dns-listen'), dnsNameServerAddresses: flag('dns-nameserver-addresses'), dnsLatencyTable: join(dir, 'latency.yaml'),
+      dnsDefaultLocation: flag('dns-default-location'), dnsUnlocatedClients: flag('dns-unlocated-clients'), dnsRateLimit: flag('dns-rate-limit'),
+      dnsMaxUdpPayload: flag('dns-max-udp-payload'), dnsTcpIdleTimeout: flag('dns-tcp-idle-timeout'), dnsMaxTcpConnections: flag('dns-max-tcp-connections'),
+    }).dns;
+    expect(dns).toMatchObject({
+      nameServerAddresses: ['192.0.2.53', '2001:db8::53'], latencyTable: table, defaultLocation: { country: 'DE', region: 'eu-west-1' }, unlocatedClients: 'all',
+      rateLimit: { responsesPerSecond: 20, burst: 40, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 64 }, maxUdpPayload: 4096, tcpIdleTimeoutMs: 3000, maxTcpConnections: 64,
+    });
+    // Defaults: the DNS Service's addresses, rate limiting on, no ConfigMap; off: --dns-rate-limit=off.
+    expect(get(renderChart(), 'ConfigMap')).toBeUndefined();
+    expect(controller(renderChart({ dns: { rateLimit: { enabled: false } } })).args).toContain('--dns-rate-limit=off');
+    expect(buildConfig({ inCluster: true, dnsListen: ':5353', dnsRateLimit: 'off' }).dns?.rateLimit).toBe(false);
   });
 
   it('renders each enabled provider as a DNSProvider the controller accepts, and no provider flags', () => {

@@ -63,7 +63,8 @@ function skipName(b: Buffer, off: number, end: number): number {
   }
 }
 
-function ecsAddressString(b: Buffer, off: number, n: number, family: number): string {
+/** Presentation form of an ECS address of `n` bytes at `off` (family 1: IPv4, 2: IPv6), zero-filled. */
+export function ecsAddressString(b: Buffer, off: number, n: number, family: number): string {
   if (family === 1) {
     return `${n > 0 ? b[off] : 0}.${n > 1 ? b[off + 1] : 0}.${n > 2 ? b[off + 2] : 0}.${n > 3 ? b[off + 3] : 0}`;
   }
@@ -172,4 +173,44 @@ export function parseQuery(b: Buffer, q: ParsedQuery): ParseVerdict {
     o = rdEnd;
   }
   return 'ok';
+}
+
+/**
+ * Offset of the ECS option (its code) in a query of the usual shape: one question, no
+ * answer or authority records, and only an OPT record in additional. -1 when such a
+ * query has no ECS option; -2 for any other shape (the caller then takes the full path,
+ * which also owns every error). Only reads the bytes it needs, and never throws.
+ */
+export function findEcsOption(b: Buffer): number {
+  const end = b.length;
+  if (end < 12 || u16(b, 4) !== 1 || u16(b, 6) !== 0 || u16(b, 8) !== 0) return -2;
+  const ar = u16(b, 10);
+  let o = 12;
+  for (;;) {
+    if (o >= end) return -2;
+    const len = b[o] ?? 0;
+    if (len === 0) break;
+    if (len > 63) return -2;
+    o += len + 1;
+  }
+  o += 5;
+  let found = -1;
+  for (let i = 0; i < ar; i++) {
+    // Root owner, type OPT, then class, TTL and RDLENGTH.
+    if (o + 11 > end || b[o] !== 0 || u16(b, o + 1) !== TYPE.OPT) return -2;
+    const rdEnd = o + 11 + u16(b, o + 9);
+    if (rdEnd > end) return -2;
+    for (let p = o + 11; p < rdEnd;) {
+      if (p + 4 > rdEnd) return -2;
+      const len = u16(b, p + 2);
+      if (p + 4 + len > rdEnd) return -2;
+      if (u16(b, p) === OPT_ECS) {
+        if (found >= 0 || len < 4) return -2;
+        found = p;
+      }
+      p += 4 + len;
+    }
+    o = rdEnd;
+  }
+  return o === end ? found : -2;
 }

@@ -2,7 +2,7 @@
 // query's bytes and the snapshot; these tests pin each case where it must not.
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../../src/dnsserver/snapshot.js';
-import { ask, ASIA, data, EU, plain, query, responder, routed, US } from './fixtures.js';
+import { ask, ASIA, data, EU, plain, query, rcodeOf, responder, routed, US } from './fixtures.js';
 
 const name = 'app.example.com';
 const latency = [
@@ -11,6 +11,14 @@ const latency = [
   routed(name, 'ap', ['203.0.113.10'], { policy: 'latency', region: 'ap-northeast-1' }),
 ];
 const locations = { '81.2.69.0': EU, '81.2.69.1': EU, '8.8.8.0': US, '8.8.8.8': US, '1.0.16.0': ASIA, '1.0.16.1': ASIA };
+// Other subnets in the same places (each its own database network, so its own ECS scope).
+const more = { ...locations, '81.2.70.0': { ...EU, prefixLength: 22 }, '8.8.9.0': { ...US, prefixLength: 23 }, '1.0.17.0': { ...ASIA, prefixLength: 19 } };
+
+type Ecs = { ip: string; prefix: number };
+function ecsOf(p: ReturnType<typeof ask>): { ip?: string; sourcePrefixLength?: number; scopePrefixLength?: number } | undefined {
+  const opt = p.additionals?.find((a) => a.type === 'OPT') as { options?: { code: number; ip?: string; sourcePrefixLength?: number; scopePrefixLength?: number }[] } | undefined;
+  return opt?.options?.find((o) => o.code === 8);
+}
 
 describe('answer cache', () => {
   it('replays an answer byte for byte under the new query id', () => {
@@ -97,5 +105,69 @@ describe('answer cache', () => {
     ask(off, query(name, 'A'));
     ask(off, query(name, 'A'));
     expect(off.lastCached).toBe(false);
+  });
+
+  it('replays a located answer to another subnet of the same place, echoing that subnet and its own scope', () => {
+    const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: latency }), more);
+    const cases: [Ecs, Ecs, string, number][] = [
+      [{ ip: '81.2.69.0', prefix: 24 }, { ip: '81.2.70.0', prefix: 24 }, '192.0.2.10', 22],
+      [{ ip: '8.8.8.0', prefix: 24 }, { ip: '8.8.9.0', prefix: 24 }, '198.51.100.10', 23],
+      [{ ip: '1.0.16.0', prefix: 24 }, { ip: '1.0.17.0', prefix: 24 }, '203.0.113.10', 19],
+    ];
+    for (const [first, second, address, scope] of cases) {
+      ask(r, query(name, 'A', { ecs: first }));
+      const p = ask(r, query(name, 'A', { ecs: second, id: 7 }));
+      expect(r.lastCached).toBe(true);
+      expect(p.id).toBe(7);
+      expect(data(p)).toEqual([`${name} A ${address}`]);
+      expect(ecsOf(p)).toMatchObject({ ip: second.ip, sourcePrefixLength: 24, scopePrefixLength: scope });
+    }
+  });
+
+  it('replays an answer that does not depend on the location to every subnet, with scope 0', () => {
+    const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: [plain(name, 'A', ['192.0.2.1'])] }), more);
+    ask(r, query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 24 } }));
+    const p = ask(r, query(name, 'A', { ecs: { ip: '1.0.17.0', prefix: 24 } }));
+    expect(r.lastCached).toBe(true);
+    expect(data(p)).toEqual([`${name} A 192.0.2.1`]);
+    expect(ecsOf(p)).toMatchObject({ ip: '1.0.17.0', sourcePrefixLength: 24, scopePrefixLength: 0 });
+  });
+
+  it('keeps unknown subnets apart from located ones, and answers them with their own prefix as scope', () => {
+    const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: latency }), more);
+    ask(r, query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 24 } }));
+    const p = ask(r, query(name, 'A', { ecs: { ip: '192.0.2.0', prefix: 24 } }));
+    expect(r.lastCached).toBe(false);
+    expect(data(p).sort()).toEqual([`${name} A 192.0.2.10`, `${name} A 198.51.100.10`, `${name} A 203.0.113.10`]);
+    const again = ask(r, query(name, 'A', { ecs: { ip: '198.51.100.0', prefix: 24 } }));
+    expect(r.lastCached).toBe(true);
+    expect(data(again)).toHaveLength(3);
+    expect(ecsOf(again)).toMatchObject({ ip: '198.51.100.0', scopePrefixLength: 24 });
+  });
+
+  it('tells geo classes apart only by what the rules name', () => {
+    const geo = [
+      routed(name, 'de', ['192.0.2.20'], { policy: 'geo', geo: 'country:DE' }),
+      routed(name, 'eu', ['192.0.2.10'], { policy: 'geo', geo: 'continent:EU' }),
+      routed(name, 'us', ['198.51.100.10'], { policy: 'geo', geo: '*' }),
+    ];
+    const places = { '81.2.69.0': EU, '81.2.70.0': { ...EU, country: 'FR' }, '81.2.71.0': { ...EU, country: 'IT' }, '8.8.8.0': US };
+    const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: geo }), places);
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.20`]);
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.70.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.10`]);
+    expect(r.lastCached).toBe(false);
+    // Italy: in Europe, not Germany: France's answer.
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.71.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.10`]);
+    expect(r.lastCached).toBe(true);
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '8.8.8.0', prefix: 24 } })))).toEqual([`${name} A 198.51.100.10`]);
+  });
+
+  it('still answers FORMERR to a subnet with bits set past its prefix when the question is cached', () => {
+    const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: latency }), more);
+    ask(r, query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 20 } }));
+    const bad = query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 20 } });
+    bad[bad.length - 1] = 0x45; // 81.2.69: the low nibble is past a /20
+    expect(rcodeOf(ask(r, bad))).toBe('FORMERR');
+    expect(r.lastCached).toBe(false);
   });
 });

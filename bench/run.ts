@@ -13,6 +13,11 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     const m = await import('./dns-server/run.js');
     console.log(m.formatDnsServerBench(await m.runDnsServerBench()));
   },
+  'dns-geo': async () => {
+    const m = await import('./dns-geo/run.js');
+    const r = await import('./dns-geo/report.js');
+    console.log(r.formatGeoBench(await m.runGeoBench()));
+  },
 };
 
 async function main(): Promise<void> {

@@ -31,8 +31,9 @@ const CLOCK_TICKS = (() => {
   try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
 })();
 
-async function waitForAnswer(dig: string, port: number, what: string, proc: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+export async function waitForAnswer(dig: string, port: number, what: string, proc: ChildProcess, log: () => string, seconds = 10): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
     if (proc.exitCode !== null) throw new Error(`${what} exited (${proc.exitCode}): ${log()}`);
     try {
       const out = execFileSync(dig, ['@127.0.0.1', '-p', String(port), `n1.${BENCH_ZONE}`, 'A', '+short', '+time=1', '+tries=1'], { encoding: 'utf8' });
@@ -45,7 +46,7 @@ async function waitForAnswer(dig: string, port: number, what: string, proc: Chil
   throw new Error(`${what} did not answer on port ${port}: ${log()}`);
 }
 
-function stopper(proc: ChildProcess): () => Promise<void> {
+export function stopper(proc: ChildProcess): () => Promise<void> {
   return () => new Promise((resolve) => {
     if (proc.exitCode !== null || proc.pid === undefined) { resolve(); return; }
     proc.once('exit', () => resolve());
@@ -53,7 +54,7 @@ function stopper(proc: ChildProcess): () => Promise<void> {
   });
 }
 
-function capture(proc: ChildProcess): () => string {
+export function capture(proc: ChildProcess): () => string {
   let buf = '';
   proc.stdout?.on('data', (d: Buffer) => { buf = (buf + d.toString()).slice(-4000); });
   proc.stderr?.on('data', (d: Buffer) => { buf = (buf + d.toString()).slice(-4000); });
@@ -71,7 +72,7 @@ zone "${BENCH_ZONE}" { type primary; file "${zonePath}"; };
 `);
   const proc = spawn(named, ['-c', conf, '-f', '-n', String(threads), ...(process.getuid?.() === 0 ? ['-u', 'root'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = capture(proc);
-  await waitForAnswer(dig, port, 'named', proc, log);
+  await waitForAnswer(dig, port, 'named', proc, log).catch(async (err: unknown) => { await stopper(proc)(); throw err; });
   return { name: 'bind9', port, pids: () => (proc.pid ? [proc.pid] : []), stop: stopper(proc) };
 }
 
@@ -97,6 +98,6 @@ zone:
 `);
   const proc = spawn(knotd, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = capture(proc);
-  await waitForAnswer(dig, port, 'knotd', proc, log);
+  await waitForAnswer(dig, port, 'knotd', proc, log).catch(async (err: unknown) => { await stopper(proc)(); throw err; });
   return { name: 'knot', port, pids: () => (proc.pid ? [proc.pid] : []), stop: stopper(proc) };
 }

@@ -5,7 +5,7 @@ import type { Endpoint } from '../../src/api/multiclusterdns.js';
 export const BENCH_ZONE = 'bench.example';
 
 /** Address of name i (documentation ranges only). */
-function addr(i: number, cluster: number): string {
+export function addr(i: number, cluster: number): string {
   return `${['192.0.2', '198.51.100', '203.0.113'][cluster] ?? '192.0.2'}.${(i % 250) + 1}`;
 }
 

@@ -1,0 +1,3 @@
+module kfed.bench/loadgen
+
+go 1.22

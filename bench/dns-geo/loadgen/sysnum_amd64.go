@@ -1,0 +1,6 @@
+package main
+
+const (
+	sysSendmmsg = 307
+	sysRecvmmsg = 299
+)

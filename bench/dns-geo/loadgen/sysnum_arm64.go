@@ -1,0 +1,6 @@
+package main
+
+const (
+	sysSendmmsg = 269
+	sysRecvmmsg = 243
+)

@@ -61,9 +61,10 @@ export async function runPublishBench(o: PublishBenchOptions = {}): Promise<void
   try {
     await installCrds(host, 'crds/dns');
     await installCrds(host, 'crds/multiclusterdns');
-    for (const name of [NS, 'bench']) await host.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    // In the KubeFed namespace: DNSEndpoints elsewhere are read only where kfed's records live (src/dns/ownership.ts).
+    await host.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     for (let i = 0; i < objects; i++) {
-      const obj: DNSEndpoint = { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: `ep-${i}`, namespace: 'bench' }, spec: { endpoints: endpointsOf(i, perObject) } };
+      const obj: DNSEndpoint = { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: `ep-${i}`, namespace: NS }, spec: { endpoints: endpointsOf(i, perObject) } };
       await host.dynamic.create(DNS_ENDPOINTS, obj);
     }
     await host.dynamic.create(SECRETS_REF, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tsig', namespace: NS }, data: { secret: Buffer.from(bind.tsig.secret).toString('base64') } } as KubeObject);
@@ -118,7 +119,7 @@ export async function runPublishBench(o: PublishBenchOptions = {}): Promise<void
       const eps = endpointsOf(k % objects, perObject);
       eps[0] = { ...eps[0]!, targets: [target] };
       const before = sent.length;
-      await host.dynamic.patch(DNS_ENDPOINTS, name, { spec: { endpoints: eps } }, { namespace: 'bench', type: 'merge' });
+      await host.dynamic.patch(DNS_ENDPOINTS, name, { spec: { endpoints: eps } }, { namespace: NS, type: 'merge' });
       const edited = performance.now();
       for (;;) {
         const hit = sent.slice(before).find((s) => s.targets.has(target));

@@ -23,6 +23,7 @@ import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS, SERVICES } from '../dns/resources.js';
 import { highestResourceVersion, serialFor, serviceAddresses, zonesFromDomains } from './zone-inputs.js';
+import { resolveOwnership, type EndpointScope } from '../dns/ownership.js';
 
 /** Where snapshots go: DnsServer and ClusteredDnsServer both fit. */
 export interface SnapshotSink {
@@ -36,6 +37,11 @@ export interface ServingFeedOptions {
   kubefedNamespace?: string;
   /** Also serve externaldns.k8s.io DNSEndpoints. Default true. */
   externalDNS?: boolean;
+  /**
+   * Where external-dns's DNSEndpoints are read beyond the KubeFed namespace and the
+   * namespaces of kfed's records (src/dns/ownership.ts). Default: nowhere else.
+   */
+  endpointScope?: Omit<EndpointScope, 'kubefedNamespace'> | undefined;
   /** Coalescing window after a change. Default 10 ms. */
   debounceMs?: number;
   /** Window after a status-only write, which changes only the SOA serial (see zone-inputs.ts). Default 1 s. */
@@ -180,8 +186,12 @@ export class ServingFeed implements Runnable {
     this.dirty = false;
     const started = performance.now();
     try {
-      const endpoints = this.endpoints.filter((i) => i.hasSynced()).flatMap((i) => i.list());
-      const snapshot = buildSnapshot(this.input(endpoints, endpoints));
+      const objects = this.endpoints.filter((i) => i.hasSynced()).flatMap((i) => i.list());
+      // The same decision the publishing pipeline makes: only in-scope sources, each name
+      // from its owner, one TTL per record set (conflicts are reported by the leader).
+      const resolved = resolveOwnership(objects, { ...this.o.endpointScope, kubefedNamespace: this.o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE });
+      const endpoints = resolved.accepted.flatMap((a) => a.endpoints);
+      const snapshot = buildSnapshot(this.input(endpoints, objects));
       this.o.sink.setSnapshot(snapshot);
       this.last = snapshot;
       this.builds++;

@@ -14,6 +14,7 @@ import { describeEndpoint, endpointKey } from '../endpoint.js';
 import { RESOURCE_LABEL, type PlanPolicy } from '../plan.js';
 import { isProviderError, type Provider, type ProviderErrorKind, type ProviderZone } from './provider.js';
 import { desiredState, type SourceRef } from './source.js';
+import type { EndpointScope } from '../ownership.js';
 import { ZonePublisher } from './zone-publisher.js';
 
 export interface PassResult {
@@ -60,7 +61,7 @@ export class ProviderState {
     return resyncMs - (now - this.lastResync);
   }
 
-  async pass(objects: readonly DNSEndpoint[], domains: readonly string[], ownerId: string, policy: PlanPolicy, signal: AbortSignal): Promise<PassResult> {
+  async pass(objects: readonly DNSEndpoint[], domains: readonly string[], ownerId: string, policy: PlanPolicy, signal: AbortSignal, scope?: EndpointScope): Promise<PassResult> {
     const result: PassResult = { zones: [], records: 0, notes: [], resources: new Map(), requests: 0 };
     if (!this.zones) {
       await this.pace(signal);
@@ -68,7 +69,7 @@ export class ProviderState {
       result.requests++;
     }
     const zones = this.zones;
-    const state = desiredState(objects, zones, domains);
+    const state = desiredState(objects, zones, domains, scope);
     const notes = new Set<string>();
     const now = new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
     const perResource = new Map<string, { total: number; programmed: number; messages: string[] }>();

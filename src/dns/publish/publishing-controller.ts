@@ -20,6 +20,7 @@ import type { Informer } from '../../kube/informer.js';
 import { InformerFactory, type InformerScope } from '../../kube/informer-factory.js';
 import type { ResourceRef } from '../../kube/resource.js';
 import { selectorMatches } from '../../kube/label-selector.js';
+import { recordNamespacesOf, type EndpointScope } from '../ownership.js';
 import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
@@ -45,6 +46,8 @@ export interface PublishingOptions {
   factories: Partial<Record<DNSProviderType, ProviderFactory>>;
   /** Also publish externaldns.k8s.io DNSEndpoints. Default false: external-dns publishes its own. */
   externalDNS?: boolean;
+  /** Where external-dns's DNSEndpoints are read beyond the default scope (../ownership.ts). */
+  endpointScope?: Omit<EndpointScope, 'kubefedNamespace' | 'recordNamespaces'> | undefined;
   /** Owner id when a DNSProvider sets none; default derived from the host's kube-system Namespace UID. */
   defaultOwnerId?: string;
   /** Events on DNSEndpoints (conflicts, rejections). */
@@ -155,10 +158,13 @@ export class PublishingController implements Runnable {
     const nextResync = state.resyncDue(resyncMs);
     // Only the DNSEndpoints the provider selects (external-dns's --label-filter): two
     // instances, or two teams, can publish different records into one zone.
-    const objects = this.informers.endpoints.flatMap((i) => i.list()).filter((e) => spec.endpointSelector === undefined || selectorMatches(spec.endpointSelector, e.metadata.labels));
+    const all = this.informers.endpoints.flatMap((i) => i.list());
+    const objects = all.filter((e) => spec.endpointSelector === undefined || selectorMatches(spec.endpointSelector, e.metadata.labels));
+    // Which namespaces are read comes from every DNSEndpoint; who owns a name, from the selection (../ownership.ts).
+    const scope: EndpointScope = { ...this.o.endpointScope, kubefedNamespace: this.o.kubefedNamespace, recordNamespaces: recordNamespacesOf(all) };
     let result: PassResult;
     try {
-      result = await state.pass(objects, this.domainsOf(spec), spec.ownerId ?? this.ownerId ?? '', spec.policy ?? 'sync', signal);
+      result = await state.pass(objects, this.domainsOf(spec), spec.ownerId ?? this.ownerId ?? '', spec.policy ?? 'sync', signal, scope);
     } catch (err) {
       if (signal.aborted) throw err;
       const kind = err instanceof ProviderError ? err.kind : 'error';

@@ -3,12 +3,18 @@
 // the resource it came from (`kfed.io/resource`), so that the plan keeps a stable winner
 // when two resources want one name and the status can be written back to the resource.
 //
+// Which endpoints may be published at all is decided in ../ownership.ts, as for the
+// embedded server: sources outside the scope are ignored, a name is published only from
+// its owner, rejected record types never reach a provider, one TTL per record set.
+//
 // An endpoint goes to the most specific zone of the provider that contains its name,
 // and only when the name is inside one of the provider's domains.
 import type { DNSEndpoint, Endpoint } from '../../api/multiclusterdns.js';
 import { EXTERNALDNS_GROUP } from '../../api/multiclusterdns.js';
 import { normalizeDNSName } from '../naming.js';
+import { resolveOwnership, type EndpointScope } from '../ownership.js';
 import { RESOURCE_LABEL } from '../plan.js';
+import { DEFAULT_KUBEFED_NAMESPACE } from '../resources.js';
 import type { ProviderZone } from './provider.js';
 
 /** Where a desired endpoint came from. */
@@ -61,14 +67,19 @@ export interface DesiredState {
 }
 
 /** Desired endpoints of `objects` for a provider's zones and domains. Deleted objects are left out. */
-export function desiredState(objects: readonly DNSEndpoint[], zones: readonly ProviderZone[], domains: readonly string[]): DesiredState {
+export function desiredState(
+  objects: readonly DNSEndpoint[], zones: readonly ProviderZone[], domains: readonly string[],
+  scope: EndpointScope = { kubefedNamespace: DEFAULT_KUBEFED_NAMESPACE },
+): DesiredState {
   const state: DesiredState = { zones: new Map(zones.map((z) => [z.id, { zone: z, byResource: new Map() }])), sources: new Map() };
   for (const obj of objects) {
     if (obj.metadata.deletionTimestamp) continue;
     const ref = sourceRef(obj);
-    const id = resourceId(ref);
-    state.sources.set(id, ref);
-    for (const e of obj.spec?.endpoints ?? []) {
+    state.sources.set(resourceId(ref), ref);
+  }
+  for (const { object, endpoints } of resolveOwnership(objects, scope).accepted) {
+    const id = resourceId(sourceRef(object));
+    for (const e of endpoints) {
       if (typeof e?.dnsName !== 'string' || !domains.some((d) => inDomain(e.dnsName, d))) continue;
       const zone = zoneFor(e.dnsName, zones);
       if (!zone) continue;

@@ -26,7 +26,10 @@ import { createIngressDNSRecordController } from './ingress-dns-controller.js';
 import { MemberWatches, type MemberInformerOptions } from './member-watches.js';
 import type { RecordController } from './record-controller.js';
 import { endpointKey } from './record-keys.js';
-import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from '../resources.js';
+import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from '../resources.js';
+import type { EventRecorder } from '../../clusters/events.js';
+import type { EndpointScope } from '../ownership.js';
+import { NameOwnershipController } from './name-ownership-controller.js';
 import { createServiceDNSRecordController } from './service-dns-controller.js';
 
 export interface MultiClusterDNSOptions {
@@ -48,6 +51,12 @@ export interface MultiClusterDNSOptions {
   /** Longest wait for Ready members' caches before the workers start. Default 10 s. */
   memberSyncTimeoutMs?: number;
   informer?: MemberInformerOptions;
+  /** Also report on external-dns's DNSEndpoints (externaldns.k8s.io) in name conflicts. Default true. */
+  externalDNS?: boolean;
+  /** Where external-dns's DNSEndpoints are read beyond the default scope (src/dns/ownership.ts). */
+  endpointScope?: Omit<EndpointScope, 'kubefedNamespace'> | undefined;
+  /** Warning Events on the objects of a name conflict. */
+  events?: EventRecorder | undefined;
   logger?: Logger;
   registry?: Registry;
   now?: () => Date;
@@ -60,6 +69,7 @@ export class MultiClusterDNS implements Runnable {
   readonly ingresses: RecordController<IngressDNSRecord>;
   readonly endpoints: DNSEndpointController;
   readonly domainStatus: DomainController;
+  readonly ownership: NameOwnershipController;
   readonly watches: MemberWatches;
   readonly hostInformers: {
     serviceRecords: Informer<ServiceDNSRecord>;
@@ -138,6 +148,20 @@ export class MultiClusterDNS implements Runnable {
       this.services.onDomain(d);
       this.endpoints.onDomain(d);
     };
+    // external-dns's CRD may be missing: an optional watch that does not hold the workers back.
+    const externalEndpoints = o.externalDNS ?? true ? hostInformer<DNSEndpoint>(EXTERNALDNS_ENDPOINTS) : undefined;
+    this.ownership = new NameOwnershipController({
+      host: o.host,
+      endpoints: this.hostInformers.dnsEndpoints,
+      externalEndpoints,
+      serviceRecords: this.hostInformers.serviceRecords,
+      ingressRecords: this.hostInformers.ingressRecords,
+      scope: { ...o.endpointScope, kubefedNamespace: ns },
+      events: o.events,
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.registry ? { registry: o.registry } : {}),
+      ...(o.now ? { now: o.now } : {}),
+    });
     this.hostInformers.domains.addHandlers({ onAdd: onDomain, onUpdate: (_a, b) => onDomain(b), onDelete: onDomain });
     const side = (name: string, c: { controller: { start(signal: AbortSignal): Promise<void> }; enqueueAll(): void }): { name: string; run: (signal: AbortSignal) => Promise<void>; prime: () => void } => ({
       name, run: (signal) => c.controller.start(signal), prime: () => c.enqueueAll(),
@@ -148,6 +172,7 @@ export class MultiClusterDNS implements Runnable {
       ...(o.registry ? { registry: o.registry } : {}),
     });
     for (const inf of Object.values(this.hostInformers) as Informer<any>[]) builder.watch(inf);
+    if (externalEndpoints) builder.watch(externalEndpoints, undefined, { optional: true });
     if (o.membersSynced) builder.waitFor('member registry', o.membersSynced);
     this.managed = builder
       .watchMembers({ start: () => this.watches.startWatching(), stop: () => this.watches.stopWatching(), waitForReadyMembers: (ms, signal) => this.watches.waitForReadyMembers(ms, signal) })
@@ -155,6 +180,7 @@ export class MultiClusterDNS implements Runnable {
       .run(side('ingress-dns-records', this.ingresses))
       .run(side('dns-endpoints', this.endpoints))
       .run(side('domains', this.domainStatus))
+      .run(side('dns-name-ownership', this.ownership))
       .onStop(() => this.informers.close())
       .build();
   }

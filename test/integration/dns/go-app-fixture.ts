@@ -4,7 +4,7 @@
 // directly here, with the example's cluster-2 override of 4 replicas).
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { DNSEndpoint, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
-import { MultiClusterDNS } from '../../../src/dns/records/dns-controllers.js';
+import { MultiClusterDNS, type MultiClusterDNSOptions } from '../../../src/dns/records/dns-controllers.js';
 import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../../src/dns/resources.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
@@ -66,7 +66,7 @@ export function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 
   return pollUntil(fn, ms, every);
 }
 
-export async function startGoApp(opts: { startControllers?: boolean } = {}): Promise<GoAppEnv> {
+export async function startGoApp(opts: { startControllers?: boolean; dns?: (host: ClusterClient) => Partial<MultiClusterDNSOptions> } = {}): Promise<GoAppEnv> {
   const sb = await startTestSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
   const clients: Record<string, ClusterClient> = {};
   for (const name of CLUSTERS) clients[name] = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: name, timeoutMs: 3000 });
@@ -86,7 +86,7 @@ export async function startGoApp(opts: { startControllers?: boolean } = {}): Pro
     const topo = sb.cluster(name).options.topology;
     return { name, region: topo.region, zones: topo.zones };
   }), 3000);
-  const dns = new MultiClusterDNS({ host, members, informer: { watchTimeoutSeconds: 60, backoffInitialMs: 50, backoffMaxMs: 500 } });
+  const dns = new MultiClusterDNS({ host, members, informer: { watchTimeoutSeconds: 60, backoffInitialMs: 50, backoffMaxMs: 500 }, ...opts.dns?.(host) });
   const stop = new AbortController();
   const running = opts.startControllers === false ? Promise.resolve() : dns.start(stop.signal);
   return {

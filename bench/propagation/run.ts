@@ -16,9 +16,10 @@ import { Informer } from '../../src/kube/informer.js';
 import type { ResourceRef } from '../../src/kube/resource.js';
 import { DEFAULT_FEDERATED_TYPES } from '../../src/propagation/types/default-types.js';
 import { federatedTypeConfigFor } from '../../src/propagation/types/federated-crd.js';
-import { FEDERATED_TYPE_CONFIGS, NAMESPACES } from '../../src/propagation/resources.js';
 import { TypeConfigController } from '../../src/propagation/types/type-config-controller.js';
 import { startSandboxProcess } from '../support/sandbox-process.js';
+import { FEDERATED_TYPE_CONFIGS } from '../../src/api/core.js';
+import { NAMESPACES } from '../../src/api/kubernetes.js';
 
 const NS = 'bench';
 const KUBEFED_NS = 'kube-federation-system';

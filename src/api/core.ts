@@ -1,7 +1,7 @@
 // core.kubefed.io: KubeFedCluster, KubeFedConfig and FederatedTypeConfig (v1beta1),
 // PropagatedVersion / ClusterPropagatedVersion (v1alpha1). JSON shapes follow Kubefed v2
 // so existing manifests and `kubectl get` habits carry over.
-import type { ConditionStatus, KubeObject, ObjectMeta } from './meta.js';
+import type { ConditionStatus, KubeObject, ObjectMeta, ResourceRef } from './meta.js';
 
 export const CORE_GROUP = 'core.kubefed.io';
 export const CORE_VERSION = 'v1beta1';
@@ -11,6 +11,19 @@ export const CORE_ALPHA_API_VERSION = `${CORE_GROUP}/${CORE_ALPHA_VERSION}`;
 export const DEFAULT_KUBEFED_NAMESPACE = 'kube-federation-system';
 /** The one KubeFedConfig the controller reads, in the KubeFed namespace. */
 export const KUBEFED_CONFIG_NAME = 'kubefed';
+
+export const KUBEFED_CLUSTERS: ResourceRef = { group: CORE_GROUP, version: CORE_VERSION, resource: 'kubefedclusters', namespaced: true, kind: 'KubeFedCluster' };
+export const KUBEFED_CONFIGS: ResourceRef = { group: CORE_GROUP, version: CORE_VERSION, resource: 'kubefedconfigs', namespaced: true, kind: 'KubeFedConfig' };
+export const FEDERATED_TYPE_CONFIGS: ResourceRef = { group: CORE_GROUP, version: CORE_VERSION, resource: 'federatedtypeconfigs', namespaced: true, kind: 'FederatedTypeConfig' };
+export const PROPAGATED_VERSIONS: ResourceRef = { group: CORE_GROUP, version: CORE_ALPHA_VERSION, resource: 'propagatedversions', namespaced: true, kind: 'PropagatedVersion' };
+export const CLUSTER_PROPAGATED_VERSIONS: ResourceRef = { group: CORE_GROUP, version: CORE_ALPHA_VERSION, resource: 'clusterpropagatedversions', namespaced: false, kind: 'ClusterPropagatedVersion' };
+
+/** Finalizer the FTC controller keeps on an enabled FederatedTypeConfig (Kubefed's name). */
+export const FTC_FINALIZER = 'core.kubefed.io/federated-type-config';
+/** Key in a member credentials Secret holding the bearer token (Kubefed's ctlutil.TokenKey). */
+export const TOKEN_KEY = 'token';
+/** Key in a service-account token Secret holding the cluster CA (Kubefed's ctlutil.CaCrtKey). */
+export const CA_CRT_KEY = 'ca.crt';
 
 /** A validation problem, addressed by its JSON field path (e.g. `spec.secretRef.name`). */
 export interface FieldError {

@@ -1,10 +1,15 @@
 // types.kubefed.io/v1beta1 Federated<Kind> objects (Kubefed shape), their per-cluster
 // status reasons, the well-known keys, and kfed's selector-based policies.
-import type { ConditionStatus, KubeObject, LabelSelector, ObjectMeta } from './meta.js';
+import type { ConditionStatus, KubeObject, LabelSelector, ObjectMeta, ResourceRef } from './meta.js';
 
 export const TYPES_GROUP = 'types.kubefed.io';
 export const TYPES_VERSION = 'v1beta1';
 export const TYPES_API_VERSION = `${TYPES_GROUP}/${TYPES_VERSION}`;
+
+/** The federated types kfed's own controllers address by name (any other comes from its FederatedTypeConfig). */
+export const FEDERATED_NAMESPACES: ResourceRef = { group: TYPES_GROUP, version: TYPES_VERSION, resource: 'federatednamespaces', namespaced: true, kind: 'FederatedNamespace' };
+export const FEDERATED_DEPLOYMENTS: ResourceRef = { group: TYPES_GROUP, version: TYPES_VERSION, resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
+export const FEDERATED_REPLICASETS: ResourceRef = { group: TYPES_GROUP, version: TYPES_VERSION, resource: 'federatedreplicasets', namespaced: true, kind: 'FederatedReplicaSet' };
 
 /** Label on every member object kfed manages; informers in members select `=true`. */
 export const MANAGED_LABEL = 'kubefed.io/managed';
@@ -146,6 +151,12 @@ export interface FederatedObject extends KubeObject {
 export const POLICY_GROUP = 'policy.kfed.io';
 export const POLICY_VERSION = 'v1alpha1';
 export const POLICY_API_VERSION = `${POLICY_GROUP}/${POLICY_VERSION}`;
+
+const policyRef = (resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group: POLICY_GROUP, version: POLICY_VERSION, resource, kind, namespaced });
+export const PROPAGATION_POLICIES = policyRef('propagationpolicies', 'PropagationPolicy', true);
+export const CLUSTER_PROPAGATION_POLICIES = policyRef('clusterpropagationpolicies', 'ClusterPropagationPolicy', false);
+export const OVERRIDE_POLICIES = policyRef('overridepolicies', 'OverridePolicy', true);
+export const CLUSTER_OVERRIDE_POLICIES = policyRef('clusteroverridepolicies', 'ClusterOverridePolicy', false);
 
 /**
  * Selects federated objects. Every field given must match; `kind` is the *target* kind

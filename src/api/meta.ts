@@ -1,5 +1,17 @@
 // Shapes shared by every Kubernetes object kfed reads or writes.
 
+/** Where a kind is served: the REST coordinates src/kube's clients address. */
+export interface ResourceRef {
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  /** Plural lower-case name, e.g. `deployments`. */
+  resource: string;
+  namespaced: boolean;
+  /** Kind, when known; used to fill in list items that omit it. */
+  kind?: string;
+}
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;

@@ -1,10 +1,11 @@
 // scheduling.kubefed.io/v1alpha1 ReplicaSchedulingPreference (Kubefed shape).
 import type { FieldError } from './core.js';
-import type { KubeObject, ObjectMeta } from './meta.js';
+import type { KubeObject, ObjectMeta, ResourceRef } from './meta.js';
 
 export const SCHEDULING_GROUP = 'scheduling.kubefed.io';
 export const SCHEDULING_VERSION = 'v1alpha1';
 export const SCHEDULING_API_VERSION = `${SCHEDULING_GROUP}/${SCHEDULING_VERSION}`;
+export const REPLICA_SCHEDULING_PREFERENCES: ResourceRef = { group: SCHEDULING_GROUP, version: SCHEDULING_VERSION, resource: 'replicaschedulingpreferences', namespaced: true, kind: 'ReplicaSchedulingPreference' };
 
 /** The federated kinds Kubefed's replica scheduler drives. */
 export type RSPTargetKind = 'FederatedDeployment' | 'FederatedReplicaSet';

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { KubeFedConfig } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
-import { CRDS, KUBEFED_CONFIGS, NAMESPACES } from '../clusters/resources.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isNotFound } from '../kube/errors.js';
+import { CUSTOM_RESOURCE_DEFINITIONS, NAMESPACES } from '../api/kubernetes.js';
+import { KUBEFED_CONFIGS } from '../api/core.js';
 
 /** The repository's crds/ folder, found from this module whether it runs from src/ or dist/. */
 export function findCrdDir(): string {
@@ -41,16 +42,16 @@ export async function installCrds(host: ClusterClient, dir = findCrdDir()): Prom
       if (!parsed || parsed.kind !== 'CustomResourceDefinition') continue;
       const crd = withoutBareMetadataSchema(parsed);
       const name = crd.metadata.name ?? '';
-      const existing = await host.dynamic.getIfExists(CRDS, name);
-      if (existing) await host.dynamic.update(CRDS, { ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata.resourceVersion ?? '' } });
-      else await host.dynamic.create(CRDS, crd);
+      const existing = await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, name);
+      if (existing) await host.dynamic.update(CUSTOM_RESOURCE_DEFINITIONS, { ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata.resourceVersion ?? '' } });
+      else await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, crd);
       names.push(name);
     }
   }
   // Served once a list of the new resource answers.
   const deadline = Date.now() + 30_000;
   for (const name of names) {
-    const crd = (await host.dynamic.get(CRDS, name)) as KubeObject & { spec: { group: string; names: { plural: string; kind: string }; scope: string; versions: { name: string; served?: boolean; storage?: boolean }[] } };
+    const crd = (await host.dynamic.get(CUSTOM_RESOURCE_DEFINITIONS, name)) as KubeObject & { spec: { group: string; names: { plural: string; kind: string }; scope: string; versions: { name: string; served?: boolean; storage?: boolean }[] } };
     const version = crd.spec.versions.find((v) => v.storage)?.name ?? crd.spec.versions[0]?.name ?? 'v1';
     const ref = { group: crd.spec.group, version, resource: crd.spec.names.plural, namespaced: crd.spec.scope === 'Namespaced', kind: crd.spec.names.kind };
     for (;;) {

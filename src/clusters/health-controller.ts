@@ -36,7 +36,8 @@ import type { MemberChange } from './member-registry.js';
 import { clusterMetrics, setClusterState, type ClusterMetrics, type ProbePath, type ProbeResultLabel } from './metrics.js';
 import { probeMember } from './probe.js';
 import type { KubeFedClusterRegistry } from './registry.js';
-import { KUBEFED_CLUSTERS, NODES } from './resources.js';
+import { KUBEFED_CLUSTERS } from '../api/core.js';
+import { NODES } from '../api/kubernetes.js';
 
 export interface ClusterHealthControllerOptions {
   members: KubeFedClusterRegistry;

@@ -4,9 +4,8 @@
 // Warning event `RestartRequired` naming the fields. Before, edits were silently ignored and
 // the nonsense surfaced only as a crash loop at the next start. Leader only, so one replica
 // speaks; each verdict is reported once per generation.
-import { KUBEFED_CONFIG_NAME, type KubeFedConfig } from '../api/core.js';
+import { KUBEFED_CONFIG_NAME, type KubeFedConfig, KUBEFED_CONFIGS } from '../api/core.js';
 import type { EventRecorder } from './events.js';
-import { KUBEFED_CONFIGS } from './resources.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { clusterInformer } from '../kube/informer.js';
 import { silentLogger, type Logger } from '../observability/logger.js';

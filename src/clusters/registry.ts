@@ -5,7 +5,7 @@
 // Runs on every replica; readiness comes from the KubeFedCluster status the leader's
 // health controller writes, so all replicas agree with the API.
 import { createHash } from 'node:crypto';
-import { isClusterReady, type KubeFedCluster } from '../api/core.js';
+import { isClusterReady, type KubeFedCluster, KUBEFED_CLUSTERS, TOKEN_KEY } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import { clusterClientForMember, type ClusterClient } from '../kube/cluster-client.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
@@ -15,7 +15,7 @@ import type { Registry } from '../observability/metrics.js';
 import type { Runnable } from '../runtime/runnable.js';
 import type { MemberChange, MemberCluster, MemberRegistry } from './member-registry.js';
 import { clusterMetrics, type ClusterMetrics } from './metrics.js';
-import { KUBEFED_CLUSTERS, SECRETS, TOKEN_KEY } from './resources.js';
+import { SECRETS } from '../api/kubernetes.js';
 
 interface Secret extends KubeObject {
   data?: Record<string, string>;

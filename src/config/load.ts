@@ -1,14 +1,12 @@
 // Reads the host's KubeFedConfig (when there is one) and builds the Config from it and
 // the flags. The only place configuration touches the network.
 import type { KubeFedConfig } from '../api/core.js';
-import { KUBEFED_CONFIG_NAME, DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
+import { KUBEFED_CONFIG_NAME, KUBEFED_CONFIGS, DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
 import { clusterClientFromKubeconfig, clusterClientInCluster, type ClusterClient } from '../kube/cluster-client.js';
 import { isNotFound } from '../kube/errors.js';
-import type { ResourceRef } from '../kube/resource.js';
 import { buildConfig, type Config, type ConfigFlags } from './config.js';
 import { checkKubeFedConfig } from './kubefedconfig-check.js';
 
-const KUBEFED_CONFIGS: ResourceRef = { group: 'core.kubefed.io', version: 'v1beta1', resource: 'kubefedconfigs', namespaced: true, kind: 'KubeFedConfig' };
 
 /** A client for the host cluster as the flags (or Config) describe it. */
 export async function hostClient(flags: Pick<ConfigFlags, 'kubeconfigPath' | 'kubeconfigYaml' | 'context' | 'inCluster'>, name = 'host'): Promise<ClusterClient> {

@@ -5,14 +5,13 @@
 // the caller (errors are logged).
 import { randomBytes } from 'node:crypto';
 import { kubeTime } from '../api/conditions.js';
+import { EVENTS } from '../api/kubernetes.js';
 import type { KubeObject } from '../api/meta.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { TokenBucket } from '../runtime/rate-limiter.js';
 import type { DynamicClient } from './dynamic-client.js';
 import { isNotFound } from './errors.js';
-import type { ResourceRef } from './resource.js';
 
-export const EVENT_RESOURCE: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -84,7 +83,7 @@ export class EventRecorder {
       prior.count++;
       prior.at = Date.now();
       try {
-        await this.o.client.patch(EVENT_RESOURCE, prior.name, { count: prior.count, lastTimestamp: now }, { namespace: prior.namespace, type: 'merge' });
+        await this.o.client.patch(EVENTS, prior.name, { count: prior.count, lastTimestamp: now }, { namespace: prior.namespace, type: 'merge' });
         return;
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -93,7 +92,7 @@ export class EventRecorder {
     }
     const namespace = obj.metadata.namespace || 'default';
     const name = `${obj.metadata.name ?? 'object'}.${randomBytes(8).toString('hex')}`;
-    await this.o.client.create(EVENT_RESOURCE, {
+    await this.o.client.create(EVENTS, {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },

@@ -5,14 +5,13 @@
 // every retryPeriod and steps down when it cannot renew within renewDeadline; a
 // graceful stop releases the lease (empty holder, duration 1 s) so a standby takes
 // over at once.
+import { LEASES } from '../api/kubernetes.js';
 import type { KubeObject } from '../api/meta.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { Gauge, registerOnce, type Registry } from '../observability/metrics.js';
 import type { DynamicClient } from './dynamic-client.js';
 import { isAlreadyExists, isConflict, isNotFound } from './errors.js';
-import type { ResourceRef } from './resource.js';
 
-export const LEASE_RESOURCE: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' };
 
 export interface LeaseSpec {
   holderIdentity?: string;
@@ -194,9 +193,9 @@ export class LeaderElector {
     const reqOpts = { signal, timeoutMs: Math.max(1000, this.o.retryPeriodMs) };
     const now = Date.now();
     try {
-      const lease = await client.getIfExists<Lease>(LEASE_RESOURCE, this.o.name, { namespace: this.o.namespace, ...reqOpts });
+      const lease = await client.getIfExists<Lease>(LEASES, this.o.name, { namespace: this.o.namespace, ...reqOpts });
       if (!lease) {
-        await client.create<Lease>(LEASE_RESOURCE, this.leaseBody(undefined, now), reqOpts);
+        await client.create<Lease>(LEASES, this.leaseBody(undefined, now), reqOpts);
         this.observe({ holderIdentity: this.o.identity, renewTime: microTime(now), leaseTransitions: 0, leaseDurationSeconds: Math.ceil(this.o.leaseDurationMs / 1000) }, now);
         return true;
       }
@@ -208,7 +207,7 @@ export class LeaderElector {
         if (this.observedAt + durationMs > now) return false;
         this.log.info({ holder }, 'lease expired; taking over');
       }
-      const updated = await client.update<Lease>(LEASE_RESOURCE, this.leaseBody(spec, now, lease.metadata.resourceVersion), reqOpts);
+      const updated = await client.update<Lease>(LEASES, this.leaseBody(spec, now, lease.metadata.resourceVersion), reqOpts);
       this.observe(updated.spec ?? {}, now);
       return true;
     } catch (err) {
@@ -242,11 +241,11 @@ export class LeaderElector {
   private async release(): Promise<void> {
     const client = this.o.client;
     try {
-      const lease = await client.get<Lease>(LEASE_RESOURCE, this.o.name, { namespace: this.o.namespace, timeoutMs: 5000 });
+      const lease = await client.get<Lease>(LEASES, this.o.name, { namespace: this.o.namespace, timeoutMs: 5000 });
       if (lease.spec?.holderIdentity !== this.o.identity) return;
       const now = Date.now();
       await client.update<Lease>(
-        LEASE_RESOURCE,
+        LEASES,
         {
           ...lease,
           spec: {

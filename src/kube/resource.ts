@@ -1,16 +1,8 @@
-// Identifying an API resource and building its REST paths.
+// Identifying an API resource and building its REST paths. ResourceRef itself is defined in
+// src/api/meta.ts, beside the resource constants of every API group.
+import type { ResourceRef } from '../api/meta.js';
 
-/** A resource as the REST API addresses it (group/version/plural) plus its scope. */
-export interface ResourceRef {
-  /** '' for the core group. */
-  group: string;
-  version: string;
-  /** Plural lower-case name, e.g. `deployments`. */
-  resource: string;
-  namespaced: boolean;
-  /** Kind, when known; used to fill in list items that omit it. */
-  kind?: string;
-}
+export type { ResourceRef };
 
 export function apiVersionOf(ref: Pick<ResourceRef, 'group' | 'version'>): string {
   return ref.group === '' ? ref.version : `${ref.group}/${ref.version}`;

@@ -2,12 +2,13 @@
 // for the type's sync controller to report NotRunning, optionally delete the
 // Federated<Kind> CRD (refused while federated objects of the type exist), then delete
 // the FederatedTypeConfig.
-import { groupQualifiedName, type FederatedTypeConfig } from '../api/core.js';
+import { groupQualifiedName, type FederatedTypeConfig, FEDERATED_TYPE_CONFIGS } from '../api/core.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { isNotFound } from '../kube/errors.js';
 import { pause } from '../runtime/clock.js';
 import { resolveEnableTarget } from './enable.js';
-import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, federatedCrdName, federatedRef } from '../propagation/resources.js';
+import { FIELD_MANAGER, federatedCrdName, federatedRef } from '../propagation/resources.js';
+import { CUSTOM_RESOURCE_DEFINITIONS } from '../api/kubernetes.js';
 
 export interface DisableOptions {
   namespace: string;

@@ -1,14 +1,15 @@
 // `kfed enable TYPE`: resolve the target type through the host's discovery, then create or
 // update its Federated<Kind> CRD and FederatedTypeConfig (kubefedctl enable's behaviour:
 // re-running updates the CRD; changing an enabled type's federated type is refused).
-import { groupQualifiedName, type FederatedTypeConfig } from '../api/core.js';
+import { groupQualifiedName, type FederatedTypeConfig, FEDERATED_TYPE_CONFIGS } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { ApiResourceInfo } from '../kube/discovery.js';
 import { isAlreadyExists } from '../kube/errors.js';
 import { defaultTypeConfigs, defaultTypeCRDs } from '../propagation/types/default-types.js';
 import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from '../propagation/types/federated-crd.js';
-import { CUSTOM_RESOURCE_DEFINITIONS, FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, NAMESPACES } from '../propagation/resources.js';
+import { FIELD_MANAGER } from '../propagation/resources.js';
+import { CUSTOM_RESOURCE_DEFINITIONS, NAMESPACES } from '../api/kubernetes.js';
 
 /** Discovery's view of a resource as `kfed enable` needs it. */
 export function targetFromDiscovery(info: ApiResourceInfo): TargetAPIResource {

@@ -4,7 +4,7 @@
 // namespace too. Objects controllers create (events, endpoints, owned objects such as a
 // Deployment's ReplicaSets and Pods, the per-namespace root CA and default account) are
 // skipped: federating them would fight the controllers that own them.
-import { groupQualifiedName, type FederatedTypeConfig } from '../api/core.js';
+import { groupQualifiedName, type FederatedTypeConfig, FEDERATED_TYPE_CONFIGS } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { FederatedObject } from '../api/federation.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
@@ -13,7 +13,7 @@ import type { ResourceRef } from '../kube/resource.js';
 import { createEnableResources, discoverTargets, enableResources, type EnableChange } from './enable.js';
 import { federatedObjectFrom } from './federate-object.js';
 import { nameMatchesResource, resolveTargetResource, type TargetAPIResource } from '../propagation/types/federated-crd.js';
-import { FEDERATED_TYPE_CONFIGS, FIELD_MANAGER } from '../propagation/resources.js';
+import { FIELD_MANAGER } from '../propagation/resources.js';
 
 const CONTROLLER_CREATED = new Set(['events', 'events.events.k8s.io', 'endpoints', 'endpointslices.discovery.k8s.io', 'propagatedversions.core.kubefed.io', 'pods', 'controllerrevisions.apps', 'leases.coordination.k8s.io']);
 const SKIPPED_OBJECTS = new Set(['configmaps/kube-root-ca.crt', 'serviceaccounts/default']);

@@ -8,7 +8,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { DynamicClient } from '../kube/dynamic-client.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { JoinError } from './join-steps.js';
-import { KUBEFED_CLUSTERS } from '../clusters/resources.js';
+import { KUBEFED_CLUSTERS } from '../api/core.js';
 
 /** Canonical endpoint: scheme and host lower-case, default port and trailing slash dropped. */
 export function canonicalEndpoint(server: string): string {

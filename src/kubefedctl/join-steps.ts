@@ -6,7 +6,7 @@ import type { DynamicClient } from '../kube/dynamic-client.js';
 import { isAlreadyExists, isNotFound } from '../kube/errors.js';
 import { oneLine } from '../runtime/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
-import { SELF_SUBJECT_ACCESS_REVIEWS } from '../clusters/resources.js';
+import { SELF_SUBJECT_ACCESS_REVIEWS } from '../api/kubernetes.js';
 
 /** Verbosity-tagged progress: level 0 is always shown, 2 matches kubefedctl's --v=2 detail. */
 export type ProgressFn = (level: number, line: string) => void;

@@ -4,7 +4,7 @@
 // read that can fail (contexts, reachability, permissions, CRDs) happens before the
 // first write; a write that still fails, or an abort (Ctrl-C), rolls back what this run
 // created or changed. Running it again converges instead of duplicating.
-import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedCluster, type KubeFedConfig, type ResourceScope, type TLSValidation } from '../api/core.js';
+import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedCluster, type KubeFedConfig, type ResourceScope, type TLSValidation, CA_CRT_KEY, KUBEFED_CLUSTERS, KUBEFED_CONFIGS, TOKEN_KEY } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import { clusterClientFromKubeconfig, describeKubeconfigContext, kubeconfigCurrentContext, type ClusterClient, type KubeconfigSource } from '../kube/cluster-client.js';
 import { isNotFound } from '../kube/errors.js';
@@ -15,9 +15,7 @@ import { ensure, JoinError, refusedAccess, sleep, UndoLog, type AccessCheck, typ
 import { joinMetrics } from '../clusters/metrics.js';
 import { refuseDuplicateEndpoint, refuseForeignBinding } from './join-conflicts.js';
 import type { ResourceRef } from '../kube/resource.js';
-import {
-  CA_CRT_KEY, CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, KUBEFED_CONFIGS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS, TOKEN_KEY,
-} from '../clusters/resources.js';
+import { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, NAMESPACES, ROLES, ROLE_BINDINGS, SECRETS, SERVICE_ACCOUNTS } from '../api/kubernetes.js';
 
 export interface JoinTarget {
   /** KubeFedCluster name (a DNS-1123 subdomain). */

@@ -10,7 +10,8 @@ import { connect, resolveTarget, type JoinTarget, type ResolvedTarget } from './
 import { oneLine } from '../runtime/errors.js';
 import { describeRef, JoinError, type ProgressFn } from './join-steps.js';
 import { joinMetrics } from '../clusters/metrics.js';
-import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, NAMESPACES, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS } from '../clusters/resources.js';
+import { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, NAMESPACES, ROLES, ROLE_BINDINGS, SECRETS, SERVICE_ACCOUNTS } from '../api/kubernetes.js';
+import { KUBEFED_CLUSTERS } from '../api/core.js';
 
 export interface UnjoinOptions extends JoinTarget {
   /** Remove the host side even when the member cannot be cleaned up. */

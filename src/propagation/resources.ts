@@ -1,17 +1,8 @@
-// REST coordinates of what the propagation controllers read and write on the host, and
-// the ResourceRefs of a FederatedTypeConfig's target and federated types.
+// The ResourceRefs of a FederatedTypeConfig's target and federated types, and the field
+// manager of kfed's writes. The REST coordinates of fixed kinds are in src/api, per group.
 import { groupQualifiedName, type APIResource, type FederatedTypeConfig } from '../api/core.js';
 import type { ResourceRef } from '../kube/resource.js';
 
-export const FEDERATED_TYPE_CONFIGS: ResourceRef = { group: 'core.kubefed.io', version: 'v1beta1', resource: 'federatedtypeconfigs', namespaced: true, kind: 'FederatedTypeConfig' };
-export const PROPAGATED_VERSIONS: ResourceRef = { group: 'core.kubefed.io', version: 'v1alpha1', resource: 'propagatedversions', namespaced: true, kind: 'PropagatedVersion' };
-export const CLUSTER_PROPAGATED_VERSIONS: ResourceRef = { group: 'core.kubefed.io', version: 'v1alpha1', resource: 'clusterpropagatedversions', namespaced: false, kind: 'ClusterPropagatedVersion' };
-export const CUSTOM_RESOURCE_DEFINITIONS: ResourceRef = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false, kind: 'CustomResourceDefinition' };
-export const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
-export const FEDERATED_NAMESPACES: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatednamespaces', namespaced: true, kind: 'FederatedNamespace' };
-
-/** Finalizer the FTC controller keeps on an enabled FederatedTypeConfig (Kubefed's name). */
-export const FTC_FINALIZER = 'core.kubefed.io/federated-type-config';
 /** The field manager of every member write: one fixed name so ownership never splits. */
 export const FIELD_MANAGER = 'kfed';
 

@@ -4,17 +4,11 @@
 // sync controller through HostCaches. A policy selects objects by kind, name, namespace
 // and labels, so any change may move any object of any type: listeners re-enqueue all.
 import type { OverridePolicy, PropagationPolicy } from '../../api/federation.js';
-import { POLICY_GROUP, POLICY_VERSION } from '../../api/federation.js';
+import { CLUSTER_OVERRIDE_POLICIES, CLUSTER_PROPAGATION_POLICIES, OVERRIDE_POLICIES, PROPAGATION_POLICIES } from '../../api/federation.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { Informer } from '../../kube/informer.js';
 import type { InformerScope } from '../../kube/informer-factory.js';
 import type { ResourceRef } from '../../kube/resource.js';
-
-const ref = (resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group: POLICY_GROUP, version: POLICY_VERSION, resource, kind, namespaced });
-export const PROPAGATION_POLICIES = ref('propagationpolicies', 'PropagationPolicy', true);
-export const CLUSTER_PROPAGATION_POLICIES = ref('clusterpropagationpolicies', 'ClusterPropagationPolicy', false);
-export const OVERRIDE_POLICIES = ref('overridepolicies', 'OverridePolicy', true);
-export const CLUSTER_OVERRIDE_POLICIES = ref('clusteroverridepolicies', 'ClusterOverridePolicy', false);
 
 export interface PolicyCachesOptions {
   host: ClusterClient;

@@ -7,9 +7,10 @@
 // It writes placement + per-cluster /spec/replicas overrides into the FederatedDeployment
 // (the sync controller propagates them) and a status on the RSP, each only when changed.
 // A target type whose CRD is missing (the type was disabled) only holds up its own RSPs.
-import type { FederatedObject } from '../../api/federation.js';
+import { FEDERATED_DEPLOYMENTS, FEDERATED_REPLICASETS, type FederatedObject } from '../../api/federation.js';
+import { DEPLOYMENTS, PODS, REPLICASETS } from '../../api/kubernetes.js';
 import type { KubeObject } from '../../api/meta.js';
-import { RSP_TARGET_KINDS, SCHEDULING_GROUP, SCHEDULING_VERSION, type ReplicaSchedulingPreference, type RSPTargetKind } from '../../api/scheduling.js';
+import { REPLICA_SCHEDULING_PREFERENCES, RSP_TARGET_KINDS, type ReplicaSchedulingPreference, type RSPTargetKind } from '../../api/scheduling.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { isConflict, isNotFound } from '../../kube/errors.js';
@@ -27,11 +28,6 @@ import { FIELD_MANAGER } from '../resources.js';
 import { reconcileRSP, rspStatus, rspStatusEqual } from './rsp-schedule.js';
 import type { MemberWorkload } from './schedule-replicas.js';
 
-export const REPLICA_SCHEDULING_PREFERENCES: ResourceRef = { group: SCHEDULING_GROUP, version: SCHEDULING_VERSION, resource: 'replicaschedulingpreferences', namespaced: true, kind: 'ReplicaSchedulingPreference' };
-export const FEDERATED_DEPLOYMENTS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
-export const FEDERATED_REPLICASETS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedreplicasets', namespaced: true, kind: 'FederatedReplicaSet' };
-const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
-const REPLICASETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
 
 /** The federated type and member workload type of each RSP targetKind (Kubefed's scheduler plugins). */
 const TARGET_TYPES: Record<RSPTargetKind, { federated: ResourceRef; member: ResourceRef }> = {
@@ -46,7 +42,6 @@ export interface RSPTarget {
   workloads: MemberInformers;
   expect: Expectations<FederatedObject>;
 }
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 
 export interface RSPControllerOptions {
   host: ClusterClient;

@@ -13,7 +13,8 @@ import type { Informer } from '../../kube/informer.js';
 import type { InformerScope } from '../../kube/informer-factory.js';
 import type { ResourceRef } from '../../kube/resource.js';
 import { PolicyCaches } from '../policy/policy-caches.js';
-import { CLUSTER_PROPAGATED_VERSIONS, FEDERATED_NAMESPACES, PROPAGATED_VERSIONS } from '../resources.js';
+import { CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS } from '../../api/core.js';
+import { FEDERATED_NAMESPACES } from '../../api/federation.js';
 
 export interface HostCachesOptions {
   host: ClusterClient;

@@ -18,7 +18,8 @@ import type { Logger } from '../../observability/logger.js';
 import type { ReconcileResult } from '../../runtime/controller.js';
 import { errorMessage } from '../../runtime/errors.js';
 import { removeFromCluster } from './cluster-ops.js';
-import { CLUSTER_PROPAGATED_VERSIONS, FIELD_MANAGER, PROPAGATED_VERSIONS } from '../resources.js';
+import { FIELD_MANAGER } from '../resources.js';
+import { CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS } from '../../api/core.js';
 
 export const LEFT_BEHIND_ANNOTATION = 'kfed.io/left-behind';
 

@@ -5,8 +5,9 @@ import type { FederatedObject, FederatedStatus } from '../../api/federation.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.js';
 import type { ResourceRef } from '../../kube/resource.js';
-import { FIELD_MANAGER, CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS } from '../resources.js';
+import { FIELD_MANAGER } from '../resources.js';
 import { propagatedVersionFor } from './version.js';
+import { CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS } from '../../api/core.js';
 
 function nsOpt(obj: { metadata: { namespace?: string | undefined } }): { namespace?: string } {
   return obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {};

@@ -2,7 +2,7 @@
 // a type is enabled and stopped when it is disabled or its config deleted, at run time.
 // Status says whether the type's propagation controller runs; the finalizer
 // core.kubefed.io/federated-type-config keeps a config until its controller stopped.
-import { defaultFederatedTypeConfig, type FederatedTypeConfig, type FederatedTypeConfigStatus } from '../../api/core.js';
+import { defaultFederatedTypeConfig, type FederatedTypeConfig, type FederatedTypeConfigStatus, FEDERATED_TYPE_CONFIGS, FTC_FINALIZER } from '../../api/core.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { isNotFound } from '../../kube/errors.js';
@@ -15,7 +15,7 @@ import { ControllerBuilder, type ManagedController } from '../../runtime/control
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { HostCaches } from '../sync/host-caches.js';
-import { FEDERATED_TYPE_CONFIGS, FIELD_MANAGER, FTC_FINALIZER } from '../resources.js';
+import { FIELD_MANAGER } from '../resources.js';
 import { SyncController, type SyncControllerOptions } from '../sync/sync-controller.js';
 import { canonicalJson } from '../sync/version.js';
 

@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { LEASE_RESOURCE, type Lease } from '../../../src/kube/leader-election.js';
+import { type Lease } from '../../../src/kube/leader-election.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { eventually } from '../../support/kube-clients.js';
 import { requireTools } from '../../support/tools.js';
 import { REPO, renderChart } from '../../unit/deploy/manifests.js';
 import { installKustomizeBase } from './install.js';
+import { LEASES } from '../../../src/api/kubernetes.js';
 
 const run = promisify(execFile);
 const tools = requireTools('kubectl');
@@ -98,7 +99,7 @@ describe.skipIf(!tools)('the image layout runs the chart command', () => {
     expect(metrics).toMatch(/^# TYPE \w+/m);
     const leaseName = container.args.find((a) => a.startsWith('--leader-election-id='))!.split('=')[1]!;
     const holder = await eventually(async () => {
-      const lease = await admin.dynamic.get<Lease>(LEASE_RESOURCE, leaseName, { namespace: 'kube-federation-system' });
+      const lease = await admin.dynamic.get<Lease>(LEASES, leaseName, { namespace: 'kube-federation-system' });
       expect(lease.spec?.holderIdentity).toBeTruthy();
       return lease.spec!.holderIdentity!;
     }, 30_000, 100);
@@ -106,7 +107,7 @@ describe.skipIf(!tools)('the image layout runs the chart command', () => {
     child.kill('SIGTERM');
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
     expect(code, output).toBe(0);
-    const after = await admin.dynamic.get<Lease>(LEASE_RESOURCE, leaseName, { namespace: 'kube-federation-system' });
+    const after = await admin.dynamic.get<Lease>(LEASES, leaseName, { namespace: 'kube-federation-system' });
     expect(after.spec?.holderIdentity ?? '', `lease still held by ${holder}`).not.toBe(holder);
   }, 90_000);
 });

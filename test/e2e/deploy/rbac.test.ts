@@ -10,17 +10,16 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeFedCluster } from '../../../src/api/core.js';
-import { isClusterReady } from '../../../src/api/core.js';
+import { isClusterReady, KUBEFED_CLUSTERS } from '../../../src/api/core.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { startControlPlane, type ControlPlane } from '../../../src/app/control-plane.js';
 import { CONTROLLERS, type ControllerEntry } from '../../../src/app/controllers.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
-import { KUBEFED_CLUSTERS } from '../../../src/clusters/resources.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
 import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { LEASE_RESOURCE, type Lease } from '../../../src/kube/leader-election.js';
+import { type Lease } from '../../../src/kube/leader-election.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { eventually } from '../../support/kube-clients.js';
@@ -28,6 +27,7 @@ import { requireTools } from '../../support/tools.js';
 import { renderChart } from '../../unit/deploy/manifests.js';
 import { installKustomizeBase, kubectl, type KubectlTarget } from './install.js';
 import { accessOf, describeAccess, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
+import { LEASES } from '../../../src/api/kubernetes.js';
 
 const tools = requireTools('kubectl');
 const NS = 'kube-federation-system';
@@ -130,7 +130,7 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
     }
 
     await eventually(async () => {
-      const lease = await admin.dynamic.get<Lease>(LEASE_RESOURCE, LEASE, { namespace: NS });
+      const lease = await admin.dynamic.get<Lease>(LEASES, LEASE, { namespace: NS });
       expect(lease.spec?.holderIdentity).toBe('kfed-controller-rbac-test');
       const clusters = (await admin.dynamic.list<KubeFedCluster>(KUBEFED_CLUSTERS, { namespace: NS })).items;
       expect(clusters.filter((c) => isClusterReady(c)).map((c) => c.metadata.name).sort()).toEqual(['cluster-1', 'cluster-2', 'cluster-3']);
@@ -149,7 +149,7 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
     // A graceful stop releases the Lease.
     await cp.stop();
     cp = undefined;
-    const released = await admin.dynamic.get<Lease>(LEASE_RESOURCE, LEASE, { namespace: NS });
+    const released = await admin.dynamic.get<Lease>(LEASES, LEASE, { namespace: NS });
     expect(released.spec?.holderIdentity ?? '').not.toBe('kfed-controller-rbac-test');
 
     const calls = proxy.requests.slice(refusedProbes);

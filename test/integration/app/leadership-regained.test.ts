@@ -14,9 +14,9 @@ import { readKubeFedConfig } from '../../../src/config/load.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { FEDERATED_TYPE_CONFIGS } from '../../../src/propagation/resources.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { NS, RETRY_PERIOD_MS, prepareHost, until } from './controller-harness.js';
+import { FEDERATED_TYPE_CONFIGS } from '../../../src/api/core.js';
 
 const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
 const FEDERATED_DEPLOYMENTS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };

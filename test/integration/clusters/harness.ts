@@ -6,12 +6,12 @@ import { startControlPlane, type ControlPlane } from '../../../src/app/control-p
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
 import { ClusterHealthController } from '../../../src/clusters/health-controller.js';
 import { joinCluster, type JoinOptions } from '../../../src/kubefedctl/join.js';
-import { KUBEFED_CLUSTERS } from '../../../src/clusters/resources.js';
 import { buildConfig, type ConfigFlags } from '../../../src/config/config.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { SandboxMember } from '../../../src/sandbox/member.js';
 import { startTestSandbox } from '../../support/sandbox-backend.js';
+import { KUBEFED_CLUSTERS } from '../../../src/api/core.js';
 
 export const NS = 'kube-federation-system';
 

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeFedCluster } from '../../../src/api/core.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { MemberChange } from '../../../src/clusters/member-registry.js';
-import { EVENTS, KUBEFED_CLUSTERS, NODES, SECRETS } from '../../../src/clusters/resources.js';
 import { clusterClientFromKubeconfig } from '../../../src/kube/cluster-client.js';
 import { createCa } from '../../../src/sandbox/pki.js';
 import { condition, NS, startFederation, until, type Federation } from './harness.js';
 import { sandboxBackend } from '../../support/sandbox-backend.js';
+import { EVENTS, NODES, SECRETS } from '../../../src/api/kubernetes.js';
+import { KUBEFED_CLUSTERS } from '../../../src/api/core.js';
 
 let fed: Federation;
 const changes: [string, MemberChange][] = [];

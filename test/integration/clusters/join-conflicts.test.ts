@@ -6,10 +6,11 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
 import { canonicalEndpoint } from '../../../src/kubefedctl/join-conflicts.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
-import { CLUSTER_ROLE_BINDINGS, KUBEFED_CLUSTERS, NAMESPACES, SECRETS, SERVICE_ACCOUNTS } from '../../../src/clusters/resources.js';
 import { unjoinCluster } from '../../../src/kubefedctl/unjoin.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { NS, startFederation, type Federation } from './harness.js';
+import { CLUSTER_ROLE_BINDINGS, NAMESPACES, SECRETS, SERVICE_ACCOUNTS } from '../../../src/api/kubernetes.js';
+import { KUBEFED_CLUSTERS } from '../../../src/api/core.js';
 
 let fed: Federation;
 let c2: ClusterClient;

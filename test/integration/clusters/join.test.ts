@@ -6,14 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { JoinError } from '../../../src/kubefedctl/join-steps.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
-import {
-  CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, KUBEFED_CLUSTERS, NAMESPACES, NODES, ROLE_BINDINGS, ROLES, SECRETS, SELF_SUBJECT_ACCESS_REVIEWS, SERVICE_ACCOUNTS,
-} from '../../../src/clusters/resources.js';
 import { unjoinCluster } from '../../../src/kubefedctl/unjoin.js';
 import { clusterClientForMember, clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { isForbidden } from '../../../src/kube/errors.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { kubeconfigWithToken, NS, startFederation, until, type Federation } from './harness.js';
+import { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, NAMESPACES, NODES, ROLES, ROLE_BINDINGS, SECRETS, SELF_SUBJECT_ACCESS_REVIEWS, SERVICE_ACCOUNTS } from '../../../src/api/kubernetes.js';
+import { KUBEFED_CLUSTERS } from '../../../src/api/core.js';
 
 let fed: Federation;
 const admins = new Map<string, ClusterClient>();

@@ -7,13 +7,14 @@ import type { KubeFedConfig } from '../../../src/api/core.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
 import { createEventRecorder } from '../../../src/clusters/events.js';
-import { EVENTS, KUBEFED_CONFIGS } from '../../../src/clusters/resources.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { KubeFedConfigWatcher } from '../../../src/clusters/kubefedconfig-watcher.js';
 import { defaultKubeFedConfig } from '../../../src/api/core-validation.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { pollUntil } from '../../support/until.js';
+import { EVENTS } from '../../../src/api/kubernetes.js';
+import { KUBEFED_CONFIGS } from '../../../src/api/core.js';
 
 const NS = 'kube-federation-system';
 let sb: Sandbox;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { EVENT_RESOURCE, EventRecorder } from '../../../src/kube/event-recorder.js';
+import { EventRecorder } from '../../../src/kube/event-recorder.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { EVENTS } from '../../../src/api/kubernetes.js';
 
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 const CM: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
@@ -32,7 +33,7 @@ describe('EventRecorder', () => {
     rec.event(obj, 'Warning', 'ClusterNotReachable', 'cluster-2 did not answer /healthz');
     rec.event(obj, 'Normal', 'ClusterReady', 'cluster-2 is ready');
     await rec.flush();
-    const events = (await c.dynamic.list<KubeObject>(EVENT_RESOURCE, { namespace: 'ev' })).items;
+    const events = (await c.dynamic.list<KubeObject>(EVENTS, { namespace: 'ev' })).items;
     const warning = events.find((e) => e.reason === 'ClusterNotReachable');
     expect(warning).toMatchObject({
       type: 'Warning',
@@ -51,7 +52,7 @@ describe('EventRecorder', () => {
     const rec = new EventRecorder({ client: c.dynamic, component: 'kfed-test', burst: 3 });
     for (let i = 0; i < 10; i++) rec.event(obj, 'Normal', `R${i}`, `m${i}`);
     await rec.flush();
-    const events = (await c.dynamic.list<KubeObject>(EVENT_RESOURCE, { namespace: 'ev' })).items.filter(
+    const events = (await c.dynamic.list<KubeObject>(EVENTS, { namespace: 'ev' })).items.filter(
       (e) => (e.involvedObject as { name: string }).name === 'flood',
     );
     expect(events).toHaveLength(3);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import { LEASE_RESOURCE, LeaderElector, type Lease } from '../../../src/kube/leader-election.js';
+import { LeaderElector, type Lease } from '../../../src/kube/leader-election.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { Manager } from '../../../src/runtime/manager.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { pollUntil } from '../../support/until.js';
+import { LEASES } from '../../../src/api/kubernetes.js';
 
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 const TIMING = { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 300 };
@@ -42,7 +43,7 @@ function candidate(lease: string, identity: string, extra: { releaseOnCancel?: b
   return { elector, events, ac, done, identity, leading: () => leadingSignal };
 }
 
-const getLease = (name: string): Promise<Lease> => client.dynamic.get<Lease>(LEASE_RESOURCE, name, { namespace: 'kfed-system' });
+const getLease = (name: string): Promise<Lease> => client.dynamic.get<Lease>(LEASES, name, { namespace: 'kfed-system' });
 
 describe('LeaderElector on a Lease', () => {
   it('elects exactly one of two candidates; a graceful stop releases the lease at once', async () => {

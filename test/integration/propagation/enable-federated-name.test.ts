@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { enableDefaultTypes, enableType } from '../../../src/kubefedctl/enable.js';
-import { CUSTOM_RESOURCE_DEFINITIONS } from '../../../src/propagation/resources.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
 import { ensureNamespace, KUBEFED_NS } from './harness.js';
+import { CUSTOM_RESOURCE_DEFINITIONS } from '../../../src/api/kubernetes.js';
 
 let sb: Sandbox;
 let host: ClusterClient;

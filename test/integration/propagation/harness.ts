@@ -7,7 +7,6 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { enableDefaultTypes } from '../../../src/kubefedctl/enable.js';
-import { NAMESPACES } from '../../../src/propagation/resources.js';
 import { syncEventSink } from '../../../src/propagation/sync/events.js';
 import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/types/type-config-controller.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
@@ -16,6 +15,7 @@ import { startTestSandbox } from '../../support/sandbox-backend.js';
 import { installCrds } from '../../support/crds.js';
 import { staticMembers, type StaticMembers } from '../../support/static-members.js';
 import { pollUntil } from '../../support/until.js';
+import { NAMESPACES } from '../../../src/api/kubernetes.js';
 
 export const CLUSTERS = ['cluster-1', 'cluster-2', 'cluster-3'] as const;
 export const KUBEFED_NS = 'kube-federation-system';

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { OVERRIDE_POLICIES, PROPAGATION_POLICIES } from '../../../src/propagation/policy/policy-caches.js';
 import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from './harness.js';
+import { OVERRIDE_POLICIES, PROPAGATION_POLICIES } from '../../../src/api/federation.js';
 
 const NS = 'pol';
 let env: Env;

@@ -8,14 +8,15 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import type { ReplicaSchedulingPreference } from '../../../src/api/scheduling.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
-import { REPLICA_SCHEDULING_PREFERENCES, RSPController } from '../../../src/propagation/scheduling/rsp-controller.js';
+import { RSPController } from '../../../src/propagation/scheduling/rsp-controller.js';
 import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
 import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { NAMESPACES } from '../../../src/propagation/resources.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
 import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from './harness.js';
+import { REPLICA_SCHEDULING_PREFERENCES } from '../../../src/api/scheduling.js';
+import { NAMESPACES } from '../../../src/api/kubernetes.js';
 
 const NS = 'rsp-demo';
 const FED_REPLICASETS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedreplicasets', namespaced: true, kind: 'FederatedReplicaSet' };

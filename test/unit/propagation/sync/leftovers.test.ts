@@ -4,7 +4,7 @@ import type { PropagatedVersion } from '../../../../src/api/core.js';
 import type { KubeObject } from '../../../../src/api/meta.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { cleanLeftovers, leftBehindClusters, type LeftoverContext } from '../../../../src/propagation/sync/leftovers.js';
-import { NAMESPACES } from '../../../../src/propagation/resources.js';
+import { NAMESPACES } from '../../../../src/api/kubernetes.js';
 
 function context(name: string, opts: { ready: boolean; protect: boolean }): { ctx: LeftoverContext; calls: string[] } {
   const calls: string[] = [];

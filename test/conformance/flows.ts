@@ -386,4 +386,50 @@ export const FLOWS: Flow[] = [
       };
     },
   },
+  {
+    name: 'RBAC escalation: roles and bindings beyond what the author holds; escalate and bind',
+    async run(c) {
+      await c.call('POST', '/api/v1/namespaces', ns('conf-esc'));
+      const rbac = '/apis/rbac.authorization.k8s.io/v1/namespaces/conf-esc';
+      const role = (name: string, rules: Obj[]): Obj => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
+      const binding = (name: string, kind: string, roleName: string): Obj => ({
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName }, subjects: [{ kind: 'ServiceAccount', name: 'esc', namespace: 'conf-esc' }],
+      });
+      await c.call('POST', '/api/v1/namespaces/conf-esc/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'esc' } });
+      const writer = [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create', 'update', 'patch', 'get'] }, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+      await c.call('POST', `${rbac}/roles`, role('writer', writer));
+      await c.call('POST', `${rbac}/rolebindings`, binding('writer', 'Role', 'writer'));
+      const tr = await c.call('POST', '/api/v1/namespaces/conf-esc/serviceaccounts/esc/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+      const sa = c.as(String(tr.body.status?.token ?? ''));
+      const seen = (r: Reply): Obj => ({ ...shape(r), message: r.body.message });
+      // the authorizer's cache takes a moment on a real server
+      const subset = await poll(async () => {
+        const r = await sa.call('POST', `${rbac}/roles`, role('subset', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]));
+        return r.code === 201 ? r : undefined;
+      }, 10_000);
+      const more = role('more', [{ apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['get', 'list'] }, { nonResourceURLs: ['/x'], verbs: ['get'] }]);
+      const out: Observations = {
+        subset: subset?.code ?? 'never',
+        more: seen(await sa.call('POST', `${rbac}/roles`, more)),
+        names: seen(await sa.call('POST', `${rbac}/roles`, role('names', [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['a', 'b'], verbs: ['get'] }]))),
+        patchMore: seen(await sa.call('PATCH', `${rbac}/roles/subset`, { rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['delete'] }] }, 'application/merge-patch+json')),
+        bindAdmin: seen(await sa.call('POST', `${rbac}/rolebindings`, binding('admin', 'ClusterRole', 'cluster-admin'))),
+        bindSubset: (await sa.call('POST', `${rbac}/rolebindings`, binding('subset', 'Role', 'subset'))).code,
+        bindMissingRole: seen(await sa.call('POST', `${rbac}/rolebindings`, binding('missing', 'Role', 'nope'))),
+        bindMissingClusterRole: seen(await sa.call('POST', `${rbac}/rolebindings`, binding('missing2', 'ClusterRole', 'nope'))),
+      };
+      // escalate on roles, bind on the cluster-admin ClusterRole: both are then allowed
+      await c.call('PUT', `${rbac}/roles/writer`, role('writer', [...writer, { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['escalate'] }, { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: ['cluster-admin'], verbs: ['bind'] }]));
+      const escalated = await poll(async () => {
+        const r = await sa.call('POST', `${rbac}/roles`, more);
+        return r.code !== 403 ? r : undefined;
+      }, 10_000);
+      out.escalate = escalated ? seen(escalated) : 'never';
+      out.escalateResources = (await sa.call('POST', `${rbac}/roles`, role('more2', [{ apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['get', 'list'] }]))).code;
+      out.bind = (await sa.call('POST', `${rbac}/rolebindings`, binding('admin', 'ClusterRole', 'cluster-admin'))).code;
+      out.bindViewStill = seen(await sa.call('POST', `${rbac}/rolebindings`, binding('view', 'ClusterRole', 'view')));
+      return out;
+    },
+  },
 ];

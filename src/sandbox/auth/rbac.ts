@@ -12,7 +12,7 @@ export type Attributes =
   | { kind: 'resource'; verb: string; group: string; resource: string; subresource?: string; name?: string; namespace?: string }
   | { kind: 'nonresource'; verb: string; path: string };
 
-interface PolicyRule {
+export interface PolicyRule {
   apiGroups?: string[];
   resources?: string[];
   resourceNames?: string[];
@@ -70,6 +70,28 @@ function ruleAllows(rule: PolicyRule, a: Attributes): boolean {
 
 function rulesOf(role: KubeObject | undefined): PolicyRule[] {
   return ((role as { rules?: PolicyRule[] } | undefined)?.rules) ?? [];
+}
+
+/** The rules of every binding that names `user`: the cluster's, and those of `namespace` when given. */
+export function rulesFor(store: ObjectStore, user: UserInfo, namespace: string | undefined): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  const collect = (binding: KubeObject, bindingNs: string | undefined): void => {
+    const subjects = ((binding as { subjects?: Subject[] }).subjects) ?? [];
+    if (!subjects.some((s) => subjectMatches(s, user, bindingNs))) return;
+    const ref = (binding as { roleRef?: { kind: string; name: string } }).roleRef;
+    if (ref) out.push(...roleRefRules(store, ref, bindingNs));
+  };
+  for (const b of store.list('clusterrolebindings.rbac.authorization.k8s.io')) collect(b, undefined);
+  if (namespace) for (const b of store.list('rolebindings.rbac.authorization.k8s.io', namespace)) collect(b, namespace);
+  return out;
+}
+
+/** The rules a roleRef points at (none when its role does not exist). */
+export function roleRefRules(store: ObjectStore, ref: { kind: string; name: string }, namespace: string | undefined): PolicyRule[] {
+  const role = ref.kind === 'ClusterRole'
+    ? store.get('clusterroles.rbac.authorization.k8s.io', undefined, ref.name)
+    : store.get('roles.rbac.authorization.k8s.io', namespace, ref.name);
+  return rulesOf(role);
 }
 
 export function authorize(store: ObjectStore, user: UserInfo, a: Attributes): { allowed: boolean; reason: string } {

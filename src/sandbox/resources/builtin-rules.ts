@@ -210,6 +210,13 @@ export function validateBuiltin(kind: string, obj: KubeObject, old?: KubeObject)
     case 'EndpointSlice':
       req(p, typeof o.addressType === 'string', 'addressType');
       break;
+    case 'Role':
+      ((o.rules ?? []) as Obj[]).forEach((r, i) => {
+        if (Array.isArray(r?.nonResourceURLs) && r.nonResourceURLs.length > 0) {
+          p.push({ field: `rules[${i}].nonResourceURLs`, message: `Invalid value: ${JSON.stringify(r.nonResourceURLs)}: namespaced rules cannot apply to non-resource URLs`, reason: 'FieldValueInvalid' });
+        }
+      });
+      break;
     case 'RoleBinding':
     case 'ClusterRoleBinding':
       req(p, !!o.roleRef?.name && !!o.roleRef?.kind, 'roleRef');

@@ -11,6 +11,8 @@ import { annotationProblems, defaultBuiltin, validateBuiltin, type Allocators } 
 import { crdEstablishedStatus, defaultCrd } from '../resources/crd.js';
 import { ApiError, errors } from './api-error.js';
 import { checkApplyConfiguration, decodePatched } from './decode-builtin.js';
+import { checkEscalation, EscalationError } from '../auth/escalation.js';
+import type { UserInfo } from '../auth/rbac.js';
 import { deepEqual } from '../patch/json-value.js';
 import { applyPatch, fieldMetaFromOpenApi, managerFromUserAgent, PatchError, patchErrorToStatus, trackUpdate, type FieldMeta, type PatchType } from '../patch/index.js';
 
@@ -28,6 +30,8 @@ export interface WriteOptions {
   userAgent?: string;
   /** the body is the caller's to give away (freshly decoded from a request), so it is not copied first */
   bodyOwned?: boolean;
+  /** who writes: RBAC objects are checked for escalation (internal writes have no user) */
+  user?: UserInfo;
 }
 
 const fieldMetaCache = new WeakMap<object, FieldMeta>();
@@ -365,6 +369,14 @@ export class ObjectService {
 
   /** Defaulting, schema pruning and validation; throws 422 on problems. */
   private admit(def: ResourceDef, version: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): string[] {
+    if (opts.user && def.group === 'rbac.authorization.k8s.io') {
+      try {
+        checkEscalation(this.store, opts.user, def.kind, obj);
+      } catch (err) {
+        if (err instanceof EscalationError) throw new ApiError(err.code, err.code === 404 ? 'NotFound' : 'Forbidden', err.message, err.details);
+        throw err;
+      }
+    }
     const warnings: string[] = [];
     let problems: FieldProblem[];
     const name = obj.metadata.name ?? '';

@@ -79,9 +79,10 @@ function checkListOptions(q: URLSearchParams): void {
   }
 }
 
-function writeOptions(q: URLSearchParams, userAgent?: string): WriteOptions & { force?: boolean } {
+function writeOptions(q: URLSearchParams, userAgent?: string, user?: UserInfo): WriteOptions & { force?: boolean } {
   const opts: WriteOptions & { force?: boolean } = {};
   if (userAgent) opts.userAgent = userAgent;
+  if (user) opts.user = user;
   // most writes carry no query at all
   if (q.size === 0) return opts;
   if (q.getAll('dryRun').includes('All')) opts.dryRun = true;
@@ -191,7 +192,7 @@ export class ResourceHandler {
           const issued = this.ctx.issueToken(ns!, sa, exp);
           return sendJson(res, 201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: ri.name, namespace: ns, creationTimestamp: null }, spec: { audiences: body?.spec?.audiences ?? [], expirationSeconds: exp }, status: issued });
         }
-        const opts = writeOptions(q, req.headers['user-agent']);
+        const opts = writeOptions(q, req.headers['user-agent'], user);
         opts.bodyOwned = true;
         const decoded = isObject(body) ? decodeBuiltinBody(def, version, body, opts.fieldValidation) : [];
         const { obj, warnings } = objects.create(def, version, ns, body, opts);
@@ -206,7 +207,7 @@ export class ResourceHandler {
           const { obj } = objects.update(def, version, ns, ri.name!, next, writeOptions(q, req.headers['user-agent']));
           return sendJson(res, 200, obj);
         }
-        const opts = writeOptions(q, req.headers['user-agent']);
+        const opts = writeOptions(q, req.headers['user-agent'], user);
         if (sub === 'status') opts.subresource = 'status';
         opts.bodyOwned = true;
         const decoded = isObject(body) ? decodeBuiltinBody(def, version, body, opts.fieldValidation) : [];
@@ -225,7 +226,7 @@ export class ResourceHandler {
           return this.updateScale(res, def, version, ns, ri.name!, (s) => ({ ...s, spec: { ...s.spec, ...(replicas !== undefined ? { replicas } : {}) } }), q);
         }
         if (def.crd && type === 'strategic') throw errors.unsupportedMediaType(ct);
-        const opts = { ...writeOptions(q, req.headers['user-agent']), ...(sub === 'status' ? { subresource: 'status' } : {}) };
+        const opts = { ...writeOptions(q, req.headers['user-agent'], user), ...(sub === 'status' ? { subresource: 'status' } : {}) };
         const existed = this.ctx.store.get(resourceKey(def.group, def.plural), ns, ri.name!) !== undefined;
         const { obj, warnings } = objects.patch(def, version, ns, ri.name!, type, body, opts);
         return this.sendObject(res, existed ? 200 : 201, def, version, obj, accept, q, warnings);

@@ -1,6 +1,7 @@
 // Builds the wire response to one query from the current snapshot. Synchronous and
 // allocation-light: the response is written into one reusable buffer from pre-encoded
 // record tails, with owner names compressed against the question or the previous CNAME.
+import { continentOf } from '../dns/continents.js';
 import { AnswerCache } from './answer-cache.js';
 import { ecsAddressValid, EcsLocations } from './ecs-locations.js';
 import type { GeoLocator } from './geo-locator.js';
@@ -82,7 +83,8 @@ export class Responder {
     this.unlocatedAll = opts.unlocatedClients === 'all';
     const d = opts.defaultLocation;
     this.cache = opts.answerCache === 0 ? undefined : new AnswerCache(opts.answerCache);
-    this.defaultLoc = d ? { country: d.country?.toUpperCase(), continent: undefined, regionIndex: d.region ? this.table.regionIndex(d.region) : -1, prefixLength: 0 } : undefined;
+    const country = d?.country?.toUpperCase();
+    this.defaultLoc = d ? { country, continent: country ? continentOf(country) : undefined, regionIndex: d.region ? this.table.regionIndex(d.region) : -1, prefixLength: 0 } : undefined;
   }
 
   /** Location of an address (cached); undefined for private/unknown ones. */

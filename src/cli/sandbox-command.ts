@@ -7,7 +7,7 @@ import type { ControlPlane } from '../app/control-plane.js';
 import { ConfigError, parseDnsWorkers } from '../config/config.js';
 import { createLogger, type LogLevel } from '../observability/logger.js';
 import { homedir } from 'node:os';
-import { startSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { checkClusterNames, startSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import type { SandboxMember } from '../sandbox/member.js';
 import { oneLine } from '../runtime/errors.js';
 import { failure, int } from './cli-support.js';
@@ -26,6 +26,15 @@ function dnsWorkers(v: string): number {
   }
 }
 
+/** `--cluster-names a,b,c`: checked as the sandbox checks them, reported as commander reports bad values. */
+function clusterNameList(v: string): string[] {
+  try {
+    return checkClusterNames(v.split(',').map((s) => s.trim()));
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^sandbox: /, ''));
+  }
+}
+
 /**
  * How the user runs kfed again from this shell: the installed binary, or through npm in
  * a checkout (`npm start` runs the TypeScript sources, and `kfed` is not on PATH there).
@@ -37,6 +46,7 @@ function kfedInvocation(): string {
 
 interface SandboxFlags {
   clusters: number;
+  clusterNames?: string[];
   kubeconfig: string;
   dnsPort: number;
   dnsWorkers: number;
@@ -53,8 +63,9 @@ interface SandboxFlags {
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program
     .command('sandbox')
-    .description('start in-process Kubernetes API servers (cluster-1 is the host), the control plane, the embedded DNS server and the go-app demo')
+    .description('start in-process Kubernetes API servers (the first cluster is the host), the control plane, the embedded DNS server and the go-app demo')
     .option('--clusters <n>', 'number of clusters', int, 3)
+    .option('--cluster-names <names>', 'the clusters\' names, comma-separated, the first is the host (e.g. cluster1,cluster2 for Kubefed\'s examples); sets the count too (default: cluster-1..N)', clusterNameList)
     .option('--kubeconfig <path>', 'where to write the kubeconfig', './kfed-sandbox.kubeconfig')
     .option('--dns-port <port>', 'port of the embedded DNS server on 127.0.0.1 (0: a free port)', int, 5353)
     .option('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket ("auto": one per core; 0: in this process)', dnsWorkers, 0)
@@ -70,25 +81,28 @@ export function registerSandboxCommands(program: Command): void {
       const path = resolve(opts.kubeconfig);
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
       const started = Date.now();
-      out(`starting ${opts.clusters} clusters${opts.realApiserver ? ' on real API servers' : ''}...`);
+      const count = opts.clusterNames?.length ?? opts.clusters;
+      const names = opts.clusterNames ? { clusterNames: opts.clusterNames } : {};
+      out(`starting ${count} clusters${opts.realApiserver ? ' on real API servers' : ''}...`);
       let sb: Sandbox<SandboxMember>;
       if (opts.realApiserver) {
         const [{ startRealSandbox }, { defaultToolsDir }] = await Promise.all([import('../sandbox/real/real-sandbox.js'), import('../sandbox/real/binaries.js')]);
         sb = await startRealSandbox({
-          clusters: opts.clusters, kubeconfigPath: path, out, toolsDir: defaultToolsDir(process.env, homedir()),
+          clusters: opts.clusters, ...names, kubeconfigPath: path, out, toolsDir: defaultToolsDir(process.env, homedir()),
           ...(opts.kubeApiserverBin ? { kubeApiserverBin: resolve(opts.kubeApiserverBin) } : {}),
           ...(opts.etcdBin ? { etcdBin: resolve(opts.etcdBin) } : {}),
           ...(opts.kubeControllerManagerBin ? { kubeControllerManagerBin: resolve(opts.kubeControllerManagerBin) } : {}),
         });
       } else {
         if (opts.kubeApiserverBin || opts.etcdBin || opts.kubeControllerManagerBin) throw new Error('--kube-apiserver-bin, --etcd-bin and --kube-controller-manager-bin need --real-apiserver');
-        sb = await startSandbox({ clusters: opts.clusters, kubeconfigPath: path });
+        sb = await startSandbox({ clusters: opts.clusters, ...names, kubeconfigPath: path });
       }
       for (const c of sb.clusters) {
         const region = c.options.topology.region;
         out(`cluster ${c.name.padEnd(10)} ${c.url}  region ${region} zones ${c.options.topology.zones.join(',')}`);
       }
-      out(`kubeconfig written to ${path} (contexts ${sb.clusters.map((c) => c.name).join(', ')}; current cluster-1)`);
+      const host = sb.clusters[0]!.name;
+      out(`kubeconfig written to ${path} (contexts ${sb.clusters.map((c) => c.name).join(', ')}; current ${host})`);
       let cp: ControlPlane | undefined;
       let bind: { stop(): Promise<void> } | undefined;
       if (opts.bind && !opts.demo) throw failure('--bind needs the demo (drop --no-demo)');
@@ -104,7 +118,7 @@ export function registerSandboxCommands(program: Command): void {
           });
           const dns = { address: '127.0.0.1', port: cp.dns?.ports.udpPort ?? opts.dnsPort };
           const clusters = sb.clusters.map((c) => c.name);
-          await runGoAppDemo(cp, { out, clusters, dns, hostContext: clusters[0] ?? 'cluster-1' });
+          await runGoAppDemo(cp, { out, clusters, dns, hostContext: host });
           if (opts.bind) {
             const { startSandboxBind } = await import('../app/sandbox-bind.js');
             const GO_APP = 'go-app.go-app.myfed.svc.example.com';
@@ -115,12 +129,12 @@ export function registerSandboxCommands(program: Command): void {
             out(`${GO_APP} answers ${addresses.join(', ')} at BIND`);
             out(`  dig @${b.bind.host} -p ${b.bind.port} ${GO_APP}`);
             out(`  dig @${b.bind.host} -p ${b.bind.port} a-${GO_APP} TXT    # kfed's ownership record`);
-            out(`  kubectl --kubeconfig ${path} --context ${clusters[0] ?? 'cluster-1'} -n kube-federation-system get dnsproviders`);
+            out(`  kubectl --kubeconfig ${path} --context ${host} -n kube-federation-system get dnsproviders`);
           }
           const member = sb.clusters[1] ?? sb.clusters[0]!;
           for (const line of demoInstructions({
             kubeconfig: path,
-            hostContext: clusters[0] ?? 'cluster-1',
+            hostContext: host,
             member: member.name,
             dns,
             metricsUrl: cp.health?.url,
@@ -135,8 +149,8 @@ export function registerSandboxCommands(program: Command): void {
           throw failure(`sandbox control plane: ${oneLine(err)}${hint}`);
         }
       } else {
-        out(`try: kubectl --kubeconfig ${path} --context cluster-1 get nodes`);
-        out(`faults: ${kfedInvocation()} sandbox ctl --kubeconfig ${path} stop cluster-2`);
+        out(`try: kubectl --kubeconfig ${path} --context ${host} get nodes`);
+        out(`faults: ${kfedInvocation()} sandbox ctl --kubeconfig ${path} stop ${(sb.clusters[1] ?? sb.clusters[0]!).name}`);
       }
       out(`sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Ctrl-C to stop)`);
       const running = cp;

@@ -15,6 +15,8 @@ import type { SandboxMember } from './member.js';
 
 export interface SandboxOptions {
   clusters?: number;
+  /** the clusters' names, in order (cluster-1..N when omitted); their count wins over `clusters` */
+  clusterNames?: readonly string[];
   /** where to write the kubeconfig; a temp file when omitted */
   kubeconfigPath?: string;
   topology?: (i: number) => ClusterTopology;
@@ -46,11 +48,16 @@ export class Sandbox<C extends SandboxMember = SandboxCluster> {
 
   /** A sandbox whose clusters `create` starts (in parallel: a real API server takes seconds). */
   static async startWith<M extends SandboxMember>(opts: SandboxOptions, create: MemberFactory<M>): Promise<Sandbox<M>> {
-    const n = opts.clusters ?? 3;
+    const names = opts.clusterNames ? checkClusterNames(opts.clusterNames) : undefined;
+    const n = names?.length ?? opts.clusters ?? 3;
     if (!Number.isInteger(n) || n < 1) throw new Error(`sandbox: --clusters must be a positive integer, got ${n}`);
+    const topology = (i: number): ClusterTopology => {
+      const t = (opts.topology ?? defaultTopology)(i);
+      return names ? { ...t, name: names[i]! } : t;
+    };
     const ca = await createCa();
     const tempDir = await mkdtemp(join(tmpdir(), 'kfed-sandbox-'));
-    const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => create({ index: i, topology: (opts.topology ?? defaultTopology)(i), ca, workDir: join(tempDir, `cluster-${i + 1}`) })));
+    const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => create({ index: i, topology: topology(i), ca, workDir: join(tempDir, `cluster-${i + 1}`) })));
     const clusters = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -79,6 +86,18 @@ export class Sandbox<C extends SandboxMember = SandboxCluster> {
     this.control.closeAllConnections();
     await rm(this.tempDir, { recursive: true, force: true });
   }
+}
+
+/** A cluster name is a kubeconfig context, a KubeFedCluster name and a TLS SAN: a DNS-1123 label, once each. */
+export function checkClusterNames(names: readonly string[]): string[] {
+  if (names.length === 0) throw new Error('sandbox: --cluster-names needs at least one name');
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) throw new Error(`sandbox: cluster name "${name}" is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`);
+    if (seen.has(name)) throw new Error(`sandbox: cluster name "${name}" is given twice`);
+    seen.add(name);
+  }
+  return [...names];
 }
 
 export function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {

@@ -18,11 +18,19 @@ function def(d: Partial<ResourceDef> & Pick<ResourceDef, 'group' | 'kind' | 'plu
     verbs: d.verbs ?? ALL_VERBS,
     statusSubresource: d.statusSubresource ?? false,
     ...(d.scale ? { scale: d.scale } : {}),
-    columns: [...(d.columns ?? []), age],
+    // kube-apiserver's printers put Age after the default columns and before the `-o wide` ones
+    columns: [...(d.columns ?? []).filter((c) => !c.priority), age, ...(d.columns ?? []).filter((c) => c.priority)],
     nameRule: d.nameRule ?? 'subdomain',
     ...(d.createOnly ? { createOnly: true } : {}),
   };
 }
+
+/** `kubectl get -o wide` of Deployments and ReplicaSets (kube-apiserver's printers). */
+const workloadWide: PrinterColumn[] = [
+  { name: 'Containers', type: 'string', jsonPath: '.spec.template.spec.containers[*].name', priority: 1 },
+  { name: 'Images', type: 'string', jsonPath: '.spec.template.spec.containers[*].image', priority: 1 },
+  { name: 'Selector', type: 'string', jsonPath: '.spec.selector', priority: 1 },
+];
 
 const replicasScale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
 
@@ -65,12 +73,14 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
       { name: 'Ready', type: 'string', jsonPath: '.status.readyReplicas' },
       { name: 'Up-to-date', type: 'integer', jsonPath: '.status.updatedReplicas' },
       { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },
+      ...workloadWide,
     ] }),
   def({ group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'], statusSubresource: true, scale: replicasScale,
     columns: [
       { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas' },
       { name: 'Current', type: 'integer', jsonPath: '.status.replicas' },
       { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' },
+      ...workloadWide,
     ] }),
   def({ group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true, categories: ['all'], statusSubresource: true,
     columns: [{ name: 'Completions', type: 'integer', jsonPath: '.spec.completions' }] }),

@@ -41,6 +41,9 @@ function specialCell(kind: string, col: string, o: Obj): unknown {
       if (ports.length === 0) return '<none>';
       return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
     }
+    case 'Deployment/Selector':
+    case 'ReplicaSet/Selector':
+      return formatLabelSelector(o.spec?.selector);
     case 'Node/Status': {
       const ready = ((o.status?.conditions ?? []) as Obj[]).find((c) => c.type === 'Ready');
       return ready?.status === 'True' ? 'Ready' : 'NotReady';
@@ -48,6 +51,21 @@ function specialCell(kind: string, col: string, o: Obj): unknown {
     default:
       return undefined;
   }
+}
+
+/** apimachinery's FormatLabelSelector: `app=web,tier in (a,b)`, `<none>` for an empty selector. */
+function formatLabelSelector(sel: Obj | undefined): string {
+  const parts = Object.entries((sel?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+  for (const e of (sel?.matchExpressions ?? []) as Obj[]) {
+    const values = ((e.values ?? []) as string[]).join(',');
+    switch (e.operator) {
+      case 'In': parts.push(`${e.key} in (${values})`); break;
+      case 'NotIn': parts.push(`${e.key} notin (${values})`); break;
+      case 'Exists': parts.push(String(e.key)); break;
+      case 'DoesNotExist': parts.push(`!${e.key}`); break;
+    }
+  }
+  return parts.length > 0 ? parts.join(',') : '<none>';
 }
 
 /** kube's duration.HumanDuration: how `kubectl get` shows ages. */

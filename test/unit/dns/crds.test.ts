@@ -78,10 +78,11 @@ describe('CRD files', () => {
     expect(crd(FILES.externaldns).spec.group).toBe('externaldns.k8s.io');
   });
 
-  it('Domain keeps Kubefed\'s top-level domain and nameServer (no spec)', () => {
+  it('Domain keeps Kubefed\'s top-level domain and nameServer (no spec), plus kfed\'s top-level zone fields', () => {
     const s = schemaOf(crd(FILES.domain));
     expect(s.required).toEqual(['domain']);
-    expect(Object.keys(s.properties ?? {}).sort()).toEqual(['apiVersion', 'domain', 'kind', 'metadata', 'nameServer', 'status']);
+    expect(Object.keys(s.properties ?? {}).sort()).toEqual(['apiVersion', 'domain', 'kind', 'metadata', 'nameServer', 'nameServerAddresses', 'nameServers', 'soa', 'status']);
+    expect(Object.keys(s.properties?.['soa']?.properties ?? {}).sort()).toEqual(['expire', 'minimum', 'mname', 'refresh', 'retry', 'rname']);
   });
 });
 

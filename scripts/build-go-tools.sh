@@ -4,7 +4,9 @@
 #   kubectl                      scripts/tools/kubectl    (k8s.io/kubectl)
 #   apiserver                    scripts/tools/apiserver  (k8s.io/kubernetes: kube-apiserver,
 #                                                          kube-controller-manager; its etcd)
-# Usage: scripts/build-go-tools.sh [kubectl] [apiserver]   (default: both)
+#   external-dns                 scripts/tools/external-dns (sigs.k8s.io/external-dns v0.20.0, its
+#                                                          RFC2136 provider; see its main.go)
+# Usage: scripts/build-go-tools.sh [kubectl] [apiserver] [external-dns]   (default: kubectl, apiserver)
 # Prints the directory holding the binaries on the last line of stdout. A binary is rebuilt only
 # when its module (go.mod, go.sum, main.go) changed since it was built.
 # Env: KFED_TOOLS_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/kfed/bin), KFED_GO_BUILD_P (go build -p,
@@ -27,9 +29,9 @@ version_ldflags="-X k8s.io/component-base/version.gitVersion=${k8s_version} \
 p="${KFED_GO_BUILD_P:-$(nproc 2>/dev/null || echo 2)}"
 nice_level="${KFED_GO_NICE:-10}"
 
-# build MODULE_DIR PACKAGE BINARY
+# build MODULE_DIR PACKAGE BINARY [LDFLAGS]   (LDFLAGS default: the Kubernetes version flags)
 build() {
-  local mod="$root/scripts/tools/$1" pkg="$2" bin="$3"
+  local mod="$root/scripts/tools/$1" pkg="$2" bin="$3" ldflags="${4:-$version_ldflags}"
   local stamp
   stamp="$(cat "$mod/go.mod" "$mod/go.sum" "$mod/$pkg/main.go" 2>/dev/null | sha256sum | cut -c1-16)-${k8s_version}"
   if [ -x "$out/$bin" ] && [ "$(cat "$out/.$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -39,7 +41,7 @@ build() {
   local start=$SECONDS
   echo "build-go-tools: building $bin (${k8s_version}) into $out ..." >&2
   (cd "$mod" && CGO_ENABLED=0 nice -n "$nice_level" go build -p "$p" -trimpath \
-      -ldflags "-s -w ${version_ldflags}" -o "$out/.$bin.tmp" "./$pkg")
+      -ldflags "-s -w ${ldflags}" -o "$out/.$bin.tmp" "./$pkg")
   mv -f "$out/.$bin.tmp" "$out/$bin"
   echo "$stamp" > "$out/.$bin.stamp"
   echo "build-go-tools: built $bin in $((SECONDS - start))s" >&2
@@ -56,7 +58,12 @@ for t in "${targets[@]}"; do
       build apiserver etcd etcd
       build apiserver kube-controller-manager kube-controller-manager
       ;;
-    *) echo "build-go-tools: unknown target $t (kubectl, apiserver)" >&2; exit 2 ;;
+    external-dns)
+      # The version external-dns reports (its Banner), pinned in scripts/tools/external-dns/go.mod.
+      edns_version="$(awk '$1 == "sigs.k8s.io/external-dns" { print $2 }' "$root/scripts/tools/external-dns/go.mod")"
+      build external-dns . external-dns "-X sigs.k8s.io/external-dns/pkg/apis/externaldns.Version=${edns_version:-unknown}"
+      ;;
+    *) echo "build-go-tools: unknown target $t (kubectl, apiserver, external-dns)" >&2; exit 2 ;;
   esac
 done
 echo "build-go-tools: done in $((SECONDS - total_start))s" >&2

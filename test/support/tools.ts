@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const EXTRA_PATHS = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
 
-/** Where scripts/build-go-tools.sh puts the programs it builds (kubectl, kube-apiserver, etcd). */
+/** Where scripts/build-go-tools.sh puts the programs it builds (kubectl, kube-apiserver, etcd, external-dns). */
 export function kfedToolsDir(): string {
   return process.env.KFED_TOOLS_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kfed', 'bin');
 }
@@ -31,6 +31,15 @@ export function findTool(name: string): string | undefined {
 
 export const e2eRequired = process.env.KFED_E2E_REQUIRED === '1';
 
+/** The scripts/build-go-tools.sh target that builds a tool, for the message when it is missing. */
+const BUILT_BY: Record<string, string> = {
+  kubectl: 'kubectl',
+  'kube-apiserver': 'apiserver',
+  etcd: 'apiserver',
+  'kube-controller-manager': 'apiserver',
+  'external-dns': 'external-dns',
+};
+
 /**
  * Resolve tools for a test file. Returns the paths, or undefined when one is missing
  * and e2e is optional (callers then `describe.skipIf(!tools)`). Throws under CI.
@@ -44,7 +53,9 @@ export function requireTools<T extends string>(...names: T[]): Record<T, string>
     else missing.push(n);
   }
   if (missing.length === 0) return found;
-  const msg = `missing tool(s) ${missing.join(', ')}: install them (see .ci/run)`;
+  const targets = [...new Set(missing.flatMap((n) => (BUILT_BY[n] ? [BUILT_BY[n]] : [])))];
+  const build = targets.length > 0 ? `; scripts/build-go-tools.sh ${targets.join(' ')} builds ${missing.filter((n) => BUILT_BY[n]).join(', ')} into ${kfedToolsDir()}` : '';
+  const msg = `missing tool(s) ${missing.join(', ')}: install them (see .ci/run)${build}`;
   if (e2eRequired) throw new Error(`e2e required but ${msg}`);
   console.warn(`[kfed tests] skipping: ${msg}`);
   return undefined;

@@ -57,7 +57,7 @@ export async function startControlPlane(config: Config, options: ControlPlaneOpt
     // One informer per (cluster, resource, selector) in the process: the DNS serving feed and the
     // leader's controllers share them.
     const informers = new InformerFactory({ logger, registry: metrics });
-    if (config.dns) dns = await startDnsServing({ config: config.dns, host, kubefedNamespace: config.kubefedNamespace, logger, registry: metrics, informers });
+    if (config.dns) dns = await startDnsServing({ config: config.dns, host, kubefedNamespace: config.kubefedNamespace, endpointScope: config.dnsEndpoints, logger, registry: metrics, informers });
     const members = new KubeFedClusterRegistry({ host: host.dynamic, namespace: config.kubefedNamespace, logger, registry: metrics });
     const le = config.leaderElection;
     const elector = le.enabled

@@ -8,6 +8,7 @@
 // sends and take the answering off this process's event loop, at the cost of a process
 // (and a geolocation database) each; this process then only forwards snapshot inputs.
 import type { DnsServingConfig, GeoDatabase } from '../config/config.js';
+import type { DnsEndpointScopeConfig } from '../config/dns-endpoint-scope.js';
 import { ClusteredDnsServer } from '../dnsserver/cluster.js';
 import { DnsServer, type DnsServerPorts } from '../dnsserver/server.js';
 import { openMaxmindGeoLocator, type GeoLocator, type MaxmindGeoOptions } from '../dnsserver/geo-locator.js';
@@ -48,6 +49,8 @@ export interface DnsServingOptions {
   config: DnsServingConfig;
   host: ClusterClient;
   kubefedNamespace: string;
+  /** Where external-dns's DNSEndpoints are read beyond the default scope (src/dns/ownership.ts). */
+  endpointScope?: DnsEndpointScopeConfig | undefined;
   logger: Logger;
   registry: Registry;
   /** The process's shared informers (the feed's DNSEndpoints and Domains are the leader's too). */
@@ -187,6 +190,7 @@ export async function startDnsServing(o: DnsServingOptions): Promise<DnsServing>
     sink: started.sink,
     kubefedNamespace: o.kubefedNamespace,
     externalDNS: o.config.externalDNS,
+    ...(o.endpointScope ? { endpointScope: o.endpointScope } : {}),
     nameServerAddresses: o.config.nameServerAddresses,
     ...(o.config.nameServerService ? { nameServerService: o.config.nameServerService } : {}),
     informers: o.informers,

@@ -17,6 +17,8 @@ interface ControllerFlags {
   dnsGeoipDb?: string;
   dnsExternalDns: boolean;
   publishExternalDns: boolean;
+  dnsEndpointNamespaces?: string;
+  dnsEndpointSelector?: string;
   dnsWorkers?: string;
   dnsNameserverAddresses?: string;
   dnsService?: string;
@@ -69,6 +71,8 @@ export function registerControllerCommand(program: Command): void {
     .addOption(opt('--dns-listen <addr>', 'serve DNS on UDP and TCP here (host:port, :port, [v6]:port; e.g. :5353); every replica serves; default: off', 'KFED_DNS_LISTEN'))
     .addOption(opt('--dns-geoip-db <path>', 'MMDB file for client locations (latency/geo answers); "bundled" = GeoLite2 shipped with kfed, "none" = no geolocation', 'KFED_DNS_GEOIP_DB'))
     .addOption(opt('--dns-external-dns [bool]', 'also serve externaldns.k8s.io/v1alpha1 DNSEndpoints', 'KFED_DNS_EXTERNAL_DNS').argParser(bool).default(true))
+    .addOption(opt('--dns-endpoint-namespaces <list>', 'also read externaldns.k8s.io DNSEndpoints from these namespaces (comma-separated; * = every namespace); default: only the KubeFed namespace and the namespaces of kfed\'s records', 'KFED_DNS_ENDPOINT_NAMESPACES'))
+    .addOption(opt('--dns-endpoint-selector <labels>', 'also read externaldns.k8s.io DNSEndpoints whose labels match (key=value, key!=value, key, !key; comma-separated)', 'KFED_DNS_ENDPOINT_SELECTOR'))
     .addOption(opt('--publish-external-dns [bool]', 'also publish externaldns.k8s.io/v1alpha1 DNSEndpoints through DNSProviders (off: external-dns publishes its own)', 'KFED_PUBLISH_EXTERNAL_DNS').argParser(bool).default(false))
     .addOption(opt('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket (batched UDP sends, one process and geolocation database each); "auto" = one per core; 0 = in this process (default)', 'KFED_DNS_WORKERS'))
     .addOption(opt('--dns-nameserver-addresses <ips>', 'addresses of the Domains\' in-zone name servers (A/AAAA at ns1.<domain> and the like), comma-separated; default: the --dns-service load balancer\'s', 'KFED_DNS_NAMESERVER_ADDRESSES'))
@@ -99,6 +103,8 @@ export function registerControllerCommand(program: Command): void {
         ...(f.dnsGeoipDb !== undefined ? { dnsGeoDatabase: f.dnsGeoipDb } : {}),
         dnsExternalDNS: f.dnsExternalDns,
         publishExternalDNS: f.publishExternalDns,
+        ...(f.dnsEndpointNamespaces !== undefined ? { dnsEndpointNamespaces: f.dnsEndpointNamespaces } : {}),
+        ...(f.dnsEndpointSelector !== undefined ? { dnsEndpointSelector: f.dnsEndpointSelector } : {}),
         ...(f.dnsWorkers !== undefined ? { dnsWorkers: f.dnsWorkers } : {}),
         ...dnsOptionFlags(f),
         leaderElect: f.leaderElect,

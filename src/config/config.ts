@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } from '../api/core.js';
 import { DEFAULT_HEALTH_CHECK, defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
+import { DnsEndpointScopeError, parseDnsEndpointScope, type DnsEndpointScopeConfig } from './dns-endpoint-scope.js';
 import { DnsOptionError, parseDnsAnswerOptions, type DnsAnswerOptions, type DnsOptionFlags } from './dns-options.js';
 
 export interface HealthCheckConfig {
@@ -66,6 +67,8 @@ export interface Config {
   dns: DnsServingConfig | undefined;
   /** DNS publishing through DNSProviders (docs: README "Providers"). */
   publish: { externalDNS: boolean };
+  /** Where external-dns's DNSEndpoints are read beyond the default scope (src/dns/ownership.ts). */
+  dnsEndpoints: DnsEndpointScopeConfig;
   clusterHealthCheck: HealthCheckConfig;
   /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
   kubeFedConfig: KubeFedConfig;
@@ -101,6 +104,10 @@ export interface ConfigFlags extends DnsOptionFlags {
   dnsExternalDNS?: boolean;
   /** Publish externaldns.k8s.io DNSEndpoints through DNSProviders too (default false: external-dns publishes its own). */
   publishExternalDNS?: boolean;
+  /** Also read externaldns.k8s.io DNSEndpoints from these namespaces (comma-separated; `*` = all). */
+  dnsEndpointNamespaces?: string;
+  /** ... and wherever their labels match this selector (`k=v,k2!=v2,k3,!k4`). */
+  dnsEndpointSelector?: string;
   /** DNS worker processes: `0` (default, in this process), a count, or `auto` (one per available core). */
   dnsWorkers?: string | number;
 }
@@ -213,6 +220,13 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
   if (!flags.inCluster && flags.kubeconfigPath === undefined && flags.kubeconfigYaml === undefined) {
     problems.push('give --kubeconfig (or run in a pod with in-cluster config)');
   }
+  let dnsEndpoints: DnsEndpointScopeConfig = { externalDNSNamespaces: [] };
+  try {
+    dnsEndpoints = parseDnsEndpointScope(flags);
+  } catch (err) {
+    if (!(err instanceof DnsEndpointScopeError)) throw err;
+    problems.push(err.message);
+  }
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   return {
     host: {
@@ -227,6 +241,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     leaderElection: election,
     dns: dnsServing(flags),
     publish: { externalDNS: flags.publishExternalDNS ?? false },
+    dnsEndpoints,
     clusterHealthCheck: health,
     kubeFedConfig: kfc,
     logLevel: flags.logLevel ?? 'info',

@@ -432,4 +432,50 @@ export const FLOWS: Flow[] = [
       return out;
     },
   },
+  {
+    name: 'OpenAPI v2 and v3: built-in schemas, operations, CRD schemas',
+    async run(c) {
+      const index = await c.call('GET', '/openapi/v3');
+      const apps = await c.call('GET', '/openapi/v3/apis/apps/v1');
+      const core = await c.call('GET', '/openapi/v3/api/v1');
+      const v2 = await c.call('GET', '/openapi/v2');
+      const schemas = apps.body.components?.schemas ?? {};
+      const patchOp = (doc: Obj, path: string): Obj => {
+        const op = doc.paths?.[path]?.patch ?? {};
+        return { gvk: op['x-kubernetes-group-version-kind'], fieldValidation: (op.parameters ?? []).some((p: Obj) => p.name === 'fieldValidation') };
+      };
+      const crd = {
+        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.conf.example.com' },
+        spec: {
+          group: 'conf.example.com', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        },
+      };
+      await c.call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+      // a real server publishes a CRD's schema a moment after it is established
+      const gadget = await poll(async () => {
+        const r = await c.call('GET', '/openapi/v3/apis/conf.example.com/v1');
+        const s = r.body.components?.schemas?.['com.example.conf.v1.Gadget'];
+        return s ? s : undefined;
+      }, 15_000);
+      await c.call('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.conf.example.com');
+      return {
+        index: ['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/rbac.authorization.k8s.io/v1'].map((k) => typeof index.body.paths?.[k]?.serverRelativeURL === 'string'),
+        openapi: apps.body.openapi,
+        deployment: schemas['io.k8s.api.apps.v1.Deployment'],
+        deploymentSpec: schemas['io.k8s.api.apps.v1.DeploymentSpec'],
+        deleteOptionsGvks: schemas['io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions']?.['x-kubernetes-group-version-kind'],
+        configMap: core.body.components?.schemas?.['io.k8s.api.core.v1.ConfigMap'],
+        deploymentPatch: patchOp(apps.body, '/apis/apps/v1/namespaces/{namespace}/deployments/{name}'),
+        v2: {
+          swagger: v2.body.swagger, info: v2.body.info?.title,
+          deployment: v2.body.definitions?.['io.k8s.api.apps.v1.Deployment'],
+          podSpec: v2.body.definitions?.['io.k8s.api.core.v1.PodSpec'],
+          quantity: v2.body.definitions?.['io.k8s.apimachinery.pkg.api.resource.Quantity'],
+          patch: patchOp(v2.body, '/apis/apps/v1/namespaces/{namespace}/deployments/{name}'),
+        },
+        gadget: gadget ? { properties: Object.keys(gadget.properties ?? {}).sort(), metadata: gadget.properties?.metadata?.allOf, gvk: gadget['x-kubernetes-group-version-kind'] } : 'missing',
+      };
+    },
+  },
 ];

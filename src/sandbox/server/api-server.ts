@@ -10,7 +10,8 @@ import { ApiError, errors } from './api-error.js';
 import { requestTarget, sendError, sendJson, type RequestTarget } from './http-io.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions } from './discovery.js';
-import { hashDoc, openApiV3Doc, openApiV3Index } from './openapi.js';
+import { hashDoc, openApiV2Doc, openApiV3Doc, openApiV3Index } from './openapi.js';
+import { encodeOpenApiV2 } from '../openapi/v2-protobuf.js';
 import type { ResourceHandler } from './resource-handler.js';
 import { TlsListener } from './tls-listener.js';
 
@@ -43,6 +44,7 @@ export class ApiServer {
   faults: Faults = { ...NO_FAULTS };
   private readonly listener: TlsListener;
   private readonly openApiCache = new Map<string, { regVersion: number; doc: unknown; hash: string }>();
+  private openApiV2Cache: { regVersion: number; json: Buffer; protobuf?: Buffer; etag: string } | undefined;
 
   constructor(private readonly deps: ApiServerDeps) {
     this.listener = new TlsListener(deps.tls, (req, res) => void this.handle(req, res));
@@ -126,7 +128,7 @@ export class ApiServer {
     return this.deps.resources.handle(req, res, ri, url, def, user);
   }
 
-  private nonResource(_req: IncomingMessage, res: ServerResponse, url: RequestTarget): void {
+  private nonResource(req: IncomingMessage, res: ServerResponse, url: RequestTarget): void {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const reg = this.deps.registry;
     const parts = p.split('/').filter(Boolean);
@@ -141,6 +143,7 @@ export class ApiServer {
     if (parts[0] === 'api' && parts.length === 2) return this.maybe(res, apiResourceList(reg, '', parts[1]!));
     if (parts[0] === 'apis' && parts.length === 2) return this.maybe(res, apiGroup(reg, parts[1]!));
     if (parts[0] === 'apis' && parts.length === 3) return this.maybe(res, apiResourceList(reg, parts[1]!, parts[2]!));
+    if (p === '/openapi/v2') return this.openApiV2(req, res);
     if (p === '/openapi/v3') return sendJson(res, 200, openApiV3Index(reg, (g, v) => this.openApi(g, v)?.hash ?? ''));
     if (parts[0] === 'openapi' && parts[1] === 'v3') {
       const group = parts[2] === 'api' ? '' : parts[3] ?? '';
@@ -160,6 +163,25 @@ export class ApiServer {
     const entry = { regVersion: this.deps.registry.version, doc, hash: hashDoc(doc) };
     this.openApiCache.set(key, entry);
     return entry;
+  }
+
+  /** /openapi/v2 as JSON, or as gnostic protobuf when asked for it (client-go's OpenAPISchema() asks only for that). */
+  private openApiV2(req: IncomingMessage, res: ServerResponse): void {
+    const reg = this.deps.registry;
+    if (this.openApiV2Cache?.regVersion !== reg.version) {
+      const json = Buffer.from(JSON.stringify(openApiV2Doc(reg)));
+      this.openApiV2Cache = { regVersion: reg.version, json, etag: `"${hashDoc(json.toString('utf8'))}"` };
+    }
+    const cache = this.openApiV2Cache;
+    const accept = req.headers.accept ?? '';
+    const protobuf = /application\/com\.github\.proto-openapi\.spec\.v2(\.v1\.0)?(@v1\.0)?\+protobuf/.test(accept);
+    let body = cache.json;
+    if (protobuf) body = cache.protobuf ??= encodeOpenApiV2(JSON.parse(cache.json.toString('utf8')) as Record<string, unknown>);
+    res.writeHead(200, {
+      'Content-Type': protobuf ? 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' : 'application/json',
+      'Content-Length': body.length, ETag: cache.etag,
+    });
+    res.end(body);
   }
 
   private maybe(res: ServerResponse, body: unknown): void {

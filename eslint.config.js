@@ -20,20 +20,52 @@ const LAYERS = {
   app: ['api', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'kubefedctl', 'observability', 'propagation', 'runtime', 'sandbox'],
   cli: ['api', 'app', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'kubefedctl', 'observability', 'propagation', 'runtime', 'sandbox'],
 };
+// Folders inside a layer, each allowed only the listed siblings ('.' is the layer's own root
+// files, shared by its folders): propagation's jobs (docs/architecture.md).
+const SUBLAYERS = {
+  propagation: {
+    '.': [],
+    policy: ['.'],
+    sync: ['.', 'policy'],
+    scheduling: ['.', 'policy'],
+    types: ['.', 'policy', 'sync'],
+  },
+};
 const CLIENT_NODE = { group: ['@kubernetes/client-node', '@kubernetes/client-node/*'], message: 'only src/kube uses @kubernetes/client-node (README: Architecture)' };
 const PROVIDER_MODEL = 'api/|dns/(endpoint|routing|naming|continents)\\.js$|dns/publish/provider\\.js$';
 
-function layerRules() {
-  const folders = Object.keys(LAYERS);
-  return Object.entries(LAYERS).map(([layer, allowed]) => {
-    const forbidden = folders.filter((f) => f !== layer && !allowed.includes(f));
+function layerPatterns(layer, allowed) {
+  const forbidden = Object.keys(LAYERS).filter((f) => f !== layer && !allowed.includes(f));
+  const patterns = forbidden.map((f) => ({
+    regex: `^(\\.\\./)+${f}(/|$)`,
+    message: `src/${layer} may import only ${allowed.length > 0 ? allowed.map((a) => `src/${a}`).join(', ') : 'nothing else in src'} (layering: docs/architecture.md)`,
+  }));
+  if (layer !== 'kube') patterns.push(CLIENT_NODE);
+  return patterns;
+}
+
+// A later config object replaces an earlier one's options for the same rule, so a folder's
+// rule repeats its layer's patterns and adds the siblings it may not import.
+function sublayerRules(layer, folders) {
+  const names = Object.keys(folders).filter((f) => f !== '.');
+  return Object.entries(folders).map(([folder, allowed]) => {
+    const forbidden = names.filter((f) => f !== folder && !allowed.includes(f));
+    const prefix = folder === '.' ? '\\./' : '\\.\\./';
     const patterns = forbidden.map((f) => ({
-      regex: `^(\\.\\./)+${f}(/|$)`,
-      message: `src/${layer} may import only ${allowed.length > 0 ? allowed.map((a) => `src/${a}`).join(', ') : 'nothing else in src'} (layering: docs/architecture.md)`,
+      regex: `^${prefix}${f}(/|$)`,
+      message: folder === '.'
+        ? `src/${layer}/*.ts are shared by its folders and import none of them (layering: docs/architecture.md)`
+        : `src/${layer}/${folder} may import only ${allowed.map((a) => (a === '.' ? `src/${layer}/*.ts` : `src/${layer}/${a}`)).join(', ')} of its layer (layering: docs/architecture.md)`,
     }));
-    if (layer !== 'kube') patterns.push(CLIENT_NODE);
-    return { files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+    return { files: [folder === '.' ? `src/${layer}/*.ts` : `src/${layer}/${folder}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns: [...layerPatterns(layer, LAYERS[layer]), ...patterns] }] } };
   });
+}
+
+function layerRules() {
+  return [
+    ...Object.entries(LAYERS).map(([layer, allowed]) => ({ files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns: layerPatterns(layer, allowed) }] } })),
+    ...Object.entries(SUBLAYERS).flatMap(([layer, folders]) => sublayerRules(layer, folders)),
+  ];
 }
 
 export default tseslint.config(

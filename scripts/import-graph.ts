@@ -107,10 +107,29 @@ export function folderEdges(graph: Graph, root = 'src'): Map<string, Set<string>
   return edges;
 }
 
+/** Edges between the folders inside `folder` (`.` is its own files), e.g. src/propagation's jobs. */
+export function subfolderEdges(graph: Graph, folder: string): Map<string, Set<string>> {
+  const inside = (f: string): boolean => !relative(folder, f).startsWith('..');
+  return folderEdges(new Map([...graph].filter(([f]) => inside(f)).map(([f, to]) => [f, new Set([...to].filter(inside))])), folder);
+}
+
+/** Top-level folders of `root` that hold folders of their own. */
+function foldersWithSubfolders(graph: Graph, root: string): string[] {
+  const out = new Set<string>();
+  for (const f of graph.keys()) {
+    const parts = relative(root, f).split(/[\\/]/);
+    if (parts.length > 2) out.add(join(root, parts[0]!));
+  }
+  return [...out].sort();
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = process.argv[2] ?? 'src';
   const graph = importGraph(root);
   for (const [from, to] of [...folderEdges(graph, root)].sort()) console.log(`${from} -> ${[...to].sort().join(', ')}`);
+  for (const folder of foldersWithSubfolders(graph, root)) {
+    for (const [from, to] of [...subfolderEdges(graph, folder)].sort()) console.log(`${relative(root, folder)}/${from} -> ${[...to].sort().join(', ')}`);
+  }
   const found = cycles(graph);
   for (const c of found) console.log(`cycle: ${c.join(' <-> ')}`);
   console.log(`${graph.size} files, ${found.length} cycles`);

@@ -3,7 +3,7 @@
 // src/dns's model.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { cycles, folderEdges, importGraph } from '../../../scripts/import-graph.js';
+import { cycles, folderEdges, importGraph, subfolderEdges } from '../../../scripts/import-graph.js';
 
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [result] = await new ESLint().lintText(code, { filePath });
@@ -30,6 +30,13 @@ describe('layering', () => {
     }
   });
 
+  it("propagation's folders import only down: types -> sync -> policy, scheduling -> policy, all -> its shared root files", () => {
+    const allowed: Record<string, string[]> = { '.': [], policy: ['.'], sync: ['.', 'policy'], scheduling: ['.', 'policy'], types: ['.', 'policy', 'sync'] };
+    const edges = subfolderEdges(importGraph('src'), 'src/propagation');
+    expect([...edges.keys()].sort()).toEqual(['scheduling', 'sync', 'types']);
+    for (const [from, to] of edges) for (const t of to) expect(allowed[from], `${from} -> ${t}`).toContain(t);
+  });
+
   it('lint fails on an upward import and on client-node outside src/kube', { timeout: 60_000 }, async () => {
     expect(await restricted('src/runtime/probe.ts', "import { CONTROLLERS } from '../app/controllers.js';\nexport const x = CONTROLLERS;\n")).toHaveLength(1);
     expect(await restricted('src/kube/probe.ts', "import { keyOf } from '../propagation/keys.js';\nexport const x = keyOf;\n")).toHaveLength(1);
@@ -38,6 +45,21 @@ describe('layering', () => {
     // Downward imports pass.
     expect(await restricted('src/propagation/probe.ts', "import { Controller } from '../runtime/controller.js';\nimport type { ResourceRef } from '../kube/resource.js';\nexport const x: [unknown, ResourceRef?] = [Controller];\n")).toEqual([]);
     expect(await restricted('src/kube/probe.ts', "import { KubeConfig } from '@kubernetes/client-node';\nexport const x = KubeConfig;\n")).toEqual([]);
+  });
+
+  it("lint keeps propagation's folders to their jobs' order (types -> sync -> policy, scheduling -> policy)", { timeout: 60_000 }, async () => {
+    const probe = (spec: string): string => `import { x } from '${spec}';\nexport const y = x;\n`;
+    expect(await restricted('src/propagation/policy/probe.ts', probe('../sync/propagate.js'))).toHaveLength(1);
+    expect(await restricted('src/propagation/sync/probe.ts', probe('../types/federated-crd.js'))).toHaveLength(1);
+    expect(await restricted('src/propagation/sync/probe.ts', probe('../scheduling/rsp-schedule.js'))).toHaveLength(1);
+    expect(await restricted('src/propagation/scheduling/probe.ts', probe('../sync/keys.js'))).toHaveLength(1);
+    expect(await restricted('src/propagation/probe.ts', probe('./sync/keys.js'))).toHaveLength(1);
+    // The layer's own rule still holds inside a folder, and allowed imports pass.
+    expect(await restricted('src/propagation/sync/probe.ts', probe('../../dns/plan.js'))).toHaveLength(1);
+    expect(await restricted('src/propagation/sync/probe.ts', probe('../policy/placement.js'))).toEqual([]);
+    expect(await restricted('src/propagation/types/probe.ts', probe('../sync/sync-controller.js'))).toEqual([]);
+    expect(await restricted('src/kubefedctl/probe.ts', probe('../propagation/types/federated-crd.js'))).toEqual([]);
+    expect(await restricted('src/propagation/types/probe.ts', probe('../../kubefedctl/enable.js'))).toHaveLength(1);
   });
 
   it('lint keeps providers to src/api and src/dns\'s model, routing and provider interface', { timeout: 60_000 }, async () => {

@@ -25,7 +25,7 @@ export interface GeoBenchResult {
   /** Per round, against BIND9: the load generator and dnsperf -B over the same queries. */
   dnsperfCheck: { loadgenQps: number; dnsperfQps: number; loadgenCpuUs: number; dnsperfCpuUs: number }[];
   skipped?: string;
-  settings: { names: number; seconds: number; rounds: number; threads: number; clients: number; outstanding: number; subnets: number };
+  settings: { names: number; seconds: number; rounds: number; warmup: number; threads: number; clients: number; outstanding: number; subnets: number };
 }
 
 export function median(xs: number[]): number {
@@ -41,7 +41,7 @@ export function formatGeoBench(r: GeoBenchResult): string {
   const f = (x: number, d = 2): string => x.toFixed(d);
   const check = r.dnsperfCheck;
   return [
-    `dns-geo: ${s.names} names, ${s.subnets} client /24s (ECS, random per query), ${s.seconds}s x ${s.rounds} interleaved rounds (median); loadgen ${s.clients} sockets, ${s.outstanding} outstanding; every server ${s.threads} worker(s)/thread(s)`,
+    `dns-geo: ${s.names} names, ${s.subnets} client /24s (ECS, random per query), ${s.seconds}s (after ${s.warmup}s unmeasured) x ${s.rounds} interleaved rounds (median); loadgen ${s.clients} sockets, ${s.outstanding} outstanding; every server ${s.threads} worker(s)/thread(s)`,
     'server        qps      p50 ms  p99 ms  lost%  NOERROR%  answers eu/us/ap %   server us/q  loadgen us/q',
     ...r.rows.map((x) => `${x.id.padEnd(12)} ${f(x.qps, 0).padStart(7)}  ${f(x.p50Ms).padStart(6)}  ${f(x.p99Ms).padStart(6)}  ${f(x.lostPct).padStart(5)}  ${f(x.okPct, 1).padStart(8)}  ${`${f(x.eu, 1)}/${f(x.us, 1)}/${f(x.ap, 1)}`.padEnd(19)}  ${f(x.serverCpuUs, 1).padStart(11)}  ${f(x.clientCpuUs, 1).padStart(12)}`),
     ...r.ratios.map((x) => `${x.name.padEnd(34)} ${f(x.value).padStart(5)}  goal ${x.goal}  ${x.goal === '(info)' ? '' : x.met ? 'met' : 'MISSED'}`),

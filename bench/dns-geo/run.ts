@@ -6,7 +6,7 @@
 // and the same database, and Knot and BIND9 serving the plain zone. Rounds interleave the
 // servers; ratios are taken per round and the median reported. dnsperf replays the same
 // queries against BIND9 to show the load generator drives a server at least as hard.
-// Run: npx tsx bench/dns-geo/run.ts [--seconds N] [--rounds N]
+// Run: npx tsx bench/dns-geo/run.ts [--seconds N] [--rounds N] [--warmup N] [--threads N]
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ export interface GeoBenchOptions {
   names?: number;
   seconds?: number;
   rounds?: number;
+  /** Unmeasured load before each measurement, so every server's caches are warm (seconds). */
+  warmup?: number;
   /** kfed worker processes and every other server's threads (default: available parallelism). */
   threads?: number;
   clients?: number;
@@ -55,7 +57,7 @@ async function startKfed(policy: 'geo' | 'latency', mmdb: string, names: number,
 
 export async function runGeoBench(opts: GeoBenchOptions = {}): Promise<GeoBenchResult> {
   const threads = opts.threads ?? availableParallelism();
-  const o = { names: opts.names ?? 10_000, seconds: opts.seconds ?? 5, rounds: opts.rounds ?? 3, threads, clients: opts.clients ?? 16, outstanding: opts.outstanding ?? 512 };
+  const o = { names: opts.names ?? 10_000, seconds: opts.seconds ?? 5, rounds: opts.rounds ?? 3, warmup: opts.warmup ?? 5, threads, clients: opts.clients ?? 16, outstanding: opts.outstanding ?? 512 };
   const log = opts.log ?? ((l: string) => console.log(l));
   const tools = { named: findTool('named'), knotd: findTool('knotd'), gdnsd: findTool('gdnsd'), pdns_server: findTool('pdns_server'), dnsperf: findTool('dnsperf'), dig: findTool('dig'), go: findTool('go') };
   const missing = Object.entries(tools).filter(([, p]) => !p).map(([k]) => k);
@@ -86,7 +88,7 @@ export async function runGeoBench(opts: GeoBenchOptions = {}): Promise<GeoBenchR
       for (const t of order) {
         const srv = await t.start(await freePort());
         try {
-          await loadgen(gen, srv.port, { ...load, seconds: 1 }, BENCH_ZONE, 1000 + round); // warm-up, not measured
+          await loadgen(gen, srv.port, { ...load, seconds: o.warmup }, BENCH_ZONE, 1000 + round); // not measured
           const cpu = (): number => srv.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
           const cpu0 = cpu();
           const r = await loadgen(gen, srv.port, load, BENCH_ZONE, round + 1);
@@ -133,7 +135,7 @@ function arg(name: string): number | undefined {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const o: GeoBenchOptions = {};
-  for (const k of ['names', 'seconds', 'rounds', 'threads', 'clients', 'outstanding'] as const) {
+  for (const k of ['names', 'seconds', 'rounds', 'warmup', 'threads', 'clients', 'outstanding'] as const) {
     const v = arg(k);
     if (v !== undefined) o[k] = v;
   }

@@ -1,9 +1,9 @@
 // Client locations by EDNS Client Subnet, read straight from the query's bytes: one
 // geolocation per distinct subnet (a number for IPv4, no string per query), and the
 // subnet's *location class*: the part of the location the snapshot's routing policies
-// can tell apart (the countries geo rules name, the continent when a rule names one, the
-// nearest region when a name is latency-routed). Two subnets of one class get the same
-// answer from every routed name, so the answer cache keeps one answer per class.
+// can tell apart (the countries and continents geo rules name, the nearest region when a
+// name is latency-routed). Two subnets of one class get the same answer from every
+// routed name, so the answer cache keeps one answer per class.
 import type { ResolvedLocation } from './routing.js';
 import type { ZoneSnapshot } from './snapshot.js';
 import { ecsAddressString } from './wire-query.js';
@@ -21,7 +21,7 @@ export interface EcsLocation {
 /** What the snapshot's routing reads of a location. */
 interface Distinctions {
   countries: Set<string>;
-  continent: boolean;
+  continents: Set<string>;
   region: boolean;
 }
 
@@ -35,7 +35,7 @@ export function ecsAddressValid(msg: Buffer, at: number): boolean {
 }
 
 function distinctions(snap: ZoneSnapshot): Distinctions {
-  const d: Distinctions = { countries: new Set(), continent: false, region: false };
+  const d: Distinctions = { countries: new Set(), continents: new Set(), region: false };
   for (const node of snap.names.values()) {
     if (!node.routed) continue;
     for (const view of node.routed.values()) {
@@ -43,7 +43,7 @@ function distinctions(snap: ZoneSnapshot): Distinctions {
       if (view.policy !== 'geo') continue;
       for (const c of view.cands) {
         for (const cc of c.geoCountries) d.countries.add(cc);
-        if (c.geoContinents.length > 0) d.continent = true;
+        for (const ct of c.geoContinents) d.continents.add(ct);
       }
     }
   }
@@ -103,7 +103,8 @@ export class EcsLocations {
     }
     const d = this.seen;
     const country = loc.country !== undefined && d.countries.has(loc.country) ? loc.country : '';
-    const key = `${country}|${d.continent ? loc.continent ?? '' : ''}|${d.region ? loc.regionIndex : ''}`;
+    const continent = loc.continent !== undefined && d.continents.has(loc.continent) ? loc.continent : '';
+    const key = `${country}|${continent}|${d.region ? loc.regionIndex : ''}`;
     let id = this.classes.get(key);
     if (id === undefined) {
       id = this.classes.size + 1;

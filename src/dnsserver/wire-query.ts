@@ -31,15 +31,13 @@ export interface ParsedQuery {
   ecs: boolean;
   ecsFamily: number;
   ecsSource: number;
-  /** Client subnet address in presentation form ('' when absent). */
-  ecsAddress: string;
   /** Offset and length of the ECS option (code and length included), for echoing. */
   ecsOffset: number;
   ecsLength: number;
 }
 
 export function newParsedQuery(): ParsedQuery {
-  return { id: 0, flags: 0, qname: '', qtype: 0, qclass: 0, qEnd: 0, edns: false, udpSize: 512, ednsVersion: 0, dnssecOk: false, ecs: false, ecsFamily: 0, ecsSource: 0, ecsAddress: '', ecsOffset: 0, ecsLength: 0 };
+  return { id: 0, flags: 0, qname: '', qtype: 0, qclass: 0, qEnd: 0, edns: false, udpSize: 512, ednsVersion: 0, dnssecOk: false, ecs: false, ecsFamily: 0, ecsSource: 0, ecsOffset: 0, ecsLength: 0 };
 }
 
 const nameScratch = Buffer.allocUnsafe(256);
@@ -99,7 +97,6 @@ function parseOptions(b: Buffer, off: number, end: number, q: ParsedQuery): bool
       q.ecs = true;
       q.ecsFamily = family;
       q.ecsSource = source;
-      q.ecsAddress = ecsAddressString(b, o + 4, addrLen, family);
       q.ecsOffset = o - 4;
       q.ecsLength = len + 4;
     }
@@ -110,7 +107,7 @@ function parseOptions(b: Buffer, off: number, end: number, q: ParsedQuery): bool
 
 export function parseQuery(b: Buffer, q: ParsedQuery): ParseVerdict {
   const end = b.length;
-  q.edns = false; q.ecs = false; q.ecsAddress = ''; q.udpSize = 512; q.dnssecOk = false; q.ednsVersion = 0; q.qname = '';
+  q.edns = false; q.ecs = false; q.udpSize = 512; q.dnssecOk = false; q.ednsVersion = 0; q.qname = '';
   if (end < 12) return 'drop';
   q.id = u16(b, 0);
   q.flags = u16(b, 2);

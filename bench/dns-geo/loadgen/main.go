@@ -7,7 +7,7 @@
 // CPU time. Loopback only: it refuses any server address outside 127.0.0.0/8 and ::1.
 //
 //	loadgen -server 127.0.0.1:5353 -zone bench.example -names 10000 -subnets subnets.txt \
-//	        -clients 8 -outstanding 512 -seconds 5
+//	        -clients 8 -outstanding 512 -seconds 5 [-procs 4]
 //	loadgen -emit 1000000 -out queries.bin ...   # the same queries, framed for dnsperf -B
 package main
 
@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -54,9 +55,13 @@ func main() {
 	flag.IntVar(&c.batch, "batch", 64, "datagrams per sendmmsg/recvmmsg")
 	flag.BoolVar(&c.ecs, "ecs", true, "send an ECS option (else plain EDNS)")
 	flag.Uint64Var(&c.seed, "seed", 1, "random seed")
+	// More OS threads than cores: on a shared machine a generator with as many threads as
+	// cores loses its share of CPU to everything else and becomes the bottleneck.
+	procs := flag.Int("procs", 4, "GOMAXPROCS")
 	flag.IntVar(&emit, "emit", 0, "write this many queries to -out (dnsperf -B format) instead of sending")
 	flag.StringVar(&out, "out", "", "output file for -emit")
 	flag.Parse()
+	runtime.GOMAXPROCS(max(*procs, runtime.NumCPU()))
 	if err := run(c, subnetPath, emit, out); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)

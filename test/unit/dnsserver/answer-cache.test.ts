@@ -151,7 +151,10 @@ describe('answer cache', () => {
       routed(name, 'eu', ['192.0.2.10'], { policy: 'geo', geo: 'continent:EU' }),
       routed(name, 'us', ['198.51.100.10'], { policy: 'geo', geo: '*' }),
     ];
-    const places = { '81.2.69.0': EU, '81.2.70.0': { ...EU, country: 'FR' }, '81.2.71.0': { ...EU, country: 'IT' }, '8.8.8.0': US };
+    const places = {
+      '81.2.69.0': EU, '81.2.70.0': { ...EU, country: 'FR' }, '81.2.71.0': { ...EU, country: 'IT' }, '8.8.8.0': US,
+      '200.0.0.0': { country: 'BR', continent: 'SA' as const, prefixLength: 16 }, '41.0.0.0': { country: 'ZA', continent: 'AF' as const, prefixLength: 16 },
+    };
     const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: geo }), places);
     expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.20`]);
     expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.70.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.10`]);
@@ -160,6 +163,11 @@ describe('answer cache', () => {
     expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.71.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.10`]);
     expect(r.lastCached).toBe(true);
     expect(data(ask(r, query(name, 'A', { ecs: { ip: '8.8.8.0', prefix: 24 } })))).toEqual([`${name} A 198.51.100.10`]);
+    // No rule names North or South America or Africa: one class, the `*` answer.
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '200.0.0.0', prefix: 24 } })))).toEqual([`${name} A 198.51.100.10`]);
+    expect(r.lastCached).toBe(true);
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '41.0.0.0', prefix: 24 } })))).toEqual([`${name} A 198.51.100.10`]);
+    expect(r.lastCached).toBe(true);
   });
 
   it('still answers FORMERR to a subnet with bits set past its prefix when the question is cached', () => {

@@ -6,7 +6,8 @@ import type { KubeObject } from '../api/meta.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { ApiResourceInfo } from '../kube/discovery.js';
 import { isAlreadyExists } from '../kube/errors.js';
-import { defaultTypeConfigs, defaultTypeCRDs } from '../propagation/types/default-types.js';
+import { DEFAULT_FEDERATED_TYPES, defaultTypeConfigs, defaultTypeCRDs } from '../propagation/types/default-types.js';
+import { fetchTemplateSchema } from './target-schema.js';
 import { federatedTypeCRD, federatedTypeConfigFor, resolveTargetResource, type CustomResourceDefinition, type FederatedTypeOptions, type TargetAPIResource } from '../propagation/types/federated-crd.js';
 import { FIELD_MANAGER } from '../propagation/resources.js';
 import { CUSTOM_RESOURCE_DEFINITIONS, NAMESPACES } from '../api/kubernetes.js';
@@ -53,6 +54,8 @@ export async function resolveEnableTarget(host: ClusterClient, typeName: string,
 
 export interface EnableResources {
   target: TargetAPIResource;
+  /** Why spec.template is not validated against the target's schema, when it is not. */
+  openTemplate?: string;
   crd: CustomResourceDefinition;
   ftc: FederatedTypeConfig;
 }
@@ -92,15 +95,27 @@ function refuseFederatedTypeChange(name: string, existing: FederatedTypeConfig, 
 async function applyCrd(host: ClusterClient, want: CustomResourceDefinition, sig: { signal?: AbortSignal }): Promise<EnableChange> {
   const name = want.metadata.name ?? '';
   const change = (action: EnableChange['action']): EnableChange => ({ kind: 'CustomResourceDefinition', name, action });
-  const crd = await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, name, sig);
+  const crd = await host.dynamic.getIfExists<CustomResourceDefinition>(CUSTOM_RESOURCE_DEFINITIONS, name, sig);
   if (!crd) {
     await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, want, { fieldManager: FIELD_MANAGER, ...sig });
     return change('created');
   }
-  const spec = { ...(crd.spec as object), ...want.spec };
+  const spec = { ...(crd.spec as object), ...keepTypedTemplate(want, crd).spec };
   if (JSON.stringify(crd.spec) === JSON.stringify(spec)) return change('unchanged');
   await host.dynamic.update(CUSTOM_RESOURCE_DEFINITIONS, { ...crd, spec } as KubeObject, { fieldManager: FIELD_MANAGER, ...sig });
   return change('updated');
+}
+
+/** A template schema the host could not give us does not replace a typed one already installed (the shipped CRDs'). */
+function keepTypedTemplate(want: CustomResourceDefinition, existing: CustomResourceDefinition): CustomResourceDefinition {
+  const template = (c: CustomResourceDefinition) => c.spec?.versions?.[0]?.schema?.openAPIV3Schema?.properties?.spec?.properties?.template;
+  const wanted = template(want);
+  const installed = template(existing);
+  if (!wanted || wanted.properties || !installed?.properties) return want;
+  const copy = structuredClone(want);
+  const spec = copy.spec.versions[0]?.schema.openAPIV3Schema.properties?.spec;
+  if (spec?.properties) spec.properties.template = installed;
+  return copy;
 }
 
 async function applyTypeConfig(host: ClusterClient, want: FederatedTypeConfig, existing: FederatedTypeConfig | undefined, sig: { signal?: AbortSignal }): Promise<EnableChange> {
@@ -127,7 +142,8 @@ export interface EnableOptions extends FederatedTypeOptions {
 /** `kfed enable TYPE`. */
 export async function enableType(host: ClusterClient, typeName: string, opts: EnableOptions): Promise<{ resources: EnableResources; changes: EnableChange[] }> {
   const target = await resolveEnableTarget(host, typeName, opts.version, opts.federatedGroup);
-  const resources = enableResources(target, opts.namespace, opts);
+  const { schema, reason } = await fetchTemplateSchema(host, target, opts.signal);
+  const resources: EnableResources = { ...enableResources(target, opts.namespace, { ...opts, templateSchema: schema }), ...(reason ? { openTemplate: reason } : {}) };
   return { resources, changes: await createEnableResources(host, resources, opts.signal) };
 }
 
@@ -138,7 +154,8 @@ export async function enableType(host: ClusterClient, typeName: string, opts: En
  */
 export async function enableDefaultTypes(host: ClusterClient, namespace: string, signal?: AbortSignal): Promise<string[]> {
   const sig = signal ? { signal } : {};
-  for (const crd of defaultTypeCRDs()) {
+  const schemas = await Promise.all(DEFAULT_FEDERATED_TYPES.map(async (t) => (await fetchTemplateSchema(host, t, signal)).schema));
+  for (const crd of defaultTypeCRDs(schemas)) {
     if (!(await host.dynamic.getIfExists(CUSTOM_RESOURCE_DEFINITIONS, crd.metadata.name ?? '', sig))) {
       await host.dynamic.create(CUSTOM_RESOURCE_DEFINITIONS, crd, { fieldManager: FIELD_MANAGER, ...sig });
     }

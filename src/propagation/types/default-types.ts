@@ -2,7 +2,7 @@
 // with the API resource information discovery would report for them. Ingress is
 // networking.k8s.io/v1: extensions/v1beta1 left Kubernetes in 1.22 and Kubefed followed.
 import type { FederatedTypeConfig } from '../../api/core.js';
-import { federatedTypeCRD, federatedTypeConfigFor, type CustomResourceDefinition, type TargetAPIResource } from './federated-crd.js';
+import { federatedTypeCRD, federatedTypeConfigFor, type CustomResourceDefinition, type JSONSchemaProps, type TargetAPIResource } from './federated-crd.js';
 
 export const DEFAULT_FEDERATED_TYPES: readonly TargetAPIResource[] = [
   { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', shortNames: [], namespaced: false, hasReplicas: false },
@@ -17,9 +17,9 @@ export const DEFAULT_FEDERATED_TYPES: readonly TargetAPIResource[] = [
   { group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, hasReplicas: false },
 ];
 
-/** CRDs of the default federated types, in DEFAULT_FEDERATED_TYPES order. */
-export function defaultTypeCRDs(): CustomResourceDefinition[] {
-  return DEFAULT_FEDERATED_TYPES.map((t) => federatedTypeCRD(t));
+/** CRDs of the default federated types, in DEFAULT_FEDERATED_TYPES order, with each template schema when given. */
+export function defaultTypeCRDs(templateSchemas: readonly (JSONSchemaProps | undefined)[] = []): CustomResourceDefinition[] {
+  return DEFAULT_FEDERATED_TYPES.map((t, i) => federatedTypeCRD(t, { templateSchema: templateSchemas[i] }));
 }
 
 /** FederatedTypeConfigs of the default types, in the KubeFed namespace. */

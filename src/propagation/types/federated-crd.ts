@@ -25,6 +25,8 @@ export interface FederatedTypeOptions {
   federatedVersion?: string;
   /** FTC statusCollection: Enabled (member status copied into status.clusters[].remoteStatus) */
   statusCollection?: boolean;
+  /** spec.template's schema (the target's own, see template-schema.ts); default: open (preserve unknown fields). */
+  templateSchema?: JSONSchemaProps | undefined;
 }
 
 export interface JSONSchemaProps {
@@ -37,7 +39,9 @@ export interface JSONSchemaProps {
   properties?: Record<string, JSONSchemaProps>;
   additionalProperties?: JSONSchemaProps;
   items?: JSONSchemaProps;
+  nullable?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
 }
 
 export interface PrinterColumn {
@@ -123,11 +127,12 @@ const labelSelector: JSONSchemaProps = {
   },
 };
 
-function specSchema(target: TargetAPIResource): JSONSchemaProps {
+function specSchema(target: TargetAPIResource, template: JSONSchemaProps | undefined): JSONSchemaProps {
+  const description = `The ${target.kind} to create in each placed cluster.`;
   return {
     type: 'object',
     properties: {
-      template: { type: 'object', description: `The ${target.kind} to create in each placed cluster.`, 'x-kubernetes-preserve-unknown-fields': true },
+      template: template ? { ...template, description } : { type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true },
       placement: {
         type: 'object',
         description: 'clusters (even empty) wins over clusterSelector; no selector selects no cluster, {} selects all.',
@@ -229,7 +234,7 @@ export function federatedTypeCRD(target: TargetAPIResource, opts: FederatedTypeO
               required: ['spec'],
               // metadata is not declared: the API server always treats it as ObjectMeta, and a
               // bare `metadata: {type: object}` makes the sandbox prune name and namespace.
-              properties: { apiVersion: str, kind: str, spec: specSchema(target), status: statusSchema(target) },
+              properties: { apiVersion: str, kind: str, spec: specSchema(target, opts.templateSchema), status: statusSchema(target) },
             },
           },
         },

@@ -8,12 +8,16 @@ import {
 } from '../../../../src/propagation/types/federated-crd.js';
 import { DEFAULT_FEDERATED_TYPES, defaultTypeConfigs } from '../../../../src/propagation/types/default-types.js';
 import { renderDefaultTypeCRDs } from '../../../../scripts/generate-crds.js';
+import { templateSchema } from '../../../../src/propagation/types/template-schema.js';
+import { BUILTIN_SCHEMAS } from '../../../../src/sandbox/openapi/builtin-schemas.js';
 
 const byPlural = (plural: string): TargetAPIResource => {
   const t = DEFAULT_FEDERATED_TYPES.find((x) => x.plural === plural);
   if (!t) throw new Error(plural);
   return t;
 };
+
+const schemaFor = (gvk: { group: string; version: string; kind: string }): JSONSchemaProps | undefined => templateSchema(BUILTIN_SCHEMAS, gvk);
 
 describe('federatedTypeCRD', () => {
   it('names a FederatedDeployment like kubefedctl', () => {
@@ -123,6 +127,8 @@ describe('crds/types', () => {
   });
   it('the YAML parses back to the CRD objects', () => {
     const text = readFileSync(new URL('federatedservices.types.kubefed.io.yaml', dir), 'utf8');
-    expect(parse(text)).toEqual(federatedTypeCRD(byPlural('services')));
+    const templateSchema = schemaFor({ group: '', version: 'v1', kind: 'Service' });
+    expect(templateSchema?.properties?.spec?.properties?.ports?.items?.properties?.port).toEqual({ type: 'integer', format: 'int32' });
+    expect(parse(text)).toEqual(federatedTypeCRD(byPlural('services'), { templateSchema }));
   });
 });

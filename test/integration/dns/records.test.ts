@@ -10,10 +10,11 @@ import { CLUSTERS, NAMESPACES, getEndpoint, show, startGoApp, until, type GoAppE
 
 let env: GoAppEnv;
 
+// Generous: three real API servers start here too (KFED_SANDBOX_BACKEND=real), on a loaded machine.
 beforeAll(async () => {
   env = await startGoApp();
-  await until(async () => (await getEndpoint(env))?.spec.endpoints.length === 9 || undefined);
-}, 30_000);
+  await until(async () => (await getEndpoint(env))?.spec.endpoints.length === 9 || undefined, 60_000, 20);
+}, 120_000);
 
 afterAll(async () => {
   await env?.close();

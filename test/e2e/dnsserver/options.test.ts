@@ -132,6 +132,23 @@ describe.skipIf(!tools)('DNS server options against the running server', () => {
     expect(ref.raw).toMatch(/ADDITIONAL SECTION:\s*\nns\.sub\.example\.com\.\s+300\s+IN\s+A\s+198\.51\.100\.53/);
   });
 
+  it('a replica started after a status-only write serves the same serial as the running ones (they rebuild after it)', async () => {
+    const ep = await host.dynamic.get(DNS_ENDPOINTS, 'options', { namespace: NS });
+    await host.dynamic.updateStatus(DNS_ENDPOINTS, { ...ep, status: { observedGeneration: ep.metadata.generation ?? 1, conditions: [] } });
+    const late = await serve({ dnsService: 'kfed-dns', dnsRateLimit: 'off' });
+    try {
+      const serial = async (port: number): Promise<string> => ((await dig(t.dig, port, 'example.com', 'SOA')).answer[0] ?? '').split(' ')[6] ?? '';
+      await pollUntil(async () => {
+        const all = await Promise.all([late.port, ...Object.values(servers).map((x) => x.port)].map(serial));
+        return all[0] !== '' && new Set(all).size === 1 ? true : undefined;
+      }, 15_000, 100);
+    } finally {
+      late.stop.abort();
+      await late.run;
+      await late.serving.close();
+    }
+  });
+
   it('a latency table decides where a South African client goes (great-circle default: Singapore)', async () => {
     expect((await dig(t.kdig, servers.all.port, `+subnet=${SA_CLIENT}`, 'lat.example.com', 'A')).answer).toEqual(['lat.example.com. 300 IN A 203.0.113.30']);
     expect((await dig(t.kdig, servers.tuned.port, `+subnet=${SA_CLIENT}`, 'lat.example.com', 'A')).answer).toEqual(['lat.example.com. 300 IN A 192.0.2.30']);

@@ -12,11 +12,12 @@ export const DEFAULT_KUBEFED_NAMESPACE = 'kube-federation-system';
 /** The one KubeFedConfig the controller reads, in the KubeFed namespace. */
 export const KUBEFED_CONFIG_NAME = 'kubefed';
 
-export const KUBEFED_CLUSTERS: ResourceRef = { group: CORE_GROUP, version: CORE_VERSION, resource: 'kubefedclusters', namespaced: true, kind: 'KubeFedCluster' };
-export const KUBEFED_CONFIGS: ResourceRef = { group: CORE_GROUP, version: CORE_VERSION, resource: 'kubefedconfigs', namespaced: true, kind: 'KubeFedConfig' };
-export const FEDERATED_TYPE_CONFIGS: ResourceRef = { group: CORE_GROUP, version: CORE_VERSION, resource: 'federatedtypeconfigs', namespaced: true, kind: 'FederatedTypeConfig' };
-export const PROPAGATED_VERSIONS: ResourceRef = { group: CORE_GROUP, version: CORE_ALPHA_VERSION, resource: 'propagatedversions', namespaced: true, kind: 'PropagatedVersion' };
-export const CLUSTER_PROPAGATED_VERSIONS: ResourceRef = { group: CORE_GROUP, version: CORE_ALPHA_VERSION, resource: 'clusterpropagatedversions', namespaced: false, kind: 'ClusterPropagatedVersion' };
+const coreRef = (version: string, resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group: CORE_GROUP, version, resource, namespaced, kind });
+export const KUBEFED_CLUSTERS = coreRef(CORE_VERSION, 'kubefedclusters', 'KubeFedCluster', true);
+export const KUBEFED_CONFIGS = coreRef(CORE_VERSION, 'kubefedconfigs', 'KubeFedConfig', true);
+export const FEDERATED_TYPE_CONFIGS = coreRef(CORE_VERSION, 'federatedtypeconfigs', 'FederatedTypeConfig', true);
+export const PROPAGATED_VERSIONS = coreRef(CORE_ALPHA_VERSION, 'propagatedversions', 'PropagatedVersion', true);
+export const CLUSTER_PROPAGATED_VERSIONS = coreRef(CORE_ALPHA_VERSION, 'clusterpropagatedversions', 'ClusterPropagatedVersion', false);
 
 /** Finalizer the FTC controller keeps on an enabled FederatedTypeConfig (Kubefed's name). */
 export const FTC_FINALIZER = 'core.kubefed.io/federated-type-config';

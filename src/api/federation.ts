@@ -7,9 +7,10 @@ export const TYPES_VERSION = 'v1beta1';
 export const TYPES_API_VERSION = `${TYPES_GROUP}/${TYPES_VERSION}`;
 
 /** The federated types kfed's own controllers address by name (any other comes from its FederatedTypeConfig). */
-export const FEDERATED_NAMESPACES: ResourceRef = { group: TYPES_GROUP, version: TYPES_VERSION, resource: 'federatednamespaces', namespaced: true, kind: 'FederatedNamespace' };
-export const FEDERATED_DEPLOYMENTS: ResourceRef = { group: TYPES_GROUP, version: TYPES_VERSION, resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
-export const FEDERATED_REPLICASETS: ResourceRef = { group: TYPES_GROUP, version: TYPES_VERSION, resource: 'federatedreplicasets', namespaced: true, kind: 'FederatedReplicaSet' };
+const typesRef = (kind: string): ResourceRef => ({ group: TYPES_GROUP, version: TYPES_VERSION, resource: `${kind.toLowerCase()}s`, namespaced: true, kind });
+export const FEDERATED_NAMESPACES = typesRef('FederatedNamespace');
+export const FEDERATED_DEPLOYMENTS = typesRef('FederatedDeployment');
+export const FEDERATED_REPLICASETS = typesRef('FederatedReplicaSet');
 
 /** Label on every member object kfed manages; informers in members select `=true`. */
 export const MANAGED_LABEL = 'kubefed.io/managed';

@@ -5,7 +5,10 @@
 // set with Region/GeoLocation/Weight/Failover, a Cloud DNS routing item, a plain set).
 //
 // A routed endpoint has a set identifier (the cluster name) and a known policy; anything
-// else is a plain record set. Decoding never throws: values it cannot use are reported
+// else is a plain record set. external-dns's own Route53 properties (`aws/weight`,
+// `aws/failover`, `aws/geolocation-*`, `aws/region` next to a set identifier) decode into
+// the same model, so kfed serves and publishes external-dns's records the way Route53
+// would answer them; `kfed.io/*` properties win where both are present. Decoding never throws: values it cannot use are reported
 // through `warn` and replaced by the documented default (weight 1, failover secondary,
 // unknown geo codes dropped), so one bad property cannot stop a zone from being served.
 import { ROUTING, type Endpoint, type ProviderSpecificProperty, type RoutingPolicy } from '../api/multiclusterdns.js';
@@ -45,6 +48,16 @@ export interface RoutingInfo {
   /** Meaningful for `geo`. */
   geo: GeoCodes;
 }
+
+/** external-dns's AWS provider-specific properties (external-dns provider/aws). */
+export const AWS_ROUTING = {
+  weight: 'aws/weight',
+  failover: 'aws/failover',
+  continent: 'aws/geolocation-continent-code',
+  country: 'aws/geolocation-country-code',
+  subdivision: 'aws/geolocation-subdivision-code',
+  region: 'aws/region',
+} as const;
 
 export function isRoutedPolicy(value: string | undefined): value is RoutedPolicy {
   return value !== undefined && (ROUTED_POLICIES as readonly string[]).includes(value);
@@ -109,32 +122,70 @@ export function formatGeoCodes(geo: GeoCodes): string[] {
 }
 
 /**
+ * The routed policy of an endpoint, or undefined for a plain record set: `kfed.io/routing-policy`
+ * when set (an unknown value is plain), else, with a set identifier, the policy external-dns's
+ * `aws/*` properties select as Route53 would (weight, then region, failover, geolocation).
+ */
+export function routedPolicyOf(e: Pick<Endpoint, 'setIdentifier' | 'providerSpecific'>): RoutedPolicy | undefined {
+  if (!e.setIdentifier) return undefined;
+  const own = propertyOf(e, ROUTING.policy);
+  if (own !== undefined) return isRoutedPolicy(own) ? own : undefined;
+  if (propertyOf(e, AWS_ROUTING.weight) !== undefined) return 'weighted';
+  if (propertyOf(e, AWS_ROUTING.region) !== undefined) return 'latency';
+  if (propertyOf(e, AWS_ROUTING.failover) !== undefined) return 'failover';
+  if ([AWS_ROUTING.continent, AWS_ROUTING.country, AWS_ROUTING.subdivision].some((n) => propertyOf(e, n) !== undefined)) return 'geo';
+  return undefined;
+}
+
+/**
  * The routing of an endpoint, or undefined when it is a plain record set (no set
  * identifier, or no known routed policy). `warn` receives problems with the values.
  */
 export function decodeRouting(e: Pick<Endpoint, 'setIdentifier' | 'providerSpecific'>, warn: (message: string) => void = () => {}): RoutingInfo | undefined {
-  const policy = propertyOf(e, ROUTING.policy);
-  if (!e.setIdentifier || !isRoutedPolicy(policy)) return undefined;
-  const wRaw = propertyOf(e, ROUTING.weight);
+  const policy = routedPolicyOf(e);
+  if (!e.setIdentifier || !policy) return undefined;
+  const aws = propertyOf(e, ROUTING.policy) === undefined;
+  const wRaw = propertyOf(e, ROUTING.weight) ?? (aws ? propertyOf(e, AWS_ROUTING.weight) : undefined);
   let weight = 1;
   if (wRaw !== undefined) {
     const w = Number(wRaw);
     if (wRaw.trim() !== '' && Number.isInteger(w) && w >= 0 && w <= 255) weight = w;
     else warn(`weight "${wRaw}" is not an integer 0..255; using 1`);
   }
-  const fRaw = propertyOf(e, ROUTING.failover);
+  const fRaw = propertyOf(e, ROUTING.failover) ?? (aws ? propertyOf(e, AWS_ROUTING.failover)?.toLowerCase() : undefined);
   if (fRaw !== undefined && fRaw !== 'primary' && fRaw !== 'secondary') warn(`failover "${fRaw}" is neither primary nor secondary; using secondary`);
-  const region = propertyOf(e, ROUTING.region)?.trim();
+  const region = (propertyOf(e, ROUTING.region) ?? (aws ? propertyOf(e, AWS_ROUTING.region) : undefined))?.trim();
   const info: RoutingInfo = {
     policy,
     cluster: propertyOf(e, ROUTING.cluster) ?? e.setIdentifier,
     zones: uniqueSorted((propertyOf(e, ROUTING.zone) ?? '').split(',')),
     weight,
     failover: fRaw === 'primary' ? 'primary' : 'secondary',
-    geo: parseGeoCodes(propertyOf(e, ROUTING.geo), warn),
+    geo: aws && policy === 'geo' ? awsGeoCodes(e, warn) : parseGeoCodes(propertyOf(e, ROUTING.geo), warn),
   };
   if (region) info.region = region;
   return info;
+}
+
+/**
+ * Route53 geolocation of an external-dns endpoint: a continent, a country (`*` is the
+ * default location), or a subdivision, which kfed matches as its whole country.
+ */
+function awsGeoCodes(e: Pick<Endpoint, 'providerSpecific'>, warn: (message: string) => void): GeoCodes {
+  const continent = propertyOf(e, AWS_ROUTING.continent)?.trim().toUpperCase();
+  const country = propertyOf(e, AWS_ROUTING.country)?.trim().toUpperCase();
+  const subdivision = propertyOf(e, AWS_ROUTING.subdivision)?.trim().toUpperCase();
+  const codes: string[] = [];
+  if (continent) codes.push(`continent:${continent}`);
+  if (country === '*') codes.push('*');
+  else if (country) codes.push(`country:${country}`);
+  if (subdivision) {
+    // Route53 subdivisions are US states (and a few others) under a country, US by default.
+    const of = country && country !== '*' ? country : 'US';
+    warn(`geolocation subdivision "${subdivision}" is answered for all of ${of} (kfed locates clients by country)`);
+    if (!codes.includes(`country:${of}`)) codes.push(`country:${of}`);
+  }
+  return parseGeoCodes(codes.join(','), warn);
 }
 
 /** True when the endpoint carries any `kfed.io/` routing property. */

@@ -3,7 +3,7 @@
 // atomically and answers from it without I/O.
 import type { DNSEndpoint, Endpoint, RecordType } from '../api/multiclusterdns.js';
 import { propertyOf } from '../dns/endpoint.js';
-import { decodeRouting, isRoutedPolicy, ROUTING } from '../dns/routing.js';
+import { decodeRouting, isRoutedPolicy, routedPolicyOf, ROUTING } from '../dns/routing.js';
 import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRSet, type RRTail } from './records.js';
 import { isIPv6 } from 'node:net';
 import { encodeName, inZone, nameProblem, normalizeName, parentName } from './names.js';
@@ -199,9 +199,11 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
     }
     const policy = propertyOf(ep, ROUTING.policy);
     const id = ep.setIdentifier;
-    if (id !== undefined && id !== '' && isRoutedPolicy(policy)) {
+    // kfed.io/* routing, or external-dns's aws/* properties read as Route53 would (src/dns/routing.ts).
+    const routed = routedPolicyOf(ep);
+    if (id !== undefined && id !== '' && routed) {
       let r = node.routed.get(id);
-      if (!r) { r = { policy, cand: parseCandidate(ep, id, warn), sets: new Map() }; node.routed.set(id, r); }
+      if (!r) { r = { policy: routed, cand: parseCandidate(ep, id, warn), sets: new Map() }; node.routed.set(id, r); }
       const cur = r.sets.get(type);
       if (cur) cur.push(...tails);
       else r.sets.set(type, tails);
@@ -267,7 +269,30 @@ export function buildSnapshot(input: SnapshotInput): ZoneSnapshot {
     for (const s of sets.values()) recordCount += s.tails.length;
     names.set(name, { zone: n.zone, sets, routed });
   }
+  breakCnameLoops(names, warn);
   return { serial, zones, names, hasWildcards, delegations: delegationsOf(names, zoneOf), recordCount, warnings, zoneProblems, input };
+}
+
+/**
+ * A CNAME on a cycle (a -> b -> a) is served but not followed, so an answer never repeats a
+ * record: a chain stops at the first name of a loop, and the resolver sees the loop itself.
+ * Cycles longer than the server's hop limit (8) cannot repeat within an answer.
+ */
+function breakCnameLoops(names: Map<string, NameNode>, warn: (m: string) => void): void {
+  const next = (n: string): string | undefined => names.get(n)?.sets.get(TYPE.CNAME)?.tails[0]?.target;
+  const onCycle: string[] = [];
+  for (const [name, node] of names) {
+    let t = node.sets.get(TYPE.CNAME)?.tails[0]?.target;
+    for (let i = 0; t !== undefined && i < 16; i++, t = next(t)) {
+      if (t === name) { onCycle.push(name); break; }
+    }
+  }
+  for (const name of onCycle) {
+    const sets = names.get(name)?.sets as Map<number, RRSet> | undefined;
+    const set = sets?.get(TYPE.CNAME);
+    if (sets && set) sets.set(TYPE.CNAME, { type: set.type, tails: set.tails.map((t) => ({ bytes: t.bytes })) });
+  }
+  if (onCycle.length > 0) warn(`CNAME loop through ${onCycle.sort().join(', ')}: answered without following the chain`);
 }
 
 /**

@@ -45,18 +45,6 @@ function safeParse(s: string): unknown {
   }
 }
 
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, intervalMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw last;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { eventually } from './until.js';
 
 export { k8s };

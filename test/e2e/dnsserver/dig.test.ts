@@ -217,7 +217,7 @@ describe.skipIf(!tools).each(['batched', 'dgram'] as const)('DNS server with dig
 
 describe.skipIf(!tools)('DNS server limits', () => {
   it('closes idle TCP connections and refuses connections over the cap', async () => {
-    const server = new DnsServer({ port: 0, tcpIdleTimeoutMs: 300, maxTcpConnections: 2 });
+    const server = new DnsServer({ port: 0, tcpIdleTimeoutMs: 3000, maxTcpConnections: 2 });
     const { tcpPort } = await server.start();
     try {
       const open = (): Promise<{ sock: net.Socket; closed: Promise<number> }> => new Promise((resolve) => {
@@ -231,9 +231,9 @@ describe.skipIf(!tools)('DNS server limits', () => {
       const b = await open();
       const c = await open();
       // The third is over the cap: closed at once.
-      expect(await c.closed).toBeLessThan(250);
-      // The others are closed by the idle timer.
-      expect(await a.closed).toBeGreaterThanOrEqual(250);
+      expect(await c.closed).toBeLessThan(2500);
+      // The others are closed by the idle timer (bounds generous: the machine is shared).
+      expect(await a.closed).toBeGreaterThanOrEqual(2900);
       await b.closed;
     } finally {
       await server.close();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { kubectlRunner } from '../../support/kubectl.js';
 import { requireTools } from '../../support/tools.js';
+import { pollUntil } from '../../support/until.js';
 
 const run = promisify(execFile);
 const tools = requireTools('kubectl');
@@ -162,10 +163,11 @@ describe.skipIf(!tools)('kubectl against the sandbox', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((r) => setTimeout(r, 700));
     await kubectl('create', 'configmap', 'watched', '-n', 'demo');
-    const deadline = Date.now() + 5000;
-    while (!/ADDED\s+watched/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    child.kill();
-    expect(out).toMatch(/ADDED\s+watched/);
+    try {
+      await pollUntil(() => /ADDED\s+watched/.test(out), 15_000, 50, "kubectl --watch printing ADDED watched");
+    } finally {
+      child.kill();
+    }
   });
 
   it('deletes, also with a finalizer, and checks permissions', async () => {

@@ -12,6 +12,7 @@ import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { SandboxMember } from '../../../src/sandbox/member.js';
 import { startTestSandbox } from '../../support/sandbox-backend.js';
 import { KUBEFED_CLUSTERS } from '../../../src/api/core.js';
+import { pollUntil } from '../../support/until.js';
 
 export const NS = 'kube-federation-system';
 
@@ -75,14 +76,8 @@ export async function startFederation(clusters = 3): Promise<Federation> {
   return fed;
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
+  return pollUntil(fn, ms, 20, what);
 }
 
 export function condition(c: KubeFedCluster | undefined, type: 'Ready' | 'Offline'): { status: string; reason?: string; message?: string } | undefined {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterClientForMember, clusterClientInCluster, describeKubeconfigContext } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { pollUntil } from '../../support/until.js';
 
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 
@@ -82,9 +83,7 @@ describe('proxyURL', () => {
       const seen: string[] = [];
       const watching = c.dynamic.watch(NS, { signal: ac.signal, resourceVersion: '0' }, (e) => seen.push(e.type));
       await c.dynamic.create(NS, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'proxied' } });
-      const end = Date.now() + 5000;
-      while (!seen.includes('ADDED') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      expect(seen).toContain('ADDED');
+      await pollUntil(() => seen.includes('ADDED'), 10_000, 20, 'the ADDED event through the proxy');
       ac.abort();
       await watching;
       expect(tunnels.length).toBeGreaterThanOrEqual(2);

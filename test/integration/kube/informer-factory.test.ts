@@ -3,6 +3,7 @@ import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/ku
 import { InformerFactory } from '../../../src/kube/informer-factory.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
+import { pollUntil } from '../../support/until.js';
 
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 const CM: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
@@ -38,14 +39,10 @@ describe('InformerFactory', () => {
     const late = f.informer(c2, CM, { namespace: 'default' });
     await late.waitForSync();
     expect(f.clusters().sort()).toEqual(['cluster-1', 'cluster-2']);
-    const started = Date.now() + 3000;
-    while (sb.cluster('cluster-2').openWatches < 2 && Date.now() < started) await new Promise((r) => setTimeout(r, 20));
-    expect(sb.cluster('cluster-2').openWatches).toBe(2);
+    await pollUntil(() => sb.cluster('cluster-2').openWatches === 2, 10_000, 20, "cluster-2's two watches");
     await f.stopCluster('cluster-2');
     expect(f.clusters()).toEqual(['cluster-1']);
-    const end = Date.now() + 3000;
-    while (sb.cluster('cluster-2').openWatches > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    expect(sb.cluster('cluster-2').openWatches).toBe(0);
+    await pollUntil(() => sb.cluster('cluster-2').openWatches === 0, 10_000, 20, "cluster-2's watches closed");
     ac.abort();
     await running;
   });
@@ -65,9 +62,7 @@ describe('InformerFactory', () => {
     expect(f.size).toBe(1);
     await b.release(inf);
     expect(f.size).toBe(0);
-    const end = Date.now() + 3000;
-    while (sb.cluster('cluster-2').openWatches > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    expect(sb.cluster('cluster-2').openWatches).toBe(0);
+    await pollUntil(() => sb.cluster('cluster-2').openWatches === 0, 10_000, 20, "cluster-2's watches closed");
     // A new term: a new informer, listed from scratch, whose handlers see every object as an add.
     const c = f.scope();
     const again = c.informer(c2, NS);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
-import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from './harness.js';
+import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from '../../support/propagation.js';
 
 let env: Env;
 const NS = 'demo';

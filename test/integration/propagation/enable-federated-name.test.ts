@@ -7,7 +7,7 @@ import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/ku
 import { enableDefaultTypes, enableType } from '../../../src/kubefedctl/enable.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
-import { ensureNamespace, KUBEFED_NS } from './harness.js';
+import { ensureNamespace, KUBEFED_NS } from '../../support/propagation.js';
 import { CUSTOM_RESOURCE_DEFINITIONS } from '../../../src/api/kubernetes.js';
 
 let sb: Sandbox;

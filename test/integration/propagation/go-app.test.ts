@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
-import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, FED_SERVICES, NAMESPACES_REF, SERVICES, ensureNamespace, goAppObjects, inClusters, settled, startEnv, until, type Env } from './harness.js';
+import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, FED_SERVICES, NAMESPACES_REF, SERVICES, ensureNamespace, goAppObjects, inClusters, settled, startEnv, until, type Env } from '../../support/propagation.js';
 
 let env: Env;
 

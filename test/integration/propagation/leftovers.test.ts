@@ -3,7 +3,7 @@
 // (and only it), then drops the version record that remembered it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FederatedObject } from '../../../src/api/federation.js';
-import { CONFIGMAPS, FED_CONFIGMAPS, inClusters, startEnv, until, type Env, federateNamespace } from './harness.js';
+import { CONFIGMAPS, FED_CONFIGMAPS, inClusters, startEnv, until, type Env, federateNamespace } from '../../support/propagation.js';
 import { PROPAGATED_VERSIONS } from '../../../src/api/core.js';
 
 let env: Env;

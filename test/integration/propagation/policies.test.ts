@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from './harness.js';
+import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from '../../support/propagation.js';
 import { OVERRIDE_POLICIES, PROPAGATION_POLICIES } from '../../../src/api/federation.js';
 
 const NS = 'pol';

@@ -14,7 +14,7 @@ import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
-import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from './harness.js';
+import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from '../../support/propagation.js';
 import { REPLICA_SCHEDULING_PREFERENCES } from '../../../src/api/scheduling.js';
 import { NAMESPACES } from '../../../src/api/kubernetes.js';
 

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import { enableType } from '../../../src/kubefedctl/enable.js';
-import { FED_NAMESPACES, KUBEFED_NS, ensureNamespace, inClusters, startEnv, until, type Env } from './harness.js';
+import { FED_NAMESPACES, KUBEFED_NS, ensureNamespace, inClusters, startEnv, until, type Env } from '../../support/propagation.js';
 import { CUSTOM_RESOURCE_DEFINITIONS } from '../../../src/api/kubernetes.js';
 
 let env: Env;

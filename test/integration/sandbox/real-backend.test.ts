@@ -10,6 +10,7 @@ import type { RealCluster } from '../../../src/sandbox/real/real-cluster.js';
 import { startRealSandbox } from '../../../src/sandbox/real/real-sandbox.js';
 import { WireClient } from '../../conformance/client.js';
 import { kfedToolsDir } from '../../support/tools.js';
+import { pollUntil } from '../../support/until.js';
 
 type Obj = Record<string, any>;
 
@@ -17,14 +18,8 @@ const toolsDir = kfedToolsDir();
 const built = ['kube-apiserver', 'etcd', 'kube-controller-manager'].every((b) => existsSync(join(toolsDir, b)));
 if (!built && process.env.KFED_SANDBOX_BACKEND === 'real') throw new Error(`KFED_SANDBOX_BACKEND=real but ${toolsDir} has no kube-apiserver build`);
 
-async function until<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  return pollUntil(fn, ms, 100);
 }
 
 describe.skipIf(!built)('sandbox on real API servers', () => {

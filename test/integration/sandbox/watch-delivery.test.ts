@@ -5,6 +5,7 @@ import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { SandboxCluster } from '../../../src/sandbox/cluster.js';
+import { pollUntil } from '../../support/until.js';
 
 let sb: Sandbox;
 let cluster: SandboxCluster;
@@ -47,11 +48,7 @@ function openWatch(path: string): Promise<Stream> {
 const configMaps = () => cluster.registry.byKind('', 'ConfigMap')!;
 
 async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await pollUntil(cond, ms, 5);
 }
 
 describe('watch delivery', () => {

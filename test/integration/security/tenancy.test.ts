@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
-import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, FED_NAMESPACES, NAMESPACES_REF, ensureNamespace, inClusters, settled, startEnv, until, type Env } from '../propagation/harness.js';
+import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, FED_NAMESPACES, NAMESPACES_REF, ensureNamespace, inClusters, settled, startEnv, until, type Env } from '../../support/propagation.js';
 import { PROPAGATION_POLICIES } from '../../../src/api/federation.js';
 
 let env: Env;

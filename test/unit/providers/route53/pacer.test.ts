@@ -1,16 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Pacer } from '../../../../providers/route53/pacer.js';
 
 describe('route53 pacer', () => {
   it('lets a burst through, then spaces requests at the rate', async () => {
-    const pacer = new Pacer(5, 1);
-    const signal = new AbortController().signal;
-    const t0 = Date.now();
-    await pacer.take(signal); // the burst of one
-    expect(Date.now() - t0).toBeLessThan(50);
-    await pacer.take(signal);
-    await pacer.take(signal);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(380); // two more at 5/s: 2 x 200 ms
+    // Fake time: a wall-clock bound here would measure the shared machine, not the pacer.
+    vi.useFakeTimers();
+    try {
+      const pacer = new Pacer(5, 1);
+      const signal = new AbortController().signal;
+      const t0 = Date.now();
+      await pacer.take(signal); // the burst of one
+      expect(Date.now() - t0).toBe(0);
+      const two = pacer.take(signal).then(() => pacer.take(signal));
+      await vi.advanceTimersByTimeAsync(400);
+      await two;
+      expect(Date.now() - t0).toBe(400); // two more at 5/s: 2 x 200 ms
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('off at 0 requests per second; an abort ends the wait', async () => {

@@ -1,30 +1,31 @@
-// A 3-cluster sandbox with the federation CRDs and Kubefed's default types enabled on the
+// The propagation test environment, shared by the propagation and security suites: a
+// 3-cluster sandbox with the federation CRDs and Kubefed's default types enabled on the
 // host (cluster-1, also a member), and kfed's FederatedTypeConfig controller running
 // against an in-memory member registry (StaticMembers plays the health controller).
 import { parseAllDocuments } from 'yaml';
 import { readFile } from 'node:fs/promises';
-import type { KubeObject } from '../../../src/api/meta.js';
-import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
-import type { ResourceRef } from '../../../src/kube/resource.js';
-import { enableDefaultTypes } from '../../../src/kubefedctl/enable.js';
-import { syncEventSink } from '../../../src/propagation/sync/events.js';
-import { TypeConfigController, type TypeConfigControllerOptions } from '../../../src/propagation/types/type-config-controller.js';
-import type { Sandbox } from '../../../src/sandbox/sandbox.js';
-import type { SandboxMember } from '../../../src/sandbox/member.js';
-import { startTestSandbox } from '../../support/sandbox-backend.js';
-import { installCrds } from '../../support/crds.js';
-import { staticMembers, type StaticMembers } from '../../support/static-members.js';
-import { pollUntil } from '../../support/until.js';
-import { NAMESPACES } from '../../../src/api/kubernetes.js';
+import type { KubeObject } from '../../src/api/meta.js';
+import { clusterClientFromKubeconfig, type ClusterClient } from '../../src/kube/cluster-client.js';
+import type { ResourceRef } from '../../src/kube/resource.js';
+import { enableDefaultTypes } from '../../src/kubefedctl/enable.js';
+import { syncEventSink } from '../../src/propagation/sync/events.js';
+import { TypeConfigController, type TypeConfigControllerOptions } from '../../src/propagation/types/type-config-controller.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import type { SandboxMember } from '../../src/sandbox/member.js';
+import { startTestSandbox } from './sandbox-backend.js';
+import { installCrds } from './crds.js';
+import { staticMembers, type StaticMembers } from './static-members.js';
+import { pollUntil } from './until.js';
+import { NAMESPACES } from '../../src/api/kubernetes.js';
+import { FEDERATED_NAMESPACES } from '../../src/api/federation.js';
+
+export { DEPLOYMENTS, NAMESPACES as NAMESPACES_REF } from '../../src/api/kubernetes.js';
+export { FEDERATED_DEPLOYMENTS as FED_DEPLOYMENTS, FEDERATED_NAMESPACES as FED_NAMESPACES } from '../../src/api/federation.js';
 
 export const CLUSTERS = ['cluster-1', 'cluster-2', 'cluster-3'] as const;
 export const KUBEFED_NS = 'kube-federation-system';
-export const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
 export const SERVICES: ResourceRef = { group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' };
-export const NAMESPACES_REF: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 export const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
-export const FED_DEPLOYMENTS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments', namespaced: true, kind: 'FederatedDeployment' };
-export const FED_NAMESPACES: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatednamespaces', namespaced: true, kind: 'FederatedNamespace' };
 export const FED_SERVICES: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedservices', namespaced: true, kind: 'FederatedService' };
 export const FED_CONFIGMAPS: ResourceRef = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedconfigmaps', namespaced: true, kind: 'FederatedConfigMap' };
 
@@ -51,7 +52,7 @@ export async function ensureNamespace(c: ClusterClient, name: string): Promise<v
 
 /** The federation objects of examples/go-app.yaml (the DNS records are left to the DNS tests). */
 export async function goAppObjects(): Promise<KubeObject[]> {
-  const text = await readFile(new URL('../../../examples/go-app.yaml', import.meta.url), 'utf8');
+  const text = await readFile(new URL('../../examples/go-app.yaml', import.meta.url), 'utf8');
   return parseAllDocuments(text).map((d) => d.toJS() as KubeObject).filter((o) => o && o.apiVersion === 'types.kubefed.io/v1beta1');
 }
 
@@ -124,6 +125,6 @@ export async function settled(env: Env, quietMs = 1000): Promise<void> {
 /** Creates namespace `ns` on the host and federates it to every member (a FederatedNamespace placed everywhere). */
 export async function federateNamespace(env: Env, ns: string): Promise<void> {
   await ensureNamespace(env.host, ns);
-  await env.host.dynamic.create(FED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
+  await env.host.dynamic.create(FEDERATED_NAMESPACES, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } } as KubeObject);
   await until(async () => (await inClusters(env, NAMESPACES, undefined, ns))['cluster-3']);
 }

@@ -97,21 +97,32 @@ function jsonKind(v: unknown): string {
 
 const INT_RANGE: Record<string, [number, number]> = { int32: [-2147483648, 2147483647], int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], int: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] };
 
+/**
+ * One decoding. Paths are kept as stacks of segments and joined only when a problem is found: most
+ * bodies have none, and joining at every field would cost more than the rest of the walk.
+ */
 class Decoder {
   error: string | undefined;
   /** a custom unmarshaler failed: Go stops decoding at once */
   fatal = false;
   readonly unknown: string[] = [];
-
   mismatch: DecodeResult['mismatch'];
-  /** the value being checked and its path, for `mismatch` */
-  private at: { path: string; value: unknown } = { path: '', value: undefined };
+  /** the value's path for unknown fields and apply errors: keys, map keys and list indices */
+  private readonly path: string[] = [];
+  /** Go's field stack for type errors: struct field names only */
+  private readonly fieldPath: string[] = [];
 
-  private typeError(got: string, struct: string, fieldPath: string, goType: string): void {
+  private joined(): string {
+    let out = '';
+    for (const s of this.path) out += s.startsWith('[') || out === '' ? s : `.${s}`;
+    return out;
+  }
+
+  private typeError(v: unknown, got: string, struct: string, goType: string): void {
     // Go keeps the first type error and goes on decoding
     if (this.error !== undefined) return;
-    this.error = `json: cannot unmarshal ${got} into Go struct field ${struct}.${fieldPath} of type ${goType}`;
-    this.mismatch = { path: this.at.path, goType, value: this.at.value };
+    this.error = `json: cannot unmarshal ${got} into Go struct field ${struct}.${this.fieldPath.join('.')} of type ${goType}`;
+    this.mismatch = { path: this.joined(), goType, value: v };
   }
 
   private fail(message: string): void {
@@ -119,28 +130,26 @@ class Decoder {
     this.fatal = true;
   }
 
-  /** `path` names the value for unknown fields (with [i]); `fieldPath` and `struct` for type errors (Go's field stack). */
-  value(n: Node, v: unknown, path: string, fieldPath: string, struct: string): void {
+  value(n: Node, v: unknown, struct: string): void {
     if (this.fatal || v === null) return;
-    this.at = { path, value: v };
     switch (n.t) {
       case 'any':
         return;
       case 'prim': {
         if (n.goType === 'string') {
-          if (typeof v !== 'string') this.typeError(jsonKind(v), struct, fieldPath, 'string');
+          if (typeof v !== 'string') this.typeError(v, jsonKind(v), struct, 'string');
         } else if (n.goType === 'bool') {
-          if (typeof v !== 'boolean') this.typeError(jsonKind(v), struct, fieldPath, 'bool');
+          if (typeof v !== 'boolean') this.typeError(v, jsonKind(v), struct, 'bool');
         } else if (typeof v !== 'number') {
-          this.typeError(jsonKind(v), struct, fieldPath, n.goType);
+          this.typeError(v, jsonKind(v), struct, n.goType);
         } else if (n.goType !== 'float64') {
           const [lo, hi] = INT_RANGE[n.goType]!;
-          if (!Number.isInteger(v) || v < lo || v > hi) this.typeError(`number ${String(v)}`, struct, fieldPath, n.goType);
+          if (!Number.isInteger(v) || v < lo || v > hi) this.typeError(v, `number ${String(v)}`, struct, n.goType);
         }
         return;
       }
       case 'bytes': {
-        if (typeof v !== 'string') return this.typeError(jsonKind(v), struct, fieldPath, '[]uint8');
+        if (typeof v !== 'string') return this.typeError(v, jsonKind(v), struct, '[]uint8');
         const bad = checkBase64(v);
         if (bad !== undefined) this.fail(`illegal base64 data at input byte ${bad}`);
         return;
@@ -149,7 +158,7 @@ class Decoder {
         // IntOrString's UnmarshalJSON: a string, else an int32 (its error is returned at once)
         if (typeof v === 'string') return;
         if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return;
-        this.fail(`json: cannot unmarshal ${typeof v === 'number' ? `number ${String(v)}` : jsonKind(v)} into Go struct field ${struct}.${fieldPath} of type int32`);
+        this.fail(`json: cannot unmarshal ${typeof v === 'number' ? `number ${String(v)}` : jsonKind(v)} into Go struct field ${struct}.${this.fieldPath.join('.')} of type int32`);
         return;
       case 'quantity': {
         const problem = checkQuantity(v);
@@ -163,33 +172,42 @@ class Decoder {
         return;
       }
       case 'list':
-        if (!Array.isArray(v)) return this.typeError(jsonKind(v), struct, fieldPath, n.goType);
-        for (let i = 0; i < v.length && !this.fatal; i++) this.value(n.elem, v[i], `${path}[${i}]`, fieldPath, struct);
+        if (!Array.isArray(v)) return this.typeError(v, jsonKind(v), struct, n.goType);
+        for (let i = 0; i < v.length && !this.fatal; i++) {
+          this.path.push(`[${i}]`);
+          this.value(n.elem, v[i], struct);
+          this.path.pop();
+        }
         return;
       case 'map':
-        if (jsonKind(v) !== 'object') return this.typeError(jsonKind(v), struct, fieldPath, n.goType);
-        for (const [k, x] of Object.entries(v as Obj)) {
+        if (jsonKind(v) !== 'object') return this.typeError(v, jsonKind(v), struct, n.goType);
+        for (const k in v as Obj) {
           if (this.fatal) return;
-          this.value(n.elem, x, `${path}.${k}`, fieldPath, struct);
+          this.path.push(k);
+          this.value(n.elem, (v as Obj)[k], struct);
+          this.path.pop();
         }
         return;
       case 'struct':
-        if (jsonKind(v) !== 'object') return this.typeError(jsonKind(v), struct, fieldPath, n.goType);
-        this.fields(n, v as Obj, path, fieldPath);
+        if (jsonKind(v) !== 'object') return this.typeError(v, jsonKind(v), struct, n.goType);
+        this.fields(n, v as Obj);
         return;
     }
   }
 
-  fields(n: Extract<Node, { t: 'struct' }>, o: Obj, path: string, fieldPath: string): void {
-    for (const [k, x] of Object.entries(o)) {
+  fields(n: Extract<Node, { t: 'struct' }>, o: Obj): void {
+    for (const k in o) {
       if (this.fatal) return;
       const child = n.props.get(k);
-      const p = path === '' ? k : `${path}.${k}`;
+      this.path.push(k);
       if (!child) {
-        this.unknown.push(p);
-        continue;
+        this.unknown.push(this.joined());
+      } else {
+        this.fieldPath.push(k);
+        this.value(child, o[k], n.goName);
+        this.fieldPath.pop();
       }
-      this.value(child, x, p, fieldPath === '' ? k : `${fieldPath}.${k}`, n.goName);
+      this.path.pop();
     }
   }
 }
@@ -202,6 +220,6 @@ export function decodeTyped(schemaName: string, obj: Obj): DecodeResult {
   const n = named(schemaName);
   if (n.t !== 'struct') return { unknown: [] };
   const d = new Decoder();
-  d.fields(n, obj, '', '');
+  d.fields(n, obj);
   return { ...(d.error !== undefined ? { error: d.error } : {}), unknown: d.unknown, ...(d.mismatch ? { mismatch: d.mismatch } : {}) };
 }

@@ -75,7 +75,7 @@ export interface TTLAdjustment {
 }
 
 export interface Resolution {
-  /** Endpoints to serve and publish, per in-scope source (copies; TTLs unified). */
+  /** Endpoints to serve and publish, per in-scope source (TTLs unified; never the input objects changed). */
   accepted: { object: DNSEndpoint; source: SourceId; endpoints: Endpoint[] }[];
   conflicts: NameConflict[];
   rejections: Rejection[];
@@ -131,15 +131,7 @@ export function scopeFilter(objects: readonly DNSEndpoint[], scope: EndpointScop
 
 /** Older first; the same order on every replica (creationTimestamp has one-second resolution). */
 export function compareSeniority(a: DNSEndpoint, b: DNSEndpoint): number {
-  const ta = Date.parse(a.metadata.creationTimestamp ?? '');
-  const tb = Date.parse(b.metadata.creationTimestamp ?? '');
-  const ka = Number.isNaN(ta) ? Number.MAX_SAFE_INTEGER : ta;
-  const kb = Number.isNaN(tb) ? Number.MAX_SAFE_INTEGER : tb;
-  if (ka !== kb) return ka - kb;
-  const sa = sourceId(a);
-  const sb = sourceId(b);
-  // kfed's own group first on a full tie: its records are what kfed vouches for.
-  return compareText(sa.namespace, sb.namespace) || compareText(sa.name, sb.name) || (sa.group === sb.group ? 0 : sa.group === DNS_GROUP ? -1 : sb.group === DNS_GROUP ? 1 : compareText(sa.group, sb.group));
+  return bySeniority({ source: sourceId(a), at: createdAt(a) }, { source: sourceId(b), at: createdAt(b) });
 }
 
 /** Why an endpoint cannot be served, or undefined. */
@@ -159,33 +151,50 @@ export function endpointProblem(e: Endpoint): { reason: RejectReason; message: s
 export function resolveOwnership(objects: readonly DNSEndpoint[], scope: EndpointScope): Resolution {
   const inScope = scopeFilter(objects, scope);
   const live = objects.filter((o) => !o.metadata.deletionTimestamp);
-  const sources = live.filter(inScope).sort(compareSeniority);
+  // Sort keys computed once per object, not per comparison (this runs on every snapshot build).
+  const sources = live.filter(inScope).map((object) => ({ object, source: sourceId(object), at: createdAt(object) })).sort(bySeniority);
   const res: Resolution = { accepted: [], conflicts: [], rejections: [], ttl: [], outOfScope: live.length - sources.length };
-  const owners = new Map<string, { owner: SourceId; losers: Map<string, SourceId> }>();
-  for (const object of sources) {
-    const source = sourceId(object);
+  const owners = new Map<string, { owner: SourceId; losers: Map<string, SourceId> | undefined }>();
+  for (const { object, source } of sources) {
     const key = sourceKey(source);
     const kept: Endpoint[] = [];
+    const names: string[] = [];
     for (const e of object.spec?.endpoints ?? []) {
       if (typeof e?.dnsName !== 'string') continue;
       const problem = endpointProblem(e);
+      const name = normalizeDNSName(e.dnsName);
       if (problem) {
-        res.rejections.push({ source, dnsName: normalizeDNSName(e.dnsName), recordType: String(e.recordType), ...problem });
+        res.rejections.push({ source, dnsName: name, recordType: String(e.recordType), ...problem });
         continue;
       }
-      const name = normalizeDNSName(e.dnsName);
       const claim = owners.get(name);
-      if (!claim) owners.set(name, { owner: source, losers: new Map() });
-      else if (sourceKey(claim.owner) !== key) {
-        claim.losers.set(key, source);
+      if (!claim) owners.set(name, { owner: source, losers: undefined });
+      else if (claim.owner !== source) {
+        (claim.losers ??= new Map()).set(key, source);
         continue;
       }
       kept.push(e);
+      names.push(name);
     }
-    res.accepted.push({ object, source, endpoints: unifyTTLs(source, kept, res.ttl) });
+    res.accepted.push({ object, source, endpoints: unifyTTLs(source, kept, names, res.ttl) });
   }
-  for (const [name, c] of owners) if (c.losers.size > 0) res.conflicts.push({ name, owner: c.owner, losers: [...c.losers.values()] });
+  for (const [name, c] of owners) if (c.losers) res.conflicts.push({ name, owner: c.owner, losers: [...c.losers.values()] });
   return res;
+}
+
+function createdAt(obj: DNSEndpoint): number {
+  const t = Date.parse(obj.metadata.creationTimestamp ?? '');
+  return Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t;
+}
+
+function bySeniority(a: { source: SourceId; at: number }, b: { source: SourceId; at: number }): number {
+  if (a.at !== b.at) return a.at - b.at;
+  return compareSources(a.source, b.source);
+}
+
+function compareSources(sa: SourceId, sb: SourceId): number {
+  // kfed's own group first on a full tie: its records are what kfed vouches for.
+  return compareText(sa.namespace, sb.namespace) || compareText(sa.name, sb.name) || (sa.group === sb.group ? 0 : sa.group === DNS_GROUP ? -1 : sb.group === DNS_GROUP ? 1 : compareText(sa.group, sb.group));
 }
 
 /** A TTL as the server reads it: a positive integer, else 0 (unset: the server's default). */
@@ -195,29 +204,34 @@ function ttlOf(e: Endpoint): number {
 }
 
 /**
- * Copies of `endpoints` with one TTL per (name, type): where they differ (an unset TTL
- * counts as the server's default), every endpoint of the set takes the lowest set one.
+ * `endpoints` with one TTL per (name, type): where they differ (an unset TTL counts as the
+ * server's default), every endpoint of the set takes the lowest set one (a copy; the others
+ * are returned as they are). `names` holds each endpoint's normalized name.
  */
-function unifyTTLs(source: SourceId, endpoints: Endpoint[], out: TTLAdjustment[]): Endpoint[] {
+function unifyTTLs(source: SourceId, endpoints: Endpoint[], names: readonly string[], out: TTLAdjustment[]): Endpoint[] {
+  if (endpoints.length < 2) return endpoints;
   const ttls = new Map<string, Set<number>>();
-  const setKey = (e: Endpoint): string => `${normalizeDNSName(e.dnsName)}\u0000${e.recordType}`;
-  for (const e of endpoints) {
-    const k = setKey(e);
+  const keys = endpoints.map((e, i) => `${names[i] ?? ''}\u0000${e.recordType}`);
+  endpoints.forEach((e, i) => {
+    const k = keys[i] as string;
     const s = ttls.get(k);
     if (s) s.add(ttlOf(e));
     else ttls.set(k, new Set([ttlOf(e)]));
-  }
-  const lowest = new Map<string, number>();
+  });
+  let lowest: Map<string, number> | undefined;
   for (const [k, s] of ttls) {
+    if (s.size < 2) continue;
     const set = [...s].filter((t) => t > 0).sort((a, b) => a - b);
-    if (s.size < 2 || set.length === 0) continue;
+    if (set.length === 0) continue;
     const used = set[0] as number;
-    lowest.set(k, used);
+    (lowest ??= new Map()).set(k, used);
     const [name = '', recordType = ''] = k.split('\u0000');
     out.push({ source, name, recordType, ttls: [...s].sort((a, b) => a - b), used });
   }
-  return endpoints.map((e) => {
-    const used = lowest.get(setKey(e));
-    return used === undefined ? { ...e } : { ...e, recordTTL: used };
+  if (!lowest) return endpoints;
+  const low = lowest;
+  return endpoints.map((e, i) => {
+    const used = low.get(keys[i] as string);
+    return used === undefined || e.recordTTL === used ? e : { ...e, recordTTL: used };
   });
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, KubeObject } from '../../../src/api/meta.js';
 import type { DNSEndpoint, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
 import { createEventRecorder } from '../../../src/clusters/events.js';
-import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS, SERVICE_DNS_RECORDS, SERVICES } from '../../../src/dns/resources.js';
 import { DnsServer } from '../../../src/dnsserver/index.js';
 import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { requireTools } from '../../support/tools.js';
@@ -126,6 +126,24 @@ describe('DNS names belong to the source that published them first', () => {
     }
   });
 
+  it('a second ServiceDNSRecord producing go-app\'s prefix name gets the conflict, not a merge', async () => {
+    for (const c of CLUSTERS) {
+      const client = env.clients[c]!;
+      if (!(await client.dynamic.getIfExists(NAMESPACES, 'tenant'))) await client.dynamic.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant' } });
+      await client.dynamic.create(SERVICES, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'dup', namespace: 'tenant' }, spec: { type: 'LoadBalancer', selector: { app: 'dup' }, ports: [{ port: 80 }] } } as KubeObject);
+    }
+    await env.host.dynamic.create(SERVICE_DNS_RECORDS, { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'ServiceDNSRecord', metadata: { name: 'dup', namespace: 'tenant' }, spec: { domainRef: 'myfed', dnsPrefix: 'go', recordTTL: 77, allowServiceWithoutEndpoints: true } } as ServiceDNSRecord);
+    const dup = await until(async () => {
+      const r = await env.host.dynamic.get<ServiceDNSRecord>(SERVICE_DNS_RECORDS, 'dup', { namespace: 'tenant' });
+      return condition(r, 'NameConflict') ? r : undefined;
+    }, 20_000);
+    expect(condition(dup, 'NameConflict')).toMatchObject({ status: 'True', reason: 'NameOwned' });
+    expect(condition(dup, 'NameConflict')?.message).toContain('go.example.com (owned by DNSEndpoint go-app/service-go-app)');
+    const go = await query('go.example.com');
+    expect(go.answers).toContain(`go.example.com 30 CNAME ${GO}`);
+    expect(go.answers.filter((a) => a.includes(' 77 '))).toEqual([]);
+  });
+
   it('a DNSEndpoint in a namespace without kfed records is not read at all', async () => {
     await env.host.dynamic.create(EXTERNALDNS_ENDPOINTS, {
       apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'stray', namespace: 'stranger' },
@@ -139,6 +157,7 @@ describe('DNS names belong to the source that published them first', () => {
   it('when the attackers leave, go-app\'s conflict clears', async () => {
     await env.host.dynamic.delete(EXTERNALDNS_ENDPOINTS, 'hijack', { namespace: 'tenant' });
     await env.host.dynamic.delete(DNS_ENDPOINTS, 'geo-grab', { namespace: 'tenant' });
+    await env.host.dynamic.delete(SERVICE_DNS_RECORDS, 'dup', { namespace: 'tenant' });
     await until(async () => !condition(await env.host.dynamic.get<DNSEndpoint>(DNS_ENDPOINTS, 'service-go-app', { namespace: 'go-app' }), 'NameConflict') || undefined);
     await until(async () => !condition(await env.host.dynamic.get<ServiceDNSRecord>(SERVICE_DNS_RECORDS, 'go-app', { namespace: 'go-app' }), 'NameConflict') || undefined);
     expect((await query(GO)).answers).toEqual(goAnswer);

@@ -1,5 +1,5 @@
 // The geo benchmark's result and its table.
-export type TargetId = 'kfed-geo' | 'kfed-latency' | 'gdnsd-geo' | 'pdns-geo' | 'knot-plain' | 'bind9-plain';
+export type TargetId = 'kfed-geo' | 'kfed-latency' | 'kfed-geo-1w' | 'gdnsd-geo' | 'pdns-geo' | 'knot-plain' | 'bind9-plain';
 
 export interface GeoRow {
   id: TargetId;
@@ -44,7 +44,7 @@ export function formatGeoBench(r: GeoBenchResult): string {
     `dns-geo: ${s.names} names, ${s.subnets} client /24s (ECS, random per query), ${s.seconds}s (after ${s.warmup}s unmeasured) x ${s.rounds} interleaved rounds (median); loadgen ${s.clients} sockets, ${s.outstanding} outstanding; every server ${s.threads} worker(s)/thread(s)`,
     'server        qps      p50 ms  p99 ms  lost%  NOERROR%  answers eu/us/ap %   server us/q  loadgen us/q',
     ...r.rows.map((x) => `${x.id.padEnd(12)} ${f(x.qps, 0).padStart(7)}  ${f(x.p50Ms).padStart(6)}  ${f(x.p99Ms).padStart(6)}  ${f(x.lostPct).padStart(5)}  ${f(x.okPct, 1).padStart(8)}  ${`${f(x.eu, 1)}/${f(x.us, 1)}/${f(x.ap, 1)}`.padEnd(19)}  ${f(x.serverCpuUs, 1).padStart(11)}  ${f(x.clientCpuUs, 1).padStart(12)}`),
-    ...r.ratios.map((x) => `${x.name.padEnd(34)} ${f(x.value).padStart(5)}  goal ${x.goal}  ${x.goal === '(info)' ? '' : x.met ? 'met' : 'MISSED'}`),
+    ...r.ratios.filter((x) => !Number.isNaN(x.value)).map((x) => `${x.name.padEnd(36)} ${f(x.value).padStart(5)}  goal ${x.goal}  ${x.goal === '(info)' ? '' : x.met ? 'met' : 'MISSED'}`),
     `load generator vs dnsperf on BIND9 (same queries): ${f(median(check.map((c) => c.loadgenQps)), 0)} vs ${f(median(check.map((c) => c.dnsperfQps)), 0)} qps; client CPU ${f(median(check.map((c) => c.loadgenCpuUs)), 1)} vs ${f(median(check.map((c) => c.dnsperfCpuUs)), 1)} us/query`,
   ].join('\n');
 }

@@ -75,6 +75,8 @@ export async function runGeoBench(opts: GeoBenchOptions = {}): Promise<GeoBenchR
     const targets: Target[] = [
       { id: 'kfed-geo', start: () => startKfed('geo', geo.mmdb, o.names, threads) },
       { id: 'kfed-latency', start: () => startKfed('latency', geo.mmdb, o.names, threads) },
+      // One worker process: how much the second one adds when the load generator shares the cores.
+      ...(threads > 1 ? [{ id: 'kfed-geo-1w' as const, start: () => startKfed('geo', geo.mmdb, o.names, 1) }] : []),
       { id: 'gdnsd-geo', start: (p) => startGdnsd(gdnsd, dig, dir, geo.mmdb, o.names, p, threads) },
       { id: 'pdns-geo', start: (p) => startPdns(pdns, dig, dir, geo.mmdb, o.names, p, threads) },
       { id: 'knot-plain', start: (p) => startKnot(knotd, dig, dir, zonePath, p, threads) },
@@ -106,7 +108,7 @@ export async function runGeoBench(opts: GeoBenchOptions = {}): Promise<GeoBenchR
         }
       }
     }
-    const rows: GeoRow[] = targets.map((t) => {
+    const rows: GeoRow[] = targets.filter((t) => samples.has(t.id)).map((t) => {
       const runs = samples.get(t.id) ?? [];
       const m = (f: (r: LoadResult & { serverCpuUs: number }) => number): number => median(runs.map(f));
       return { id: t.id, qps: m((r) => r.qps), p50Ms: m((r) => r.p50Ms), p99Ms: m((r) => r.p99Ms), lostPct: m((r) => r.lostPct), okPct: m((r) => r.okPct),
@@ -120,6 +122,7 @@ export async function runGeoBench(opts: GeoBenchOptions = {}): Promise<GeoBenchR
       { name: 'kfed geo qps / PowerDNS geo qps', value: perRound('kfed-geo', 'pdns-geo', (r) => r.qps), goal: '>= 1.0', ok: (v: number) => v >= 1 },
       { name: 'kfed geo p99 / Knot plain p99', value: perRound('kfed-geo', 'knot-plain', (r) => r.p99Ms), goal: '<= 1.2', ok: (v: number) => v <= 1.2 },
       { name: 'kfed latency qps / Knot plain qps', value: perRound('kfed-latency', 'knot-plain', (r) => r.qps), goal: '(info)', ok: () => true },
+      { name: 'kfed geo 1 worker qps / Knot plain', value: perRound('kfed-geo-1w', 'knot-plain', (r) => r.qps), goal: '(info)', ok: () => true },
     ].map((r) => ({ name: r.name, value: r.value, goal: r.goal, met: r.ok(r.value) }));
     const dnsperfCheck = check.map((c) => ({ loadgenQps: c.loadgen.qps, dnsperfQps: c.dnsperf.qps, loadgenCpuUs: c.loadgen.clientCpuUs, dnsperfCpuUs: c.dnsperf.clientCpuUs }));
     return { rows, ratios, dnsperfCheck, settings: { ...o, subnets: geo.subnetCount } };

@@ -123,6 +123,8 @@ export const CONTROLLERS: ControllerEntry[] = [
         membersSynced: (signal) => d.members.waitForSync(signal),
         ...(d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {}),
         informers: d.informers,
+        unschedulableAfterMs: d.config.scheduling.unschedulableAfterMs,
+        replanIntervalMs: d.config.scheduling.replanIntervalMs,
         logger: d.logger,
         registry: d.metrics,
       }),

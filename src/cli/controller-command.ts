@@ -36,6 +36,8 @@ interface ControllerFlags {
   healthCheckFailureThreshold?: number;
   healthCheckSuccessThreshold?: number;
   healthCheckFastProbeInterval?: string;
+  rspUnschedulableAfter?: string;
+  rspReplanInterval?: string;
   logLevel: LogLevel;
 }
 
@@ -91,6 +93,8 @@ export function registerControllerCommand(program: Command): void {
     .addOption(opt('--health-check-failure-threshold <n>', 'override KubeFedConfig spec.clusterHealthCheck.failureThreshold', 'KFED_HEALTH_CHECK_FAILURE_THRESHOLD').argParser(int))
     .addOption(opt('--health-check-success-threshold <n>', 'override KubeFedConfig spec.clusterHealthCheck.successThreshold', 'KFED_HEALTH_CHECK_SUCCESS_THRESHOLD').argParser(int))
     .addOption(opt('--health-check-fast-probe-interval <duration>', 'spacing of confirmation probes when a member refuses connections (0 disables the fast path)', 'KFED_HEALTH_CHECK_FAST_PROBE_INTERVAL').default('200ms'))
+    .addOption(opt('--rsp-unschedulable-after <duration>', 'ReplicaSchedulingPreference: a pod Unschedulable this long counts against its cluster\'s capacity', 'KFED_RSP_UNSCHEDULABLE_AFTER').default('60s'))
+    .addOption(opt('--rsp-replan-interval <duration>', 'ReplicaSchedulingPreference: re-plan every RSP this often', 'KFED_RSP_REPLAN_INTERVAL').default('30s'))
     .addOption(opt('--log-level <level>', 'log level of the JSON logs on stdout', 'KFED_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
     .action(async (f: ControllerFlags) => {
       const inCluster = f.kubeconfig === undefined && runningInPod();
@@ -115,6 +119,8 @@ export function registerControllerCommand(program: Command): void {
         ...(f.healthCheckFailureThreshold !== undefined ? { healthCheckFailureThreshold: f.healthCheckFailureThreshold } : {}),
         ...(f.healthCheckSuccessThreshold !== undefined ? { healthCheckSuccessThreshold: f.healthCheckSuccessThreshold } : {}),
         ...(f.healthCheckFastProbeInterval !== undefined ? { healthCheckFastProbeInterval: f.healthCheckFastProbeInterval } : {}),
+        ...(f.rspUnschedulableAfter !== undefined ? { rspUnschedulableAfter: f.rspUnschedulableAfter } : {}),
+        ...(f.rspReplanInterval !== undefined ? { rspReplanInterval: f.rspReplanInterval } : {}),
         logLevel: f.logLevel,
       };
       let cp;

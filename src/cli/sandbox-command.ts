@@ -35,6 +35,17 @@ function clusterNameList(v: string): string[] {
   }
 }
 
+/** `--pod-capacity cluster-2=4,cluster-3=10`. */
+function podCapacityList(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of v.split(',')) {
+    const m = /^\s*([^=\s]+)\s*=\s*(\d+)\s*$/.exec(item);
+    if (!m) throw new InvalidArgumentError(`"${item}" is not NAME=PODS (e.g. cluster-2=4)`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
 /**
  * How the user runs kfed again from this shell: the installed binary, or through npm in
  * a checkout (`npm start` runs the TypeScript sources, and `kfed` is not on PATH there).
@@ -47,6 +58,8 @@ function kfedInvocation(): string {
 interface SandboxFlags {
   clusters: number;
   clusterNames?: string[];
+  podCapacity?: Record<string, number>;
+  rspUnschedulableAfter?: string;
   kubeconfig: string;
   dnsPort: number;
   dnsWorkers: number;
@@ -66,6 +79,8 @@ export function registerSandboxCommands(program: Command): void {
     .description('start in-process Kubernetes API servers (the first cluster is the host), the control plane, the embedded DNS server and the go-app demo')
     .option('--clusters <n>', 'number of clusters', int, 3)
     .option('--cluster-names <names>', 'the clusters\' names, comma-separated, the first is the host (e.g. cluster1,cluster2 for Kubefed\'s examples); sets the count too (default: cluster-1..N)', clusterNameList)
+    .option('--pod-capacity <name=pods,...>', 'allocatable pods of these clusters (default 100 per node); replicas beyond stay Pending, Unschedulable', podCapacityList)
+    .option('--rsp-unschedulable-after <duration>', 'control plane: a pod Unschedulable this long counts against its cluster\'s capacity (kfed controller\'s flag; default 60s)')
     .option('--kubeconfig <path>', 'where to write the kubeconfig', './kfed-sandbox.kubeconfig')
     .option('--dns-port <port>', 'port of the embedded DNS server on 127.0.0.1 (0: a free port)', int, 5353)
     .option('--dns-workers <n|auto>', 'answer DNS in N worker processes sharing the socket ("auto": one per core; 0: in this process)', dnsWorkers, 0)
@@ -82,20 +97,20 @@ export function registerSandboxCommands(program: Command): void {
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
       const started = Date.now();
       const count = opts.clusterNames?.length ?? opts.clusters;
-      const names = opts.clusterNames ? { clusterNames: opts.clusterNames } : {};
+      const shape = { ...(opts.clusterNames ? { clusterNames: opts.clusterNames } : {}), ...(opts.podCapacity ? { podCapacity: opts.podCapacity } : {}) };
       out(`starting ${count} clusters${opts.realApiserver ? ' on real API servers' : ''}...`);
       let sb: Sandbox<SandboxMember>;
       if (opts.realApiserver) {
         const [{ startRealSandbox }, { defaultToolsDir }] = await Promise.all([import('../sandbox/real/real-sandbox.js'), import('../sandbox/real/binaries.js')]);
         sb = await startRealSandbox({
-          clusters: opts.clusters, ...names, kubeconfigPath: path, out, toolsDir: defaultToolsDir(process.env, homedir()),
+          clusters: opts.clusters, ...shape, kubeconfigPath: path, out, toolsDir: defaultToolsDir(process.env, homedir()),
           ...(opts.kubeApiserverBin ? { kubeApiserverBin: resolve(opts.kubeApiserverBin) } : {}),
           ...(opts.etcdBin ? { etcdBin: resolve(opts.etcdBin) } : {}),
           ...(opts.kubeControllerManagerBin ? { kubeControllerManagerBin: resolve(opts.kubeControllerManagerBin) } : {}),
         });
       } else {
         if (opts.kubeApiserverBin || opts.etcdBin || opts.kubeControllerManagerBin) throw new Error('--kube-apiserver-bin, --etcd-bin and --kube-controller-manager-bin need --real-apiserver');
-        sb = await startSandbox({ clusters: opts.clusters, ...names, kubeconfigPath: path });
+        sb = await startSandbox({ clusters: opts.clusters, ...shape, kubeconfigPath: path });
       }
       for (const c of sb.clusters) {
         const region = c.options.topology.region;
@@ -115,6 +130,7 @@ export function registerSandboxCommands(program: Command): void {
             metricsAddr: `127.0.0.1:${opts.metricsPort}`,
             dnsListen: `127.0.0.1:${opts.dnsPort}`,
             dnsWorkers: opts.dnsWorkers,
+            ...(opts.rspUnschedulableAfter !== undefined ? { rspUnschedulableAfter: opts.rspUnschedulableAfter } : {}),
           });
           const dns = { address: '127.0.0.1', port: cp.dns?.ports.udpPort ?? opts.dnsPort };
           const clusters = sb.clusters.map((c) => c.name);

@@ -24,6 +24,13 @@ export interface HealthCheckConfig {
   fastProbeIntervalMs: number;
 }
 
+export interface SchedulingConfig {
+  /** How long a pod stays Unschedulable before it counts against its cluster's capacity (Kubefed: 1 minute). */
+  unschedulableAfterMs: number;
+  /** Every RSP is re-planned this often even when no event says so. */
+  replanIntervalMs: number;
+}
+
 export interface LeaderElectionConfig {
   enabled: boolean;
   leaseName: string;
@@ -70,6 +77,8 @@ export interface Config {
   /** Where external-dns's DNSEndpoints are read beyond the default scope (src/dns/ownership.ts). */
   dnsEndpoints: DnsEndpointScopeConfig;
   clusterHealthCheck: HealthCheckConfig;
+  /** ReplicaSchedulingPreference controller timing (README "Propagation"). */
+  scheduling: SchedulingConfig;
   /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
   kubeFedConfig: KubeFedConfig;
   /** Invalid stored KubeFedConfig fields that were replaced by their defaults at start-up. */
@@ -95,6 +104,10 @@ export interface ConfigFlags extends DnsOptionFlags {
   healthCheckFailureThreshold?: number;
   healthCheckSuccessThreshold?: number;
   healthCheckFastProbeInterval?: string;
+  /** RSP: how long a pod must be Unschedulable to count against capacity (Go duration; default 60s). */
+  rspUnschedulableAfter?: string;
+  /** RSP: periodic re-plan (Go duration; default 30s). */
+  rspReplanInterval?: string;
   logLevel?: LogLevel;
   /** `host:port`, `:port` (all IPv4 interfaces), `[v6]:port`; `''`, `0` or `off` = no DNS server (the default). */
   dnsListen?: string;
@@ -115,6 +128,8 @@ export interface ConfigFlags extends DnsOptionFlags {
 export const DEFAULT_METRICS_ADDR = ':8080';
 export const DEFAULT_LEASE_NAME = 'kubefed-controller-manager';
 export const DEFAULT_FAST_PROBE_INTERVAL = '200ms';
+export const DEFAULT_RSP_UNSCHEDULABLE_AFTER = '60s';
+export const DEFAULT_RSP_REPLAN_INTERVAL = '30s';
 /** Off: a replica serves DNS when asked to (the chart passes `--dns-listen=:5353`). */
 export const DEFAULT_DNS_LISTEN = '';
 /** A typo such as `--dns-workers 200` must not fork hundreds of processes unnoticed. */
@@ -202,7 +217,12 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     successThreshold: flags.healthCheckSuccessThreshold ?? hc.successThreshold ?? 1,
     fastProbeIntervalMs: durationMs('fast probe interval', flags.healthCheckFastProbeInterval ?? DEFAULT_FAST_PROBE_INTERVAL),
   };
+  const scheduling: SchedulingConfig = {
+    unschedulableAfterMs: durationMs('rsp unschedulable-after', flags.rspUnschedulableAfter ?? DEFAULT_RSP_UNSCHEDULABLE_AFTER),
+    replanIntervalMs: durationMs('rsp replan interval', flags.rspReplanInterval ?? DEFAULT_RSP_REPLAN_INTERVAL),
+  };
   const problems: string[] = [];
+  if (scheduling.replanIntervalMs < 1000) problems.push('rsp replan interval must be at least 1s');
   if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) problems.push(`kubefed namespace ${JSON.stringify(namespace)} is not a valid namespace name (DNS-1123 label)`);
   if (health.periodMs <= 0) problems.push('health check period must be greater than 0');
   if (health.timeoutMs <= 0) problems.push('health check timeout must be greater than 0');
@@ -243,6 +263,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     publish: { externalDNS: flags.publishExternalDNS ?? false },
     dnsEndpoints,
     clusterHealthCheck: health,
+    scheduling,
     kubeFedConfig: kfc,
     logLevel: flags.logLevel ?? 'info',
   };

@@ -76,6 +76,9 @@ export function bootstrapObjects(t: ClusterTopology): KubeObject[] {
 /** The nodes of a cluster's topology, Ready, labelled with their region and zone. */
 export function nodeObjects(t: ClusterTopology): KubeObject[] {
   const nodes: KubeObject[] = [];
+  const count = t.zones.length * t.nodesPerZone;
+  // podCapacity spread over the nodes, the first ones taking the remainder
+  const pods = (k: number): string => String(t.podCapacity === undefined ? t.podsPerNode : Math.floor(t.podCapacity / count) + (k < t.podCapacity % count ? 1 : 0));
   let n = 0;
   for (const zone of t.zones) {
     for (let i = 0; i < t.nodesPerZone; i++) {
@@ -92,8 +95,8 @@ export function nodeObjects(t: ClusterTopology): KubeObject[] {
         },
         spec: {},
         status: {
-          capacity: { pods: String(t.podsPerNode), cpu: '8', memory: '32Gi' },
-          allocatable: { pods: String(t.podsPerNode), cpu: '8', memory: '32Gi' },
+          capacity: { pods: pods(n - 1), cpu: '8', memory: '32Gi' },
+          allocatable: { pods: pods(n - 1), cpu: '8', memory: '32Gi' },
           conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
           nodeInfo: { kubeletVersion: 'v1.31.0-kfed-sandbox', osImage: 'kfed sandbox', architecture: 'amd64', operatingSystem: 'linux' },
         },

@@ -17,6 +17,8 @@ export interface SandboxOptions {
   clusters?: number;
   /** the clusters' names, in order (cluster-1..N when omitted); their count wins over `clusters` */
   clusterNames?: readonly string[];
+  /** allocatable pods per cluster name (spread over its nodes); replicas beyond stay Pending, Unschedulable */
+  podCapacity?: Readonly<Record<string, number>>;
   /** where to write the kubeconfig; a temp file when omitted */
   kubeconfigPath?: string;
   topology?: (i: number) => ClusterTopology;
@@ -53,8 +55,14 @@ export class Sandbox<C extends SandboxMember = SandboxCluster> {
     if (!Number.isInteger(n) || n < 1) throw new Error(`sandbox: --clusters must be a positive integer, got ${n}`);
     const topology = (i: number): ClusterTopology => {
       const t = (opts.topology ?? defaultTopology)(i);
-      return names ? { ...t, name: names[i]! } : t;
+      const named = names ? { ...t, name: names[i]! } : t;
+      const pods = opts.podCapacity?.[named.name];
+      return pods === undefined ? named : { ...named, podCapacity: pods };
     };
+    for (const [name, pods] of Object.entries(opts.podCapacity ?? {})) {
+      if (!Array.from({ length: n }, (_, i) => topology(i).name).includes(name)) throw new Error(`sandbox: --pod-capacity names "${name}", which is not one of the clusters`);
+      if (!Number.isInteger(pods) || pods < 0) throw new Error(`sandbox: --pod-capacity ${name}=${pods}: a pod count is a non-negative integer`);
+    }
     const ca = await createCa();
     const tempDir = await mkdtemp(join(tmpdir(), 'kfed-sandbox-'));
     const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => create({ index: i, topology: topology(i), ca, workDir: join(tempDir, `cluster-${i + 1}`) })));

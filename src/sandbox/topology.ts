@@ -6,6 +6,8 @@ export interface ClusterTopology {
   zones: string[];
   nodesPerZone: number;
   podsPerNode: number;
+  /** the cluster's allocatable pods in all, spread over its nodes (instead of podsPerNode each) */
+  podCapacity?: number;
 }
 
 const REGIONS: { region: string; zones: string[] }[] = [

@@ -4,12 +4,15 @@
 // Event-driven: RSPs, the target federated objects, the managed workloads in each Ready member
 // (their ready replicas are the planner's "current") and member readiness all enqueue
 // keys; a member going NotReady re-plans every RSP at once, which is the failover path.
+// Every RSP is also re-planned periodically, and when a pending pod is about to count as
+// stuck Unschedulable (nothing else announces that moment).
 // It writes placement + per-cluster /spec/replicas overrides into the FederatedDeployment
-// (the sync controller propagates them) and a status on the RSP, each only when changed.
+// (the sync controller propagates them) and a status on the RSP, each only when changed;
+// the status is replaced whole, so a cluster that left the schedule leaves no stale key.
 // A target type whose CRD is missing (the type was disabled) only holds up its own RSPs.
 import { FEDERATED_DEPLOYMENTS, FEDERATED_REPLICASETS, type FederatedObject } from '../../api/federation.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../../api/kubernetes.js';
-import type { KubeObject } from '../../api/meta.js';
+import type { KubeObject, LabelSelector } from '../../api/meta.js';
 import { REPLICA_SCHEDULING_PREFERENCES, RSP_TARGET_KINDS, type ReplicaSchedulingPreference, type RSPTargetKind } from '../../api/scheduling.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
@@ -58,10 +61,16 @@ export interface RSPControllerOptions {
   /** Longest one member pod list may take. Default 5 s. */
   memberTimeoutMs?: number;
   memberInformer?: MemberInformerTuning;
+  /** How long a pod stays Unschedulable before it counts against a cluster's capacity. Default 60 s (Kubefed's). */
+  unschedulableAfterMs?: number;
+  /** Re-plan every RSP this often even when no event says so. Default 30 s. */
+  replanIntervalMs?: number;
   logger?: Logger;
   registry?: Registry;
   now?: () => Date;
 }
+
+export const DEFAULT_RSP_REPLAN_INTERVAL_MS = 30_000;
 
 export class RSPController implements Runnable {
   readonly name = 'replica-scheduling-preference-controller';
@@ -158,7 +167,9 @@ export class RSPController implements Runnable {
     const clusters = members.map((m) => ({ name: m.name, labels: m.labels, ready: m.ready && m.client !== undefined }));
     const workloads = target ? await Promise.all(clusters.filter((c) => c.ready).map((c) => this.workload(target.workloads, c.name, key, signal))) : [];
     const now = this.o.now?.() ?? new Date();
-    const outcome = reconcileRSP({ rsp, fed, clusters, workloads, key, now });
+    const outcome = reconcileRSP({ rsp, fed, clusters, workloads, key, now, ...(this.o.unschedulableAfterMs !== undefined ? { unschedulableAfterMs: this.o.unschedulableAfterMs } : {}) });
+    const replan = this.o.replanIntervalMs ?? DEFAULT_RSP_REPLAN_INTERVAL_MS;
+    const next = { requeueAfterMs: outcome.ok && outcome.recheckAt !== undefined ? Math.max(100, Math.min(replan, outcome.recheckAt - now.getTime() + 100)) : replan };
 
     if (outcome.ok && outcome.update.changed && fed && target) {
       const patch = { metadata: { resourceVersion: fed.metadata.resourceVersion }, spec: { placement: outcome.update.placement, overrides: outcome.update.overrides } };
@@ -178,31 +189,34 @@ export class RSPController implements Runnable {
     }
 
     const status = rspStatus(rsp.status, outcome, rsp.metadata.generation ?? 0, now);
-    if (rspStatusEqual(rsp.status, status)) return;
+    if (rspStatusEqual(rsp.status, status)) return next;
     try {
-      const updated = await this.o.host.dynamic.patch<ReplicaSchedulingPreference>(REPLICA_SCHEDULING_PREFERENCES, rsp.metadata.name ?? '', { status }, {
-        namespace: rsp.metadata.namespace ?? '', type: 'merge', subresource: 'status', fieldManager: FIELD_MANAGER, signal,
+      // A JSON patch replacing /status: a merge patch would keep the keys the new status lacks.
+      const updated = await this.o.host.dynamic.patch<ReplicaSchedulingPreference>(REPLICA_SCHEDULING_PREFERENCES, rsp.metadata.name ?? '', [{ op: 'add', path: '/status', value: status }], {
+        namespace: rsp.metadata.namespace ?? '', type: 'json', subresource: 'status', fieldManager: FIELD_MANAGER, signal,
       });
       this.rspExpect.wrote(key, updated);
     } catch (err) {
       if (isNotFound(err)) return;
       throw new Error(`rsp ${key}: write status`, { cause: err });
     }
+    return next;
   }
 
   /** The member workload from the cache, and its pods only when not every replica is ready (Kubefed's podanalyzer). */
   private async workload(cache: MemberInformers, cluster: string, key: string, signal: AbortSignal): Promise<MemberWorkload> {
     const object = cache.get(cluster, key);
     if (!object) return { cluster, object };
-    const spec = object['spec'] as { replicas?: number; selector?: { matchLabels?: Record<string, string> } } | undefined;
+    const spec = object['spec'] as { replicas?: number; selector?: LabelSelector } | undefined;
     const status = object['status'] as { readyReplicas?: number } | undefined;
     if ((spec?.replicas ?? 0) === (status?.readyReplicas ?? 0)) return { cluster, object };
     const client = cache.client(cluster);
-    const labels = spec?.selector?.matchLabels;
-    if (!client || !labels || Object.keys(labels).length === 0) return { cluster, object, pods: [] };
+    const selector = spec?.selector;
+    // An empty selector would list every pod of the namespace (other workloads' pending pods too).
+    if (!client || !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) return { cluster, object, pods: [] };
     try {
       const list = await client.dynamic.list<KubeObject>(PODS, {
-        namespace: object.metadata.namespace ?? '', labelSelector: labels, signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.memberTimeoutMs ?? 5000)]),
+        namespace: object.metadata.namespace ?? '', labelSelector: selector, signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.memberTimeoutMs ?? 5000)]),
       });
       return { cluster, object, pods: list.items };
     } catch (err) {

@@ -17,7 +17,7 @@ import { ALL_CLUSTERS, type ClusterPreferences, type ReplicaSchedulingPreference
 import type { ClusterOverride, FederatedObject, OverrideItem, Placement } from '../../api/federation.js';
 
 // Member replica state lives in replica-state.ts; re-exported so callers import one module.
-export { analyzePods, clusterReplicaState, type MemberWorkload, type PodAnalysis } from './replica-state.js';
+export { analyzePods, clusterReplicaState, type ClusterReplicaState, type MemberWorkload, type PodAnalysis } from './replica-state.js';
 
 export type ReplicaCounts = Record<string, number>;
 
@@ -141,7 +141,11 @@ export function planReplicas(
 
 /** Final replicas per cluster: plan + overflow, 0 where the object runs but is no longer planned. */
 export function scheduleReplicas(spec: PlannerSpec, availableClusters: readonly string[], current: Readonly<ReplicaCounts>, capacity: Readonly<ReplicaCounts>, key: string): ReplicaCounts {
-  const { plan, overflow } = planReplicas(spec, availableClusters, current, capacity, key);
+  return mergePlan(planReplicas(spec, availableClusters, current, capacity, key), current);
+}
+
+/** The replicas to write per cluster for a plan (Kubefed's GetSchedulingResult). */
+export function mergePlan({ plan, overflow }: ReplicaPlan, current: Readonly<ReplicaCounts>): ReplicaCounts {
   const result: ReplicaCounts = {};
   for (const cluster of Object.keys(current)) result[cluster] = 0;
   for (const [cluster, n] of Object.entries(plan)) result[cluster] = n;

@@ -1,5 +1,6 @@
-// Simulated data plane: Deployment/ReplicaSet status from a pod-capacity model,
-// Endpoints and EndpointSlices for Services, load balancers for Services and Ingresses.
+// Simulated data plane: Deployment/ReplicaSet status from a pod-capacity model (and Pending
+// pods for the replicas beyond it, pending-pods.ts), Endpoints and EndpointSlices for
+// Services, load balancers for Services and Ingresses.
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
@@ -8,6 +9,7 @@ import type { ObjectService } from '../server/object-service.js';
 import { ApiError } from '../server/api-error.js';
 import { matchLabelSelector } from '../store/selectors.js';
 import { Batcher } from './batcher.js';
+import { PendingPods } from './pending-pods.js';
 
 type Obj = Record<string, any>;
 
@@ -26,6 +28,7 @@ export class WorkloadSim {
   private readonly batch: Batcher<string>;
   private readonly unsubscribe: () => void;
   private readonly lbIps = new Map<string, string>(); // object uid -> allocated ip
+  private readonly pending: PendingPods;
 
   constructor(
     private readonly store: ObjectStore,
@@ -33,6 +36,7 @@ export class WorkloadSim {
     private readonly objects: ObjectService,
     private readonly opts: WorkloadSimOptions,
   ) {
+    this.pending = new PendingPods(registry, objects, () => this.store.list('nodes').length);
     this.batch = new Batcher((keys) => this.reconcile(keys), 5);
     this.unsubscribe = store.subscribe((ev) => this.onEvent(ev));
   }
@@ -98,6 +102,7 @@ export class WorkloadSim {
     for (const res of WORKLOADS) for (const o of this.store.list(res)) all.push({ res, o });
     all.sort((a, b) => (a.o.metadata.creationTimestamp ?? '').localeCompare(b.o.metadata.creationTimestamp ?? '') || (a.o.metadata.uid! < b.o.metadata.uid! ? -1 : 1));
     const changed = new Set<string>();
+    const live = new Set<string>();
     for (const { res, o } of all) {
       // ReplicaSets owned by a Deployment would double count; the sandbox runs Deployments directly
       if (res === 'replicasets.apps' && (o.metadata.ownerReferences ?? []).some((r) => r.kind === 'Deployment')) continue;
@@ -105,6 +110,10 @@ export class WorkloadSim {
       const want = Number(spec.replicas ?? 1);
       const ready = o.metadata.deletionTimestamp ? 0 : Math.max(0, Math.min(want, free));
       free -= ready;
+      if (!o.metadata.deletionTimestamp) {
+        live.add(o.metadata.uid!);
+        this.pending.sync(o, want - ready);
+      }
       const status: Obj = {
         observedGeneration: o.metadata.generation,
         replicas: want,
@@ -130,6 +139,7 @@ export class WorkloadSim {
       const def = this.registry.get('apps', res === 'deployments.apps' ? 'deployments' : 'replicasets')!;
       this.safe(() => this.objects.update(def, 'v1', o.metadata.namespace, o.metadata.name!, { ...o, status }, { subresource: 'status', fieldManager: 'kube-controller-manager' }));
     }
+    this.pending.prune(live);
     return changed;
   }
 

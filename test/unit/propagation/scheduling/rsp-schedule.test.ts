@@ -121,3 +121,54 @@ describe('an RSP that cannot place all its replicas (issue 13 item 5)', () => {
     });
   });
 });
+
+describe('capacity: pods stuck Unschedulable (issue 17 item 5)', () => {
+  const stuck = (n: number): KubeObject[] => Array.from({ length: n }, () => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: {},
+    status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: kubeTime(new Date(now.getTime() - 120_000)) }] },
+  }) as KubeObject);
+  const spec = { clusters: { '*': { weight: 1 } } };
+
+  it('with rebalance moves what c2 cannot run to the others, keeps the overflow pending there, and stays Ready', () => {
+    const workloads = [{ cluster: 'c2', object: deployment(3, 1), pods: stuck(2) }];
+    const out = reconcileRSP(input({ rsp: rsp({ ...spec, rebalance: true }), workloads }));
+    if (!out.ok) throw new Error(out.message);
+    expect(out.running).toEqual({ c1: 4, c2: 1, c3: 4 });
+    expect(out.overflow).toEqual({ c2: 2 });
+    expect(out.schedule).toEqual({ c1: 4, c2: 3, c3: 4 });
+    const s = rspStatus(undefined, out, 3, now);
+    expect(s.schedule).toEqual({ c1: 4, c2: 1, c3: 4 });
+    expect(Object.values(s.schedule!).reduce((a, b) => a + b, 0)).toBe(9);
+    expect(s.overflow).toEqual({ c2: 2 });
+    expect(s.conditions[0]).toMatchObject({ status: 'True', reason: 'Scheduled', message: 'replicas c1=4, c2=1, c3=4; pending beyond capacity c2=2' });
+  });
+
+  it('says InsufficientCapacity when no cluster has room for every replica', () => {
+    const workloads = ['c1', 'c2', 'c3'].map((c) => ({ cluster: c, object: deployment(3, 2), pods: stuck(1) }));
+    const out = reconcileRSP(input({ rsp: rsp({ ...spec, rebalance: true }), workloads }));
+    if (!out.ok) throw new Error(out.message);
+    expect(out).toMatchObject({ unplaced: 3, capacityBound: true, running: { c1: 2, c2: 2, c3: 2 } });
+    expect(rspStatus(undefined, out, 3, now).conditions[0]).toMatchObject({
+      status: 'False', reason: 'InsufficientCapacity',
+      message: '3 of 9 replicas cannot run: no Ready cluster has room (pods Unschedulable: c1=1, c2=1, c3=1); replicas c1=2, c2=2, c3=2; pending beyond capacity c1=1, c2=1, c3=1',
+    });
+  });
+
+  it('waits for the threshold, and tells when to look again', () => {
+    const fresh = [{ cluster: 'c2', object: deployment(3, 1), pods: stuck(2).map((p) => ({ ...p, status: { ...(p.status as object), conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: kubeTime(now) }] } })) }];
+    const out = reconcileRSP(input({ rsp: rsp(spec), workloads: fresh, unschedulableAfterMs: 5000 }));
+    expect(out).toMatchObject({ ok: true, overflow: {}, recheckAt: now.getTime() + 5000 });
+  });
+});
+
+describe('status written whole', () => {
+  it('a cluster that left the schedule makes the status differ (no stale key survives)', () => {
+    const prev = JSON.parse(JSON.stringify(rspStatus(undefined, reconcileRSP(input()), 3, now))) as Record<string, unknown>;
+    const without = reconcileRSP(input({ clusters: clusters.filter((c) => c.name !== 'c3') }));
+    const next = rspStatus(prev, without, 3, now);
+    expect(next.schedule).toEqual({ c1: 6, c2: 3 });
+    expect(rspStatusEqual(prev, next)).toBe(false);
+    expect(rspStatusEqual({ ...JSON.parse(JSON.stringify(next)) as Record<string, unknown>, stale: 1 }, next)).toBe(false);
+    expect(rspStatusEqual({ ...JSON.parse(JSON.stringify(next)) as Record<string, unknown>, overflow: { c3: 1 } }, next)).toBe(false);
+  });
+});

@@ -124,16 +124,23 @@ describe('replica state from members', () => {
   });
   it('analyzes pods: ready, and unschedulable for over a minute', () => {
     expect(analyzePods([pod('Running', true), pod('Running', false), pod('Pending', false, '2026-01-01T00:00:00Z'), pod('Pending', false, '2026-01-01T00:09:30Z')], NOW))
-      .toEqual({ total: 4, runningAndReady: 1, unschedulable: 1 });
+      .toEqual({ total: 4, runningAndReady: 1, unschedulable: 1, nextStuckAt: Date.parse('2026-01-01T00:10:30Z') });
   });
-  it('uses readyReplicas when all are ready, else pods, with capacity from unschedulable pods', () => {
+  it('takes the threshold as a parameter', () => {
+    expect(analyzePods([pod('Pending', false, '2026-01-01T00:09:58Z')], NOW, 1000)).toEqual({ total: 1, runningAndReady: 0, unschedulable: 1 });
+    expect(analyzePods([pod('Pending', false, '2026-01-01T00:09:58Z')], NOW, 5000)).toEqual({ total: 1, runningAndReady: 0, unschedulable: 0, nextStuckAt: Date.parse('2026-01-01T00:10:03Z') });
+  });
+  it('uses readyReplicas, with capacity from unschedulable pods', () => {
     const dep = (replicas: number, ready: number): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: {}, spec: { replicas }, status: { readyReplicas: ready } });
     const state = clusterReplicaState([
       { cluster: 'a', object: dep(3, 3) },
       { cluster: 'b', object: dep(4, 1), pods: [pod('Running', true), pod('Pending', false, '2026-01-01T00:00:00Z'), pod('Pending', false, '2026-01-01T00:00:00Z')] },
       { cluster: 'c', object: undefined },
     ], NOW);
-    expect(state).toEqual({ current: { a: 3, b: 1 }, capacity: { b: 2 } });
+    expect(state).toEqual({ current: { a: 3, b: 1 }, capacity: { b: 2 }, unschedulable: { b: 2 } });
+    // the sandbox (like a cluster whose running pods were not listed) has Pod objects only for pending replicas
+    expect(clusterReplicaState([{ cluster: 'b', object: dep(5, 3), pods: [pod('Pending', false, '2026-01-01T00:00:00Z'), pod('Pending', false, '2026-01-01T00:00:00Z')] }], NOW))
+      .toEqual({ current: { b: 3 }, capacity: { b: 3 }, unschedulable: { b: 2 } });
   });
 });
 

@@ -95,23 +95,45 @@ export function memberIsCurrent(record: PropagatedVersionStatus | undefined, has
   return fieldsEqual(desired.metadata.labels ?? {}, member.metadata.labels ?? {}) && fieldsEqual(desired.metadata.annotations ?? {}, member.metadata.annotations ?? {});
 }
 
+/** What a reconcile established about clusters it did not (successfully) write. */
+export interface RecordEvidence {
+  /** clusters now known to hold no member object (removal finished, or nothing was there) */
+  cleared?: readonly string[];
+  /** clusters where a create or update was attempted and failed (it may have applied all the same) */
+  attempted?: readonly string[];
+}
+
 /**
  * The record after a reconcile. `written` maps cluster -> member version just observed or
  * written ('' = the object was deleted there). Still-valid entries of placed clusters not
- * in `written` are kept (Kubefed's updateClusterVersions); everything else is dropped.
+ * in `written` are kept (Kubefed's updateClusterVersions). The record is also where a
+ * deletion learns which members kfed ever wrote to, so an entry is dropped only once its
+ * cluster is known to be clean (`written` '' or `evidence.cleared`): an entry that is no
+ * longer valid (template changed, cluster unplaced while not Ready, a failed removal) is
+ * kept with version '' (never up to date, so a placed cluster is rewritten), and a failed
+ * write adds such an entry. Before, these were dropped, and deleting the object while
+ * that member was unreachable left its member object behind for good (found by the soak).
  */
 export function nextVersionRecord(
   previous: PropagatedVersionStatus | undefined,
   hashes: DesiredHashes,
   placedClusters: readonly string[],
   written: Readonly<Record<string, string>>,
+  evidence: RecordEvidence = {},
 ): PropagatedVersionStatus {
   const placed = new Set(placedClusters);
+  const cleared = new Set(evidence.cleared ?? []);
   const byCluster = new Map<string, ClusterObjectVersion>();
   for (const entry of previous?.clusterVersions ?? []) {
-    if (placed.has(entry.clusterName) && !(entry.clusterName in written) && entryValid(previous!, entry, hashes)) {
+    if (entry.clusterName in written || cleared.has(entry.clusterName)) continue;
+    if (placed.has(entry.clusterName) && entry.version !== '' && entryValid(previous!, entry, hashes)) {
       byCluster.set(entry.clusterName, { ...entry, overridesVersion: hashes.clusterOverrides[entry.clusterName] ?? entry.overridesVersion ?? '' });
+    } else {
+      byCluster.set(entry.clusterName, { clusterName: entry.clusterName, version: '' });
     }
+  }
+  for (const cluster of evidence.attempted ?? []) {
+    if (!byCluster.has(cluster) && !(cluster in written) && !cleared.has(cluster)) byCluster.set(cluster, { clusterName: cluster, version: '' });
   }
   for (const [clusterName, version] of Object.entries(written)) {
     if (version === '') continue;

@@ -113,8 +113,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 
     let violations: string[] = [];
     let convergenceMs: number | undefined;
+    let lastLog = Date.now();
     while (Date.now() - healed < o.convergeTimeoutMs) {
       violations = await allViolations(rig, workload, foreign);
+      if (Date.now() - lastLog > 30_000) {
+        lastLog = Date.now();
+        log(`converging: ${violations.length} violations after ${((Date.now() - healed) / 1000).toFixed(0)} s (${summarize(violations)})`);
+      }
       if (violations.length === 0) {
         convergenceMs ??= Date.now() - healed;
         // Confirm: converged means it stays so.
@@ -145,6 +150,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   }
 }
 
+/** Violations counted by shape (names and numbers folded), for a report of hundreds. */
+export function summarize(violations: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of violations) {
+    const shape = v.replace(/\b(soak-w\d+\/)?[a-z]{3}-\d+\b/g, '<obj>').replace(/cluster-\d/g, '<cluster>').replace(/: (want|is|answers) .*/, ': $1 ...').replace(/differs from its rendering: .*/, 'differs from its rendering');
+    counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}x ${k}`).join('; ');
+}
+
 export function formatSoakReport(r: SoakReport): string {
   const faults = Object.entries(r.faults).map(([k, n]) => `${k} ${n}`).join(', ');
   return [
@@ -153,7 +168,7 @@ export function formatSoakReport(r: SoakReport): string {
     `checked at the end: ${Object.entries(r.inventory).map(([k, n]) => `${n} ${k}`).join(', ')} (and their member objects, DNS answers and Route53 records)`,
     `workload: ${r.operations} operations (${r.failedOperations} refused or timed out by the faults); controller processes: ${r.controllerProcesses}`,
     `convergence: ${r.convergenceMs === undefined ? 'NOT converged' : `${(r.convergenceMs / 1000).toFixed(1)} s after the faults stopped`}`,
-    `violations: ${r.violations.length}`,
+    `violations: ${r.violations.length}${r.violations.length > 0 ? ` (${summarize(r.violations)})` : ''}`,
     ...(r.selfTest ? [`checker self-test: ${r.selfTest.tampered.length - r.selfTest.missed.length} of ${r.selfTest.tampered.length} tamperings reported${r.selfTest.missed.length > 0 ? ` (missed: ${r.selfTest.missed.join('; ')})` : ''}`] : []),
     ...r.violations.slice(0, 50).map((v) => `  - ${v}`),
   ].join('\n');

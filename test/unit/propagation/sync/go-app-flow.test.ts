@@ -89,7 +89,8 @@ function reconcile(fed: FederatedObject, world: World): { outcomes: ClusterOutco
     const action = removalAction({ observed: member.objects.get('go-app'), orphan: false });
     if (action.action === 'delete') member.objects.delete('go-app');
   }
-  world.record = nextVersionRecord(world.record, hashes, placement.placed, written);
+  // The fake members delete at once: every unplaced Ready cluster is clean now.
+  world.record = nextVersionRecord(world.record, hashes, placement.placed, written, { cleared: placement.unplaced });
   const members = new Map(placement.placed.map((n) => [n, world.members[n]?.objects.get('go-app')]));
   const aggregated = aggregateStatus(placement.placed, new Map(outcomes.map((o) => [o.name, o.status])), members, true);
   const status = buildFederatedStatus({ previous: fed.status, generation: fed.metadata.generation ?? 0, reason: '', clusters: outcomes, collectRemoteStatus: false, aggregated, now: '2026-01-01T00:00:00Z' });

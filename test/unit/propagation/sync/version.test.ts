@@ -101,13 +101,34 @@ describe('isUpToDate / nextVersionRecord', () => {
     expect(isUpToDate(kubefed, { ...hashes, overridesVersion: 'o2' }, 'cluster-1', 'gen:1')).toBe(false);
   });
 
-  it('drops deleted and unplaced clusters, and entries invalidated by a template change', () => {
-    expect(nextVersionRecord(written, hashes, ['cluster-1', 'cluster-2'], { 'cluster-2': '' }).clusterVersions).toEqual([
+  it('drops clusters known clean: deleted there, or removed from an unplaced cluster', () => {
+    expect(nextVersionRecord(written, hashes, ['cluster-1', 'cluster-2'], { 'cluster-2': '' }, { cleared: ['cluster-3'] }).clusterVersions).toEqual([
       { clusterName: 'cluster-1', version: 'gen:1', overridesVersion: ops1 },
     ]);
-    expect(nextVersionRecord(written, { ...hashes, templateVersion: 't2' }, ['cluster-1', 'cluster-2', 'cluster-3'], { 'cluster-1': 'gen:2' }).clusterVersions).toEqual([
+  });
+
+  // Regression (found by the fault soak): the record is where a deletion learns which
+  // members kfed wrote to. Dropping these entries made a later deletion, while that member
+  // was unreachable, skip it and leave its managed object behind for good.
+  it('keeps, never up to date, where kfed may have written but could not confirm clean', () => {
+    const templateChanged = { ...hashes, templateVersion: 't2' };
+    // cluster-2 and cluster-3 not Ready while the template changed: not written this time.
+    const next = nextVersionRecord(written, templateChanged, ['cluster-1', 'cluster-2', 'cluster-3'], { 'cluster-1': 'gen:2' });
+    expect(next.clusterVersions).toEqual([
       { clusterName: 'cluster-1', version: 'gen:2', overridesVersion: ops1 },
+      { clusterName: 'cluster-2', version: '' },
+      { clusterName: 'cluster-3', version: '' },
     ]);
+    expect(isUpToDate(next, templateChanged, 'cluster-2', 'gen:1')).toBe(false);
+    // cluster-3 left the placement while not Ready: kept until its removal is confirmed.
+    const moved = nextVersionRecord(written, hashes, ['cluster-1', 'cluster-2'], {});
+    expect(moved.clusterVersions?.map((v) => `${v.clusterName}:${v.version}`)).toEqual(['cluster-1:gen:1', 'cluster-2:gen:1', 'cluster-3:']);
+    expect(nextVersionRecord(moved, hashes, ['cluster-1', 'cluster-2'], {}, { cleared: ['cluster-3'] }).clusterVersions?.map((v) => v.clusterName)).toEqual(['cluster-1', 'cluster-2']);
+    // A failed create may have applied (its answer lost in a partition): recorded too.
+    const failed = nextVersionRecord(undefined, hashes, ['cluster-1', 'cluster-2'], { 'cluster-1': 'gen:1' }, { attempted: ['cluster-2'] });
+    expect(failed.clusterVersions?.map((v) => `${v.clusterName}:${v.version}`)).toEqual(['cluster-1:gen:1', 'cluster-2:']);
+    // Once written, the entry is a normal one again.
+    expect(nextVersionRecord(failed, hashes, ['cluster-1', 'cluster-2'], { 'cluster-2': 'gen:1' }).clusterVersions?.[1]).toEqual({ clusterName: 'cluster-2', version: 'gen:1', overridesVersion: ops2 });
   });
 
   it('memberIsCurrent also catches metadata drift that does not move the generation', () => {

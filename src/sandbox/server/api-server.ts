@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectStore } from '../store/object-store.js';
 import type { ResourceRegistry } from '../resources/registry.js';
+import type { ResourceDef } from '../resources/types.js';
 import type { KeyPair } from '../pki.js';
 import { authorize, forbiddenMessage, type Attributes, type UserInfo } from '../auth/rbac.js';
 import type { Authenticator } from '../auth/authn.js';
@@ -43,7 +44,7 @@ export interface ApiServerDeps {
 export class ApiServer {
   faults: Faults = { ...NO_FAULTS };
   private readonly listener: TlsListener;
-  private readonly openApiCache = new Map<string, { regVersion: number; doc: unknown; hash: string }>();
+  private readonly openApiCache = new Map<string, { regVersion: number; defs: readonly ResourceDef[]; doc: unknown; hash: string }>();
   private openApiV2Cache: { regVersion: number; json: Buffer; protobuf?: Buffer; etag: string } | undefined;
 
   constructor(private readonly deps: ApiServerDeps) {
@@ -156,11 +157,18 @@ export class ApiServer {
 
   private openApi(group: string, version: string): { doc: unknown; hash: string } | undefined {
     const key = `${group}/${version}`;
+    const reg = this.deps.registry;
     const hit = this.openApiCache.get(key);
-    if (hit && hit.regVersion === this.deps.registry.version) return hit;
-    const doc = openApiV3Doc(this.deps.registry, group, version);
+    if (hit && hit.regVersion === reg.version) return hit;
+    // a group-version's document changes only with its own resources: CRDs elsewhere leave it be
+    const defs = reg.all().filter((d) => d.group === group && d.versions.includes(version));
+    if (hit && hit.defs.length === defs.length && hit.defs.every((d, i) => d === defs[i])) {
+      hit.regVersion = reg.version;
+      return hit;
+    }
+    const doc = openApiV3Doc(reg, group, version);
     if (!doc) return undefined;
-    const entry = { regVersion: this.deps.registry.version, doc, hash: hashDoc(doc) };
+    const entry = { regVersion: reg.version, defs, doc, hash: hashDoc(doc) };
     this.openApiCache.set(key, entry);
     return entry;
   }

@@ -10,11 +10,15 @@ import { MANAGED_LABEL, MANAGED_LABEL_VALUE, type PropagationStatusReason } from
 import { mergeForUpdate, needsUpdate, type RetainOptions } from './desired.js';
 import type { OverrideOutcome } from '../policy/overrides.js';
 import { memberIsCurrent, objectVersion, type DesiredHashes } from './version.js';
+import { foreignFields, type ForeignFields } from './foreign-fields.js';
 
 export type ClusterAction =
   | { action: 'create'; object: KubeObject }
-  /** PUT body (member-owned fields kept); with server-side apply send applyConfiguration(desired) instead */
-  | { action: 'update'; object: KubeObject; desired: KubeObject; adopt: boolean }
+  /**
+   * PUT body (member-owned fields kept); with server-side apply send applyConfiguration(desired)
+   * instead. `prune`: foreign fields to remove first; `apply: false` when only they are wrong.
+   */
+  | { action: 'update'; object: KubeObject; desired: KubeObject; adopt: boolean; prune?: ForeignFields; apply?: boolean }
   /** nothing to write, but the version record should now say `version` */
   | { action: 'record'; version: string }
   | { action: 'none' }
@@ -32,6 +36,8 @@ export interface PlacedClusterInput {
   /** KubeFedConfig syncController.adoptResources === 'Enabled' */
   adoptResources: boolean;
   retain: RetainOptions;
+  /** Remove fields set by other managers (additive drift), as Kubefed's overwrite does; kfed's field manager. */
+  pruneForeign?: { fieldManager: string };
 }
 
 function managedValue(obj: KubeObject): string | undefined {
@@ -76,9 +82,10 @@ export function placedClusterAction(input: PlacedClusterInput): ClusterAction {
     return { action: 'update', object: mergeForUpdate(desired.value, observed, input.retain), desired: desired.value, adopt: true };
   }
   if (memberIsCurrent(input.record, input.hashes, input.clusterName, desired.value, observed)) return { action: 'none' };
-  if (recordedEntryInvalid(input.record, input.hashes, input.clusterName) || needsUpdate(desired.value, observed, input.retain)) {
-    return { action: 'update', object: mergeForUpdate(desired.value, observed, input.retain), desired: desired.value, adopt: false };
-  }
+  const apply = recordedEntryInvalid(input.record, input.hashes, input.clusterName) || needsUpdate(desired.value, observed, input.retain);
+  const foreign = input.pruneForeign ? foreignFields(observed, { fieldManager: input.pruneForeign.fieldManager, ...(input.retain.retainReplicas ? { retainReplicas: true } : {}) }) : undefined;
+  const prune = foreign && foreign.patch.length > 0 ? { prune: foreign } : {};
+  if (apply || prune.prune) return { action: 'update', object: mergeForUpdate(desired.value, observed, input.retain), desired: desired.value, adopt: false, apply, ...prune };
   return { action: 'record', version: objectVersion(observed) };
 }
 

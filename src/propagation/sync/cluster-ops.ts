@@ -17,7 +17,11 @@ import type { ResourceRef } from '../../kube/resource.js';
 import { errorMessage, isAbortError } from '../../runtime/errors.js';
 import { placedClusterAction, removalAction, type PlacedClusterInput } from './cluster-action.js';
 import { applyConfiguration } from './desired.js';
+import { stillPresent, type ForeignFields } from './foreign-fields.js';
 import { FIELD_MANAGER } from '../resources.js';
+
+/** The field manager of drift corrections (removals only: it ends up owning nothing). */
+export const DRIFT_FIELD_MANAGER = 'kfed-drift';
 import { objectVersion } from './version.js';
 
 export interface ClusterTarget {
@@ -47,6 +51,8 @@ export interface OpResult {
   unreachable?: boolean;
   /** the event reason, when this result deserves a Warning event */
   eventReason?: string;
+  /** foreign fields removed from the member object (additive drift corrected) */
+  drift?: string[];
 }
 
 type Op = 'Creation' | 'Update' | 'Deletion' | 'LabelRemoval' | 'Retrieval';
@@ -68,6 +74,17 @@ function failure(t: ClusterTarget, op: Op, err: unknown): OpResult {
 
 async function apply(t: ClusterTarget, body: KubeObject): Promise<KubeObject> {
   return t.client.dynamic.apply(t.ref, body, { fieldManager: FIELD_MANAGER, force: true, signal: t.signal });
+}
+
+/**
+ * Removes foreign fields with a JSON patch that first tests the resourceVersion read. The
+ * fields reported are those really gone afterwards: a field the member API server puts
+ * back at once (a default) is not drift, and the version recorded after this write keeps
+ * kfed from trying again until the object changes.
+ */
+async function prune(t: ClusterTarget, foreign: ForeignFields): Promise<{ written: KubeObject; removed: string[] }> {
+  const written = await t.client.dynamic.patch(t.ref, t.name, foreign.patch, { ...(t.namespace ? { namespace: t.namespace } : {}), type: 'json', fieldManager: DRIFT_FIELD_MANAGER, signal: t.signal });
+  return { written, removed: foreign.fields.filter((f) => !stillPresent(written, foreign, f)) };
 }
 
 /** placedClusterAction's input, with the member to act on in place of its name. */
@@ -103,8 +120,10 @@ export async function syncPlacedCluster(input: PlacedInput): Promise<OpResult> {
     case 'update': {
       const body = applyConfiguration(action.action === 'create' ? action.object : action.desired, input.retain);
       try {
-        const written = await apply(t, body);
-        return { cluster: t.cluster, status: '', version: objectVersion(written), written };
+        const pruned = action.action === 'update' && action.prune ? await prune(t, action.prune) : undefined;
+        const written = action.action === 'create' || action.apply !== false ? await apply(t, body) : pruned?.written;
+        if (!written) return { cluster: t.cluster, status: '' };
+        return { cluster: t.cluster, status: '', version: objectVersion(written), written, ...(pruned && pruned.removed.length > 0 ? { drift: pruned.removed } : {}) };
       } catch (err) {
         return failure(t, action.action === 'create' ? 'Creation' : 'Update', err);
       }

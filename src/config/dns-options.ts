@@ -46,19 +46,22 @@ export interface DnsAnswerOptions {
 
 /** The DNS flags, as strings (command line or environment). */
 export interface DnsOptionFlags {
-  dnsNameServerAddresses?: string;
-  dnsService?: string;
-  dnsLatencyTable?: string;
-  dnsDefaultLocation?: string;
-  dnsUnlocatedClients?: string;
-  dnsRateLimit?: string;
-  dnsMaxUdpPayload?: string | number;
-  dnsTcpIdleTimeout?: string;
-  dnsMaxTcpConnections?: string | number;
+  dnsNameServerAddresses?: string | undefined;
+  dnsService?: string | undefined;
+  dnsLatencyTable?: string | undefined;
+  dnsDefaultLocation?: string | undefined;
+  dnsUnlocatedClients?: string | undefined;
+  dnsRateLimit?: string | undefined;
+  dnsMaxUdpPayload?: string | number | undefined;
+  dnsTcpIdleTimeout?: string | undefined;
+  dnsMaxTcpConnections?: string | number | undefined;
 }
 
 export const DNS_RATE_LIMIT_DEFAULTS: DnsRateLimit = { responsesPerSecond: 100, burst: 100, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56, exemptLoopback: true };
 export const DEFAULT_MAX_UDP_PAYLOAD = 1232;
+export const DEFAULT_DNS_TCP_IDLE_TIMEOUT = '10s';
+export const DEFAULT_DNS_MAX_TCP_CONNECTIONS = 256;
+export const DEFAULT_DNS_UNLOCATED_CLIENTS = 'default';
 
 const q = (v: unknown): string => JSON.stringify(v);
 
@@ -167,9 +170,9 @@ function readLatencyTable(path: string | undefined): DnsLatencyTable | undefined
 }
 
 export function parseDnsAnswerOptions(f: DnsOptionFlags): DnsAnswerOptions {
-  const unlocated = f.dnsUnlocatedClients?.trim() || 'default';
+  const unlocated = f.dnsUnlocatedClients?.trim() || DEFAULT_DNS_UNLOCATED_CLIENTS;
   if (unlocated !== 'default' && unlocated !== 'all') throw new DnsOptionError(`--dns-unlocated-clients ${q(f.dnsUnlocatedClients)}: expected default or all`);
-  const idle = f.dnsTcpIdleTimeout?.trim() || '10s';
+  const idle = f.dnsTcpIdleTimeout?.trim() || DEFAULT_DNS_TCP_IDLE_TIMEOUT;
   const idleMs = parseDuration(idle);
   if (idleMs === undefined || idleMs < 100) throw new DnsOptionError(`--dns-tcp-idle-timeout ${q(idle)}: expected a duration of at least 100ms (e.g. 10s)`);
   const service = f.dnsService?.trim() ?? '';
@@ -183,6 +186,6 @@ export function parseDnsAnswerOptions(f: DnsOptionFlags): DnsAnswerOptions {
     rateLimit: parseRateLimit(f.dnsRateLimit),
     maxUdpPayload: f.dnsMaxUdpPayload === undefined || f.dnsMaxUdpPayload === '' ? DEFAULT_MAX_UDP_PAYLOAD : int('--dns-max-udp-payload', f.dnsMaxUdpPayload, 512, 4096),
     tcpIdleTimeoutMs: idleMs,
-    maxTcpConnections: f.dnsMaxTcpConnections === undefined || f.dnsMaxTcpConnections === '' ? 256 : int('--dns-max-tcp-connections', f.dnsMaxTcpConnections, 1, 100_000),
+    maxTcpConnections: f.dnsMaxTcpConnections === undefined || f.dnsMaxTcpConnections === '' ? DEFAULT_DNS_MAX_TCP_CONNECTIONS : int('--dns-max-tcp-connections', f.dnsMaxTcpConnections, 1, 100_000),
   };
 }

@@ -8,7 +8,8 @@
 import type { KubeObject } from '../../src/api/meta.js';
 import type { DNSEndpoint } from '../../src/api/multiclusterdns.js';
 import { MultiClusterDNS } from '../../src/dns/records/dns-controllers.js';
-import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../src/dns/resources.js';
+import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS } from '../../src/api/multiclusterdns.js';
+import { SERVICES } from '../../src/api/kubernetes.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../src/kube/cluster-client.js';
 import { isRetryable, KubeApiError } from '../../src/kube/errors.js';
 import { Informer } from '../../src/kube/informer.js';

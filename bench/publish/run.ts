@@ -19,7 +19,9 @@ import { PublishingController } from '../../src/dns/publish/publishing-controlle
 import { sharesTargets } from '../../src/dns/publish/claims.js';
 import { claimFor, sharedClaimFor } from '../../src/dns/publish/registry.js';
 import { RESOURCE_LABEL } from '../../src/dns/plan.js';
-import { DNS_ENDPOINTS, DNS_PROVIDERS, SECRETS_REF } from '../../src/dns/resources.js';
+import { DNS_ENDPOINTS } from '../../src/api/multiclusterdns.js';
+import { DNS_PROVIDERS } from '../../src/api/dns-provider.js';
+import { SECRETS as SECRETS_REF } from '../../src/api/kubernetes.js';
 import { clusterClientFromKubeconfig } from '../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../src/kube/resource.js';
 import { startBind } from '../../src/sandbox/bind/start-bind.js';

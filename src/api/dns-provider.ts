@@ -1,7 +1,7 @@
 // dns.kfed.io/v1alpha1 DNSProvider: where kfed publishes the records of its Domains
 // (Route53, Cloud DNS, an RFC2136 server), with which ownership id and policy. The
 // schema is crds/dns/dnsproviders.dns.kfed.io.yaml; tests check the two agree.
-import type { Condition, KubeObject, LabelSelector } from './meta.js';
+import type { Condition, KubeObject, LabelSelector, ResourceRef } from './meta.js';
 
 export const KFED_DNS_GROUP = 'dns.kfed.io';
 export const KFED_DNS_VERSION = 'v1alpha1';
@@ -100,3 +100,6 @@ export interface DNSEndpointProviderStatus {
   message?: string;
   lastPublished?: string;
 }
+
+/** kfed's DNSProviders (dns.kfed.io): where the publishing controller publishes. */
+export const DNS_PROVIDERS: ResourceRef = { group: KFED_DNS_GROUP, version: KFED_DNS_VERSION, resource: 'dnsproviders', namespaced: true, kind: 'DNSProvider' };

@@ -11,10 +11,15 @@ export const SERVICE_ACCOUNTS = ref('', 'v1', 'serviceaccounts', 'ServiceAccount
 export const NODES = ref('', 'v1', 'nodes', 'Node', false);
 export const EVENTS = ref('', 'v1', 'events', 'Event', true);
 export const PODS = ref('', 'v1', 'pods', 'Pod', true);
+export const SERVICES = ref('', 'v1', 'services', 'Service', true);
 
 // apps/v1
 export const DEPLOYMENTS = ref('apps', 'v1', 'deployments', 'Deployment', true);
 export const REPLICASETS = ref('apps', 'v1', 'replicasets', 'ReplicaSet', true);
+
+// discovery.k8s.io/v1, networking.k8s.io/v1
+export const ENDPOINT_SLICES = ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true);
+export const INGRESSES = ref('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true);
 
 // rbac.authorization.k8s.io/v1, authorization.k8s.io/v1
 export const CLUSTER_ROLES = ref('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false);

@@ -1,5 +1,5 @@
 // multiclusterdns.kubefed.io/v1alpha1 and the external-dns DNSEndpoint shape.
-import type { Condition, KubeObject, ObjectMeta } from './meta.js';
+import type { Condition, KubeObject, ObjectMeta, ResourceRef } from './meta.js';
 
 export const DNS_GROUP = 'multiclusterdns.kubefed.io';
 export const DNS_VERSION = 'v1alpha1';
@@ -157,3 +157,13 @@ export interface IngressDNSRecord extends KubeObject {
   spec: IngressDNSRecordSpec;
   status?: DNSRecordStatus;
 }
+
+// The REST coordinates of multiclusterdns.kubefed.io (Kubefed's) and of external-dns's DNSEndpoint.
+const dnsRef = (resource: string, kind: string): ResourceRef => ({ group: DNS_GROUP, version: DNS_VERSION, resource, namespaced: true, kind });
+export const DOMAINS = dnsRef('domains', 'Domain');
+export const SERVICE_DNS_RECORDS = dnsRef('servicednsrecords', 'ServiceDNSRecord');
+export const INGRESS_DNS_RECORDS = dnsRef('ingressdnsrecords', 'IngressDNSRecord');
+/** kfed's own DNSEndpoints (what the DNSEndpoint controller writes). */
+export const DNS_ENDPOINTS = dnsRef('dnsendpoints', 'DNSEndpoint');
+/** external-dns's DNSEndpoints, which kfed also serves and publishes. */
+export const EXTERNALDNS_ENDPOINTS: ResourceRef = { group: EXTERNALDNS_GROUP, version: 'v1alpha1', resource: 'dnsendpoints', namespaced: true, kind: 'DNSEndpoint' };

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import type { DNSProvider } from '../api/dns-provider.js';
 import type { KubeObject } from '../api/meta.js';
-import { DNS_PROVIDERS, SECRETS_REF } from '../dns/resources.js';
+import { DNS_PROVIDERS } from '../api/dns-provider.js';
+import { SECRETS as SECRETS_REF } from '../api/kubernetes.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { pause } from '../runtime/clock.js';
 import { startBind, type RunningBind } from '../sandbox/bind/start-bind.js';

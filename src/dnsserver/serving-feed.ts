@@ -21,7 +21,9 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { Histogram, registerOnce, type Registry } from '../observability/metrics.js';
 import { withOwnSignal } from '../runtime/clock.js';
 import type { Runnable } from '../runtime/runnable.js';
-import { DEFAULT_KUBEFED_NAMESPACE, DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS, SERVICES } from '../dns/resources.js';
+import { DEFAULT_KUBEFED_NAMESPACE } from '../api/core.js';
+import { DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from '../api/multiclusterdns.js';
+import { SERVICES } from '../api/kubernetes.js';
 import { highestResourceVersion, serialFor, serviceAddresses, zonesFromDomains } from './zone-inputs.js';
 import { resolveOwnership, type EndpointScope } from '../dns/ownership.js';
 

@@ -6,7 +6,8 @@ import type { KubeObject } from '../../src/api/meta.js';
 import { DNS_PROVIDER_FACTORIES } from '../../src/app/dns-providers.js';
 import { createEventRecorder } from '../../src/clusters/events.js';
 import { PublishingController, type PublishingOptions } from '../../src/dns/publish/publishing-controller.js';
-import { DNS_PROVIDERS, SECRETS_REF } from '../../src/dns/resources.js';
+import { DNS_PROVIDERS } from '../../src/api/dns-provider.js';
+import { SECRETS as SECRETS_REF } from '../../src/api/kubernetes.js';
 import type { ClusterClient } from '../../src/kube/cluster-client.js';
 import { installCrds } from './crds.js';
 

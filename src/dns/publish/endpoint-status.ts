@@ -15,7 +15,7 @@ import type { EventRecorder } from '../../clusters/events.js';
 import type { Clock } from '../../runtime/clock.js';
 import { Controller } from '../../runtime/controller.js';
 import { mergeCondition } from '../records/record-status.js';
-import { DNS_ENDPOINTS } from '../resources.js';
+import { DNS_ENDPOINTS } from '../../api/multiclusterdns.js';
 import type { PassResult } from './provider-state.js';
 
 export type EndpointStatusWithProviders = DNSEndpointStatus & { providers?: DNSEndpointProviderStatus[] };

@@ -8,7 +8,7 @@ import type { Condition } from '../../api/meta.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { Clock } from '../../runtime/clock.js';
 import { mergeCondition } from '../records/record-status.js';
-import { DNS_PROVIDERS } from '../resources.js';
+import { DNS_PROVIDERS } from '../../api/dns-provider.js';
 import type { PassResult } from './provider-state.js';
 
 export type ProviderOutcome = { invalid: string } | { result: PassResult };

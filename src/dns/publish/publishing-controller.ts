@@ -29,7 +29,9 @@ import { ControllerBuilder, type ManagedController, type SourceEvent } from '../
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { hasErrors, validateDomain } from '../records/validate.js';
-import { DNS_ENDPOINTS, DNS_PROVIDERS, DOMAINS, EXTERNALDNS_ENDPOINTS, SECRETS_REF } from '../resources.js';
+import { DNS_ENDPOINTS, DOMAINS, EXTERNALDNS_ENDPOINTS } from '../../api/multiclusterdns.js';
+import { DNS_PROVIDERS } from '../../api/dns-provider.js';
+import { SECRETS as SECRETS_REF } from '../../api/kubernetes.js';
 import { EndpointStatusController } from './endpoint-status.js';
 import { ProviderError, type Provider, type ProviderContext } from './provider.js';
 import { ProviderState, type PassResult } from './provider-state.js';

@@ -14,7 +14,7 @@ import { EXTERNALDNS_GROUP } from '../../api/multiclusterdns.js';
 import { normalizeDNSName } from '../naming.js';
 import { resolveOwnership, type EndpointScope } from '../ownership.js';
 import { RESOURCE_LABEL } from '../plan.js';
-import { DEFAULT_KUBEFED_NAMESPACE } from '../resources.js';
+import { DEFAULT_KUBEFED_NAMESPACE } from '../../api/core.js';
 import type { ProviderZone } from './provider.js';
 
 /** Where a desired endpoint came from. */

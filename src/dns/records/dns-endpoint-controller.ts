@@ -21,7 +21,7 @@ import { dnsEndpointName, type DNSRecordKind } from '../naming.js';
 import { endpointKey, endpointKeyOfDNSEndpoint, parseEndpointKey, type EndpointKey } from './record-keys.js';
 import { Expectations } from '../../runtime/expectations.js';
 import { buildDNSEndpoint, renderIngressEndpoints, renderServiceEndpoints, type RenderResult } from './render-endpoints.js';
-import { DNS_ENDPOINTS } from '../resources.js';
+import { DNS_ENDPOINTS } from '../../api/multiclusterdns.js';
 import { hasErrors, validateIngressDNSRecord, validateServiceDNSRecord } from './validate.js';
 
 export interface DNSEndpointControllerOptions {

@@ -9,7 +9,7 @@ import type { Registry } from '../../observability/metrics.js';
 import { Controller } from '../../runtime/controller.js';
 import { mergeCondition, writeStatusIfChanged } from './record-status.js';
 import { Expectations } from '../../runtime/expectations.js';
-import { DOMAINS } from '../resources.js';
+import { DOMAINS } from '../../api/multiclusterdns.js';
 import { validateDomain, validCondition } from './validate.js';
 
 export interface DomainControllerOptions {

@@ -4,7 +4,7 @@
 import type { IngressDNSRecord } from '../../api/multiclusterdns.js';
 import { recordKeyOfIngress } from './record-keys.js';
 import { RecordController, type MemberView, type RecordControllerOptions, type RecordKindSpec } from './record-controller.js';
-import { INGRESS_DNS_RECORDS } from '../resources.js';
+import { INGRESS_DNS_RECORDS } from '../../api/multiclusterdns.js';
 import { computeIngressClusterDNS, type IngressClusterFacts } from './service-dns-status.js';
 import { validateIngressDNSRecord } from './validate.js';
 

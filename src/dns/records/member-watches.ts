@@ -18,7 +18,7 @@ import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { recordKeyOfEndpointSlice } from './record-keys.js';
-import { ENDPOINT_SLICES, INGRESSES, SERVICES } from '../resources.js';
+import { ENDPOINT_SLICES, INGRESSES, SERVICES } from '../../api/kubernetes.js';
 
 export type MemberResource = 'services' | 'endpointslices' | 'ingresses';
 

@@ -20,7 +20,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import { Controller } from '../../runtime/controller.js';
 import { resolveOwnership, sourceId, type EndpointScope } from '../ownership.js';
-import { DNS_ENDPOINTS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from '../resources.js';
+import { DNS_ENDPOINTS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from '../../api/multiclusterdns.js';
 import { endpointStatusKey, OWNERSHIP_CONDITIONS, ownershipConditions, type OwnershipCondition } from './ownership-status.js';
 
 export interface NameOwnershipOptions {

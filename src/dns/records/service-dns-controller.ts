@@ -4,7 +4,7 @@
 import type { ServiceDNSRecord } from '../../api/multiclusterdns.js';
 import { recordKeyOfEndpointSlice, recordKeyOfService } from './record-keys.js';
 import { RecordController, type MemberView, type RecordControllerOptions, type RecordKindSpec } from './record-controller.js';
-import { SERVICE_DNS_RECORDS } from '../resources.js';
+import { SERVICE_DNS_RECORDS } from '../../api/multiclusterdns.js';
 import { computeServiceClusterDNS, type ServiceClusterFacts } from './service-dns-status.js';
 import { validateServiceDNSRecord } from './validate.js';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
 import { GO_APP_DNS_NAME, runGoAppDemo } from '../../../src/app/sandbox-demo.js';
-import { EXTERNALDNS_ENDPOINTS } from '../../../src/dns/resources.js';
+import { EXTERNALDNS_ENDPOINTS } from '../../../src/api/multiclusterdns.js';
 import { ClusteredDnsServer } from '../../../src/dnsserver/cluster.js';
 import { clusterClientFromKubeconfig } from '../../../src/kube/cluster-client.js';
 import { silentLogger } from '../../../src/observability/logger.js';

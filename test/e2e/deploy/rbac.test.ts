@@ -16,7 +16,7 @@ import { startControlPlane, type ControlPlane } from '../../../src/app/control-p
 import { CONTROLLERS, type ControllerEntry } from '../../../src/app/controllers.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { type Lease } from '../../../src/kube/leader-election.js';

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DNSEndpoint } from '../../../src/api/multiclusterdns.js';
-import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS } from '../../../src/dns/resources.js';
+import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS } from '../../../src/api/multiclusterdns.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { SandboxMember } from '../../../src/sandbox/member.js';

@@ -4,7 +4,7 @@
 // returns; a record kfed does not own is untouched; deleting the record removes
 // exactly kfed's sets and health checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import { providerOf, secretOf, startPublishing, type RunningPublisher } from '../../support/publishing.js';
 import { TEST_SECRET } from '../../support/route53-fake/context.js';
 import type { FakeRecordSet } from '../../support/route53-fake/record-set.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DNSEndpoint, Endpoint } from '../../../src/api/multiclusterdns.js';
-import { SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import type { RunningBind } from '../../../src/sandbox/bind/start-bind.js';
 import { digShort, digZone, startTestBind, type BindTools } from '../../support/bind/index.js';
 import { requireTools } from '../../support/tools.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { DNSEndpoint } from '../../../src/api/multiclusterdns.js';
 import type { EndpointStatusWithProviders } from '../../../src/dns/publish/endpoint-status.js';
-import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS } from '../../../src/dns/resources.js';
+import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS } from '../../../src/api/multiclusterdns.js';
 import type { RunningBind } from '../../../src/sandbox/bind/start-bind.js';
 import { digShort, digZone, startTestBind, type BindTools } from '../../support/bind/index.js';
 import { providerOf, secretOf, startPublishing, type RunningPublisher } from '../../support/publishing.js';

@@ -5,7 +5,8 @@
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { DNSEndpoint, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
 import { MultiClusterDNS, type MultiClusterDNSOptions } from '../../../src/dns/records/dns-controllers.js';
-import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, SERVICES } from '../../../src/dns/resources.js';
+import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
+import { SERVICES } from '../../../src/api/kubernetes.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
 import type { Sandbox } from '../../../src/sandbox/sandbox.js';

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, KubeObject } from '../../../src/api/meta.js';
 import type { DomainObject, IngressDNSRecord, ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
-import { DOMAINS, INGRESS_DNS_RECORDS, INGRESSES, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { DOMAINS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
+import { INGRESSES } from '../../../src/api/kubernetes.js';
 import type { ClusterClient } from '../../../src/kube/cluster-client.js';
 import { CLUSTERS, NAMESPACES, getEndpoint, show, startGoApp, until, type GoAppEnv } from './go-app-fixture.js';
 

@@ -4,7 +4,7 @@
 // within 1 s; recovery restores them; a second reconcile writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
-import { SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import type { ClusterClient } from '../../../src/kube/cluster-client.js';
 import { CLUSTERS, DEPLOYMENTS, getEndpoint, lbIp, N, show, startGoApp, until, type GoAppEnv } from './go-app-fixture.js';
 

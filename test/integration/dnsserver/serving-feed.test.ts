@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import { promisify } from 'node:util';
 import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXTERNALDNS_ENDPOINTS } from '../../../src/dns/resources.js';
+import { EXTERNALDNS_ENDPOINTS } from '../../../src/api/multiclusterdns.js';
 import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { DnsServer } from '../../../src/dnsserver/index.js';
 import { requireTools } from '../../support/tools.js';

@@ -9,7 +9,7 @@ import { FaultInjector, type FaultKind } from './faults.js';
 import { checkForeign, seedForeign } from './foreign.js';
 import { CLUSTERS, startSoakRig, type SoakRig } from './rig.js';
 import { Rng } from './rng.js';
-import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { DNS_ENDPOINTS, SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import { FEDERATED, NAMESPACES, OVERRIDE_POLICIES, PROPAGATION_POLICIES, RSPS, WORKLOAD_NS_PREFIX } from './resources.js';
 import { selfTest, type SelfTestResult } from './self-test.js';
 import { Workload } from './workload.js';

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../../src/api/meta.js';
 import type { ClusterClient } from '../../../src/kube/cluster-client.js';
 import { isNotFound } from '../../../src/kube/errors.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
-import { SERVICE_DNS_RECORDS } from '../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import type { Rng } from './rng.js';
 import { CLUSTERS, DOMAIN_OBJECT } from './rig.js';
 import { FEDERATED, NAMESPACES, OVERRIDE_POLICIES, POLICY_LABEL, PROPAGATION_POLICIES, RSPS, WORKLOAD_NS_PREFIX } from './resources.js';

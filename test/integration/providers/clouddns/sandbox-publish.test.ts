@@ -6,7 +6,7 @@
 // not own is untouched; deleting the record removes exactly kfed's record sets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingSpec } from '../../../../src/api/multiclusterdns.js';
-import { SERVICE_DNS_RECORDS } from '../../../../src/dns/resources.js';
+import { SERVICE_DNS_RECORDS } from '../../../../src/api/multiclusterdns.js';
 import { providerOf, secretOf, startPublishing, type RunningPublisher } from '../../../support/publishing.js';
 import type { ResourceRecordSet } from '../../../../providers/clouddns/types.js';
 import { serviceAccountKey } from '../../../support/clouddns-fake/credentials.js';

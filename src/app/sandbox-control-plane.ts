@@ -30,6 +30,10 @@ export interface SandboxControlPlaneOptions {
   dnsGeoDatabase?: string;
   /** DNS worker processes: 0 (default, in this process), a count or `auto`. */
   dnsWorkers?: string | number;
+  /** ReplicaSchedulingPreference: how long a pod must be Unschedulable to count against capacity (Go duration; default 60s). */
+  rspUnschedulableAfter?: string;
+  /** ReplicaSchedulingPreference: periodic re-plan (Go duration; default 30s). */
+  rspReplanInterval?: string;
 }
 
 /** The address the sandbox's in-zone name servers (ns1.example.com) answer. */
@@ -68,6 +72,8 @@ export async function startSandboxControlPlane(sb: Sandbox<SandboxMember>, o: Sa
       // The demo's ns1.example.com answers a documentation address, as an install's answers its
       // kfed-dns Service's load-balancer IP (README, a usable zone).
       dnsNameServerAddresses: SANDBOX_NAME_SERVER_ADDRESS,
+      ...(o.rspUnschedulableAfter !== undefined ? { rspUnschedulableAfter: o.rspUnschedulableAfter } : {}),
+      ...(o.rspReplanInterval !== undefined ? { rspReplanInterval: o.rspReplanInterval } : {}),
     },
     kfc,
   );

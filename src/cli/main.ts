@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerControllerCommand } from './controller-command.js';
 import { registerEnableCommands } from './enable-command.js';
 import { registerFederateCommand } from './federate-command.js';
+import { registerPreviewCommand } from './preview-command.js';
 import { registerJoinCommands } from './join-command.js';
 import { registerSandboxCommands } from './sandbox-command.js';
 
@@ -22,6 +23,7 @@ registerControllerCommand(program);
 registerJoinCommands(program);
 registerEnableCommands(program);
 registerFederateCommand(program);
+registerPreviewCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { cause?: unknown };

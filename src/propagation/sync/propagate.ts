@@ -4,7 +4,7 @@
 import { kubeTime } from '../../api/conditions.js';
 import type { PropagatedVersion, PropagatedVersionStatus } from '../../api/core.js';
 import type { KubeObject } from '../../api/meta.js';
-import type { ClusterOverride, FederatedClusterStatus, FederatedObject, OverridePolicy, Placement, PropagationStatusReason } from '../../api/federation.js';
+import type { ClusterOverride, FederatedClusterStatus, FederatedObject, OverridePolicy, PropagationStatusReason } from '../../api/federation.js';
 import { objectKey } from '../../kube/resource.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { ReconcileResult } from '../../runtime/controller.js';
@@ -12,7 +12,8 @@ import { mapLimit } from '../../runtime/map-limit.js';
 import { removeFromCluster, syncPlacedCluster, type ClusterTarget, type OpResult } from './cluster-ops.js';
 import { baseObject, desiredObject } from './desired.js';
 import { overridesForCluster, type OverrideOutcome } from '../policy/overrides.js';
-import { computePlacement, effectivePlacement, type ClusterInfo, type PlacementFailure, type PlacementOutcome, type PlacementResult } from '../policy/placement.js';
+import type { ClusterInfo, PlacementFailure, PlacementOutcome, PlacementResult } from '../policy/placement.js';
+import { placementOf } from './render.js';
 import { aggregateStatus, buildFederatedStatus, equalStatus, type ClusterOutcome } from './status.js';
 import { writeFederatedStatus, writeVersionRecord } from './status-writer.js';
 import type { SyncContext } from './sync-context.js';
@@ -25,18 +26,13 @@ export function clusterInfos(ctx: SyncContext): ClusterInfo[] {
 }
 
 export function placementFor(ctx: SyncContext, fed: FederatedObject, clusters: readonly ClusterInfo[]): PlacementOutcome {
-  let namespacePlacement: Placement | undefined;
-  if (ctx.scope.targetNamespaced) {
-    const ns = fed.metadata.namespace ?? '';
-    const fns = ctx.hostCaches.federatedNamespaces.getByName(ns, ns);
-    // An existing FederatedNamespace without placement selects no cluster (not "not federated").
-    if (fns && !fns.metadata.deletionTimestamp) namespacePlacement = (fns.spec ? effectivePlacement(fns, 'Namespace', ctx.hostCaches.policies.propagationPolicies()) : undefined) ?? {};
-  }
-  return computePlacement({
-    placement: effectivePlacement(fed, ctx.target.kind, ctx.hostCaches.policies.propagationPolicies()),
+  const ns = fed.metadata.namespace ?? '';
+  return placementOf({
+    fed,
+    target: { ...ctx.target, namespaced: ctx.scope.targetNamespaced },
     clusters,
-    namespaced: ctx.scope.targetNamespaced,
-    namespacePlacement,
+    propagationPolicies: ctx.hostCaches.policies.propagationPolicies(),
+    federatedNamespace: ctx.scope.targetNamespaced ? ctx.hostCaches.federatedNamespaces.getByName(ns, ns) : undefined,
     limitedScope: ctx.settings.limitedScope,
   });
 }

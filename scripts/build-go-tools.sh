@@ -29,9 +29,9 @@ version_ldflags="-X k8s.io/component-base/version.gitVersion=${k8s_version} \
 p="${KFED_GO_BUILD_P:-$(nproc 2>/dev/null || echo 2)}"
 nice_level="${KFED_GO_NICE:-10}"
 
-# build MODULE_DIR PACKAGE BINARY [LDFLAGS]   (LDFLAGS default: the Kubernetes version flags)
+# build MODULE_DIR PACKAGE BINARY [LDFLAGS [VERSION]]   (default: the Kubernetes version flags and version)
 build() {
-  local mod="$root/scripts/tools/$1" pkg="$2" bin="$3" ldflags="${4:-$version_ldflags}"
+  local mod="$root/scripts/tools/$1" pkg="$2" bin="$3" ldflags="${4:-$version_ldflags}" version="${5:-$k8s_version}"
   local stamp
   stamp="$(cat "$mod/go.mod" "$mod/go.sum" "$mod/$pkg/main.go" 2>/dev/null | sha256sum | cut -c1-16)-${k8s_version}"
   if [ -x "$out/$bin" ] && [ "$(cat "$out/.$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -39,7 +39,7 @@ build() {
     return 0
   fi
   local start=$SECONDS
-  echo "build-go-tools: building $bin (${k8s_version}) into $out ..." >&2
+  echo "build-go-tools: building $bin (${version}) into $out ..." >&2
   (cd "$mod" && CGO_ENABLED=0 nice -n "$nice_level" go build -p "$p" -trimpath \
       -ldflags "-s -w ${ldflags}" -o "$out/.$bin.tmp" "./$pkg")
   mv -f "$out/.$bin.tmp" "$out/$bin"
@@ -61,7 +61,7 @@ for t in "${targets[@]}"; do
     external-dns)
       # The version external-dns reports (its Banner), pinned in scripts/tools/external-dns/go.mod.
       edns_version="$(awk '$1 == "sigs.k8s.io/external-dns" { print $2 }' "$root/scripts/tools/external-dns/go.mod")"
-      build external-dns . external-dns "-X sigs.k8s.io/external-dns/pkg/apis/externaldns.Version=${edns_version:-unknown}"
+      build external-dns . external-dns "-X sigs.k8s.io/external-dns/pkg/apis/externaldns.Version=${edns_version:-unknown}" "${edns_version:-unknown}"
       ;;
     *) echo "build-go-tools: unknown target $t (kubectl, apiserver, external-dns)" >&2; exit 2 ;;
   esac

@@ -6,7 +6,7 @@ import type { ProgressFn } from '../kubefedctl/join-steps.js';
 import { oneLine } from '../runtime/errors.js';
 import { unjoinCluster } from '../kubefedctl/unjoin.js';
 import { bool, collectLabels, defaultKubeconfigPath, failure, int, namespaceName } from './cli-support.js';
-import { joinLine, printLines, unjoinLine } from './kubefedctl-output.js';
+import { joinLine, joinStepLine, printLines, unjoinLine } from './kubefedctl-output.js';
 
 interface CommonFlags {
   kubeconfig?: string;
@@ -30,8 +30,8 @@ function common(cmd: Command): Command {
 }
 
 function progress(v: number): ProgressFn {
-  return (level, line) => {
-    if (level <= v) process.stderr.write(`${line}\n`);
+  return (level, step) => {
+    if (level <= v) process.stderr.write(`${joinStepLine(step)}\n`);
   };
 }
 

@@ -6,6 +6,7 @@ import type { EnableChange } from '../kubefedctl/enable.js';
 import type { FederateStep } from '../kubefedctl/federate.js';
 import type { JoinResult } from '../kubefedctl/join.js';
 import type { UnjoinResult } from '../kubefedctl/unjoin.js';
+import { describeTouched, describeUndo, type JoinStep } from '../kubefedctl/join-steps.js';
 
 /** Objects as kubectl-appliable YAML documents. */
 export function yamlDocuments(objects: readonly unknown[]): string {
@@ -44,6 +45,31 @@ export function joinLine(name: string, r: JoinResult): string {
 export function unjoinLine(name: string, r: UnjoinResult, dryRun: boolean): string {
   if (dryRun) return `dry run: cluster "${name}" can be unjoined; nothing was changed`;
   return `cluster "${name}" unjoined (${r.deleted.length} objects deleted${r.warnings.length > 0 ? `; ${r.warnings.length} warning(s)` : ''})`;
+}
+
+/** A join or unjoin step as kubefedctl's --v lines put it. */
+export function joinStepLine(s: JoinStep): string {
+  switch (s.step) {
+    case 'created':
+    case 'updated':
+    case 'unchanged':
+    case 'deleted':
+      return `${s.step} ${describeTouched(s)}`;
+    case 'rolled-back':
+      return `rolled back: ${describeUndo(s.undo)}`;
+    case 'preflight':
+      return `performing preflight checks (host ${s.host}, member ${s.member})`;
+    case 'would-join':
+      return `dry run: would join ${s.cluster} (${s.server}) with service account ${s.serviceAccount} and ${s.roleKind} ${s.role}`;
+    case 'would-clean-member':
+      return `dry run: would delete the service account, token Secret and RBAC of ${s.serviceAccount} in ${s.where}${s.namespace ? ` and namespace ${s.namespace}` : ''}`;
+    case 'would-unjoin':
+      return `dry run: would delete KubeFedCluster ${s.namespace}/${s.name} and its Secret from host ${s.host}`;
+    case 'kept-namespace':
+      return `kept namespace ${s.namespace} in ${s.where}: it still holds ServiceAccount ${s.serviceAccounts.join(', ')} of another join`;
+    case 'warning':
+      return `warning: ${s.message}`;
+  }
 }
 
 export function printLines(lines: readonly string[]): void {

@@ -8,8 +8,30 @@ import { oneLine } from '../runtime/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { SELF_SUBJECT_ACCESS_REVIEWS } from '../api/kubernetes.js';
 
+/** An object join or unjoin touched, and where ("member cluster-2", "host cluster-1"). */
+export interface TouchedObject {
+  kind: string;
+  namespace?: string | undefined;
+  name: string;
+  where: string;
+}
+
+/** One step of join or unjoin, as data; src/cli/kubefedctl-output.ts prints it. */
+export type JoinStep =
+  | ({ step: 'created' | 'updated' | 'unchanged' | 'deleted' } & TouchedObject)
+  | { step: 'rolled-back'; undo: UndoAction }
+  | { step: 'preflight'; host: string; member: string }
+  | { step: 'would-join'; cluster: string; server: string; serviceAccount: string; roleKind: 'ClusterRole' | 'Role'; role: string }
+  | { step: 'would-clean-member'; serviceAccount: string; where: string; namespace?: string | undefined }
+  | { step: 'would-unjoin'; namespace: string; name: string; host: string }
+  | { step: 'kept-namespace'; namespace: string; where: string; serviceAccounts: string[] }
+  | { step: 'warning'; message: string };
+
+/** What rolling back one write does. */
+export type UndoAction = { action: 'delete' | 'restore' } & TouchedObject;
+
 /** Verbosity-tagged progress: level 0 is always shown, 2 matches kubefedctl's --v=2 detail. */
-export type ProgressFn = (level: number, line: string) => void;
+export type ProgressFn = (level: number, step: JoinStep) => void;
 
 export class JoinError extends Error {
   override readonly name = 'JoinError';
@@ -18,16 +40,17 @@ export class JoinError extends Error {
 /** First line of an error chain, without the stack, for one-line CLI output. */
 
 interface UndoStep {
-  what: string;
+  what: UndoAction;
   run: () => Promise<void>;
 }
 
 /** Records how to revert each write; `rollback` replays them newest first. */
 export class UndoLog {
   private readonly steps: UndoStep[] = [];
-  readonly done: string[] = [];
+  /** What was created or updated, in order. */
+  readonly done: JoinStep[] = [];
 
-  record(what: string, run: () => Promise<void>): void {
+  record(what: UndoAction, run: () => Promise<void>): void {
     this.steps.push({ what, run });
   }
 
@@ -36,10 +59,10 @@ export class UndoLog {
     for (const step of [...this.steps].reverse()) {
       try {
         await step.run();
-        progress(2, `rolled back: ${step.what}`);
+        progress(2, { step: 'rolled-back', undo: step.what });
       } catch (err) {
         if (isNotFound(err)) continue;
-        failures.push(`${step.what}: ${oneLine(err)}`);
+        failures.push(`${describeUndo(step.what)}: ${oneLine(err)}`);
       }
     }
     this.steps.length = 0;
@@ -49,6 +72,19 @@ export class UndoLog {
 
 export function describeRef(ref: ResourceRef, name: string, namespace?: string): string {
   return `${ref.kind ?? ref.resource} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** `Kind ns/name in where`: how errors (which stay text) name an object. */
+export function describeTouched(o: TouchedObject): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} in ${o.where}`;
+}
+
+export function describeUndo(u: UndoAction): string {
+  return `${u.action} ${describeTouched(u)}`;
+}
+
+export function touched(ref: ResourceRef, name: string, namespace: string | undefined, where: string): TouchedObject {
+  return { kind: ref.kind ?? ref.resource, ...(namespace ? { namespace } : {}), name, where };
 }
 
 export interface EnsureContext {
@@ -86,27 +122,29 @@ export async function ensure<T extends KubeObject>(
       throw err;
     }
     const createdName = created.metadata.name ?? name;
-    ctx.undo.record(`delete ${describeRef(ref, createdName, ns)} in ${ctx.where}`, async () => {
+    const object = touched(ref, createdName, ns, ctx.where);
+    ctx.undo.record({ action: 'delete', ...object }, async () => {
       await ctx.client.delete(ref, createdName, { ...(ns ? { namespace: ns } : {}), ignoreNotFound: true });
     });
-    ctx.undo.done.push(`created ${describeRef(ref, createdName, ns)} in ${ctx.where}`);
-    ctx.progress(2, `created ${describeRef(ref, createdName, ns)} in ${ctx.where}`);
+    ctx.undo.done.push({ step: 'created', ...object });
+    ctx.progress(2, { step: 'created', ...object });
     return created;
   }
   if (ctx.errorOnExisting && !o.mayExist) throw new JoinError(`${label} already exists (use --error-on-existing=false to update it)`);
+  const object = touched(ref, name, ns, ctx.where);
   if (!o.differs || !o.differs(existing)) {
-    ctx.progress(2, `unchanged ${label}`);
+    ctx.progress(2, { step: 'unchanged', ...object });
     return existing;
   }
   const next = o.merge ? o.merge(structuredClone(existing)) : ({ ...obj, metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion } } as T);
   const updated = await ctx.client.update<T>(ref, next, ctx.signal ? { signal: ctx.signal } : {});
   const previous = structuredClone(existing);
-  ctx.undo.record(`restore ${label}`, async () => {
+  ctx.undo.record({ action: 'restore', ...object }, async () => {
     const cur = await ctx.client.get<T>(ref, name, ns ? { namespace: ns } : {});
     await ctx.client.update<T>(ref, { ...previous, metadata: { ...previous.metadata, resourceVersion: cur.metadata.resourceVersion } } as T);
   });
-  ctx.undo.done.push(`updated ${label}`);
-  ctx.progress(2, `updated ${label}`);
+  ctx.undo.done.push({ step: 'updated', ...object });
+  ctx.progress(2, { step: 'updated', ...object });
   return updated;
 }
 

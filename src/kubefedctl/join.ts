@@ -11,7 +11,7 @@ import { isNotFound } from '../kube/errors.js';
 import type { Registry } from '../observability/metrics.js';
 import { bindingObject, CLUSTER_SCOPED_RULES, HEALTH_CHECK_RULES, memberNames, NAMESPACED_RULES, roleObject, type MemberNames } from './join-rbac.js';
 import { oneLine } from '../runtime/errors.js';
-import { ensure, JoinError, refusedAccess, sleep, UndoLog, type AccessCheck, type EnsureContext, type ProgressFn } from './join-steps.js';
+import { ensure, JoinError, refusedAccess, sleep, UndoLog, type AccessCheck, type EnsureContext, type JoinStep, type ProgressFn } from './join-steps.js';
 import { joinMetrics } from '../clusters/metrics.js';
 import { refuseDuplicateEndpoint, refuseForeignBinding } from './join-conflicts.js';
 import type { ResourceRef } from '../kube/resource.js';
@@ -50,7 +50,7 @@ export interface JoinOptions extends JoinTarget {
 export interface JoinResult {
   cluster: KubeFedCluster;
   /** What was created or updated (empty for a no-op re-run or a dry run). */
-  changes: string[];
+  changes: JoinStep[];
   dryRun: boolean;
 }
 
@@ -161,7 +161,7 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
   const undo = new UndoLog();
   try {
     // ---- preflight: reads only
-    progress(2, `performing preflight checks (host ${r.hostContext}, member ${r.clusterContext})`);
+    progress(2, { step: 'preflight', host: r.hostContext, member: r.clusterContext });
     const scope = await hostScope(host, r.namespace, o.signal);
     try {
       await member.rest.request({ method: 'GET', path: '/version', ...(o.signal ? { signal: o.signal } : {}) });
@@ -196,7 +196,7 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
       },
     };
     if (o.dryRun) {
-      progress(1, `dry run: would join ${r.name} (${memberInfo.server}) with service account ${r.namespace}/${r.names.serviceAccount} and ${scope === 'Cluster' ? 'ClusterRole' : 'Role'} ${r.names.role}`);
+      progress(1, { step: 'would-join', cluster: r.name, server: memberInfo.server, serviceAccount: `${r.namespace}/${r.names.serviceAccount}`, roleKind: scope === 'Cluster' ? 'ClusterRole' : 'Role', role: r.names.role });
       return { cluster: planned, changes: [], dryRun: true };
     }
 

@@ -8,7 +8,7 @@ import { describeKubeconfigContext } from '../kube/cluster-client.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { connect, resolveTarget, type JoinTarget, type ResolvedTarget } from './join.js';
 import { oneLine } from '../runtime/errors.js';
-import { describeRef, JoinError, type ProgressFn } from './join-steps.js';
+import { JoinError, touched, type JoinStep, type ProgressFn } from './join-steps.js';
 import { joinMetrics } from '../clusters/metrics.js';
 import { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS, NAMESPACES, ROLES, ROLE_BINDINGS, SECRETS, SERVICE_ACCOUNTS } from '../api/kubernetes.js';
 import { KUBEFED_CLUSTERS } from '../api/core.js';
@@ -19,7 +19,7 @@ export interface UnjoinOptions extends JoinTarget {
 }
 
 export interface UnjoinResult {
-  deleted: string[];
+  deleted: JoinStep[];
   /** Member cleanup problems skipped because of `force`. */
   warnings: string[];
 }
@@ -39,21 +39,21 @@ function memberObjects(r: ResolvedTarget): [ResourceRef, string, string | undefi
   ];
 }
 
-async function deleteIfPresent(client: ClusterClient, ref: ResourceRef, name: string, namespace: string | undefined, where: string, deleted: string[], progress: ProgressFn): Promise<void> {
+async function deleteIfPresent(client: ClusterClient, ref: ResourceRef, name: string, namespace: string | undefined, where: string, deleted: JoinStep[], progress: ProgressFn): Promise<void> {
   const gone = await client.dynamic.delete(ref, name, { ...(namespace ? { namespace } : {}), ignoreNotFound: true });
   if (gone === undefined) return;
-  const line = `deleted ${describeRef(ref, name, namespace)} in ${where}`;
-  deleted.push(line);
-  progress(2, line);
+  const step: JoinStep = { step: 'deleted', ...touched(ref, name, namespace, where) };
+  deleted.push(step);
+  progress(2, step);
 }
 
-async function cleanMember(member: ClusterClient, host: ClusterClient, r: ResolvedTarget, dryRun: boolean, deleted: string[], progress: ProgressFn): Promise<void> {
+async function cleanMember(member: ClusterClient, host: ClusterClient, r: ResolvedTarget, dryRun: boolean, deleted: JoinStep[], progress: ProgressFn): Promise<void> {
   const where = `member ${r.clusterContext}`;
   // The member is the host itself when both see the same KubeFed namespace (same UID), as Kubefed's IsPrimaryCluster.
   const [hostNs, memberNs] = await Promise.all([host.dynamic.getIfExists(NAMESPACES, r.namespace), member.dynamic.getIfExists(NAMESPACES, r.namespace)]);
   const isHost = hostNs !== undefined && memberNs !== undefined && hostNs.metadata.uid === memberNs.metadata.uid;
   if (dryRun) {
-    progress(1, `dry run: would delete the service account, token Secret and RBAC of ${r.names.serviceAccount} in ${where}${isHost || !memberNs ? '' : ` and namespace ${r.namespace}`}`);
+    progress(1, { step: 'would-clean-member', serviceAccount: r.names.serviceAccount, where, namespace: isHost || !memberNs ? undefined : r.namespace });
     return;
   }
   for (const [ref, name, ns] of memberObjects(r)) await deleteIfPresent(member, ref, name, ns, where, deleted, progress);
@@ -62,7 +62,7 @@ async function cleanMember(member: ClusterClient, host: ClusterClient, r: Resolv
   // same namespace: deleting the namespace would delete that token too.
   const others = await otherServiceAccounts(member, r);
   if (others.length > 0) {
-    progress(1, `kept namespace ${r.namespace} in ${where}: it still holds ServiceAccount ${others.join(', ')} of another join`);
+    progress(1, { step: 'kept-namespace', namespace: r.namespace, where, serviceAccounts: others });
     return;
   }
   await deleteIfPresent(member, NAMESPACES, r.namespace, undefined, where, deleted, progress);
@@ -77,7 +77,7 @@ export async function unjoinCluster(o: UnjoinOptions): Promise<UnjoinResult> {
   const started = performance.now();
   const progress: ProgressFn = o.progress ?? (() => undefined);
   const r = resolveTargetForUnjoin(o);
-  const deleted: string[] = [];
+  const deleted: JoinStep[] = [];
   const warnings: string[] = [];
   const host = await connect(o, r.hostContext, `host ${r.hostContext}`);
   let member: ClusterClient | undefined;
@@ -92,10 +92,10 @@ export async function unjoinCluster(o: UnjoinOptions): Promise<UnjoinResult> {
       if (!o.force) throw new JoinError(`clean up member ${r.clusterContext || r.name}: ${oneLine(err)} (use --force to remove it from the host anyway)`, { cause: err });
       const w = `member ${r.clusterContext || r.name} not cleaned up: ${oneLine(err)}`;
       warnings.push(w);
-      progress(0, `warning: ${w}`);
+      progress(0, { step: 'warning', message: w });
     }
     if (o.dryRun) {
-      progress(1, `dry run: would delete KubeFedCluster ${r.namespace}/${r.name} and its Secret from host ${r.hostContext}`);
+      progress(1, { step: 'would-unjoin', namespace: r.namespace, name: r.name, host: r.hostContext });
       return { deleted, warnings };
     }
     if (cluster) {

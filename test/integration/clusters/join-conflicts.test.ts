@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { ensureKubeFedNamespaceAndConfig, installCrds } from '../../../src/app/host-setup.js';
 import { canonicalEndpoint } from '../../../src/kubefedctl/join-conflicts.js';
+import { joinStepLine } from '../../../src/cli/kubefedctl-output.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { unjoinCluster } from '../../../src/kubefedctl/unjoin.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
@@ -63,7 +64,7 @@ describe('unjoin next to another federation joined to the same member', () => {
     const other = { sa: 'cluster-3-cluster-2', binding: 'kubefed-controller-manager:cluster-3-cluster-2' };
     const tokenBefore = await c3.dynamic.get(SECRETS, other.sa, { namespace: NS });
     const progress: string[] = [];
-    await unjoinCluster({ clusterName: 'cluster-3', kubeconfig, hostClusterContext: 'cluster-1', progress: (_l, line) => progress.push(line) });
+    await unjoinCluster({ clusterName: 'cluster-3', kubeconfig, hostClusterContext: 'cluster-1', progress: (_l, step) => progress.push(joinStepLine(step)) });
     expect(progress).toContain(`kept namespace ${NS} in member cluster-3: it still holds ServiceAccount ${other.sa} of another join`);
     const ns = await c3.dynamic.getIfExists(NAMESPACES, NS);
     expect(ns?.metadata.deletionTimestamp).toBeUndefined();

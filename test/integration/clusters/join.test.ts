@@ -4,6 +4,7 @@
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
+import { joinStepLine } from '../../../src/cli/kubefedctl-output.js';
 import { JoinError } from '../../../src/kubefedctl/join-steps.js';
 import { joinCluster } from '../../../src/kubefedctl/join.js';
 import { unjoinCluster } from '../../../src/kubefedctl/unjoin.js';
@@ -74,7 +75,7 @@ afterAll(async () => {
 describe('join', () => {
   it('creates the member ServiceAccount, token Secret, ClusterRole and binding, and the host Secret and KubeFedCluster; a re-run changes nothing', async () => {
     const res = await fed.join('cluster-2', { clusterLabels: { env: 'test' } });
-    expect(res.changes.map((c) => c.replace(/ in (member|host) cluster-\d/, ''))).toEqual([
+    expect(res.changes.map((c) => joinStepLine(c).replace(/ in (member|host) cluster-\d/, ''))).toEqual([
       `created Namespace ${NS}`,
       `created ServiceAccount ${NS}/cluster-2-cluster-1`,
       `created Secret ${NS}/cluster-2-cluster-1`,
@@ -186,7 +187,7 @@ describe('join failures leave nothing behind', () => {
       .join('cluster-3', {
         signal: abort.signal,
         progress: (_level, line) => {
-          if (line.startsWith('created ClusterRoleBinding')) abort.abort(new Error('interrupted'));
+          if (line.step === 'created' && line.kind === 'ClusterRoleBinding') abort.abort(new Error('interrupted'));
         },
       })
       .catch((e: unknown) => e);

@@ -2,7 +2,8 @@
 // kubectl's and kubefedctl's wording, which users and scripts read.
 import { describe, expect, it } from 'vitest';
 import type { KubeFedCluster } from '../../../src/api/core.js';
-import { disableLines, enableLine, federateLines, joinLine, unjoinLine } from '../../../src/cli/kubefedctl-output.js';
+import { disableLines, enableLine, federateLines, joinLine, joinStepLine, unjoinLine } from '../../../src/cli/kubefedctl-output.js';
+import type { JoinStep } from '../../../src/kubefedctl/join-steps.js';
 
 const cluster = { metadata: { name: 'cluster-2', namespace: 'kube-federation-system' }, spec: { secretRef: { name: 'cluster-2-abcde' } } } as KubeFedCluster;
 
@@ -48,10 +49,27 @@ describe('kubefedctl output', () => {
   });
 
   it('join and unjoin: one line each', () => {
-    expect(joinLine('cluster-2', { cluster, changes: ['created x'], dryRun: false })).toBe('cluster "cluster-2" joined (KubeFedCluster kube-federation-system/cluster-2, secret cluster-2-abcde)');
+    const created: JoinStep = { step: 'created', kind: 'Secret', namespace: 'kube-federation-system', name: 'x', where: 'host cluster-1' };
+    expect(joinLine('cluster-2', { cluster, changes: [created], dryRun: false })).toBe('cluster "cluster-2" joined (KubeFedCluster kube-federation-system/cluster-2, secret cluster-2-abcde)');
     expect(joinLine('cluster-2', { cluster, changes: [], dryRun: false })).toBe('cluster "cluster-2" is already joined (KubeFedCluster kube-federation-system/cluster-2); nothing to change');
     expect(joinLine('cluster-2', { cluster, changes: [], dryRun: true })).toBe('dry run: cluster "cluster-2" can be joined (KubeFedCluster kube-federation-system/cluster-2); nothing was changed');
-    expect(unjoinLine('cluster-2', { deleted: ['a', 'b'], warnings: ['w'] }, false)).toBe('cluster "cluster-2" unjoined (2 objects deleted; 1 warning(s))');
+    expect(unjoinLine('cluster-2', { deleted: [{ ...created, step: 'deleted' }, { ...created, step: 'deleted', name: 'y' }], warnings: ['w'] }, false)).toBe('cluster "cluster-2" unjoined (2 objects deleted; 1 warning(s))');
     expect(unjoinLine('cluster-2', { deleted: [], warnings: [] }, true)).toBe('dry run: cluster "cluster-2" can be unjoined; nothing was changed');
+  });
+
+  it('join and unjoin steps as kubefedctl --v lines', () => {
+    const where = 'member cluster-2';
+    const steps: [JoinStep, string][] = [
+      [{ step: 'created', kind: 'ServiceAccount', namespace: 'kube-federation-system', name: 'cluster-2-cluster-1', where }, 'created ServiceAccount kube-federation-system/cluster-2-cluster-1 in member cluster-2'],
+      [{ step: 'unchanged', kind: 'ClusterRole', name: 'kubefed-controller-manager:cluster-2-cluster-1', where }, 'unchanged ClusterRole kubefed-controller-manager:cluster-2-cluster-1 in member cluster-2'],
+      [{ step: 'rolled-back', undo: { action: 'delete', kind: 'Secret', namespace: 'ns', name: 's', where } }, 'rolled back: delete Secret ns/s in member cluster-2'],
+      [{ step: 'preflight', host: 'cluster-1', member: 'cluster-2' }, 'performing preflight checks (host cluster-1, member cluster-2)'],
+      [{ step: 'would-join', cluster: 'cluster-2', server: 'https://127.0.0.1:6443', serviceAccount: 'ns/sa', roleKind: 'ClusterRole', role: 'r' }, 'dry run: would join cluster-2 (https://127.0.0.1:6443) with service account ns/sa and ClusterRole r'],
+      [{ step: 'would-clean-member', serviceAccount: 'sa', where, namespace: 'ns' }, 'dry run: would delete the service account, token Secret and RBAC of sa in member cluster-2 and namespace ns'],
+      [{ step: 'would-unjoin', namespace: 'ns', name: 'cluster-2', host: 'cluster-1' }, 'dry run: would delete KubeFedCluster ns/cluster-2 and its Secret from host cluster-1'],
+      [{ step: 'kept-namespace', namespace: 'ns', where, serviceAccounts: ['a', 'b'] }, 'kept namespace ns in member cluster-2: it still holds ServiceAccount a, b of another join'],
+      [{ step: 'warning', message: 'm' }, 'warning: m'],
+    ];
+    for (const [step, line] of steps) expect(joinStepLine(step)).toBe(line);
   });
 });

@@ -177,9 +177,51 @@ export interface TargetClusters {
   clusterSelector?: LabelSelector;
 }
 
+/** Typed overriders' operators (Karmada's): add, remove or replace. */
+export type OverriderOperator = 'add' | 'remove' | 'replace';
+
+/** Image `[registry/]repository[:tag|@digest]`: one component changed in every container (or those named). */
+export interface ImageOverrider {
+  component: 'Registry' | 'Repository' | 'Tag';
+  operator: OverriderOperator;
+  /** required unless operator is remove */
+  value?: string;
+  /** kfed addition: only these containers (default every container and init container) */
+  containerNames?: string[];
+}
+
+/** Labels or annotations: add/replace set keys (replace only existing ones), remove deletes them. */
+export interface MapOverrider {
+  operator: OverriderOperator;
+  value: Record<string, string>;
+}
+
+/** A container's command or args: add appends the values, remove drops every equal item. */
+export interface CommandArgsOverrider {
+  containerName: string;
+  operator: 'add' | 'remove';
+  value: string[];
+}
+
+/** A container's env by name: add sets (appends or replaces), replace only existing names, remove drops names. */
+export interface EnvOverrider {
+  containerName: string;
+  operator: OverriderOperator;
+  value: { name: string; value?: string }[];
+}
+
 export interface OverrideRule {
   targetClusters: TargetClusters;
-  overriders: ClusterOverride[];
+  /** RFC 6902 operations; optional when the rule has typed overriders */
+  overriders?: ClusterOverride[];
+  // Typed overriders (Karmada's OverridePolicy shape), turned into operations at render
+  // time and applied in this order, after `overriders`.
+  imageOverrider?: ImageOverrider[];
+  labelsOverrider?: MapOverrider[];
+  annotationsOverrider?: MapOverrider[];
+  commandOverrider?: CommandArgsOverrider[];
+  argsOverrider?: CommandArgsOverrider[];
+  envOverrider?: EnvOverrider[];
 }
 
 export interface OverridePolicySpec {
@@ -189,10 +231,42 @@ export interface OverridePolicySpec {
   priority?: number;
 }
 
+/** The most objects a policy's status names (matched stays the full count). */
+export const POLICY_STATUS_LIST_LIMIT = 50;
+
+export type PolicyConditionReason = 'Applied' | 'NoMatch' | 'UnknownKind' | 'Conflict' | 'OverrideFailed';
+
+/** `Ready`: True when the policy selects something and nothing is wrong; else the first problem. */
+export interface PolicyCondition {
+  type: 'Ready';
+  status: ConditionStatus;
+  reason?: PolicyConditionReason;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+/** What the policy matched and what went wrong (kfed's policy status controller writes it). */
+export interface PolicyStatus {
+  observedGeneration?: number;
+  /** federated objects the policy selects */
+  matched?: number;
+  /** `FederatedKind namespace/name` of the first POLICY_STATUS_LIST_LIMIT matched objects, sorted */
+  matchedObjects?: string[];
+  /** resource selector kinds that name no enabled target or federated kind */
+  unknownKinds?: string[];
+  /** another policy of the same kind and priority selecting the same object: both named, and who wins */
+  conflicts?: string[];
+  /** per object and cluster: overrides of this policy that could not be applied */
+  overrideFailures?: string[];
+  conditions?: PolicyCondition[];
+}
+
 /** OverridePolicy (namespaced: objects in its namespace) or ClusterOverridePolicy (all). */
 export interface OverridePolicy extends KubeObject {
   metadata: ObjectMeta;
   spec: OverridePolicySpec;
+  status?: PolicyStatus;
 }
 
 export interface PropagationPolicySpec {
@@ -206,4 +280,5 @@ export interface PropagationPolicySpec {
 export interface PropagationPolicy extends KubeObject {
   metadata: ObjectMeta;
   spec: PropagationPolicySpec;
+  status?: PolicyStatus;
 }

@@ -9,7 +9,9 @@
 import jsonpatch from 'fast-json-patch';
 import type { KubeObject } from '../../api/meta.js';
 import type { ClusterOverride, FederatedObject, OverridePolicy } from '../../api/federation.js';
+import type { SelectableCluster } from './cluster-match.js';
 import { overridePolicyOrder, targetsCluster } from './policies.js';
+import { hasTypedOverriders, typedOverriderOps } from './typed-overriders.js';
 
 /**
  * Paths no override may touch: they tie the member object to its federated object
@@ -68,6 +70,18 @@ export function applyClusterOverrides(obj: KubeObject, ops: readonly ClusterOver
   return { ok: true, value: doc };
 }
 
+/** `namespace/name` of a namespaced policy, `name` of a cluster-scoped one. */
+export function policyDisplayName(p: KubeObject): string {
+  return `${p.metadata.namespace ? `${p.metadata.namespace}/` : ''}${p.metadata.name ?? ''}`;
+}
+
+/** The member object's shape as the template gives it (typed overriders compute paths on it). */
+function templateObject(fed: FederatedObject): KubeObject {
+  const template = (fed.spec.template ?? {}) as Record<string, unknown>;
+  const metadata = (template['metadata'] ?? {}) as KubeObject['metadata'];
+  return { ...template, metadata: { ...metadata } } as KubeObject;
+}
+
 /**
  * The operations that apply to one cluster: policy overriders first, then the object's own
  * overrides. Two `spec.overrides` entries for the same cluster are an error for that cluster
@@ -75,20 +89,26 @@ export function applyClusterOverrides(obj: KubeObject, ops: readonly ClusterOver
  */
 export function overridesForCluster(
   fed: FederatedObject,
-  cluster: { name: string; labels: Readonly<Record<string, string>> },
+  cluster: SelectableCluster,
   targetKind: string,
   policies: readonly OverridePolicy[] = [],
 ): OverrideOutcome<ClusterOverride[]> {
   const ops: ClusterOverride[] = [];
   for (const policy of overridePolicyOrder(policies, fed, targetKind)) {
-    for (const rule of policy.spec.overrideRules) {
-      if (!targetsCluster(rule.targetClusters, cluster.name, cluster.labels)) continue;
-      const err = checkClusterOverrides(rule.overriders);
-      if (err !== undefined) {
-        const policyName = `${policy.metadata.namespace ? `${policy.metadata.namespace}/` : ''}${policy.metadata.name ?? ''}`;
-        return { ok: false, reason: 'ApplyOverridesFailed', message: `${policy.kind} ${policyName}: ${err}` };
-      }
-      ops.push(...rule.overriders);
+    const failed = (err: string): OverrideOutcome<ClusterOverride[]> => ({ ok: false, reason: 'ApplyOverridesFailed', message: `${policy.kind} ${policyDisplayName(policy)}: ${err}` });
+    for (const [i, rule] of policy.spec.overrideRules.entries()) {
+      if (!targetsCluster(rule.targetClusters, cluster)) continue;
+      const plain = rule.overriders ?? [];
+      const err = checkClusterOverrides(plain);
+      if (err !== undefined) return failed(err);
+      ops.push(...plain);
+      if (!hasTypedOverriders(rule)) continue;
+      // Typed overriders see the object as the operations before them left it.
+      const doc = applyClusterOverrides(templateObject(fed), ops);
+      if (!doc.ok) return failed(`overrideRules[${i}]: ${doc.message}`);
+      const typed = typedOverriderOps(rule, doc.value as Record<string, unknown>);
+      if (!typed.ok) return failed(`overrideRules[${i}]: ${typed.message}`);
+      ops.push(...typed.ops);
     }
   }
   const own = (fed.spec.overrides ?? []).filter((o) => o.clusterName === cluster.name);

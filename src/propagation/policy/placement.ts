@@ -11,18 +11,26 @@
 import type { KubeFedCluster } from '../../api/core.js';
 import { isClusterReady } from '../../api/core.js';
 import type { AggregateReason, FederatedObject, Placement, PropagationPolicy } from '../../api/federation.js';
-import { selectorError, selectorMatches } from '../../kube/label-selector.js';
+import { selectorError } from '../../kube/label-selector.js';
+import { clusterSelectorMatches, type SelectableCluster } from './cluster-match.js';
 import { hasOwnPlacement, selectPropagationPolicy } from './policies.js';
 
-/** What placement needs to know about a joined cluster. */
-export interface ClusterInfo {
-  name: string;
-  labels: Readonly<Record<string, string>>;
+/**
+ * What placement needs to know about a joined cluster: name, labels and discovered
+ * region/zones (selectable as topology.kubernetes.io/{region,zone}, see cluster-match.ts).
+ */
+export interface ClusterInfo extends SelectableCluster {
   ready: boolean;
 }
 
 export function clusterInfo(cluster: KubeFedCluster): ClusterInfo {
-  return { name: cluster.metadata.name ?? '', labels: cluster.metadata.labels ?? {}, ready: isClusterReady(cluster) };
+  return {
+    name: cluster.metadata.name ?? '',
+    labels: cluster.metadata.labels ?? {},
+    ready: isClusterReady(cluster),
+    region: cluster.status?.region,
+    zones: cluster.status?.zones,
+  };
 }
 
 export interface PlacementResult {
@@ -59,7 +67,7 @@ export function selectedClusterNames(placement: Placement | undefined, clusters:
   if (selector === undefined) return new Set();
   const err = selectorError(selector);
   if (err !== undefined) throw new PlacementError(`invalid clusterSelector: ${err}`);
-  return new Set(clusters.filter((c) => selectorMatches(selector, c.labels)).map((c) => c.name));
+  return new Set(clusters.filter((c) => clusterSelectorMatches(selector, c)).map((c) => c.name));
 }
 
 /** The object's own placement, or the placement of the policy that selects it. */

@@ -11,13 +11,22 @@
 import type { KubeObject, LabelSelector } from '../../api/meta.js';
 import type { FederatedObject, Placement, ResourceSelector } from '../../api/federation.js';
 import { selectorMatches } from '../../kube/label-selector.js';
+import { clusterSelectorMatches, type SelectableCluster } from './cluster-match.js';
 
 interface SelectingPolicy extends KubeObject {
   spec: { resourceSelectors: ResourceSelector[]; priority?: number };
 }
 
+/**
+ * A selector's kind names the target kind (`Deployment`) or the federated kind
+ * (`FederatedDeployment`); both select FederatedDeployments.
+ */
+export function selectorKindMatches(kind: string, targetKind: string): boolean {
+  return kind === targetKind || kind === `Federated${targetKind}`;
+}
+
 export function resourceSelectorMatches(sel: ResourceSelector, fed: FederatedObject, targetKind: string): boolean {
-  if (sel.kind !== targetKind) return false;
+  if (!selectorKindMatches(sel.kind, targetKind)) return false;
   if (sel.name !== undefined && sel.name !== fed.metadata.name) return false;
   if (sel.namespace !== undefined && sel.namespace !== (fed.metadata.namespace ?? '')) return false;
   if (sel.labelSelector !== undefined && !selectorMatches(sel.labelSelector, fed.metadata.labels)) return false;
@@ -60,8 +69,8 @@ export function hasOwnPlacement(placement: Placement | undefined): boolean {
   return placement !== undefined && (placement.clusters !== undefined || placement.clusterSelector !== undefined);
 }
 
-/** Does a rule's target (names or label selector, union) include this cluster? */
-export function targetsCluster(target: { clusters?: string[]; clusterSelector?: LabelSelector }, clusterName: string, clusterLabels: Readonly<Record<string, string>>): boolean {
-  if (target.clusters?.includes(clusterName)) return true;
-  return target.clusterSelector !== undefined && selectorMatches(target.clusterSelector, clusterLabels);
+/** Does a rule's target (names or selector over labels and discovered region/zones, union) include this cluster? */
+export function targetsCluster(target: { clusters?: string[]; clusterSelector?: LabelSelector }, cluster: SelectableCluster): boolean {
+  if (target.clusters?.includes(cluster.name)) return true;
+  return target.clusterSelector !== undefined && clusterSelectorMatches(target.clusterSelector, cluster);
 }

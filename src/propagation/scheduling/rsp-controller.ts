@@ -164,7 +164,7 @@ export class RSPController implements Runnable {
     if (target && !target.federated.hasSynced()) return { requeueAfterMs: 5000 };
     const fed = target ? target.expect.current(key, target.federated.get(key)) : undefined;
     const members = this.o.members.list();
-    const clusters = members.map((m) => ({ name: m.name, labels: m.labels, ready: m.ready && m.client !== undefined }));
+    const clusters = members.map((m) => ({ name: m.name, labels: m.labels, region: m.region, zones: m.zones, ready: m.ready && m.client !== undefined }));
     const workloads = target ? await Promise.all(clusters.filter((c) => c.ready).map((c) => this.workload(target.workloads, c.name, key, signal))) : [];
     const now = this.o.now?.() ?? new Date();
     const outcome = reconcileRSP({ rsp, fed, clusters, workloads, key, now, ...(this.o.unschedulableAfterMs !== undefined ? { unschedulableAfterMs: this.o.unschedulableAfterMs } : {}) });

@@ -22,7 +22,7 @@ import { versionRecordKey } from './keys.js';
 
 /** Joined clusters as placement sees them; a member without a client cannot be acted on. */
 export function clusterInfos(ctx: SyncContext): ClusterInfo[] {
-  return ctx.clusters.list().map((m) => ({ name: m.name, labels: m.labels, ready: m.ready && m.client !== undefined }));
+  return ctx.clusters.list().map((m) => ({ name: m.name, labels: m.labels, region: m.region, zones: m.zones, ready: m.ready && m.client !== undefined }));
 }
 
 export function placementFor(ctx: SyncContext, fed: FederatedObject, clusters: readonly ClusterInfo[]): PlacementOutcome {

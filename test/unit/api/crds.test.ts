@@ -10,7 +10,7 @@ import type {
   LeaderElectConfig, LocalSecretReference, PropagatedVersionStatus, StatusControllerConfig, SyncControllerConfig, TargetTypeClusterStatus,
 } from '../../../src/api/core.js';
 import type {
-  AggregatedStatus, ClusterOverride, FederatedClusterStatus, FederatedSpec, FederatedStatus, OverrideItem, OverridePolicySpec,
+  AggregatedStatus, ClusterOverride, CommandArgsOverrider, EnvOverrider, FederatedClusterStatus, ImageOverrider, MapOverrider, FederatedSpec, FederatedStatus, OverrideItem, OverridePolicySpec,
   OverrideRule, Placement, PropagationCondition, PropagationPolicySpec, ResourceSelector, TargetClusters,
 } from '../../../src/api/federation.js';
 import type { LabelSelector, LabelSelectorRequirement } from '../../../src/api/meta.js';
@@ -93,7 +93,11 @@ const cases: Case[] = [
     { file, path: 'spec', fields: keysOf<OverridePolicySpec>()(['resourceSelectors', 'overrideRules', 'priority']), required: requiredOf<OverridePolicySpec>()(['resourceSelectors', 'overrideRules']) },
     { file, path: 'spec.resourceSelectors[]', fields: keysOf<ResourceSelector>()(['kind', 'name', 'namespace', 'labelSelector']), required: requiredOf<ResourceSelector>()(['kind']) },
     ...selector(file, 'spec.resourceSelectors[].labelSelector'),
-    { file, path: 'spec.overrideRules[]', fields: keysOf<OverrideRule>()(['targetClusters', 'overriders']), required: requiredOf<OverrideRule>()(['targetClusters', 'overriders']) },
+    { file, path: 'spec.overrideRules[]', fields: keysOf<OverrideRule>()(['targetClusters', 'overriders', 'imageOverrider', 'labelsOverrider', 'annotationsOverrider', 'commandOverrider', 'argsOverrider', 'envOverrider']), required: requiredOf<OverrideRule>()(['targetClusters']) },
+    { file, path: 'spec.overrideRules[].imageOverrider[]', fields: keysOf<ImageOverrider>()(['component', 'operator', 'value', 'containerNames']), required: requiredOf<ImageOverrider>()(['component', 'operator']) },
+    ...(['labelsOverrider', 'annotationsOverrider'] as const).map((o): Case => ({ file, path: `spec.overrideRules[].${o}[]`, fields: keysOf<MapOverrider>()(['operator', 'value']), required: requiredOf<MapOverrider>()(['operator', 'value']) })),
+    ...(['commandOverrider', 'argsOverrider'] as const).map((o): Case => ({ file, path: `spec.overrideRules[].${o}[]`, fields: keysOf<CommandArgsOverrider>()(['containerName', 'operator', 'value']), required: requiredOf<CommandArgsOverrider>()(['containerName', 'operator', 'value']) })),
+    { file, path: 'spec.overrideRules[].envOverrider[]', fields: keysOf<EnvOverrider>()(['containerName', 'operator', 'value']), required: requiredOf<EnvOverrider>()(['containerName', 'operator', 'value']) },
     { file, path: 'spec.overrideRules[].targetClusters', fields: keysOf<TargetClusters>()(['clusters', 'clusterSelector']), required: requiredOf<TargetClusters>()([]) },
     ...selector(file, 'spec.overrideRules[].targetClusters.clusterSelector'),
     { file, path: 'spec.overrideRules[].overriders[]', fields: keysOf<ClusterOverride>()(['op', 'path', 'value']), required: requiredOf<ClusterOverride>()(['path']) },

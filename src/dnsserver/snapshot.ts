@@ -1,7 +1,7 @@
 // Immutable zone snapshot built from DNSEndpoints. All parsing, validation and wire
 // encoding happens here, once per change; the server swaps the whole snapshot
 // atomically and answers from it without I/O.
-import type { DNSEndpoint, Endpoint, RecordType } from '../api/multiclusterdns.js';
+import type { DNSEndpoint, DomainSOA, Endpoint, RecordType } from '../api/multiclusterdns.js';
 import { propertyOf } from '../dns/endpoint.js';
 import { decodeRouting, isRoutedPolicy, routedPolicyOf, ROUTING } from '../dns/routing.js';
 import { encodeSoa, encodeTarget, TYPE, TYPE_BY_NAME, type RRSet, type RRTail } from './records.js';
@@ -23,17 +23,8 @@ export interface ZoneInput {
 }
 
 /** The configurable part of a zone's SOA (RFC 1035 section 3.3.13). */
-export interface SoaSettings {
-  /** Primary name server; default the first NS. */
-  mname?: string;
-  /** Mailbox as a name (`hostmaster.example.com`) or an address (`hostmaster@example.com`); default `hostmaster.<zone>`. */
-  rname?: string;
-  refresh?: number;
-  retry?: number;
-  expire?: number;
-  /** Negative-caching TTL (RFC 2308); default SnapshotInput.negativeTtl. */
-  minimum?: number;
-}
+/** A zone's SOA fields as the Domain gives them (defaults: mname the first NS, rname `hostmaster.<zone>`, minimum SnapshotInput.negativeTtl). */
+export type SoaSettings = DomainSOA;
 
 export const SOA_DEFAULTS = { refresh: 3600, retry: 600, expire: 604800 } as const;
 

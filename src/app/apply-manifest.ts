@@ -14,7 +14,7 @@ export interface ApplyOptions {
   defaultNamespace?: string;
   /** How long to wait for a kind to be served (a CRD just created). Default 30 s. */
   servedTimeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface AppliedObject {
@@ -60,7 +60,7 @@ export async function applyObjects(client: ClusterClient, objects: readonly Kube
     const name = obj.metadata.name ?? '';
     for (;;) {
       try {
-        await client.dynamic.apply(ref, obj, { fieldManager: o.fieldManager, force: true, ...(o.signal ? { signal: o.signal } : {}) });
+        await client.dynamic.apply(ref, obj, { fieldManager: o.fieldManager, force: true, signal: o.signal });
         break;
       } catch (err) {
         // A resource that discovery lists can still 404 for a moment after its CRD appeared.

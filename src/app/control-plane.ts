@@ -38,7 +38,7 @@ export interface ControlPlane {
 }
 
 export interface ControlPlaneOptions {
-  logger?: Logger;
+  logger?: Logger | undefined;
   metrics?: Registry;
   /** Replaces the default controller list (tests, benchmarks). */
   controllers?: ControllerEntry[];

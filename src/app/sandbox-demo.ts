@@ -38,7 +38,7 @@ export interface GoAppDemoOptions {
   example?: string;
   /** Propagation and DNS together. Default 60 s. */
   timeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface GoAppDemoResult {

@@ -20,7 +20,7 @@ export function createEventRecorder(options: { client: DynamicClient; component:
   const recorder = new KubeEventRecorder({
     client: options.client,
     component: options.component,
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger,
     ...(options.instance ? { instance: options.instance } : {}),
   });
   return { record: (obj, type, reason, message) => recorder.event(obj, type, reason, message), flush: () => recorder.flush() };

@@ -43,8 +43,8 @@ export interface ClusterHealthControllerOptions {
   members: KubeFedClusterRegistry;
   host: DynamicClient;
   config: HealthCheckConfig;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
   events?: EventRecorder;
   /** Watch member Nodes for region/zones (and as a fast-path signal). Default true. */
   watchNodes?: boolean;

@@ -19,8 +19,8 @@ export interface KubeFedConfigWatcherOptions {
   /** the KubeFedConfig the process runs with (defaulted, invalid fields already replaced) */
   running: KubeFedConfig;
   events: EventRecorder;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 export function verdictMessage(v: KubeFedConfigVerdict): string {
@@ -40,7 +40,7 @@ export class KubeFedConfigWatcher implements Runnable {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    const informer = clusterInformer<KubeFedConfig>(this.o.host, KUBEFED_CONFIGS, { namespace: this.o.namespace, ...(this.o.logger ? { logger: this.o.logger } : {}), ...(this.o.registry ? { registry: this.o.registry } : {}) });
+    const informer = clusterInformer<KubeFedConfig>(this.o.host, KUBEFED_CONFIGS, { namespace: this.o.namespace, logger: this.o.logger, registry: this.o.registry });
     informer.addHandlers({ onAdd: (c) => this.check(c), onUpdate: (_a, c) => this.check(c) });
     await informer.start(signal);
   }

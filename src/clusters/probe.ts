@@ -8,8 +8,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Also read /version (kubernetesVersion). */
   withVersion: boolean;
-  signal?: AbortSignal;
-  now?: () => number;
+  signal?: AbortSignal | undefined;
+  now?: (() => number) | undefined;
 }
 
 const REFUSED_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
@@ -40,7 +40,7 @@ export function describeFailure(err: unknown): string {
 
 export async function probeMember(client: ClusterClient, o: ProbeOptions): Promise<ProbeResult> {
   const now = o.now ?? Date.now;
-  const req = { method: 'GET' as const, timeoutMs: o.timeoutMs, ...(o.signal ? { signal: o.signal } : {}) };
+  const req = { method: 'GET' as const, timeoutMs: o.timeoutMs, signal: o.signal };
   const version = o.withVersion
     ? client.rest.request<{ gitVersion?: string }>({ ...req, path: '/version' }).then(
         (v) => v?.gitVersion,

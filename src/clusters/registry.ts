@@ -32,8 +32,8 @@ interface Entry {
 export interface KubeFedClusterRegistryOptions {
   host: DynamicClient;
   namespace: string;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
   /** Default request timeout of member clients. Default 30 s. */
   memberTimeoutMs?: number;
   /** How long a replaced client stays open for in-flight calls. Default 10 s. */
@@ -61,7 +61,7 @@ export class KubeFedClusterRegistry implements MemberRegistry, Runnable {
     this.o = options;
     this.log = (options.logger ?? silentLogger()).child({ component: 'member-registry' });
     this.metrics = options.registry ? clusterMetrics(options.registry) : undefined;
-    const common = { client: options.host, namespace: options.namespace, logger: options.logger ?? silentLogger(), ...(options.registry ? { registry: options.registry } : {}) };
+    const common = { client: options.host, namespace: options.namespace, logger: options.logger ?? silentLogger(), registry: options.registry };
     this.clusters = new Informer<KubeFedCluster>({ ...common, resource: KUBEFED_CLUSTERS });
     this.secrets = new Informer<Secret>({ ...common, resource: SECRETS });
     this.clusters.addHandlers({
@@ -200,7 +200,7 @@ export class KubeFedClusterRegistry implements MemberRegistry, Runnable {
         proxyURL: spec.proxyURL,
         timeoutMs: this.o.memberTimeoutMs ?? 30_000,
         userAgent: 'kfed-controller',
-        ...(this.o.registry ? { registry: this.o.registry } : {}),
+        registry: this.o.registry,
       });
       return { client, clientKey: key, clientError: undefined };
     } catch (err) {

@@ -39,8 +39,8 @@ export interface WorkerServerOptions {
 
 export interface ClusteredDnsServerOptions extends WorkerServerOptions {
   /** Worker processes (default: available parallelism). */
-  workers?: number;
-  logger?: DnsLogger;
+  workers?: number | undefined;
+  logger?: DnsLogger | undefined;
 }
 
 export type WorkerMessage =

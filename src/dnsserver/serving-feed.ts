@@ -57,8 +57,8 @@ export interface ServingFeedOptions {
   informer?: { watchTimeoutSeconds?: number; backoffInitialMs?: number; backoffMaxMs?: number };
   /** The process's shared informers; without them the feed runs informers of its own. */
   informers?: InformerFactory | undefined;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 export class ServingFeed implements Runnable {

@@ -29,7 +29,7 @@ export interface CommonClientOptions {
   /** Default request timeout. Default 30 s. */
   timeoutMs?: number;
   /** Registers rest_client_* metrics when given. */
-  registry?: Registry;
+  registry?: Registry | undefined;
   userAgent?: string;
   /** Client-side request pacing per cluster (client-go QPS/Burst). Default: none. */
   rateLimit?: { qps: number; burst: number };

@@ -17,7 +17,7 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 };
 
 export interface RequestOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   timeoutMs?: number;
 }
 
@@ -69,7 +69,7 @@ export interface WatchOptions {
   allowWatchBookmarks?: boolean;
   /** Server-side watch duration; the server closes the stream after it. */
   timeoutSeconds?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -236,7 +236,7 @@ export class DynamicClient {
     };
     const apiVersion = apiVersionOf(ref);
     return this.rest.stream(
-      { method: 'GET', path: resourcePath(ref, opts.namespace), query, ...(opts.signal ? { signal: opts.signal } : {}) },
+      { method: 'GET', path: resourcePath(ref, opts.namespace), query, signal: opts.signal },
       (raw) => {
         const event = raw as WatchEvent<T>;
         if (event.type !== 'ERROR' && event.type !== 'BOOKMARK' && event.object && typeof event.object === 'object') {
@@ -254,6 +254,6 @@ function writeQuery(opts: WriteOptions): Record<string, QueryValue> {
   return { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager };
 }
 
-function transport(opts: RequestOptions): { signal?: AbortSignal; timeoutMs?: number } {
-  return { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) };
+function transport(opts: RequestOptions): { signal?: AbortSignal | undefined; timeoutMs?: number } {
+  return { signal: opts.signal, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) };
 }

@@ -21,7 +21,7 @@ export interface EventRecorderOptions {
   component: string;
   /** Replica identity for `reportingInstance`. */
   instance?: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Events allowed at once per object. Default 25. */
   burst?: number;
   /** Sustained events per second per object after the burst. Default 1/300 (client-go). */

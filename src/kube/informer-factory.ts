@@ -27,8 +27,8 @@ type Tuning = Pick<
 >;
 
 export interface InformerFactoryOptions extends Tuning {
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 interface Entry {

@@ -56,8 +56,8 @@ export interface InformerOptions<T extends KubeObject> {
    * memory with thousands of objects per member. Must not return a shared object.
    */
   transform?: (obj: T) => T;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 /** Options of `clusterInformer`: optional ones may be passed through as `undefined`. */

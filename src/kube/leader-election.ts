@@ -39,8 +39,8 @@ export interface LeaderElectorOptions {
   retryPeriodMs?: number;
   /** Release the lease when run() is cancelled. Default true (false emulates a crash in tests). */
   releaseOnCancel?: boolean;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
   /** Called whenever the observed holder changes (including to this replica). */
   onNewLeader?: (identity: string) => void;
 }

@@ -20,7 +20,7 @@ export interface RestRequest {
   query?: Record<string, QueryValue>;
   body?: unknown;
   contentType?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overall deadline for a request; default from the client. Not applied to streams. */
   timeoutMs?: number;
 }

@@ -15,7 +15,7 @@ export interface DisableOptions {
   deleteCrd?: boolean;
   /** How long to wait for the controller to stop. Default 10 s. */
   stopTimeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** The FTC name for TYPE: a dotted name is taken as `plural.group`, anything else is resolved. */

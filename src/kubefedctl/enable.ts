@@ -136,7 +136,7 @@ export interface EnableOptions extends FederatedTypeOptions {
   namespace: string;
   /** the target's API version (default: the group's preferred version) */
   version?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** `kfed enable TYPE`. */

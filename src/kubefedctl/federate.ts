@@ -28,7 +28,7 @@ export interface FederateOptions {
   dryRun?: boolean;
   /** kinds to skip with --contents: short name, kind, plural, plural.group or a group */
   skipApiResources?: string[];
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** One step of `kfed federate`, in order: a type enabled on the way, or a federated object created (or found). */

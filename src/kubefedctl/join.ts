@@ -164,7 +164,7 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
     progress(2, { step: 'preflight', host: r.hostContext, member: r.clusterContext });
     const scope = await hostScope(host, r.namespace, o.signal);
     try {
-      await member.rest.request({ method: 'GET', path: '/version', ...(o.signal ? { signal: o.signal } : {}) });
+      await member.rest.request({ method: 'GET', path: '/version', signal: o.signal });
     } catch (err) {
       throw new JoinError(`cannot reach member cluster ${r.clusterContext} at ${member.server}: ${oneLine(err)}`, { cause: err });
     }
@@ -175,7 +175,7 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
     if (refusedMember.length > 0) throw new JoinError(`permission denied in member cluster ${r.clusterContext}: cannot ${refusedMember.join(', ')}`);
     const refusedHost = await refusedAccess(host.dynamic, hostChecks(r.namespace), o.signal);
     if (refusedHost.length > 0) throw new JoinError(`permission denied in host cluster ${r.hostContext}: cannot ${refusedHost.join(', ')}`);
-    const existing = await host.dynamic.getIfExists<KubeFedCluster>(KUBEFED_CLUSTERS, r.name, { namespace: r.namespace, ...(o.signal ? { signal: o.signal } : {}) });
+    const existing = await host.dynamic.getIfExists<KubeFedCluster>(KUBEFED_CLUSTERS, r.name, { namespace: r.namespace, signal: o.signal });
     if (existing && o.errorOnExisting) throw new JoinError(`KubeFedCluster ${r.namespace}/${r.name} already exists in the host cluster`);
     await refuseDuplicateEndpoint(host.dynamic, r.namespace, r.name, memberInfo.server, memberInfo.caData, o.signal);
     const where = `member cluster ${r.clusterContext}`;

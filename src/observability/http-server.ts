@@ -21,7 +21,7 @@ export interface HealthServerOptions {
   /** Listen port; 0 picks a free one. */
   port: number;
   registry: Registry;
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** A check slower than this fails. Default 5 s. */
   checkTimeoutMs?: number;
 }

@@ -40,8 +40,8 @@ export interface MemberInformersOptions {
   /** A member joined, left, changed readiness/labels/client, or its cache synced. */
   onMember(cluster: string, event: MemberEvent): void;
   tuning?: MemberInformerTuning;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 interface MemberCache extends MemberWork {

@@ -69,7 +69,7 @@ export interface BuilderOptions<K extends string> extends Omit<ControllerOptions
   syncTimeoutMs?: number;
   /** Longest wait for Ready members' caches before the workers start anyway. Default 30 s. */
   memberSyncTimeoutMs?: number;
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** `CachesSynced`, as a controller reports it in logs, metrics and /healthz. */

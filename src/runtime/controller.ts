@@ -25,11 +25,11 @@ export interface ControllerOptions<K extends string> {
   name: string;
   reconcile: ReconcileFn<K>;
   /** Concurrent workers. Default 2. */
-  workers?: number;
+  workers?: number | undefined;
   /** Backoff, token bucket and clock for the queue. */
   queue?: Omit<WorkQueueOptions, 'name' | 'metrics'>;
-  registry?: Registry;
-  logger?: Logger;
+  registry?: Registry | undefined;
+  logger?: Logger | undefined;
   /** Each reconcile's signal aborts after this long. Default: no limit. */
   reconcileTimeoutMs?: number;
   /** Called when reconcile throws a TerminalError (e.g. to write a status condition). */

@@ -24,7 +24,7 @@ export interface LeaderTermOptions {
   name?: string;
   /** Builds the term's runnables; called once per leadership term. */
   create(): Term;
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 interface Member {

@@ -7,7 +7,7 @@ import { errorMessage } from './errors.js';
 import type { LeaderElection, Runnable } from './runnable.js';
 
 export interface ManagerOptions {
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Without one, this replica is always the leader. */
   leaderElection?: LeaderElection;
   /** Called after leader-only runnables stopped because the lease was lost. */

@@ -12,7 +12,7 @@ export interface RateLimiterOptions {
   qps?: number;
   /** Retries allowed at once before the bucket paces them. Default 100. */
   burst?: number;
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 export class TokenBucket {

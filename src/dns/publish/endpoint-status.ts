@@ -29,8 +29,8 @@ export interface EndpointStatusOptions {
   clock: Clock;
   /** Events on DNSEndpoints when a conflict or a rejection appears (or changes). */
   events?: EventRecorder | undefined;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 export class EndpointStatusController {
@@ -45,8 +45,8 @@ export class EndpointStatusController {
       reconcile: async (id, signal) => {
         await this.reconcile(id, signal);
       },
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      logger: o.logger,
+      registry: o.registry,
     });
   }
 

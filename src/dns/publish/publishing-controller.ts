@@ -58,9 +58,9 @@ export interface PublishingOptions {
   informers?: InformerFactory;
   /** Default resync when the spec sets none. Default 300 s. */
   resyncMs?: number;
-  clock?: Clock;
-  logger?: Logger;
-  registry?: Registry;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 export class PublishingController implements Runnable {
@@ -82,7 +82,7 @@ export class PublishingController implements Runnable {
     this.clock = o.clock ?? systemClock;
     this.log = (o.logger ?? silentLogger()).child({ component: 'dns-publishing' });
     const ns = o.kubefedNamespace;
-    this.scope = (o.informers ?? new InformerFactory({ ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) })).scope();
+    this.scope = (o.informers ?? new InformerFactory({ logger: o.logger, registry: o.registry })).scope();
     const informer = <T extends KubeObject>(ref: ResourceRef, namespace?: string): Informer<T> => this.scope.informer<T>(o.host, ref, namespace ? { namespace } : {});
     this.informers = {
       providers: informer<DNSProvider>(DNS_PROVIDERS, ns),
@@ -90,7 +90,7 @@ export class PublishingController implements Runnable {
       domains: informer<DomainObject>(DOMAINS, ns),
       secrets: informer<KubeObject>(SECRETS_REF, ns),
     };
-    const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
+    const common = { logger: o.logger, registry: o.registry };
     this.endpointStatus = new EndpointStatusController({ host: o.host, endpoints: this.informers.endpoints[0] as Informer<DNSEndpoint>, results: this.results, clock: this.clock, events: o.events, ...common });
     const providerNames = (): string[] => this.informers.providers.list().map((p) => p.metadata.name ?? '');
     // Any source change may concern every provider (there are few); the queue coalesces.

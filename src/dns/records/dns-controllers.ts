@@ -48,19 +48,19 @@ export interface MultiClusterDNSOptions {
   /** The process's shared informers. Default: a set of its own. */
   informers?: InformerFactory;
   /** Workers per controller. Default 8 (the work is API round trips, not CPU). */
-  workers?: number;
+  workers?: number | undefined;
   /** Longest wait for Ready members' caches before the workers start. Default 10 s. */
   memberSyncTimeoutMs?: number;
-  informer?: MemberInformerOptions;
+  informer?: MemberInformerOptions | undefined;
   /** Also report on external-dns's DNSEndpoints (externaldns.k8s.io) in name conflicts. Default true. */
   externalDNS?: boolean;
   /** Where external-dns's DNSEndpoints are read beyond the default scope (src/dns/ownership.ts). */
   endpointScope?: Omit<EndpointScope, 'kubefedNamespace'> | undefined;
   /** Warning Events on the objects of a name conflict. */
   events?: EventRecorder | undefined;
-  logger?: Logger;
-  registry?: Registry;
-  now?: () => Date;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
+  now?: (() => Date) | undefined;
 }
 
 export class MultiClusterDNS implements Runnable {
@@ -87,7 +87,7 @@ export class MultiClusterDNS implements Runnable {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'multicluster-dns' });
     const ns = o.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE;
-    this.informers = (o.informers ?? new InformerFactory({ ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) })).scope();
+    this.informers = (o.informers ?? new InformerFactory({ logger: o.logger, registry: o.registry })).scope();
     const hostInformer = <T extends KubeObject>(resource: ResourceRef, namespace?: string): Informer<T> =>
       this.informers.informer<T>(o.host, resource, namespace ? { namespace } : {}, o.informer ?? {});
     this.hostInformers = {
@@ -98,9 +98,9 @@ export class MultiClusterDNS implements Runnable {
     };
     const domains = new DomainIndex(this.hostInformers.domains, ns);
     const common = {
-      ...(o.workers !== undefined ? { workers: o.workers } : {}),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      workers: o.workers,
+      logger: o.logger,
+      registry: o.registry,
     };
     this.watches = new MemberWatches({
       members: o.members,
@@ -114,11 +114,11 @@ export class MultiClusterDNS implements Runnable {
         this.services.enqueueAll();
         this.ingresses.enqueueAll();
       },
-      ...(o.informer ? { informer: o.informer } : {}),
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      informer: o.informer,
+      logger: o.logger,
+      registry: o.registry,
     });
-    const recordOpts = { host: o.host, members: o.members, watches: this.watches, domains, ...common, ...(o.now ? { now: o.now } : {}) };
+    const recordOpts = { host: o.host, members: o.members, watches: this.watches, domains, ...common, now: o.now };
     this.services = createServiceDNSRecordController({
       ...recordOpts,
       records: this.hostInformers.serviceRecords,
@@ -141,9 +141,9 @@ export class MultiClusterDNS implements Runnable {
     this.domainStatus = new DomainController({
       host: o.host,
       domains: this.hostInformers.domains,
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-      ...(o.now ? { now: o.now } : {}),
+      logger: o.logger,
+      registry: o.registry,
+      now: o.now,
     });
     const onDomain = (d: KubeObject): void => {
       this.services.onDomain(d);
@@ -159,9 +159,9 @@ export class MultiClusterDNS implements Runnable {
       ingressRecords: this.hostInformers.ingressRecords,
       scope: { ...o.endpointScope, kubefedNamespace: ns },
       events: o.events,
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
-      ...(o.now ? { now: o.now } : {}),
+      logger: o.logger,
+      registry: o.registry,
+      now: o.now,
     });
     this.hostInformers.domains.addHandlers({ onAdd: onDomain, onUpdate: (_a, b) => onDomain(b), onDelete: onDomain });
     const side = (name: string, c: { controller: { start(signal: AbortSignal): Promise<void> }; enqueueAll(): void }): { name: string; run: (signal: AbortSignal) => Promise<void>; prime: () => void } => ({
@@ -169,8 +169,8 @@ export class MultiClusterDNS implements Runnable {
     });
     const builder = new ControllerBuilder(this.name, {
       memberSyncTimeoutMs: o.memberSyncTimeoutMs ?? 10_000,
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      logger: o.logger,
+      registry: o.registry,
     });
     for (const inf of Object.values(this.hostInformers) as Informer<any>[]) builder.watch(inf);
     if (externalEndpoints) builder.watch(externalEndpoints, undefined, { optional: true });

@@ -36,9 +36,9 @@ export interface DNSEndpointControllerOptions {
    * their own just-written status); default: the informer caches.
    */
   recordView?: (kind: DNSRecordKind, key: string) => ServiceDNSRecord | IngressDNSRecord | undefined;
-  workers?: number;
-  logger?: Logger;
-  registry?: Registry;
+  workers?: number | undefined;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 /** What the reconcile did; returned for tests and logs. */
@@ -65,8 +65,8 @@ export class DNSEndpointController {
         await this.reconcile(key, signal);
       },
       workers: o.workers ?? 8,
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      logger: o.logger,
+      registry: o.registry,
     });
     const onRecord = (kind: DNSRecordKind) => (obj: KubeObject): void => {
       if (obj.metadata.namespace && obj.metadata.name) this.controller.enqueue(endpointKey(kind, `${obj.metadata.namespace}/${obj.metadata.name}`));

@@ -15,9 +15,9 @@ import { validateDomain, validCondition } from './validate.js';
 export interface DomainControllerOptions {
   host: ClusterClient;
   domains: Informer<DomainObject>;
-  logger?: Logger;
-  registry?: Registry;
-  now?: () => Date;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
+  now?: (() => Date) | undefined;
 }
 
 export class DomainController {
@@ -33,8 +33,8 @@ export class DomainController {
         await this.reconcile(key, signal);
       },
       workers: 1,
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      logger: o.logger,
+      registry: o.registry,
     });
     const enqueue = (d: DomainObject): void => {
       const key = `${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`;

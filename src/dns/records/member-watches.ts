@@ -43,9 +43,9 @@ export interface MemberWatchesOptions {
   onObject(cluster: string, resource: MemberResource, obj: KubeObject): void;
   /** A member joined, left, changed readiness or location, or its caches synced. */
   onMember(cluster: string, event: MemberEvent): void;
-  informer?: MemberInformerOptions;
-  logger?: Logger;
-  registry?: Registry;
+  informer?: MemberInformerOptions | undefined;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 interface MemberCaches extends MemberWork {

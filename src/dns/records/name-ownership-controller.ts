@@ -33,9 +33,9 @@ export interface NameOwnershipOptions {
   ingressRecords: Informer<IngressDNSRecord>;
   scope: EndpointScope;
   events?: EventRecorder | undefined;
-  now?: () => Date;
-  logger?: Logger;
-  registry?: Registry;
+  now?: (() => Date) | undefined;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 const RESOLVE = 'resolve';
@@ -57,8 +57,8 @@ export class NameOwnershipController {
         if (key === RESOLVE) this.resolve();
         else await this.writeStatus(key, signal);
       },
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      logger: o.logger,
+      registry: o.registry,
     });
     const changed = (): void => this.controller.enqueue(RESOLVE);
     for (const inf of [o.endpoints, o.externalEndpoints]) inf?.addHandlers({ onAdd: changed, onUpdate: changed, onDelete: changed });

@@ -53,10 +53,10 @@ export interface RecordControllerOptions<T extends DNSRecordObject> {
   watches: MemberWatches;
   records: Informer<T>;
   domains?: DomainIndex;
-  workers?: number;
-  logger?: Logger;
-  registry?: Registry;
-  now?: () => Date;
+  workers?: number | undefined;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
+  now?: (() => Date) | undefined;
   /** Called after a status write, with the record key (the DNSEndpoint controller's fast path). */
   onStatusWritten?: (key: string) => void;
 }
@@ -75,8 +75,8 @@ export class RecordController<T extends DNSRecordObject> {
       name: spec.name,
       reconcile: (key, signal) => this.reconcile(key, signal),
       workers: o.workers ?? 8,
-      ...(o.logger ? { logger: o.logger } : {}),
-      ...(o.registry ? { registry: o.registry } : {}),
+      logger: o.logger,
+      registry: o.registry,
     });
     const enqueue = (obj: T): void => {
       if (!obj.metadata.namespace || !obj.metadata.name) return;

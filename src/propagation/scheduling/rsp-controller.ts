@@ -55,7 +55,7 @@ export interface RSPControllerOptions {
   namespace?: string;
   /** The process's shared informers (member Deployments are shared with the sync controller). Default: a set of its own. */
   informers?: InformerFactory;
-  workers?: number;
+  workers?: number | undefined;
   /** Longest wait for Ready members' workload caches, and for target caches, before workers start. Default 30 s. */
   memberSyncTimeoutMs?: number;
   /** Longest one member pod list may take. Default 5 s. */
@@ -65,9 +65,9 @@ export interface RSPControllerOptions {
   unschedulableAfterMs?: number;
   /** Re-plan every RSP this often even when no event says so. Default 30 s. */
   replanIntervalMs?: number;
-  logger?: Logger;
-  registry?: Registry;
-  now?: () => Date;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
+  now?: (() => Date) | undefined;
 }
 
 export const DEFAULT_RSP_REPLAN_INTERVAL_MS = 30_000;
@@ -87,7 +87,7 @@ export class RSPController implements Runnable {
   constructor(o: RSPControllerOptions) {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'rsp-controller' });
-    const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
+    const common = { logger: o.logger, registry: o.registry };
     this.informers = (o.informers ?? new InformerFactory(common)).scope();
     const selector = o.namespace ? { namespace: o.namespace } : {};
     this.rsps = this.informers.informer<ReplicaSchedulingPreference>(o.host, REPLICA_SCHEDULING_PREFERENCES, selector);

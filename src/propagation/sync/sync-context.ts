@@ -36,7 +36,7 @@ export interface SyncControllerOptions {
   /** Target objects have spec.replicas (discovery shows `<plural>/scale`): aggregate replica counts. */
   hasReplicas?: boolean;
   /** Concurrent reconciles. Default 16 (the work is API round trips). */
-  workers?: number;
+  workers?: number | undefined;
   /** Member operations in flight per reconcile. Default 8. */
   clusterConcurrency?: number;
   /** Longest one member operation may take. Default 15 s. */
@@ -52,9 +52,9 @@ export interface SyncControllerOptions {
    */
   membersSynced?: (signal: AbortSignal) => Promise<void>;
   events?: EventSink;
-  logger?: Logger;
-  registry?: Registry;
-  now?: () => Date;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
+  now?: (() => Date) | undefined;
 }
 
 export const DEFAULT_DELETION_TIMEOUT_MS = 5 * 60_000;

@@ -85,7 +85,7 @@ export class SyncController implements Runnable, SyncContext {
     this.fedRef = federatedRef(o.ftc);
     this.scope = { targetNamespaced: this.target.namespaced, namespaceTarget: isNamespaceTarget(o.ftc) };
     this.log = (o.logger ?? silentLogger()).child({ component: 'sync-controller', type: o.ftc.metadata.name });
-    const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
+    const common = { logger: o.logger, registry: o.registry };
     this.informers = (o.informers ?? new InformerFactory(common)).scope();
     this.federated = this.informers.informer<FederatedObject>(o.host, this.fedRef, o.limitedScope && o.kubefedNamespace ? { namespace: o.kubefedNamespace } : {});
     this.members = new MemberInformers({

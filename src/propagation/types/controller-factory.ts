@@ -16,8 +16,8 @@ export interface PropagationDeps {
   membersSynced?: (signal: AbortSignal) => Promise<void>;
   kubefedNamespace: string;
   kubeFedConfig: KubeFedConfig;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
   /** replica identity, for Events' reportingInstance */
   identity?: string;
   /** the process's shared informers */

@@ -26,8 +26,8 @@ export interface TypeConfigControllerOptions extends Omit<SyncControllerOptions,
   kubefedNamespace: string;
   /** The process's shared informers; default: a set of its own. */
   informers?: InformerFactory;
-  logger?: Logger;
-  registry?: Registry;
+  logger?: Logger | undefined;
+  registry?: Registry | undefined;
 }
 
 interface Running {
@@ -55,7 +55,7 @@ export class TypeConfigController implements Runnable {
   constructor(o: TypeConfigControllerOptions) {
     this.o = o;
     this.log = (o.logger ?? silentLogger()).child({ component: 'type-config-controller' });
-    const common = { ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) };
+    const common = { logger: o.logger, registry: o.registry };
     this.factory = o.informers ?? new InformerFactory(common);
     this.informers = this.factory.scope();
     this.configs = this.informers.informer<FederatedTypeConfig>(o.host, FEDERATED_TYPE_CONFIGS, { namespace: o.kubefedNamespace });

@@ -65,7 +65,7 @@ export interface ApplyPatchArgs {
   force?: boolean;
   subresource?: string;
   /** Timestamp for managedFields; defaults to the clock. */
-  now?: string;
+  now?: string | undefined;
   /** Names the manager when `fieldManager` is absent, as the server does. */
   userAgent?: string;
   /** Merge metadata, e.g. `fieldMetaFromOpenApi(crdVersion.schema.openAPIV3Schema)` for a custom resource. */

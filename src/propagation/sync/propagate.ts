@@ -19,6 +19,10 @@ import { writeFederatedStatus, writeVersionRecord } from './status-writer.js';
 import type { SyncContext } from './sync-context.js';
 import { clusterOverridesVersion, nextVersionRecord, overridesVersion, templateVersion, versionRecordsEqual, type DesiredHashes } from './version.js';
 import { versionRecordKey } from './keys.js';
+import { FIELD_MANAGER } from '../resources.js';
+
+/** Annotation on a federated object or FederatedTypeConfig: `ignore-foreign` keeps fields set outside kfed. */
+export const DRIFT_ANNOTATION = 'kfed.io/drift';
 
 /** Joined clusters as placement sees them; a member without a client cannot be acted on. */
 export function clusterInfos(ctx: SyncContext): ClusterInfo[] {
@@ -62,6 +66,15 @@ export function emitFailureEvents(ctx: SyncContext, fed: FederatedObject, result
     const before = previous.find((c) => c.name === r.cluster);
     if (before?.status === r.status && before.message === r.message) continue;
     ctx.events.record(fed, 'Warning', r.eventReason, `${ctx.target.kind} ${ctx.memberKey(objectKey(fed))} in cluster ${r.cluster}: ${r.message ?? r.status}`);
+  }
+}
+
+/** A Normal event naming the foreign fields removed, and the drift metric, per corrected cluster. */
+function reportDrift(ctx: SyncContext, fed: FederatedObject, results: readonly OpResult[]): void {
+  for (const r of results) {
+    if (!r.drift || r.drift.length === 0) continue;
+    ctx.driftCorrections?.inc({ type: ctx.ftc.metadata.name ?? '', cluster: r.cluster });
+    ctx.events?.record(fed, 'Normal', 'DriftCorrected', `${ctx.target.kind} ${ctx.memberKey(objectKey(fed))} in cluster ${r.cluster}: removed fields set outside kfed: ${r.drift.join(', ')}`);
   }
 }
 
@@ -179,13 +192,19 @@ async function writeMembers(ctx: SyncContext, fed: FederatedObject, key: string,
   return { results: results.filter((r): r is OpResult => r !== undefined), unsynced };
 }
 
+/** `kfed.io/drift: ignore-foreign` on the federated object or its FederatedTypeConfig: keep fields others set. */
+function driftIgnored(obj: KubeObject): boolean {
+  return obj.metadata.annotations?.[DRIFT_ANNOTATION] === 'ignore-foreign';
+}
+
 function syncPlaced(ctx: SyncContext, fed: FederatedObject, key: string, plan: ClusterPlan, target: ClusterTarget): Promise<OpResult> {
   const o = plan.overrides.get(target.cluster)!;
   const desired: OverrideOutcome<KubeObject> = o.ok ? desiredObject(plan.base, o.value) : o;
   // The host's own Namespace of a FederatedNamespace is always adopted.
   const adoptResources = ctx.settings.adoptResources || (ctx.scope.namespaceTarget && ctx.isHost(target.cluster));
   const retain = { retainReplicas: fed.spec?.retainReplicas === true };
-  return syncPlacedCluster({ target, desired, observed: ctx.observed(target.cluster, key), record: plan.record, hashes: plan.hashes, adoptResources, retain });
+  const pruneForeign = driftIgnored(fed) || driftIgnored(ctx.ftc) ? {} : { pruneForeign: { fieldManager: FIELD_MANAGER } };
+  return syncPlacedCluster({ target, desired, observed: ctx.observed(target.cluster, key), record: plan.record, hashes: plan.hashes, adoptResources, retain, ...pruneForeign });
 }
 
 function removeUnplaced(ctx: SyncContext, fed: FederatedObject, key: string, target: ClusterTarget): Promise<OpResult> {
@@ -231,6 +250,7 @@ async function reportStatus(ctx: SyncContext, fed: FederatedObject, key: string,
   const aggregated = aggregateStatus(placement.placed, statusMap, members, ctx.settings.hasReplicas);
   const status = buildFederatedStatus({ previous: fed.status, generation: fed.metadata.generation ?? 0, reason: '', clusters: outcomes, collectRemoteStatus: collect, aggregated, now: kubeTime(ctx.now()) });
   emitFailureEvents(ctx, fed, results, previous);
+  reportDrift(ctx, fed, results);
   return updateStatus(ctx, fed, key, status, signal);
 }
 

@@ -162,8 +162,9 @@ describe.skipIf(!tools)('DNS worker processes', () => {
       // The harness returns at the first worker's `listening` line; the primary logs once all are up.
       await until(() => c.logs.some((l) => l.msg === 'dns server workers listening'), 20_000);
       expect(c.logs.find((l) => l.msg === 'dns server workers listening')).toMatchObject({ workers: 2, port: c.dnsPort });
-      const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(c.child.pid)]);
-      const children = stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+      // The DNS workers among the controller's children (under tsx, esbuild's service process may be one too).
+      const { stdout } = await run('ps', ['-o', 'pid=,args=', '--ppid', String(c.child.pid)]);
+      const children = stdout.split('\n').filter((l) => l.includes('cluster-worker')).map((l) => Number(l.trim().split(/\s+/)[0])).filter((n) => n > 0);
       expect(children).toHaveLength(2);
 
       await digUntil(c.dnsPort, GO_APP_DNS_NAME, GO_APP_ADDRESSES);

@@ -3,6 +3,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   apiserver: async () => (await import('./apiserver.js')).runApiServerBench(),
   propagation: async () => (await import('./propagation/run.js')).runPropagationBench(),
   drift: async () => (await import('./drift/run.js')).runDriftBench(),
+  policy: async () => (await import('./policy/run.js')).runPolicyBench(),
   'dns-records': async () => (await import('./dns-records/run.js')).runDnsRecordsBench(),
   health: async () => (await import('./health/run.js')).runHealthBench(),
   'providers-route53': async () => (await import('./providers/route53-run.js')).runRoute53Bench(),

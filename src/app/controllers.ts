@@ -20,6 +20,7 @@ import type { Registry } from '../observability/metrics.js';
 import type { Runnable } from '../runtime/runnable.js';
 import { createPropagationController } from '../propagation/types/controller-factory.js';
 import { RSPController } from '../propagation/scheduling/rsp-controller.js';
+import { PolicyStatusController } from '../propagation/policy/policy-status-controller.js';
 import { PublishingController } from '../dns/publish/publishing-controller.js';
 import { DNS_PROVIDER_FACTORIES } from './dns-providers.js';
 import { KubeFedConfigWatcher } from '../clusters/kubefedconfig-watcher.js';
@@ -125,6 +126,20 @@ export const CONTROLLERS: ControllerEntry[] = [
         informers: d.informers,
         unschedulableAfterMs: d.config.scheduling.unschedulableAfterMs,
         replanIntervalMs: d.config.scheduling.replanIntervalMs,
+        logger: d.logger,
+        registry: d.metrics,
+      }),
+  },
+  {
+    // Policy status: what each PropagationPolicy/OverridePolicy matched, conflicts, override failures (leader only).
+    name: 'policy-status',
+    create: (d) =>
+      new PolicyStatusController({
+        host: d.host,
+        informers: d.informers.scope(),
+        kubefedNamespace: d.config.kubefedNamespace,
+        ...(d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {}),
+        events: d.events('policy-status-controller'),
         logger: d.logger,
         registry: d.metrics,
       }),

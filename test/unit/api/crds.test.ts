@@ -11,7 +11,7 @@ import type {
 } from '../../../src/api/core.js';
 import type {
   AggregatedStatus, ClusterOverride, CommandArgsOverrider, EnvOverrider, FederatedClusterStatus, ImageOverrider, MapOverrider, FederatedSpec, FederatedStatus, OverrideItem, OverridePolicySpec,
-  OverrideRule, Placement, PropagationCondition, PropagationPolicySpec, ResourceSelector, TargetClusters,
+  OverrideRule, Placement, PolicyCondition, PolicyStatus, PropagationCondition, PropagationPolicySpec, ResourceSelector, TargetClusters,
 } from '../../../src/api/federation.js';
 import type { LabelSelector, LabelSelectorRequirement } from '../../../src/api/meta.js';
 import type { ClusterPreferences, ReplicaSchedulingPreferenceSpec } from '../../../src/api/scheduling.js';
@@ -101,6 +101,10 @@ const cases: Case[] = [
     { file, path: 'spec.overrideRules[].targetClusters', fields: keysOf<TargetClusters>()(['clusters', 'clusterSelector']), required: requiredOf<TargetClusters>()([]) },
     ...selector(file, 'spec.overrideRules[].targetClusters.clusterSelector'),
     { file, path: 'spec.overrideRules[].overriders[]', fields: keysOf<ClusterOverride>()(['op', 'path', 'value']), required: requiredOf<ClusterOverride>()(['path']) },
+  ]),
+  ...['core/overridepolicies.policy.kfed.io.yaml', 'core/clusteroverridepolicies.policy.kfed.io.yaml', 'core/propagationpolicies.policy.kfed.io.yaml', 'core/clusterpropagationpolicies.policy.kfed.io.yaml'].flatMap((file): Case[] => [
+    { file, path: 'status', fields: keysOf<PolicyStatus>()(['observedGeneration', 'matched', 'matchedObjects', 'unknownKinds', 'conflicts', 'overrideFailures', 'conditions']), required: requiredOf<PolicyStatus>()([]) },
+    { file, path: 'status.conditions[]', fields: keysOf<PolicyCondition>()(['type', 'status', 'reason', 'message', 'lastTransitionTime', 'observedGeneration']), required: requiredOf<PolicyCondition>()(['type', 'status']) },
   ]),
   ...['core/propagationpolicies.policy.kfed.io.yaml', 'core/clusterpropagationpolicies.policy.kfed.io.yaml'].flatMap((file): Case[] => [
     { file, path: 'spec', fields: keysOf<PropagationPolicySpec>()(['resourceSelectors', 'placement', 'priority']), required: requiredOf<PropagationPolicySpec>()(['resourceSelectors', 'placement']) },

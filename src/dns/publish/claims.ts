@@ -49,10 +49,15 @@ export function formatClaim(owner: string, resource?: string): string {
  * targets fit, else the targets split over as many strings as needed.
  */
 export function formatTargetClaims(owner: string, resource: string | undefined, targets: readonly string[], ttl?: number): string[] {
-  const head = formatClaim(owner, resource) + (ttl !== undefined && ttl > 0 ? `,${TTL_KEY}=${ttl}` : '') + `,${TARGETS_KEY}=`;
   const list = canonicalTargets(targets);
-  if (head.length + Math.max(...list.map((t) => t.length), 0) > MAX_TEXT) {
-    throw new Error(`ownership claim of ${JSON.stringify(owner)} is longer than a TXT string can hold: shorten the owner id or resource`);
+  const longest = Math.max(...list.map((t) => t.length), 0);
+  const headOf = (r: string | undefined): string => formatClaim(owner, r) + (ttl !== undefined && ttl > 0 ? `,${TTL_KEY}=${ttl}` : '') + `,${TARGETS_KEY}=`;
+  // A long resource id (namespace and name) would leave no room for one target: the
+  // resource is optional in the format, so it is left out rather than failing the pass.
+  let head = headOf(resource);
+  if (head.length + longest > MAX_TEXT) head = headOf(undefined);
+  if (head.length + longest > MAX_TEXT) {
+    throw new Error(`ownership claim of ${JSON.stringify(owner)} is longer than a TXT string can hold: shorten the owner id`);
   }
   const texts: string[] = [];
   let current: string[] = [];

@@ -111,6 +111,11 @@ describe('shared address sets', () => {
     expect(texts.length).toBeGreaterThan(1);
     for (const t of texts) expect(t.length).toBeLessThanOrEqual(255);
     expect(parseClaimSet({ recordType: 'TXT', targets: texts })).toEqual([{ owner: 'prod-eu', resource: 'dnsendpoint/ns/go', targets: [...many].sort() }]);
+    // A resource id too long to leave room for a target is left out, not an error that stops publishing.
+    const long = `dnsendpoint/${'n'.repeat(63)}/${'x'.repeat(200)}`;
+    const [short] = formatTargetClaims('kfed-0123456789', long, ['2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'], 30);
+    expect(short!.length).toBeLessThanOrEqual(255);
+    expect(parseClaim(short!)).toEqual({ owner: 'kfed-0123456789', ttl: 30, targets: ['2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'] });
   });
 
   it('shows the reader its slice and the rest as a shared foreign record', () => {

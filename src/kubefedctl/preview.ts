@@ -90,7 +90,7 @@ export async function previewFederated(host: ClusterClient, objects: readonly Fe
   try {
     await registry.waitForSync(AbortSignal.any([stop.signal, AbortSignal.timeout(o.timeoutMs ?? 10_000)]));
     const members = registry.list();
-    const clusters: ClusterInfo[] = members.map((m) => ({ name: m.name, labels: m.labels, ready: m.ready && m.client !== undefined }));
+    const clusters: ClusterInfo[] = members.map((m) => ({ name: m.name, labels: m.labels, region: m.region, zones: m.zones, ready: m.ready && m.client !== undefined }));
     const out: ObjectPreview[] = [];
     for (const fed of objects) {
       const ftc = ftcs.find((f) => f.spec.federatedType.kind === fed.kind && apiVersionOf(f.spec.federatedType) === fed.apiVersion);

@@ -269,9 +269,21 @@ export interface OverridePolicy extends KubeObject {
   status?: PolicyStatus;
 }
 
+/**
+ * Karmada's spread constraint: the placed clusters span at least `minGroups` and at most
+ * `maxGroups` distinct regions or zones (discovered, or the topology labels).
+ */
+export interface SpreadConstraint {
+  spreadByField: 'region' | 'zone';
+  minGroups?: number;
+  maxGroups?: number;
+}
+
 export interface PropagationPolicySpec {
   resourceSelectors: ResourceSelector[];
   placement: Placement;
+  /** applied to the clusters `placement` selects; all must hold */
+  spreadConstraints?: SpreadConstraint[];
   /** the highest-priority matching policy places an object that has no placement of its own */
   priority?: number;
 }

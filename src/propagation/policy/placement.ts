@@ -10,10 +10,11 @@
 // highest-priority PropagationPolicy that selects it (see policies.ts).
 import type { KubeFedCluster } from '../../api/core.js';
 import { isClusterReady } from '../../api/core.js';
-import type { AggregateReason, FederatedObject, Placement, PropagationPolicy } from '../../api/federation.js';
+import type { AggregateReason, FederatedObject, Placement, PropagationPolicy, SpreadConstraint } from '../../api/federation.js';
 import { selectorError } from '../../kube/label-selector.js';
 import { clusterSelectorMatches, type SelectableCluster } from './cluster-match.js';
 import { hasOwnPlacement, selectPropagationPolicy } from './policies.js';
+import { applySpread } from './spread.js';
 
 /**
  * What placement needs to know about a joined cluster: name, labels and discovered
@@ -57,27 +58,42 @@ export class PlacementError extends Error {
   override readonly name = 'PlacementError';
 }
 
-/** Names a placement selects among `clusters` (throws PlacementError on an invalid selector). */
-export function selectedClusterNames(placement: Placement | undefined, clusters: readonly ClusterInfo[]): Set<string> {
-  const known = new Set(clusters.map((c) => c.name));
+/** A placement as a policy gives it: with the policy's spread constraints. */
+export type PolicyPlacement = Placement & { spreadConstraints?: SpreadConstraint[] | undefined };
+
+function selectedBy(placement: Placement | undefined, clusters: readonly ClusterInfo[]): ClusterInfo[] {
   if (placement?.clusters !== undefined) {
-    return new Set(placement.clusters.map((c) => c.name).filter((n) => known.has(n)));
+    const names = new Set(placement.clusters.map((c) => c.name));
+    return clusters.filter((c) => names.has(c.name));
   }
   const selector = placement?.clusterSelector;
-  if (selector === undefined) return new Set();
+  if (selector === undefined) return [];
   const err = selectorError(selector);
   if (err !== undefined) throw new PlacementError(`invalid clusterSelector: ${err}`);
-  return new Set(clusters.filter((c) => clusterSelectorMatches(selector, c)).map((c) => c.name));
+  return clusters.filter((c) => clusterSelectorMatches(selector, c));
 }
 
-/** The object's own placement, or the placement of the policy that selects it. */
-export function effectivePlacement(fed: FederatedObject, targetKind: string, policies: readonly PropagationPolicy[] = []): Placement | undefined {
+/** Names a placement selects among `clusters`, spread constraints applied (throws PlacementError when invalid or unsatisfiable). */
+export function selectedClusterNames(placement: PolicyPlacement | undefined, clusters: readonly ClusterInfo[]): Set<string> {
+  let selected = selectedBy(placement, clusters);
+  if (placement?.spreadConstraints?.length) {
+    const spread = applySpread(selected, placement.spreadConstraints);
+    if (!spread.ok) throw new PlacementError(spread.message);
+    selected = spread.clusters;
+  }
+  return new Set(selected.map((c) => c.name));
+}
+
+/** The object's own placement, or the placement (and spread constraints) of the policy that selects it. */
+export function effectivePlacement(fed: FederatedObject, targetKind: string, policies: readonly PropagationPolicy[] = []): PolicyPlacement | undefined {
   if (hasOwnPlacement(fed.spec.placement)) return fed.spec.placement;
-  return selectPropagationPolicy(policies, fed, targetKind)?.spec.placement ?? fed.spec.placement;
+  const policy = selectPropagationPolicy(policies, fed, targetKind);
+  if (!policy) return fed.spec.placement;
+  return policy.spec.spreadConstraints?.length ? { ...policy.spec.placement, spreadConstraints: policy.spec.spreadConstraints } : policy.spec.placement;
 }
 
 export interface PlacementInput {
-  placement: Placement | undefined;
+  placement: PolicyPlacement | undefined;
   clusters: readonly ClusterInfo[];
   /** the target kind is namespaced (not Namespace itself): intersect with the namespace's placement */
   namespaced: boolean;

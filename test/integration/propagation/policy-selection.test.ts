@@ -9,7 +9,7 @@ import { OVERRIDE_POLICIES, PROPAGATION_POLICIES } from '../../../src/api/federa
 import { NODES } from '../../../src/api/kubernetes.js';
 import type { KubeObject } from '../../../src/api/meta.js';
 import { locationFromNodes } from '../../../src/clusters/cluster-status.js';
-import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, federateNamespace, inClusters, startEnv, until, type Env } from '../../support/propagation.js';
+import { CLUSTERS, CONFIGMAPS, DEPLOYMENTS, FED_CONFIGMAPS, FED_DEPLOYMENTS, federateNamespace, inClusters, startEnv, until, type Env } from '../../support/propagation.js';
 
 const NS = 'polsel';
 let env: Env;
@@ -102,5 +102,24 @@ describe('policy selection by federated kind and discovered location, typed over
       return c2?.status === 'ApplyOverridesFailed' ? c2 : undefined;
     }, 20_000);
     expect(st.message).toContain('OverridePolicy polsel/local: overrideRules[0]: commandOverrider: no container named "ghost"');
+  }, 60_000);
+  it('spread constraints: at most 2 regions, and a minimum that cannot be met fails placement', async () => {
+    await env.host.dynamic.create(FED_CONFIGMAPS, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'spread', namespace: NS, labels: { app: 'spread' } }, spec: { template: { data: { a: 'b' } } } } as KubeObject);
+    await env.host.dynamic.create(PROPAGATION_POLICIES, {
+      apiVersion: 'policy.kfed.io/v1alpha1', kind: 'PropagationPolicy', metadata: { name: 'two-regions', namespace: NS },
+      spec: { resourceSelectors: [{ kind: 'ConfigMap', name: 'spread' }], placement: { clusterSelector: {} }, spreadConstraints: [{ spreadByField: 'region', maxGroups: 2 }] },
+    } as KubeObject);
+    // One cluster per region, so ties go by region name: ap-southeast-1 (cluster-3), eu-west-1 (cluster-2).
+    await until(async () => {
+      const got = await inClusters(env, CONFIGMAPS, NS, 'spread');
+      return got['cluster-1'] === undefined && got['cluster-2'] !== undefined && got['cluster-3'] !== undefined;
+    }, 20_000);
+    await env.host.dynamic.patch(PROPAGATION_POLICIES, 'two-regions', { spec: { spreadConstraints: [{ spreadByField: 'region', minGroups: 4 }] } }, { namespace: NS, type: 'merge' });
+    const cond = await until(async () => {
+      const f = await env.host.dynamic.get<FederatedObject>(FED_CONFIGMAPS, 'spread', { namespace: NS });
+      const c = f.status?.conditions?.find((x) => x.type === 'Propagation');
+      return c?.reason === 'ComputePlacementFailed' ? c : undefined;
+    }, 20_000);
+    expect(cond.message).toContain('span 3 region(s) (ap-southeast-1, eu-west-1, us-east-1), fewer than minGroups 4');
   }, 60_000);
 });

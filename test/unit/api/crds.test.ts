@@ -11,7 +11,7 @@ import type {
 } from '../../../src/api/core.js';
 import type {
   AggregatedStatus, ClusterOverride, CommandArgsOverrider, EnvOverrider, FederatedClusterStatus, ImageOverrider, MapOverrider, FederatedSpec, FederatedStatus, OverrideItem, OverridePolicySpec,
-  OverrideRule, Placement, PolicyCondition, PolicyStatus, PropagationCondition, PropagationPolicySpec, ResourceSelector, TargetClusters,
+  OverrideRule, Placement, PolicyCondition, PolicyStatus, PropagationCondition, PropagationPolicySpec, ResourceSelector, SpreadConstraint, TargetClusters,
 } from '../../../src/api/federation.js';
 import type { LabelSelector, LabelSelectorRequirement } from '../../../src/api/meta.js';
 import type { ClusterPreferences, ReplicaSchedulingPreferenceSpec } from '../../../src/api/scheduling.js';
@@ -107,7 +107,8 @@ const cases: Case[] = [
     { file, path: 'status.conditions[]', fields: keysOf<PolicyCondition>()(['type', 'status', 'reason', 'message', 'lastTransitionTime', 'observedGeneration']), required: requiredOf<PolicyCondition>()(['type', 'status']) },
   ]),
   ...['core/propagationpolicies.policy.kfed.io.yaml', 'core/clusterpropagationpolicies.policy.kfed.io.yaml'].flatMap((file): Case[] => [
-    { file, path: 'spec', fields: keysOf<PropagationPolicySpec>()(['resourceSelectors', 'placement', 'priority']), required: requiredOf<PropagationPolicySpec>()(['resourceSelectors', 'placement']) },
+    { file, path: 'spec', fields: keysOf<PropagationPolicySpec>()(['resourceSelectors', 'placement', 'spreadConstraints', 'priority']), required: requiredOf<PropagationPolicySpec>()(['resourceSelectors', 'placement']) },
+    { file, path: 'spec.spreadConstraints[]', fields: keysOf<SpreadConstraint>()(['spreadByField', 'minGroups', 'maxGroups']), required: requiredOf<SpreadConstraint>()(['spreadByField']) },
     { file, path: 'spec.placement', fields: keysOf<Placement>()(['clusters', 'clusterSelector']), required: requiredOf<Placement>()([]) },
     ...selector(file, 'spec.placement.clusterSelector'),
   ]),

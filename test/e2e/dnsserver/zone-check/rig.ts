@@ -152,8 +152,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await Promise.all(servers.map((s) => s.close()));
-    for (const c of children) c.kill('SIGTERM');
-    await rm(dir, { recursive: true, force: true });
+    // named writes into dir until it has exited: wait for every child (bounded) before removing it.
+    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      const timer = setTimeout(() => { c.kill('SIGKILL'); resolve(); }, 10_000);
+      c.once('exit', () => { clearTimeout(timer); resolve(); });
+      c.kill('SIGTERM');
+    })));
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

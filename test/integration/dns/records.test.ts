@@ -52,8 +52,10 @@ describe('ServiceDNSRecord validation', () => {
     await until(async () => (await validOf('go-app'))?.status === 'True' || undefined);
     const routed = await until(async () => {
       const ep = await getEndpoint(env);
-      return ep?.spec.endpoints.some((e) => e.setIdentifier === 'cluster-1') ? ep : undefined;
-    }, 10_000);
+      // cluster-3 is Ready again: its set comes back too (on real API servers this takes a moment).
+      const ids = new Set(ep?.spec.endpoints.filter((e) => e.dnsName === 'go-app.go-app.myfed.svc.example.com').map((e) => e.setIdentifier));
+      return ids.has('cluster-1') && ids.has('cluster-3') ? ep : undefined;
+    }, 30_000);
     const globals = routed.spec.endpoints.filter((e) => e.dnsName === 'go-app.go-app.myfed.svc.example.com');
     expect(globals.map((e) => [e.setIdentifier, e.providerSpecific?.find((p) => p.name === 'kfed.io/failover')?.value])).toEqual([
       ['cluster-1', 'primary'],

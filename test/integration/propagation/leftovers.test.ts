@@ -39,8 +39,9 @@ describe('a deletion that timed out on an unreachable member', () => {
 
     await env.sb.cluster('cluster-3').start();
     env.members.setReady('cluster-3', true);
-    await until(async () => !(await env.clients['cluster-3']!.dynamic.getIfExists(CONFIGMAPS, 'stuck', { namespace: NS })), 10_000);
-    await until(async () => !(await env.host.dynamic.getIfExists(PROPAGATED_VERSIONS, RECORD, { namespace: NS })), 10_000);
+    // A restarted real API server takes longer to be Ready and watched again than the embedded one.
+    await until(async () => !(await env.clients['cluster-3']!.dynamic.getIfExists(CONFIGMAPS, 'stuck', { namespace: NS })), 30_000);
+    await until(async () => !(await env.host.dynamic.getIfExists(PROPAGATED_VERSIONS, RECORD, { namespace: NS })), 30_000);
     expect((await inClusters(env, CONFIGMAPS, NS, 'kept'))['cluster-3']?.metadata.labels?.['kubefed.io/managed']).toBe('true');
-  }, 40_000);
+  }, 90_000);
 });

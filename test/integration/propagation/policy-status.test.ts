@@ -93,6 +93,8 @@ describe('policy status', () => {
     // Resolving the conflict clears it.
     await env.host.dynamic.patch(PROPAGATION_POLICIES, 'beta', { spec: { priority: 2 } }, { namespace: NS, type: 'merge' });
     await until(async () => (await status(PROPAGATION_POLICIES, 'alpha'))?.conflicts?.length === 0, 30_000);
+    // beta's own status follows in the same or the next pass (at most one every 2 s).
+    await until(async () => (await status(PROPAGATION_POLICIES, 'beta'))?.conditions?.[0]?.reason === 'Applied', 30_000);
     expect((await status(PROPAGATION_POLICIES, 'beta'))?.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Applied' });
   }, 90_000);
 });

@@ -65,10 +65,11 @@ describe('policy status', () => {
     expect(alpha.matchedObjects).toEqual([`FederatedConfigMap ${NS}/cm-1`, `FederatedConfigMap ${NS}/cm-2`, `FederatedConfigMap ${NS}/cm-3`]);
     expect(alpha.conflicts![0]).toBe(`FederatedConfigMap ${NS}/cm-1: equal priority 1 with PropagationPolicy ${NS}/beta; PropagationPolicy ${NS}/alpha places it`);
     expect(alpha.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'Conflict' });
-    const beta = await status(PROPAGATION_POLICIES, 'beta');
+    // Each policy's status is its own write: beta's and gamma's may land a pass after alpha's.
+    const beta = await until(async () => ((await status(PROPAGATION_POLICIES, 'beta'))?.conflicts?.length ? status(PROPAGATION_POLICIES, 'beta') : undefined), 30_000);
     expect(beta?.conflicts?.[0]).toContain(`with PropagationPolicy ${NS}/alpha; PropagationPolicy ${NS}/alpha places it`);
     // Lower priority: no conflict, it simply does not place.
-    const gamma = await status(PROPAGATION_POLICIES, 'gamma');
+    const gamma = await until(async () => ((await status(PROPAGATION_POLICIES, 'gamma'))?.matched === 3 ? status(PROPAGATION_POLICIES, 'gamma') : undefined), 30_000);
     expect(gamma).toMatchObject({ matched: 3, conflicts: [] });
     expect(gamma?.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Applied' });
 

@@ -14,6 +14,14 @@
 //   2: source port
 //   3..6: source address, network order, 4 bytes per word (IPv4 in word 3)
 //   7: reply length, written by JavaScript (0: no reply)
+//   8: 1 when the reply came from the answer cache here (JavaScript skips the slot)
+// and, written by JavaScript for the slots it answered (see answer_cache.h):
+//   9: 1: cache the reply for every client; 2: for the location class in word 10
+//  11: offset of the echoed ECS address in the reply (-1: none); 12: its metrics slot
+//  13: 1 when the query's client subnet was located: word 14 its class, 15 the scope
+//
+// With the answer cache on (cacheInit), a datagram whose answer is cached is answered
+// in C as it arrives, and JavaScript is called only for a batch with misses in it.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,12 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
+#include "answer_cache.h"
+
 #define BATCH 64
 #define IN_SLOT 4096
-#define META_STRIDE 8
+#define META_STRIDE 16
 #define MAX_ROUNDS 16
 
 typedef struct {
@@ -48,6 +59,9 @@ typedef struct {
   int32_t* meta;
   size_t out_slot;
   double dropped;  // replies the kernel would not take (EAGAIN/ENOBUFS) or refused
+  ac_cache* cache;
+  int cache_mode;  // 1: answer every source from the cache; 2: loopback sources only
+  napi_ref stats_ref;
   struct sockaddr_storage addrs[BATCH];
   struct iovec in_iov[BATCH];
   struct mmsghdr in_msgs[BATCH];
@@ -98,6 +112,8 @@ static batch_socket* socket_arg(napi_env env, napi_callback_info info, napi_valu
 }
 
 static void free_socket(batch_socket* s) {
+  ac_free(s->cache);
+  if (s->stats_ref) napi_delete_reference(s->env, s->stats_ref);
   if (s->in_ref) napi_delete_reference(s->env, s->in_ref);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
   if (s->meta_ref) napi_delete_reference(s->env, s->meta_ref);
@@ -142,6 +158,47 @@ static void send_replies(batch_socket* s, int n) {
   }
 }
 
+static int loopback_source(const int32_t* m) {
+  const uint8_t* a = (const uint8_t*)&m[3];
+  if (m[1] == 4) return a[0] == 127;
+  static const uint8_t one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return memcmp(a, one, 16) == 0 || (memcmp(a, mapped, 12) == 0 && a[12] == 127);
+}
+
+// Answers the datagrams whose answers are cached; returns how many.
+static int answer_from_cache(batch_socket* s, int n) {
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int hits = 0;
+  for (int i = 0; i < n; i++) {
+    int32_t* m = s->meta + i * META_STRIDE;
+    if (m[0] <= 0 || m[2] == 0 || m[1] == 0 || (s->cache_mode == 2 && !loopback_source(m))) continue;
+    int len = ac_answer(s->cache, s->in + (size_t)i * IN_SLOT, m[0], s->out + (size_t)i * s->out_slot, s->out_slot);
+    if (len > 0) {
+      m[7] = len;
+      m[8] = 1;
+      hits++;
+    }
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  ac_record(s->cache, hits, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  return hits;
+}
+
+// Keeps what JavaScript answered and located for the next queries like them.
+static void learn_from_js(batch_socket* s, int n) {
+  for (int i = 0; i < n; i++) {
+    int32_t* m = s->meta + i * META_STRIDE;
+    if (m[8] != 0 || m[0] <= 0) continue;
+    const uint8_t* q = s->in + (size_t)i * IN_SLOT;
+    if (m[9] != 0 && m[7] > 0 && (size_t)m[7] <= s->out_slot) {
+      ac_store(s->cache, q, m[0], s->out + (size_t)i * s->out_slot, m[7], m[9] == 2 ? m[10] : -1, m[11], m[12]);
+    }
+    if (m[13] == 1) ac_learn_subnet(s->cache, q, m[0], m[14], m[15]);
+  }
+}
+
 static void on_readable(uv_poll_t* handle, int status, int events) {
   batch_socket* s = (batch_socket*)handle->data;
   if (s->closing || status < 0 || !(events & UV_READABLE)) return;
@@ -162,7 +219,7 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
     for (int i = 0; i < n; i++) {
       int32_t* m = s->meta + i * META_STRIDE;
       m[0] = (s->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)s->in_msgs[i].msg_len;
-      m[7] = 0;
+      memset(&m[7], 0, 9 * sizeof *m);
       struct sockaddr_storage* a = &s->addrs[i];
       if (a->ss_family == AF_INET) {
         struct sockaddr_in* v4 = (struct sockaddr_in*)a;
@@ -181,16 +238,20 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
         m[2] = 0;
       }
     }
-    napi_value argv[1], result;
-    napi_create_int32(env, n, &argv[0]);
-    napi_status st = napi_make_callback(env, s->async, resource, cb, 1, argv, &result);
-    if (st == napi_pending_exception) {
-      napi_value err;
-      napi_get_and_clear_last_exception(env, &err);
-      napi_fatal_exception(env, err);
-      break;
+    int hits = s->cache ? answer_from_cache(s, n) : 0;
+    if (hits < n) {
+      napi_value argv[1], result;
+      napi_create_int32(env, n, &argv[0]);
+      napi_status st = napi_make_callback(env, s->async, resource, cb, 1, argv, &result);
+      if (st == napi_pending_exception) {
+        napi_value err;
+        napi_get_and_clear_last_exception(env, &err);
+        napi_fatal_exception(env, err);
+        break;
+      }
+      if (s->closing) break;
+      if (s->cache) learn_from_js(s, n);
     }
-    if (s->closing) break;
     send_replies(s, n);
     if (n < BATCH) break;
   }
@@ -379,6 +440,55 @@ static napi_value dropped(napi_env env, napi_callback_info info) {
   return v;
 }
 
+// cacheInit(handle, maxEntries, metricSlots, bounds: number[], mode) -> stats: ArrayBuffer
+// (layout in answer_cache.h). mode 1 answers every source from the cache, 2 loopback only.
+static napi_value cache_init(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) {
+    napi_throw_type_error(env, NULL, "udp-batch: cacheInit(handle, maxEntries, metricSlots, bounds, mode)");
+    return NULL;
+  }
+  batch_socket* s = unwrap(env, argv[0]);
+  if (!s) return NULL;
+  int32_t max = 0, slots = 0, mode = 0;
+  uint32_t nb = 0;
+  CHECK(env, napi_get_value_int32(env, argv[1], &max));
+  CHECK(env, napi_get_value_int32(env, argv[2], &slots));
+  CHECK(env, napi_get_array_length(env, argv[3], &nb));
+  CHECK(env, napi_get_value_int32(env, argv[4], &mode));
+  if (s->cache || s->closing || max < 1 || max > (1 << 24) || slots < 1 || slots > 4096 || nb > 32 || (mode != 1 && mode != 2)) {
+    napi_throw_range_error(env, NULL, "udp-batch: cacheInit arguments out of range, or already initialised");
+    return NULL;
+  }
+  double bounds[32];
+  for (uint32_t i = 0; i < nb; i++) {
+    napi_value v;
+    CHECK(env, napi_get_element(env, argv[3], i, &v));
+    CHECK(env, napi_get_value_double(env, v, &bounds[i]));
+  }
+  double* stats = NULL;
+  napi_value ab;
+  CHECK(env, napi_create_arraybuffer(env, ((size_t)slots + AC_BUCKETS + nb + 1) * sizeof(double), (void**)&stats, &ab));
+  memset(stats, 0, ((size_t)slots + AC_BUCKETS + nb + 1) * sizeof(double));
+  s->cache = ac_new((uint32_t)max, (uint32_t)slots, bounds, (int)nb, stats);
+  if (!s->cache) {
+    napi_throw_error(env, NULL, "udp-batch: out of memory");
+    return NULL;
+  }
+  CHECK(env, napi_create_reference(env, ab, 1, &s->stats_ref));
+  s->cache_mode = mode;
+  return ab;
+}
+
+// cacheClear(handle): forget every cached answer and located subnet (a new snapshot).
+static napi_value cache_clear(napi_env env, napi_callback_info info) {
+  batch_socket* s = socket_arg(env, info, NULL);
+  if (s && s->cache) ac_clear(s->cache);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, open_socket, NULL, NULL, NULL, napi_default, NULL},
@@ -387,6 +497,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"start", NULL, start, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_socket, NULL, NULL, NULL, napi_default, NULL},
       {"dropped", NULL, dropped, NULL, NULL, NULL, napi_default, NULL},
+      {"cacheInit", NULL, cache_init, NULL, NULL, NULL, napi_default, NULL},
+      {"cacheClear", NULL, cache_clear, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

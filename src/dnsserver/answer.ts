@@ -3,7 +3,7 @@
 // record tails, with owner names compressed against the question or the previous CNAME.
 import { continentOf } from '../dns/continents.js';
 import { AnswerCache } from './answer-cache.js';
-import { ecsAddressValid, EcsLocations } from './ecs-locations.js';
+import { ecsAddressValid, EcsLocations, type EcsLocation } from './ecs-locations.js';
 import type { GeoLocator } from './geo-locator.js';
 import { encodeHinfoRfc8482, TYPE, type RRTail } from './records.js';
 import type { LatencyTable } from './regions.js';
@@ -50,6 +50,17 @@ export class Responder {
   lastQtype = -1;
   /** Whether the last answer came from the answer cache. */
   lastCached = false;
+  /**
+   * Whether the last answer may be replayed (by a cache outside, the native one): -2 no,
+   * -1 to every client asking the same bytes, n >= 0 to clients of location class n.
+   */
+  lastStore = -2;
+  /** With `lastStore` > -2: offset of the echoed ECS address in `out`, -1 without ECS. */
+  lastEcsAt = -1;
+  /** The last query's client subnet (ECS) was located: its location class, else -1. */
+  lastSubnetClass = -1;
+  /** With `lastSubnetClass` >= 0: the ECS scope prefix of answers located by that subnet. */
+  lastSubnetScope = 0;
   readonly out = Buffer.allocUnsafe(MAX_TCP_MESSAGE + 512);
   private readonly q: ParsedQuery = newParsedQuery();
   private readonly sel: SelectResult = { usedLocation: false };
@@ -67,6 +78,8 @@ export class Responder {
   private readonly gridCache = new Map<number, number>();
   private rotation = 0;
   private readonly cache: AnswerCache | undefined;
+  /** Questions the UDP answer cache holds (0: no cache). */
+  readonly answerCacheSize: number;
   /** Set by `resolve`: the answer depends only on the query bytes and the snapshot. */
   private cacheable = false;
   /** Set by `resolve`: the location class the answer was chosen for, -1 when it used no location. */
@@ -82,7 +95,8 @@ export class Responder {
     this.maxUdp = Math.max(512, Math.min(opts.maxUdpPayload ?? 1232, 65535));
     this.unlocatedAll = opts.unlocatedClients === 'all';
     const d = opts.defaultLocation;
-    this.cache = opts.answerCache === 0 ? undefined : new AnswerCache(opts.answerCache);
+    this.answerCacheSize = opts.answerCache ?? 16_384;
+    this.cache = this.answerCacheSize === 0 ? undefined : new AnswerCache(this.answerCacheSize);
     const country = d?.country?.toUpperCase();
     this.defaultLoc = d ? { country, continent: country ? continentOf(country) : undefined, regionIndex: d.region ? this.table.regionIndex(d.region) : -1, prefixLength: 0 } : undefined;
   }
@@ -116,6 +130,8 @@ export class Responder {
     const q = this.q;
     this.lastMsg = msg;
     this.lastCached = false;
+    this.lastStore = -2;
+    this.lastSubnetClass = -1;
     let cache = tcp || forceTruncate ? undefined : this.cache;
     // The cache key leaves out the ECS address [skipFrom, skipTo): answers are per location class.
     let skipFrom = msg.length;
@@ -156,7 +172,11 @@ export class Responder {
     }
     if (forceTruncate) return this.finish(FLAG_AA | FLAG_TC, RCODE.NOERROR, 0, 0, q.qEnd, tcp, true);
     const len = this.resolve(snap, zone, source, tcp);
-    if (cache && this.cacheable) cache.store(msg, snap, skipFrom, skipTo, this.usedClass, out, len, this.outEcsAt, q.qtype, this.lastRcode);
+    if (cache && this.cacheable) {
+      cache.store(msg, snap, skipFrom, skipTo, this.usedClass, out, len, this.outEcsAt, q.qtype, this.lastRcode);
+      this.lastStore = this.usedClass;
+      this.lastEcsAt = this.outEcsAt;
+    }
     return len;
   }
 
@@ -166,13 +186,20 @@ export class Responder {
     if (!e || (ecsAt >= 0 && !ecsAddressValid(msg, ecsAt))) return 0;
     let hit = e.plain;
     let scope = -1;
+    let cls = -1;
     if (!hit && e.byClass && ecsAt >= 0) {
       const where = this.ecsLocs().lookup(msg, ecsAt, this.snapshot);
       hit = where ? e.byClass.get(where.classId) : undefined;
-      const source = msg[ecsAt + 6] ?? 0;
-      scope = source === 0 ? 0 : where?.loc && !where.isDefault ? where.loc.prefixLength : source;
+      scope = ecsScope(msg[ecsAt + 6] ?? 0, where);
+      if (where) {
+        cls = where.classId;
+        this.lastSubnetClass = cls;
+        this.lastSubnetScope = scope;
+      }
     }
     if (!hit) return 0;
+    this.lastStore = cls;
+    this.lastEcsAt = hit.ecsAt;
     const a = hit.answer;
     const out = this.out;
     copyBytes(a, 2, a.length, out, 2);
@@ -312,6 +339,10 @@ export class Responder {
     if (q.ecs) {
       const where = this.ecsLocs().lookup(this.lastMsg, q.ecsOffset, this.snapshot);
       this.usedClass = where ? where.classId : -1;
+      if (where) {
+        this.lastSubnetClass = where.classId;
+        this.lastSubnetScope = ecsScope(q.ecsSource, where);
+      }
       return where ? where.loc : this.defaultLoc;
     }
     return this.locate(source) ?? this.defaultLoc;
@@ -357,6 +388,11 @@ export class Responder {
   }
 
   private lastMsg: Buffer = Buffer.alloc(0);
+}
+
+/** RFC 7871 SCOPE PREFIX-LENGTH of an answer located by a subnet of prefix `source`: the database network's, or the query's own for a default location. */
+function ecsScope(source: number, where: EcsLocation | undefined): number {
+  return source === 0 ? 0 : where?.loc && !where.isDefault ? where.loc.prefixLength : source;
 }
 
 /** The closest served zone containing `name` (zones are sorted longest first). */

@@ -1,7 +1,8 @@
 // Server metrics. The serving path only bumps numbers in typed arrays; they are moved
 // into prom-client at scrape time (collect), so a query never hashes label sets.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { RCODE } from './answer.js';
+import { DURATION_BUCKETS, DurationHistogram } from './duration-histogram.js';
 import { TYPE } from './records.js';
 
 export type Transport = 'udp' | 'tcp';
@@ -24,6 +25,12 @@ for (const [r, i] of RCODE_INDEX) RCODE_SLOT[r] = i;
 const TRANSPORTS: readonly Transport[] = ['udp', 'tcp'];
 const NQ = QTYPES.length;
 const NR = RCODES.length;
+/** Metrics slots (transport x qtype x rcode) of the queries counter. */
+export const METRIC_SLOTS = 2 * NQ * NR;
+/** The native answer cache's statistics: HITS, SUM, then the duration buckets (answer_cache.h). */
+const NATIVE_HITS = METRIC_SLOTS;
+const NATIVE_SUM = METRIC_SLOTS + 1;
+const NATIVE_BUCKETS = METRIC_SLOTS + 2;
 
 export class DnsMetrics {
   readonly registry: Registry;
@@ -33,7 +40,10 @@ export class DnsMetrics {
   private readonly limitedFlushed = new Float64Array(2);
   /** [answers replayed from the answer cache, of them already flushed]. */
   private readonly cached = new Float64Array(2);
-  private readonly latency: Histogram;
+  private readonly latency: DurationHistogram;
+  /** The native answer cache's statistics (counts by slot, hits, seconds, buckets), when it is on. */
+  private native: Float64Array | undefined;
+  private readonly nativeFlushed = new Float64Array(METRIC_SLOTS + 1);
   private readonly generation: Gauge;
   private readonly serial: Gauge;
   private readonly records: Gauge;
@@ -46,16 +56,20 @@ export class DnsMetrics {
     this.registry = reg;
     const counts = this.counts;
     const flushed = this.flushed;
+    const nativeFlushed = this.nativeFlushed;
+    const native = (): Float64Array | undefined => this.native;
     const limited = this.limited;
     const limitedFlushed = this.limitedFlushed;
     new Counter({
       name: 'kfed_dns_queries_total', help: 'DNS queries answered, by transport, query type and response code.',
       labelNames: ['transport', 'qtype', 'rcode'], registers: [reg],
       collect() {
+        const n = native();
         for (let i = 0; i < counts.length; i++) {
-          const d = (counts[i] ?? 0) - (flushed[i] ?? 0);
-          if (d <= 0) continue;
+          let d = (counts[i] ?? 0) - (flushed[i] ?? 0);
           flushed[i] = counts[i] ?? 0;
+          if (n) { d += (n[i] ?? 0) - (nativeFlushed[i] ?? 0); nativeFlushed[i] = n[i] ?? 0; }
+          if (d <= 0) continue;
           const t = Math.floor(i / (NQ * NR));
           const r = i % NR;
           const q = Math.floor(i / NR) % NQ;
@@ -78,14 +92,14 @@ export class DnsMetrics {
       name: 'kfed_dns_answer_cache_hits_total', help: 'UDP answers replayed from the answer cache instead of being built.',
       registers: [reg],
       collect() {
-        const d = (cached[0] ?? 0) - (cached[1] ?? 0);
-        if (d > 0) { cached[1] = cached[0] ?? 0; this.inc(d); }
+        let d = (cached[0] ?? 0) - (cached[1] ?? 0);
+        cached[1] = cached[0] ?? 0;
+        const n = native();
+        if (n) { d += (n[NATIVE_HITS] ?? 0) - (nativeFlushed[METRIC_SLOTS] ?? 0); nativeFlushed[METRIC_SLOTS] = n[NATIVE_HITS] ?? 0; }
+        if (d > 0) this.inc(d);
       },
     });
-    this.latency = new Histogram({
-      name: 'kfed_dns_answer_duration_seconds', help: 'Time to build and send one answer.',
-      buckets: [5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2], registers: [reg],
-    });
+    this.latency = new DurationHistogram(reg);
     // Across DNS worker processes these are not sums: the minimum is what every worker has reached.
     this.generation = new Gauge({ name: 'kfed_dns_snapshot_generation', help: 'Number of zone snapshots installed since start.', registers: [reg], aggregator: 'min' });
     this.serial = new Gauge({ name: 'kfed_dns_snapshot_serial', help: 'SOA serial of the snapshot being served.', registers: [reg], aggregator: 'min' });
@@ -96,12 +110,37 @@ export class DnsMetrics {
   }
 
   query(transport: Transport, qtype: number, rcode: number, seconds: number): void {
-    if (rcode < 0) { this.dropped.inc(); return; }
+    if (this.count(transport, qtype, rcode)) this.latency.observe(seconds);
+  }
+
+  /** Counts one query without timing it (see `answered`); false for a dropped packet. */
+  count(transport: Transport, qtype: number, rcode: number): boolean {
+    if (rcode < 0) { this.dropped.inc(); return false; }
+    const i = DnsMetrics.slot(transport, qtype, rcode);
+    this.counts[i] = (this.counts[i] ?? 0) + 1;
+    return true;
+  }
+
+  /** Records the time of `n` answers built together (`seconds` in all). */
+  answered(n: number, seconds: number): void {
+    this.latency.observeMany(n, seconds);
+  }
+
+  /** The queries counter's slot for a transport, query type and response code. */
+  static slot(transport: Transport, qtype: number, rcode: number): number {
     const q = qtype < 0 ? NQ - 1 : QTYPE_SLOT[qtype & 0xffff] ?? NQ - 2;
     const r = RCODE_SLOT[rcode & 0xfff] ?? NR - 1;
-    const i = (transport === 'udp' ? 0 : NQ * NR) + q * NR + r;
-    this.counts[i] = (this.counts[i] ?? 0) + 1;
-    this.latency.observe(seconds);
+    return (transport === 'udp' ? 0 : NQ * NR) + q * NR + r;
+  }
+
+  /**
+   * Adds the native answer cache's statistics (native/udp-batch/answer_cache.h: answers
+   * by slot, hits, seconds, duration buckets for DURATION_BUCKETS) at every scrape.
+   */
+  addNativeCache(stats: Float64Array): void {
+    if (stats.length !== NATIVE_BUCKETS + DURATION_BUCKETS.length + 1) throw new Error(`native answer cache statistics: ${stats.length} values, expected ${NATIVE_BUCKETS + DURATION_BUCKETS.length + 1}`);
+    this.native = stats;
+    this.latency.addSource({ buckets: (i) => stats[NATIVE_BUCKETS + i] ?? 0, sum: () => stats[NATIVE_SUM] ?? 0 });
   }
 
   /** Counts UDP replies the kernel refused, read from `source` at scrape time. */

@@ -78,6 +78,11 @@ export class ResponseRateLimiter {
     return this.buckets.size;
   }
 
+  /** Loopback sources are never limited. */
+  get exemptsLoopback(): boolean {
+    return this.exemptLoopback;
+  }
+
   /** Decides for one response to `ip` at time `nowMs` (monotonic milliseconds). */
   check(ip: string, nowMs: number): RateVerdict {
     if (this.exemptLoopback && (ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.'))) return 'pass';

@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { Responder } from './answer.js';
 import type { GeoLocator } from './geo-locator.js';
-import { DnsMetrics } from './metrics.js';
+import { DURATION_BUCKETS } from './duration-histogram.js';
+import { DnsMetrics, METRIC_SLOTS } from './metrics.js';
 import { ResponseRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createLatencyTable, type LatencyTable } from './regions.js';
 import type { ZoneSnapshot } from './snapshot.js';
@@ -102,6 +103,8 @@ export class DnsServer {
   setSnapshot(s: ZoneSnapshot): void {
     const prev = this.responder.snapshot;
     this.responder.snapshot = s;
+    // Answers cached in C were built from the previous snapshot.
+    this.batch?.clearCache();
     this.metrics.snapshot(s.serial, s.recordCount);
     this.log.info({ serial: s.serial, previousSerial: prev?.serial, names: s.names.size, records: s.recordCount, warnings: s.warnings.length }, 'dns snapshot installed');
   }
@@ -246,27 +249,40 @@ export class DnsServer {
     });
   }
 
-  /** Answers each batch of datagrams into the output slots; the addon sends them on return. */
+  /**
+   * Answers each batch of datagrams into the output slots; the addon sends them on
+   * return. With the answer cache in C, the addon answers the queries whose answers are
+   * cached itself and calls this only for a batch with misses, which it learns from:
+   * each reply the Responder says may be replayed, and each client subnet it located.
+   * With response-rate limiting on, only loopback sources (exempt from it) are answered
+   * in C; the rest are limited here.
+   */
   private wireBatch(sock: BatchUdpSocket): void {
     const { input, output, meta, inSlot, outSlot } = sock;
     const responder = this.responder;
     const metrics = this.metrics;
     const rrl = this.rrl;
+    const nativeMode = responder.answerCacheSize === 0 ? 0 : !rrl ? 1 : rrl.exemptsLoopback ? 2 : 0;
+    const native = nativeMode !== 0;
+    if (nativeMode !== 0) metrics.addNativeCache(sock.enableCache(responder.answerCacheSize, METRIC_SLOTS, DURATION_BUCKETS, nativeMode as 1 | 2));
     // The source string is rebuilt only when the address differs from the previous datagram's.
     let k1 = 0; let k3 = 0; let k4 = 0; let k5 = 0; let k6 = 0;
     let source = '';
     sock.start((n) => {
+      // One clock reading per batch: each answer is timed at the batch's mean.
+      const t0 = performance.now();
+      let answered = 0;
       for (let i = 0; i < n; i++) {
         const base = i * META_STRIDE;
+        if (meta[base + META.DONE] === 1) continue;
         try {
           const len = meta[base + META.LEN] ?? -1;
-          if (len < 0 || meta[base + META.PORT] === 0) { metrics.query('udp', -1, -1, 0); continue; }
+          if (len < 0 || meta[base + META.PORT] === 0) { metrics.count('udp', -1, -1); continue; }
           const a1 = meta[base + 1] ?? 0; const a3 = meta[base + 3] ?? 0; const a4 = meta[base + 4] ?? 0; const a5 = meta[base + 5] ?? 0; const a6 = meta[base + 6] ?? 0;
           if (source === '' || a1 !== k1 || a3 !== k3 || a4 !== k4 || a5 !== k5 || a6 !== k6) {
             source = slotAddress(meta, base);
             k1 = a1; k3 = a3; k4 = a4; k5 = a5; k6 = a6;
           }
-          const t0 = performance.now();
           let truncate = false;
           if (rrl) {
             const v = rrl.check(source, t0);
@@ -278,15 +294,27 @@ export class DnsServer {
           if (out > 0 && out <= outSlot) {
             responder.out.copy(output, i * outSlot, 0, out);
             meta[base + META.REPLY_LEN] = out;
+            if (native && responder.lastStore > -2) {
+              meta[base + META.STORE] = responder.lastStore < 0 ? 1 : 2;
+              meta[base + META.STORE_CLASS] = responder.lastStore;
+              meta[base + META.STORE_ECS_AT] = responder.lastEcsAt;
+              meta[base + META.STORE_METRIC] = DnsMetrics.slot('udp', responder.lastQtype, responder.lastRcode);
+            }
+          }
+          if (native && responder.lastSubnetClass >= 0) {
+            meta[base + META.SUBNET] = 1;
+            meta[base + META.SUBNET_CLASS] = responder.lastSubnetClass;
+            meta[base + META.SUBNET_SCOPE] = responder.lastSubnetScope;
           }
           if (responder.lastCached) metrics.cacheHit();
-          metrics.query('udp', responder.lastQtype, responder.lastRcode, (performance.now() - t0) / 1000);
+          if (metrics.count('udp', responder.lastQtype, responder.lastRcode)) answered++;
         } catch (err) {
           meta[base + META.REPLY_LEN] = 0;
           metrics.internalError();
           this.log.debug({ err }, 'dns query failed');
         }
       }
+      if (answered > 0) metrics.answered(answered, (performance.now() - t0) / 1000);
     });
   }
 

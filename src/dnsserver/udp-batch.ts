@@ -15,6 +15,8 @@ interface Binding {
   start(h: unknown, onBatch: (n: number) => void): void;
   close(h: unknown): void;
   dropped(h: unknown): number;
+  cacheInit(h: unknown, maxEntries: number, metricSlots: number, bounds: number[], mode: number): ArrayBuffer;
+  cacheClear(h: unknown): void;
 }
 
 const ADDON = join('native', 'udp-batch', 'build', 'Release', 'udp_batch.node');
@@ -46,9 +48,22 @@ export function udpBatchUnavailable(): string | undefined {
   return loadError;
 }
 
-export const META_STRIDE = 8;
+export const META_STRIDE = 16;
 /** Meta words per datagram slot (see native/udp-batch/udp_batch.c). */
-export const META = { LEN: 0, FAMILY: 1, PORT: 2, ADDR: 3, REPLY_LEN: 7 } as const;
+export const META = {
+  LEN: 0, FAMILY: 1, PORT: 2, ADDR: 3, REPLY_LEN: 7,
+  /** 1: answered from the native answer cache; the batch handler leaves the slot alone. */
+  DONE: 8,
+  /** Written by the handler: 1 cache the reply for every client, 2 for the class in STORE_CLASS. */
+  STORE: 9, STORE_CLASS: 10,
+  /** Offset of the echoed ECS address in the reply (-1: none), and the reply's metrics slot. */
+  STORE_ECS_AT: 11, STORE_METRIC: 12,
+  /** 1: the query's client subnet was located; its location class and the answers' ECS scope. */
+  SUBNET: 13, SUBNET_CLASS: 14, SUBNET_SCOPE: 15,
+} as const;
+
+/** Layout of the native answer cache's statistics (after the metrics slots; see answer_cache.h). */
+export const CACHE_STATS = { HITS: 0, SUM: 1, BUCKETS: 2 } as const;
 
 export interface BatchSocketOptions {
   address: string;
@@ -99,6 +114,23 @@ export class BatchUdpSocket {
   start(onBatch: (n: number) => void): void {
     if (this.handle === undefined) throw new Error('udp batch socket is closed');
     this.b.start(this.handle, onBatch);
+  }
+
+  /**
+   * Turns on the answer cache in C: a query whose answer the handler stored (META.STORE)
+   * is answered as it arrives, without calling the handler. `mode` 1 answers every
+   * source, 2 only loopback ones (the others go through response-rate limiting in
+   * JavaScript). Returns the statistics array (answers by metrics slot, hits, seconds,
+   * duration buckets for `bounds`).
+   */
+  enableCache(maxEntries: number, metricSlots: number, bounds: number[], mode: 1 | 2): Float64Array {
+    if (this.handle === undefined) throw new Error('udp batch socket is closed');
+    return new Float64Array(this.b.cacheInit(this.handle, maxEntries, metricSlots, bounds, mode));
+  }
+
+  /** Forgets every cached answer and located subnet (the zone changed). */
+  clearCache(): void {
+    if (this.handle !== undefined) this.b.cacheClear(this.handle);
   }
 
   /** Replies the kernel refused (full send buffer or a queued error for that destination). */

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { DisableResult } from '../kubefedctl/disable.js';
 import type { EnableChange } from '../kubefedctl/enable.js';
 import type { FederateStep } from '../kubefedctl/federate.js';
+import type { PlacementDecision } from '../kubefedctl/federate-placement.js';
 import type { JoinResult } from '../kubefedctl/join.js';
 import type { UnjoinResult } from '../kubefedctl/unjoin.js';
 import { describeTouched, describeUndo, type JoinStep } from '../kubefedctl/join-steps.js';
@@ -31,8 +32,17 @@ export function federateLines(steps: readonly FederateStep[]): string[] {
   return steps.flatMap((s) => {
     if (s.step === 'enabled') return s.changes.map(enableLine);
     const label = `${s.kind.toLowerCase()}.types.kubefed.io/${s.name}`;
-    return [s.created ? `${label} created${s.namespace ? ` in namespace ${s.namespace}` : ''}` : `${label} already exists`];
+    const placed = s.created ? placementLine(s.kind, s.name, s.placement) : undefined;
+    return [s.created ? `${label} created${s.namespace ? ` in namespace ${s.namespace}` : ''}` : `${label} already exists`, ...(placed ? [placed] : [])];
   });
+}
+
+/** kfed's note on a federated object written without kubefedctl's placement (or with it despite a policy); none otherwise. */
+export function placementLine(kind: string, name: string, d: PlacementDecision): string | undefined {
+  const label = `${kind.toLowerCase()}.types.kubefed.io/${name}`;
+  if (d.policyOverridden) return `${label}: placed on every cluster (--placement all); ${d.policy ?? 'a PropagationPolicy'} selects it but does not apply to an object with its own placement`;
+  if (d.placement) return undefined;
+  return d.policy ? `${label}: no placement written; ${d.policy} places it` : `${label}: no placement written and no PropagationPolicy selects it: placed on no cluster until one does`;
 }
 
 export function joinLine(name: string, r: JoinResult): string {

@@ -1,9 +1,10 @@
-// `kfed federate KIND NAME [-n NS] [--contents] [--enable-type] [--output yaml]`, as
-// kubefedctl federate: build the Federated<Kind> from an object in the host cluster
-// (placed on every cluster), and with --contents (namespaces only) every object in the
-// namespace too. Objects controllers create (events, endpoints, owned objects such as a
-// Deployment's ReplicaSets and Pods, the per-namespace root CA and default account) are
-// skipped: federating them would fight the controllers that own them.
+// `kfed federate KIND NAME [-n NS] [--contents] [--enable-type] [--output yaml] [--placement M]`,
+// as kubefedctl federate: build the Federated<Kind> from an object in the host cluster
+// (placed on every cluster unless a PropagationPolicy selects it: federate-placement.ts), and
+// with --contents (namespaces only) every object in the namespace too. Objects controllers
+// create (events, endpoints, owned objects such as a Deployment's ReplicaSets and Pods, the
+// per-namespace root CA and default account) are skipped: federating them would fight the
+// controllers that own them.
 import { groupQualifiedName, type FederatedTypeConfig, FEDERATED_TYPE_CONFIGS } from '../api/core.js';
 import type { KubeObject } from '../api/meta.js';
 import type { FederatedObject } from '../api/federation.js';
@@ -12,6 +13,7 @@ import { isAlreadyExists, isNotFound } from '../kube/errors.js';
 import type { ResourceRef } from '../kube/resource.js';
 import { createEnableResources, discoverTargets, enableResources, type EnableChange } from './enable.js';
 import { federatedObjectFrom } from './federate-object.js';
+import { decidePlacement, readPropagationPolicies, withPlacement, type PlacementDecision, type PlacementMode } from './federate-placement.js';
 import { nameMatchesResource, resolveTargetResource, type TargetAPIResource } from '../propagation/types/federated-crd.js';
 import { FIELD_MANAGER } from '../propagation/resources.js';
 
@@ -28,16 +30,20 @@ export interface FederateOptions {
   dryRun?: boolean;
   /** kinds to skip with --contents: short name, kind, plural, plural.group or a group */
   skipApiResources?: string[];
+  /** default `auto`: every cluster unless a PropagationPolicy selects the object (federate-placement.ts) */
+  placement?: PlacementMode;
   signal?: AbortSignal | undefined;
 }
 
 /** One step of `kfed federate`, in order: a type enabled on the way, or a federated object created (or found). */
 export type FederateStep =
   | { step: 'enabled'; changes: EnableChange[] }
-  | { step: 'federated'; kind: string; name: string; namespace?: string; created: boolean };
+  | { step: 'federated'; kind: string; name: string; namespace?: string; created: boolean; placement: PlacementDecision };
 
 export interface FederateResult {
   objects: FederatedObject[];
+  /** per object (same order): the placement written, or the policy that places it */
+  placements: PlacementDecision[];
   /** empty for a dry run */
   steps: FederateStep[];
 }
@@ -86,9 +92,15 @@ export async function federateResource(host: ClusterClient, typeName: string, na
       }
     }
   }
-  const objects = work.map((w) => withoutNamespaceFinalizers(federatedObjectFrom(w.obj, w.target), w.target));
+  const mode = opts.placement ?? 'auto';
+  // Every decision before any write: --placement policy refuses the whole run when one object has no policy.
+  // (`all` reads them only to say which policy it shuts out: a host where they cannot be read still federates.)
+  const policies = mode === 'all' ? await readPropagationPolicies(host, opts.signal).catch(() => []) : await readPropagationPolicies(host, opts.signal);
+  const built = work.map((w) => withoutNamespaceFinalizers(federatedObjectFrom(w.obj, w.target), w.target));
+  const placements = built.map((fed, i) => decidePlacement(mode, fed, work[i]!.target.kind, policies));
+  const objects = built.map((fed, i) => withPlacement(fed, placements[i]!));
   const steps: FederateStep[] = [];
-  if (opts.dryRun) return { objects, steps };
+  if (opts.dryRun) return { objects, placements, steps };
   const enabled = new Set<string>();
   for (const [i, w] of work.entries()) {
     const key = groupQualifiedName({ pluralName: w.target.plural, group: w.target.group });
@@ -98,12 +110,12 @@ export async function federateResource(host: ClusterClient, typeName: string, na
       await waitServed(host, fedRefOf(objects[i]!, w.target), opts.signal);
     }
     enabled.add(key);
-    steps.push(await createFederated(host, objects[i]!, w.target, sig));
+    steps.push({ ...(await createFederated(host, objects[i]!, w.target, sig)), placement: placements[i]! });
   }
-  return { objects, steps };
+  return { objects, placements, steps };
 }
 
-async function createFederated(host: ClusterClient, fed: FederatedObject, t: TargetAPIResource, sig: { signal?: AbortSignal }): Promise<FederateStep> {
+async function createFederated(host: ClusterClient, fed: FederatedObject, t: TargetAPIResource, sig: { signal?: AbortSignal }): Promise<Omit<Extract<FederateStep, { step: 'federated' }>, 'placement'>> {
   const step = { step: 'federated' as const, kind: fed.kind, name: fed.metadata.name ?? '', ...(fed.metadata.namespace ? { namespace: fed.metadata.namespace } : {}) };
   try {
     await host.dynamic.create(fedRefOf(fed, t), fed, { fieldManager: FIELD_MANAGER, ...sig });

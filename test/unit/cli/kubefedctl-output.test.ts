@@ -35,9 +35,12 @@ describe('kubefedctl output', () => {
     expect(
       federateLines([
         { step: 'enabled', changes: [{ kind: 'CustomResourceDefinition', name: 'federatedwidgets.types.kubefed.io', action: 'created' }, { kind: 'FederatedTypeConfig', name: 'widgets.example.com', namespace: 'kfs', action: 'created' }] },
-        { step: 'federated', kind: 'FederatedWidget', name: 'w', namespace: 'app', created: true },
-        { step: 'federated', kind: 'FederatedNamespace', name: 'app', namespace: 'app', created: false },
-        { step: 'federated', kind: 'FederatedClusterRole', name: 'reader', created: true },
+        { step: 'federated', kind: 'FederatedWidget', name: 'w', namespace: 'app', created: true, placement: { placement: { clusterSelector: {} } } },
+        { step: 'federated', kind: 'FederatedNamespace', name: 'app', namespace: 'app', created: false, placement: { placement: { clusterSelector: {} } } },
+        { step: 'federated', kind: 'FederatedClusterRole', name: 'reader', created: true, placement: { placement: { clusterSelector: {} } } },
+        { step: 'federated', kind: 'FederatedConfigMap', name: 'c', namespace: 'app', created: true, placement: { policy: 'PropagationPolicy app/eu' } },
+        { step: 'federated', kind: 'FederatedSecret', name: 's', namespace: 'app', created: true, placement: {} },
+        { step: 'federated', kind: 'FederatedSecret', name: 't', namespace: 'app', created: true, placement: { placement: { clusterSelector: {} }, policy: 'ClusterPropagationPolicy all-eu', policyOverridden: true } },
       ]),
     ).toEqual([
       'customresourcedefinition.apiextensions.k8s.io/federatedwidgets.types.kubefed.io created',
@@ -45,6 +48,12 @@ describe('kubefedctl output', () => {
       'federatedwidget.types.kubefed.io/w created in namespace app',
       'federatednamespace.types.kubefed.io/app already exists',
       'federatedclusterrole.types.kubefed.io/reader created',
+      'federatedconfigmap.types.kubefed.io/c created in namespace app',
+      'federatedconfigmap.types.kubefed.io/c: no placement written; PropagationPolicy app/eu places it',
+      'federatedsecret.types.kubefed.io/s created in namespace app',
+      'federatedsecret.types.kubefed.io/s: no placement written and no PropagationPolicy selects it: placed on no cluster until one does',
+      'federatedsecret.types.kubefed.io/t created in namespace app',
+      'federatedsecret.types.kubefed.io/t: placed on every cluster (--placement all); ClusterPropagationPolicy all-eu selects it but does not apply to an object with its own placement',
     ]);
   });
 

@@ -71,7 +71,8 @@ export class Sandbox<C extends SandboxMember = SandboxCluster> {
     if (failed) {
       await Promise.all(clusters.map((c) => c.close()));
       await rm(tempDir, { recursive: true, force: true });
-      throw new Error('sandbox: start clusters', { cause: failed.reason });
+      // the causes in the message too: test reports and CI logs often show only the message
+      throw new Error(`sandbox: start clusters: ${causeChain(failed.reason)}`, { cause: failed.reason });
     }
     const controlToken = newToken();
     const byName = new Map<string, SandboxMember>(clusters.map((c) => [c.name, c]));
@@ -110,4 +111,11 @@ export function checkClusterNames(names: readonly string[]): string[] {
 
 export function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   return Sandbox.start(opts);
+}
+
+/** An error's message followed by its causes' messages. */
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 5; e = e instanceof Error ? e.cause : undefined) parts.push(e instanceof Error ? e.message : String(e));
+  return parts.join(': ');
 }

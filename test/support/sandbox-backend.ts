@@ -19,3 +19,12 @@ export async function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandb
   const { startRealSandbox } = await import('../../src/sandbox/real/real-sandbox.js');
   return startRealSandbox({ ...opts, toolsDir: kfedToolsDir(), build: false });
 }
+
+/**
+ * A bound for a hook that starts a sandbox: on real servers it also covers each kube-apiserver's
+ * own readiness bound (120 s, src/sandbox/real/real-cluster.ts), so a slow start on a loaded
+ * machine fails with the server's reason rather than a bare hook timeout.
+ */
+export function startupMs(ms: number): number {
+  return sandboxBackend() === 'real' ? ms + 120_000 : ms;
+}

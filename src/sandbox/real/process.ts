@@ -1,7 +1,7 @@
 // A child process of the real backend (etcd, kube-apiserver, kube-controller-manager), its
 // output in a log file, and waiting for it to be ready or gone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 // Children are killed when this process exits, however it exits, so no server outlives its sandbox.
@@ -13,6 +13,8 @@ process.once('exit', () => {
 export class ServerProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> = Promise.resolve(null);
+  /** where this start's output begins in the log (the log is appended to across restarts) */
+  private logOffset = 0;
 
   constructor(readonly name: string, private readonly bin: string, private readonly args: string[], readonly logPath: string) {}
 
@@ -23,6 +25,7 @@ export class ServerProcess {
   start(): void {
     if (this.alive) return;
     const fd = openSync(this.logPath, 'a');
+    this.logOffset = statSync(this.logPath).size;
     try {
       const child = spawn(this.bin, this.args, { stdio: ['ignore', fd, fd] });
       this.child = child;
@@ -68,6 +71,19 @@ export class ServerProcess {
     }
   }
 
+  /**
+   * It could not listen on a port it was given: another process took that port between
+   * freePort() closing it and this process binding it (connections of any process on the
+   * machine draw their local ports from the same range).
+   */
+  addressInUse(): boolean {
+    try {
+      return readFileSync(this.logPath).subarray(this.logOffset).toString('utf8').includes('address already in use');
+    } catch {
+      return false;
+    }
+  }
+
   /** Poll `ready` until it says yes; fails early when the process exits. */
   async waitReady(ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
@@ -93,4 +109,31 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** `count` distinct free TCP ports on 127.0.0.1. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * Starts the server `launch` makes on `count` fresh free ports and waits until it is ready. When
+ * it could not bind one of them (another process took it after freePort() let it go), it is
+ * started again on new ports, up to `tries` times in all.
+ */
+export async function startOnFreePorts(count: number, launch: (ports: number[]) => { proc: ServerProcess; ready: () => Promise<void> }, tries = 3): Promise<{ proc: ServerProcess; ports: number[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(count);
+    const { proc, ready } = launch(ports);
+    proc.start();
+    try {
+      await ready();
+      return { proc, ports };
+    } catch (err) {
+      if (attempt >= tries || !proc.addressInUse()) throw err;
+      await proc.kill();
+    }
+  }
 }

@@ -16,7 +16,8 @@ import { ApiClient } from './api-client.js';
 import { SimulationAgent } from './agent.js';
 import type { RealBinaries } from './binaries.js';
 import { FrontProxy } from './front-proxy.js';
-import { freePort, ServerProcess } from './process.js';
+import { ServerProcess, startOnFreePorts } from './process.js';
+import { apiserverArgs, clusterFiles, etcdArgs, kcmArgs, KCM_CONTROLLERS } from './server-args.js';
 
 export interface RealClusterOptions {
   index: number;
@@ -29,10 +30,6 @@ export interface RealClusterOptions {
   readyTimeoutMs?: number;
 }
 
-const KCM_CONTROLLERS = [
-  'namespace-controller', 'garbage-collector-controller', 'serviceaccount-controller', 'serviceaccount-token-controller',
-  'root-ca-certificate-publisher-controller', 'clusterrole-aggregation-controller', 'resourcequota-controller', 'service-cidr-controller',
-];
 
 export class RealCluster implements SandboxMember {
   readonly name: string;
@@ -85,15 +82,7 @@ export class RealCluster implements SandboxMember {
     const tls = await createServingCert(this.options.ca, this.name);
     const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const kcmToken = newToken();
-    const files = {
-      ca: join(d, 'ca.crt'), cert: join(d, 'apiserver.crt'), key: join(d, 'apiserver.key'),
-      sa: join(d, 'sa.key'), saPub: join(d, 'sa.pub'), tokens: join(d, 'tokens.csv'), kcmKubeconfig: join(d, 'kcm.kubeconfig'),
-    };
-    const ports = new Set<number>();
-    while (ports.size < 3) ports.add(await freePort());
-    const [etcdPort, apiPort, peerPort] = [...ports] as [number, number, number];
-    this.etcdPort = etcdPort;
-    this.apiPort = apiPort;
+    const files = clusterFiles(d);
     await writeFile(files.ca, this.caPem);
     await writeFile(files.cert, tls.certPem);
     await writeFile(files.key, tls.keyPem, { mode: 0o600 });
@@ -101,46 +90,36 @@ export class RealCluster implements SandboxMember {
     await writeFile(files.saPub, sa.publicKey.export({ type: 'spki', format: 'pem' }));
     // static tokens: the kubeconfig's admin, and the controller manager
     await writeFile(files.tokens, `${this.adminToken},kubernetes-admin,kubernetes-admin,"system:masters"\n${kcmToken},system:kube-controller-manager,system:kube-controller-manager,"system:masters"\n`, { mode: 0o600 });
+
+    // Ports are picked free just before each server binds them, and picked again if another
+    // process took one in between (startOnFreePorts).
+    const etcd = await startOnFreePorts(2, ([client, peer]) => {
+      const proc = new ServerProcess(`${this.name} etcd`, this.options.bins.etcd, etcdArgs(this.name, join(d, 'etcd'), client!, peer!), join(d, 'etcd.log'));
+      return {
+        proc,
+        ready: () => proc.waitReady(async () => {
+          const r = await fetch(`http://127.0.0.1:${client!}/health`);
+          return r.ok && ((await r.json()) as { health?: string }).health === 'true';
+        }, 60_000),
+      };
+    });
+    this.etcd = etcd.proc;
+    this.etcdPort = etcd.ports[0]!;
+    const api = await startOnFreePorts(1, ([port]) => {
+      this.apiPort = port!;
+      this.api?.close();
+      this.api = new ApiClient(this.apiserverUrl, this.adminToken, this.caPem);
+      const proc = new ServerProcess(`${this.name} kube-apiserver`, this.options.bins.kubeApiserver, apiserverArgs(files, this.etcdPort, port!, this.options.index), join(d, 'kube-apiserver.log'));
+      return { proc, ready: () => this.waitApiserver(proc) };
+    });
+    this.apiserver = api.proc;
     await writeFile(files.kcmKubeconfig, stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'kcm',
       clusters: [{ name: 'c', cluster: { server: this.apiserverUrl, 'certificate-authority': files.ca } }],
       users: [{ name: 'kcm', user: { token: kcmToken } }],
       contexts: [{ name: 'kcm', context: { cluster: 'c', user: 'kcm' } }],
     }), { mode: 0o600 });
-
-    const etcdUrl = `http://127.0.0.1:${this.etcdPort}`;
-    this.etcd = new ServerProcess(`${this.name} etcd`, this.options.bins.etcd, [
-      `--name=${this.name}`, `--data-dir=${join(d, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-cluster=${this.name}=http://127.0.0.1:${peerPort}`,
-      // a sandbox: losing the last writes on a machine crash is fine, fsync latency on a busy disk is not
-      '--unsafe-no-fsync', '--log-level=warn',
-    ], join(d, 'etcd.log'));
-    this.apiserver = new ServerProcess(`${this.name} kube-apiserver`, this.options.bins.kubeApiserver, [
-      `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', `--secure-port=${this.apiPort}`,
-      // what the kubernetes Endpoints say; the endpoint reconciler refuses loopback, and nothing dials
-      // it here (clients use the proxy), so an address of the unrouted benchmarking range 198.18.0.0/15
-      `--advertise-address=198.18.0.${this.options.index + 1}`,
-      `--tls-cert-file=${files.cert}`, `--tls-private-key-file=${files.key}`, `--client-ca-file=${files.ca}`,
-      `--token-auth-file=${files.tokens}`, '--authorization-mode=RBAC', '--anonymous-auth=true',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${files.saPub}`, `--service-account-signing-key-file=${files.sa}`,
-      '--service-cluster-ip-range=10.96.0.0/16', '--allow-privileged=true', '--profiling=false', '--v=0',
-    ], join(d, 'kube-apiserver.log'));
-    this.kcm = new ServerProcess(`${this.name} kube-controller-manager`, this.options.bins.kubeControllerManager, [
-      `--kubeconfig=${files.kcmKubeconfig}`, '--leader-elect=false', `--controllers=${KCM_CONTROLLERS.join(',')}`,
-      `--service-account-private-key-file=${files.sa}`, `--root-ca-file=${files.ca}`, '--use-service-account-credentials=false',
-      '--secure-port=0', '--profiling=false', '--v=0',
-    ], join(d, 'kube-controller-manager.log'));
-
-    this.etcd.start();
-    await this.etcd.waitReady(async () => {
-      const r = await fetch(`${etcdUrl}/health`);
-      return r.ok && ((await r.json()) as { health?: string }).health === 'true';
-    }, 60_000);
-    this.api = new ApiClient(this.apiserverUrl, this.adminToken, this.caPem);
-    await this.startApiserver();
+    this.kcm = new ServerProcess(`${this.name} kube-controller-manager`, this.options.bins.kubeControllerManager, kcmArgs(files, KCM_CONTROLLERS), join(d, 'kube-controller-manager.log'));
     this.kcm.start();
     this.agent = new SimulationAgent(this.api, { topology: this.options.topology, allocateLbIp: lbPool(this.options.index), podIp: podIp(this.options.index) });
     await this.agent.start();
@@ -154,12 +133,17 @@ export class RealCluster implements SandboxMember {
     await this.proxy.start();
   }
 
-  private async startApiserver(): Promise<void> {
-    this.apiserver.start();
-    await this.apiserver.waitReady(async () => {
+  private waitApiserver(proc: ServerProcess): Promise<void> {
+    return proc.waitReady(async () => {
       const r = await this.api.call('GET', '/readyz', undefined, { timeoutMs: 2000 });
       return r.status === 200;
     }, this.readyTimeoutMs);
+  }
+
+  private async startApiserver(): Promise<void> {
+    // a restart keeps the port: the controller manager's kubeconfig and the proxy point at it
+    this.apiserver.start();
+    await this.waitApiserver(this.apiserver);
   }
 
   /** Kill kube-apiserver (a crash) and close the proxy; etcd keeps the state. */

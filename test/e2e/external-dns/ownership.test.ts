@@ -16,6 +16,7 @@ import { DNS_ENDPOINTS, EXTERNALDNS_ENDPOINTS } from '../../../src/api/multiclus
 import type { RunningBind } from '../../../src/sandbox/bind/start-bind.js';
 import { digShort, digZone, startTestBind, type BindTools } from '../../support/bind/index.js';
 import { providerOf, secretOf, startPublishing, type RunningPublisher } from '../../support/publishing.js';
+import { startupMs } from '../../support/sandbox-backend.js';
 import { requireTools } from '../../support/tools.js';
 import { N, NAMESPACES, startGoApp, until, type GoAppEnv } from '../../integration/dns/go-app-fixture.js';
 import { runExternalDns, type ExternalDnsOptions } from './external-dns.js';
@@ -70,7 +71,7 @@ describe.skipIf(!tools)('kfed and external-dns share a zone through the TXT regi
       },
     };
     await env.host.dynamic.create(EXTERNALDNS_ENDPOINTS, theirs);
-  }, 120_000);
+  }, startupMs(120_000));
 
   afterAll(async () => {
     await publisher?.stop();

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
+import { startupMs } from '../../support/sandbox-backend.js';
 import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, FED_SERVICES, NAMESPACES_REF, SERVICES, ensureNamespace, goAppObjects, inClusters, settled, startEnv, until, type Env } from '../../support/propagation.js';
 
 let env: Env;
@@ -16,7 +17,7 @@ beforeAll(async () => {
     const ref = obj.kind === 'FederatedNamespace' ? FED_NAMESPACES : obj.kind === 'FederatedDeployment' ? FED_DEPLOYMENTS : FED_SERVICES;
     await env.host.dynamic.create(ref, obj);
   }
-}, 60_000);
+}, startupMs(60_000));
 
 afterAll(async () => {
   await env?.close();

@@ -29,6 +29,7 @@ import type { MemberRegistry } from '../../clusters/member-registry.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { reconcileDeletion } from './deletion.js';
 import { cleanLeftovers } from './leftovers.js';
+import { removeStrays } from './strays.js';
 import { isProtectedNamespace, misplacedFederatedNamespace, refuseMisplacedNamespace } from './namespace-guard.js';
 import { reconcilePropagation } from './propagate.js';
 import { federatedRef, isNamespaceTarget, targetRef } from '../resources.js';
@@ -179,7 +180,8 @@ export class SyncController implements Runnable, SyncContext {
     if (!fed) {
       this.fedExpect.forget(key);
       this.statusWrittenAt.delete(key);
-      return cleanLeftovers(this, key, signal);
+      const leftovers = await cleanLeftovers(this, key, signal);
+      return (await removeStrays(this, key, signal)) ?? leftovers;
     }
     // Checked before the finalizer is added: a misplaced FederatedNamespace never gets one.
     const misplaced = this.scope.namespaceTarget ? misplacedFederatedNamespace(fed) : undefined;

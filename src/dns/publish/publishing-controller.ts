@@ -38,6 +38,14 @@ import { ProviderState, type PassResult } from './provider-state.js';
 import { providerStatus, writeProviderStatus } from './provider-status.js';
 import { referencedSecrets, validateProviderSpec } from './validate-provider.js';
 
+/**
+ * Longest wait before a failed pass is retried. The queue's default (1000 s) suits keys that
+ * fail for good; a provider fails for a while (throttled, unreachable) and then answers
+ * again, and its next pass is what publishes every record changed meanwhile. Each provider
+ * paces its own requests, so retrying at least this often cannot flood it.
+ */
+export const PUBLISH_RETRY_MAX_MS = 30_000;
+
 export type ProviderFactory = (spec: DNSProviderSpec, ctx: ProviderContext) => Provider;
 
 export interface PublishingOptions {
@@ -99,7 +107,7 @@ export class PublishingController implements Runnable {
     // published: only spec changes (a new generation) start a pass.
     const specChanged = (e: SourceEvent<DNSEndpoint>): Iterable<string> | undefined =>
       e.type !== 'update' || e.old.metadata.generation === undefined || e.old.metadata.generation !== e.obj.metadata.generation ? all() : undefined;
-    const builder = new ControllerBuilder<string>(this.name, { workers: 2, ...common });
+    const builder = new ControllerBuilder<string>(this.name, { workers: 2, queue: { maxDelayMs: PUBLISH_RETRY_MAX_MS }, ...common });
     builder.watch(this.informers.providers, (e) => e.obj.metadata.name ?? '');
     for (const inf of this.informers.endpoints) builder.watch(inf, specChanged);
     builder.watch(this.informers.domains, all).watch(this.informers.secrets, all);

@@ -216,7 +216,7 @@ export class Responder {
   }
 
   private ecsLocs(): EcsLocations {
-    this.ecsLocations ??= new EcsLocations((ip) => this.locate(ip), this.defaultLoc);
+    this.ecsLocations ??= new EcsLocations((ip) => this.locate(ip), this.defaultLoc, this.table);
     return this.ecsLocations;
   }
 

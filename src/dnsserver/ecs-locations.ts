@@ -1,9 +1,10 @@
 // Client locations by EDNS Client Subnet, read straight from the query's bytes: one
 // geolocation per distinct subnet (a number for IPv4, no string per query), and the
 // subnet's *location class*: the part of the location the snapshot's routing policies
-// can tell apart (the countries and continents geo rules name, the nearest region when a
-// name is latency-routed). Two subnets of one class get the same answer from every
+// can tell apart (the countries and continents geo rules name and, when names are
+// latency-routed, which of each name's candidate regions are nearest). Two subnets of one class get the same answer from every
 // routed name, so the answer cache keeps one answer per class.
+import type { LatencyTable } from './regions.js';
 import type { ResolvedLocation } from './routing.js';
 import type { ZoneSnapshot } from './snapshot.js';
 import { ecsAddressString } from './wire-query.js';
@@ -23,7 +24,16 @@ interface Distinctions {
   countries: Set<string>;
   continents: Set<string>;
   region: boolean;
+  /**
+   * The distinct region sets (latency-table indexes, -1 unknown) latency-routed names
+   * choose from: a client's answers depend only on which regions of each set are
+   * nearest to it. Undefined when there are too many sets: the nearest region then.
+   */
+  regionSets: Int32Array[] | undefined;
 }
+
+/** Past this many distinct candidate region sets, a location class keys on the client's region. */
+const MAX_REGION_SETS = 64;
 
 const MAX_SUBNETS = 100_000;
 
@@ -34,12 +44,19 @@ export function ecsAddressValid(msg: Buffer, at: number): boolean {
   return (source & 7) === 0 || n === 0 || ((msg[at + 8 + n - 1] ?? 0) & (0xff >> (source & 7))) === 0;
 }
 
-function distinctions(snap: ZoneSnapshot): Distinctions {
-  const d: Distinctions = { countries: new Set(), continents: new Set(), region: false };
+function distinctions(snap: ZoneSnapshot, table: LatencyTable): Distinctions {
+  const d: Distinctions = { countries: new Set(), continents: new Set(), region: false, regionSets: undefined };
+  const sets = new Map<string, Int32Array>();
   for (const node of snap.names.values()) {
     if (!node.routed) continue;
     for (const view of node.routed.values()) {
-      if (view.policy === 'latency') d.region = true;
+      if (view.policy === 'latency') {
+        d.region = true;
+        if (sets.size <= MAX_REGION_SETS) {
+          const idx = Int32Array.from(new Set(view.cands.map((c) => (c.region === undefined ? -1 : table.regionIndex(c.region))))).sort();
+          sets.set(idx.join(','), idx);
+        }
+      }
       if (view.policy !== 'geo') continue;
       for (const c of view.cands) {
         for (const cc of c.geoCountries) d.countries.add(cc);
@@ -47,7 +64,20 @@ function distinctions(snap: ZoneSnapshot): Distinctions {
       }
     }
   }
+  if (sets.size <= MAX_REGION_SETS) d.regionSets = [...sets.values()];
   return d;
+}
+
+/** Which regions of each set are nearest to `from` (ties all; every region when none is known), as a key. */
+function nearestOf(sets: Int32Array[], from: number, table: LatencyTable): string {
+  let key = '';
+  for (const set of sets) {
+    let best = Infinity;
+    for (const r of set) best = Math.min(best, table.latency(from, r));
+    for (const r of set) if (best === Infinity || table.latency(from, r) === best) key += `${r},`;
+    key += ';';
+  }
+  return key;
 }
 
 export class EcsLocations {
@@ -60,6 +90,7 @@ export class EcsLocations {
   constructor(
     private readonly locate: (ip: string) => ResolvedLocation | undefined,
     private readonly defaultLoc: ResolvedLocation | undefined,
+    private readonly table: LatencyTable,
   ) {}
 
   /**
@@ -98,13 +129,15 @@ export class EcsLocations {
   private classOf(loc: ResolvedLocation | undefined, snap: ZoneSnapshot): number {
     if (!loc) return 0;
     if (this.seenFor !== snap || !this.seen) {
-      this.seen = distinctions(snap);
+      this.seen = distinctions(snap, this.table);
       this.seenFor = snap;
     }
     const d = this.seen;
     const country = loc.country !== undefined && d.countries.has(loc.country) ? loc.country : '';
     const continent = loc.continent !== undefined && d.continents.has(loc.continent) ? loc.continent : '';
-    const key = `${country}|${continent}|${d.region ? loc.regionIndex : ''}`;
+    // As routing's byLatency: an unlocated region answers every candidate, else the nearest ones.
+    const region = !d.region ? '' : loc.regionIndex < 0 ? '-' : d.regionSets ? nearestOf(d.regionSets, loc.regionIndex, this.table) : String(loc.regionIndex);
+    const key = `${country}|${continent}|${region}`;
     let id = this.classes.get(key);
     if (id === undefined) {
       id = this.classes.size + 1;

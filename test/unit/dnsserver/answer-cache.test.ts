@@ -178,4 +178,21 @@ describe('answer cache', () => {
     expect(rcodeOf(ask(r, bad))).toBe('FORMERR');
     expect(r.lastCached).toBe(false);
   });
+
+  it('shares a latency answer between clients whose nearest candidate region is the same', () => {
+    // Frankfurt and London have different nearest regions overall (eu-central-1, eu-west-2),
+    // but the same nearest of this name's candidates (eu-west-1): one class, one answer.
+    const r = responder(buildSnapshot({ zones: [{ domain: 'example.com' }], endpoints: latency }), {
+      '81.2.69.0': EU, '51.140.0.0': { country: 'GB', continent: 'EU', lat: 51.5, lon: -0.12, prefixLength: 15 },
+      '8.8.8.0': US,
+    });
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '81.2.69.0', prefix: 24 } })))).toEqual([`${name} A 192.0.2.10`]);
+    expect(r.lastCached).toBe(false);
+    const london = ask(r, query(name, 'A', { ecs: { ip: '51.140.0.0', prefix: 24 } }));
+    expect(r.lastCached).toBe(true);
+    expect(data(london)).toEqual([`${name} A 192.0.2.10`]);
+    expect(ecsOf(london)).toMatchObject({ ip: '51.140.0.0', scopePrefixLength: 15 });
+    expect(data(ask(r, query(name, 'A', { ecs: { ip: '8.8.8.0', prefix: 24 } })))).toEqual([`${name} A 198.51.100.10`]);
+    expect(r.lastCached).toBe(false);
+  });
 });

@@ -1,0 +1,149 @@
+// The answer cache in C (native/udp-batch/answer_cache.c) on real datagrams: a query
+// whose answer JavaScript built once is answered by the addon without calling
+// JavaScript, with the query's ID, its own client subnet and that subnet's scope; a new
+// snapshot is served at once; metrics count every answer.
+import dgram from 'node:dgram';
+import * as dnsPacket from 'dns-packet';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Responder } from '../../../src/dnsserver/answer.js';
+import { staticGeoLocator } from '../../../src/dnsserver/geo-locator.js';
+import { DnsServer, type DnsServerOptions } from '../../../src/dnsserver/server.js';
+import { buildSnapshot } from '../../../src/dnsserver/snapshot.js';
+import { udpBatchBinding } from '../../../src/dnsserver/udp-batch.js';
+import { ASIA, EU, plain, query, routed, US, type QueryOpts } from '../../unit/dnsserver/fixtures.js';
+
+const available = udpBatchBinding() !== undefined;
+const ZONE = 'example.com';
+const NAME = `app.${ZONE}`;
+const geo = staticGeoLocator({
+  '81.2.69.0': EU, '81.2.70.0': { ...EU, prefixLength: 22 }, '8.8.8.0': US, '1.0.16.0': ASIA,
+  // ECS addresses are looked up in their full form.
+  '2001:db8:aa:0:0:0:0:0': { ...EU, prefixLength: 48 }, '2001:db8:bb:cc00:0:0:0:0': { ...US, prefixLength: 64 },
+});
+const endpoints = (eu = '192.0.2.10') => [
+  routed(NAME, 'eu', [eu], { policy: 'geo', geo: 'continent:EU' }),
+  routed(NAME, 'us', ['198.51.100.10'], { policy: 'geo', geo: 'continent:NA,*' }),
+  routed(NAME, 'ap', ['203.0.113.10'], { policy: 'geo', geo: 'continent:AS' }),
+  plain(`www.${ZONE}`, 'A', ['192.0.2.1']),
+  routed(`w.${ZONE}`, 'a', ['192.0.2.21'], { policy: 'weighted', weight: 1 }),
+  routed(`w.${ZONE}`, 'b', ['192.0.2.22'], { policy: 'weighted', weight: 1 }),
+];
+
+interface Rig { server: DnsServer; port: number; registry: Registry; calls: () => number; ask(name: string, o?: QueryOpts): Promise<dnsPacket.Packet>; close(): Promise<void> }
+
+async function rig(opts: DnsServerOptions = {}): Promise<Rig> {
+  const registry = new Registry();
+  const server = new DnsServer({ port: 0, rateLimit: false, geo, metrics: registry, ...opts });
+  const { udpPort } = await server.start();
+  expect(server.udpMode).toBe('batched');
+  server.setSnapshot(buildSnapshot({ zones: [{ domain: ZONE }], endpoints: endpoints() }));
+  // Counts the queries JavaScript answers (the addon answers the others itself).
+  const r = (server as unknown as { responder: Responder }).responder;
+  const respond = r.respond.bind(r);
+  let calls = 0;
+  r.respond = (...a: Parameters<Responder['respond']>) => { calls++; return respond(...a); };
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
+  const waiting = new Map<number, (p: dnsPacket.Packet) => void>();
+  sock.on('message', (m) => { const p = dnsPacket.decode(m); waiting.get(p.id ?? -1)?.(p); });
+  let id = 1;
+  return {
+    server, port: udpPort, registry, calls: () => calls,
+    ask(name, o = {}) {
+      const qid = id++;
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no answer to ${name}`)), 3000);
+        waiting.set(qid, (p) => { clearTimeout(t); waiting.delete(qid); resolve(p); });
+        sock.send(query(name, 'A', { ...o, id: qid }), udpPort, '127.0.0.1');
+      });
+    },
+    async close() { sock.close(); await server.close(); },
+  };
+}
+
+const addrs = (p: dnsPacket.Packet): string[] => (p.answers ?? []).map((a) => String((a as { data?: unknown }).data));
+function ecs(p: dnsPacket.Packet): { ip?: string; sourcePrefixLength?: number; scopePrefixLength?: number } | undefined {
+  const opt = p.additionals?.find((a) => a.type === 'OPT') as { options?: { code: number; ip?: string; sourcePrefixLength?: number; scopePrefixLength?: number }[] } | undefined;
+  return opt?.options?.find((o) => o.code === 8);
+}
+
+let open: Rig | undefined;
+afterEach(async () => { await open?.close(); open = undefined; });
+
+describe.skipIf(!available)('native answer cache', () => {
+  it('answers repeated questions without JavaScript, per client subnet, with the subnet echoed and its scope', async () => {
+    const r = (open = await rig());
+    const cases = [
+      { ip: '81.2.69.0', prefix: 24, want: '192.0.2.10', scope: 20 },
+      { ip: '8.8.8.0', prefix: 24, want: '198.51.100.10', scope: 18 },
+      { ip: '1.0.16.0', prefix: 24, want: '203.0.113.10', scope: 17 },
+      { ip: '2001:db8:aa::', prefix: 56, want: '192.0.2.10', scope: 48 },
+    ];
+    for (const c of cases) await r.ask(NAME, { ecs: { ip: c.ip, prefix: c.prefix } });
+    await r.ask(`www.${ZONE}`, { edns: true });
+    const before = r.calls();
+    for (let round = 0; round < 3; round++) {
+      for (const c of cases) {
+        const p = await r.ask(NAME, { ecs: { ip: c.ip, prefix: c.prefix } });
+        expect(addrs(p)).toEqual([c.want]);
+        expect(ecs(p)).toMatchObject({ ip: c.ip, sourcePrefixLength: c.prefix, scopePrefixLength: c.scope });
+        expect(p.type).toBe('response');
+        expect((p.flags ?? 0) & (dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED)).toBe(dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED);
+      }
+      expect(addrs(await r.ask(`www.${ZONE}`, { edns: true }))).toEqual(['192.0.2.1']);
+    }
+    expect(r.calls()).toBe(before);
+    // Another subnet of a known class: JavaScript locates it once, then the addon knows it.
+    const other = await r.ask(NAME, { ecs: { ip: '81.2.70.0', prefix: 24 } });
+    expect(addrs(other)).toEqual(['192.0.2.10']);
+    expect(ecs(other)?.scopePrefixLength).toBe(22);
+    expect(r.calls()).toBe(before + 1);
+    expect(ecs(await r.ask(NAME, { ecs: { ip: '81.2.70.0', prefix: 24 } }))?.scopePrefixLength).toBe(22);
+    expect(r.calls()).toBe(before + 1);
+    // IPv6 past /64 is not kept in C: answered right by JavaScript every time.
+    const long = await r.ask(NAME, { ecs: { ip: '2001:db8:bb:cc00::', prefix: 72 } });
+    expect(addrs(long)).toEqual(['198.51.100.10']);
+    expect(ecs(long)?.scopePrefixLength).toBe(64);
+  });
+
+  it('serves a new snapshot from the next query on', async () => {
+    const r = (open = await rig());
+    for (let i = 0; i < 3; i++) expect(addrs(await r.ask(NAME, { ecs: { ip: '81.2.69.0', prefix: 24 } }))).toEqual(['192.0.2.10']);
+    r.server.setSnapshot(buildSnapshot({ zones: [{ domain: ZONE }], endpoints: endpoints('192.0.2.99') }));
+    expect(addrs(await r.ask(NAME, { ecs: { ip: '81.2.69.0', prefix: 24 } }))).toEqual(['192.0.2.99']);
+    expect(addrs(await r.ask(NAME, { ecs: { ip: '81.2.69.0', prefix: 24 } }))).toEqual(['192.0.2.99']);
+  });
+
+  it('still answers FORMERR to a client subnet with bits past its prefix, weighted picks per query', async () => {
+    const r = (open = await rig());
+    for (let i = 0; i < 2; i++) await r.ask(NAME, { ecs: { ip: '81.2.64.0', prefix: 20 } });
+    const bad = await r.ask(NAME, { ecs: { ip: '81.2.69.0', prefix: 20 } });
+    expect((bad as { rcode?: string }).rcode).toBe('FORMERR');
+    const before = r.calls();
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) for (const a of addrs(await r.ask(`w.${ZONE}`))) seen.add(a);
+    expect(r.calls()).toBe(before + 40);
+    expect([...seen].sort()).toEqual(['192.0.2.21', '192.0.2.22']);
+  });
+
+  it('counts the answers it replays in the queries, cache hits and duration metrics', async () => {
+    const r = (open = await rig());
+    for (let i = 0; i < 20; i++) await r.ask(NAME, { ecs: { ip: '8.8.8.0', prefix: 24 } });
+    expect(r.calls()).toBe(1);
+    const text = await r.registry.metrics();
+    expect(text).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR"\} 20\n/);
+    expect(text).toMatch(/kfed_dns_answer_cache_hits_total 19\n/);
+    expect(text).toMatch(/kfed_dns_answer_duration_seconds_count 20\n/);
+    expect(text).toMatch(/kfed_dns_answer_duration_seconds_bucket\{le="\+Inf"\} 20\n/);
+    // Counters stay monotonic across scrapes.
+    await r.ask(NAME, { ecs: { ip: '8.8.8.0', prefix: 24 } });
+    expect(await r.registry.metrics()).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR"\} 21\n/);
+  });
+
+  it('with rate limiting on, answers loopback (exempt) from C and limits the rest in JavaScript', async () => {
+    const r = (open = await rig({ rateLimit: { responsesPerSecond: 5 } }));
+    for (let i = 0; i < 30; i++) expect(addrs(await r.ask(`www.${ZONE}`))).toEqual(['192.0.2.1']);
+    expect(r.calls()).toBe(1);
+  });
+});

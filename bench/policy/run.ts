@@ -3,13 +3,19 @@
 // - status: evaluatePolicies, what the policy status controller runs on each pass (every
 //   policy's matches, unknown kinds, conflicts);
 // - sync: what the sync controllers run when a policy changes and every object is
-//   re-enqueued: per object, the placing PropagationPolicy and the ordered OverridePolicies.
+//   re-enqueued: per object, the placing PropagationPolicy and the ordered OverridePolicies;
+// - incremental: what the policy status controller runs per change on a warm index
+//   (policy-index.ts): one object edit (its app label moves, so its selection changes) or
+//   one policy edit (its priority moves), applied and every policy it names evaluated into
+//   a status, timed per change, beside the full pass of the same run.
 // Objects: 5 kinds over 200 namespaces, 5 app labels. Policies: 800 namespaced (half
 // propagation, half override; each selects one kind and app label in its namespace, a fifth
 // of them by the Federated<Kind> name) and 200 cluster-scoped (one kind and app label in
 // every namespace), priorities 0-2 so equal-priority conflicts exist.
 import type { FederatedObject, OverridePolicy, PropagationPolicy } from '../../src/api/federation.js';
-import { evaluatePolicies, type EvaluatedObject } from '../../src/propagation/policy/policy-evaluation.js';
+import { buildIndex, evaluatePolicies, type EvaluatedObject } from '../../src/propagation/policy/policy-evaluation.js';
+import type { PolicyIndex } from '../../src/propagation/policy/policy-index.js';
+import { policyStatus } from '../../src/propagation/policy/policy-status.js';
 import { overridePolicyOrder, selectPropagationPolicy } from '../../src/propagation/policy/policies.js';
 
 const KINDS = ['Deployment', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount'];
@@ -50,6 +56,12 @@ export interface PolicyBenchResult {
   objects: number;
   statusMs: number[];
   syncMs: number[];
+  /** per change: apply to the index, evaluate and build the status of every policy it names */
+  objectEditMs: number[];
+  policyEditMs: number[];
+  /** policies re-evaluated per change, on average */
+  objectEditPolicies: number;
+  policyEditPolicies: number;
   matches: number;
   conflicts: number;
 }
@@ -60,7 +72,7 @@ export async function runPolicyBench(policyCount = 1000, objectCount = 10_000, r
   const propagation = policies.filter((p): p is PropagationPolicy => p.kind.endsWith('PropagationPolicy'));
   const overrides = policies.filter((p): p is OverridePolicy => p.kind.endsWith('OverridePolicy'));
   const known = new Set(KINDS);
-  const result: PolicyBenchResult = { policies: policyCount, objects: objectCount, statusMs: [], syncMs: [], matches: 0, conflicts: 0 };
+  const result: PolicyBenchResult = { policies: policyCount, objects: objectCount, statusMs: [], syncMs: [], objectEditMs: [], policyEditMs: [], objectEditPolicies: 0, policyEditPolicies: 0, matches: 0, conflicts: 0 };
   for (let r = 0; r < rounds; r++) {
     const status = time(() => evaluatePolicies(policies, objects, known));
     result.statusMs.push(status.ms);
@@ -76,9 +88,49 @@ export async function runPolicyBench(policyCount = 1000, objectCount = 10_000, r
     });
     result.syncMs.push(sync.ms);
   }
+  const index = buildIndex(policies, objects, known);
+  const byKey = new Map(policies.map((p) => [`${p.kind} ${p.metadata.namespace ? `${p.metadata.namespace}/` : ''}${p.metadata.name}`, p]));
+  const statuses = (dirty: Set<string>, idx: PolicyIndex): void => {
+    for (const key of dirty) policyStatus(byKey.get(key)!, idx.evaluate(key)!, idx.overrideFailures(key), 0);
+  };
+  const edits = Number(process.env.KFED_BENCH_EDITS ?? 200);
+  let objectPolicies = 0;
+  for (let i = 0; i < edits; i++) {
+    const n = (i * 7919) % objectCount;
+    const { fed, targetKind } = objects[n]!;
+    const app = fed.metadata.labels!.app!;
+    const edited = { ...fed, metadata: { ...fed.metadata, labels: { app: app === 'app-0' ? 'app-1' : 'app-0' } } };
+    result.objectEditMs.push(time(() => {
+      const dirty = index.upsertObject(String(n), targetKind, edited, targetKind);
+      statuses(dirty, index);
+      objectPolicies += dirty.size;
+    }).ms);
+    index.upsertObject(String(n), targetKind, fed, targetKind); // back, untimed
+  }
+  let policyPolicies = 0;
+  for (let i = 0; i < edits; i++) {
+    const p = policies[(i * 613) % policyCount]!;
+    const edited = { ...p, spec: { ...p.spec, priority: ((p.spec.priority ?? 0) + 1) % 3 } } as typeof p;
+    result.policyEditMs.push(time(() => {
+      const dirty = index.upsertPolicy(edited);
+      statuses(dirty, index);
+      policyPolicies += dirty.size;
+    }).ms);
+    index.upsertPolicy(p); // back, untimed
+  }
+  result.objectEditPolicies = objectPolicies / edits;
+  result.policyEditPolicies = policyPolicies / edits;
   const fmt = (xs: number[]): string => `min ${Math.min(...xs).toFixed(0)} ms, median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0)} ms`;
   console.log(`${policyCount} policies x ${objectCount} objects (${rounds} rounds)`);
-  console.log(`  status evaluation (evaluatePolicies): ${fmt(result.statusMs)}; ${result.matches} matches, ${result.conflicts} policies with conflicts`);
+  console.log(`  full status pass (evaluatePolicies, a fresh index): ${fmt(result.statusMs)}; ${result.matches} matches, ${result.conflicts} policies with conflicts`);
+  const per = (xs: number[]): string => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `median ${(sorted[Math.floor(xs.length / 2)]! * 1000).toFixed(0)} us, p99 ${(sorted[Math.floor(xs.length * 0.99)]! * 1000).toFixed(0)} us`;
+  };
+  const fullMedian = [...result.statusMs].sort((a, b) => a - b)[Math.floor(result.statusMs.length / 2)]!;
+  const ratio = (xs: number[]): string => (fullMedian / [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!).toFixed(0);
+  console.log(`  incremental, one object edit -> status (${edits} edits): ${per(result.objectEditMs)}; ${result.objectEditPolicies.toFixed(1)} policies re-evaluated per edit; ${ratio(result.objectEditMs)}x less than the full pass's median`);
+  console.log(`  incremental, one policy edit -> status (${edits} edits): ${per(result.policyEditMs)}; ${result.policyEditPolicies.toFixed(1)} policies re-evaluated per edit; ${ratio(result.policyEditMs)}x less than the full pass's median`);
   console.log(`  sync-path selection for every object: ${fmt(result.syncMs)} (${((Math.min(...result.syncMs) / objectCount) * 1000).toFixed(1)} us per object)`);
   return result;
 }

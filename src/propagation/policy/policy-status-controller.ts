@@ -4,31 +4,40 @@
 // controllers reported in federated objects' status naming this policy. A Ready condition
 // sums it up; a Warning Event on the policy marks a new conflict, failure or unknown kind.
 //
-// One key for everything: any change to a policy's spec, a FederatedTypeConfig or a
-// federated object re-evaluates all policies at once (policy-evaluation.ts), at most every
-// `minIntervalMs`. Federated objects are read from shared informers, one per enabled type.
-import { conditionsEqual, setCondition } from '../../api/conditions.js';
+// Incremental: the informers' events are noted (which policy, which object changed) and one
+// key drains them at most every `minIntervalMs`: the changes are applied to a PolicyIndex
+// (policy-index.ts), which names the policies whose status they may change, and only those
+// are evaluated and, when different, written. An object change re-evaluates the policies
+// that select it or selected it; a policy change that policy and the policies of its family
+// sharing an object with it; a change of the enabled types every policy. Federated objects
+// are read from shared informers, one per enabled type.
 import { FEDERATED_TYPE_CONFIGS, type FederatedTypeConfig } from '../../api/core.js';
 import {
   CLUSTER_OVERRIDE_POLICIES, CLUSTER_PROPAGATION_POLICIES, OVERRIDE_POLICIES, PROPAGATION_POLICIES,
-  type FederatedObject, type PolicyCondition, type PolicyStatus,
+  type FederatedObject, type PolicyStatus,
 } from '../../api/federation.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { EventRecorder } from '../../clusters/events.js';
 import type { Informer } from '../../kube/informer.js';
 import type { InformerScope } from '../../kube/informer-factory.js';
-import type { ResourceRef } from '../../kube/resource.js';
+import { objectKey, type ResourceRef } from '../../kube/resource.js';
 import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import type { ReconcileResult } from '../../runtime/controller.js';
-import { ControllerBuilder, type ManagedController } from '../../runtime/controller-builder.js';
+import { ControllerBuilder, type ManagedController, type SourceEvent } from '../../runtime/controller-builder.js';
 import type { Runnable } from '../../runtime/runnable.js';
 import { federatedRef } from '../resources.js';
-import { evaluatePolicies, policyKey, type EvaluatedPolicy, type PolicyEvaluation } from './policy-evaluation.js';
+import { PolicyIndex } from './policy-index.js';
+import { policyKey, type EvaluatedPolicy } from './policy-match.js';
+import { policyStatus, statusEqual, type PolicyConflictSource } from './policy-status.js';
+
+export { policyStatus } from './policy-status.js';
 
 const KEY = 'policies';
 const POLICY_REFS = [PROPAGATION_POLICIES, CLUSTER_PROPAGATION_POLICIES, OVERRIDE_POLICIES, CLUSTER_OVERRIDE_POLICIES];
+
+type Policy = EvaluatedPolicy & { status?: PolicyStatus };
 
 export interface PolicyStatusControllerOptions {
   host: ClusterClient;
@@ -39,57 +48,24 @@ export interface PolicyStatusControllerOptions {
   events?: EventRecorder | undefined;
   logger?: Logger | undefined;
   registry?: Registry | undefined;
-  /** at most one evaluation per interval (default 2000 ms) */
+  /** at most one batch of changes per interval (default 2000 ms) */
   minIntervalMs?: number;
   now?: () => number;
+  /** more conflicts to report (plain resources a policy selects but kfed will not federate) */
+  conflicts?: PolicyConflictSource | undefined;
 }
 
 interface TypeWatch {
   informer: Informer<FederatedObject>;
   targetKind: string;
+  off: () => void;
 }
 
-/** The status a policy should have (conditions merged with its current ones). */
-export function policyStatus(p: EvaluatedPolicy & { status?: PolicyStatus }, e: PolicyEvaluation, overrideFailures: readonly string[], now: number): PolicyStatus {
-  const generation = p.metadata.generation ?? 0;
-  const [reason, message]: [PolicyCondition['reason'], string] =
-    e.unknownKinds.length > 0 ? ['UnknownKind', `resource selector kind ${e.unknownKinds.map((k) => JSON.stringify(k)).join(', ')} names no enabled type (target or Federated<Kind>)`]
-      : overrideFailures.length > 0 ? ['OverrideFailed', overrideFailures[0]!]
-        : e.conflicts.length > 0 ? ['Conflict', e.conflicts[0]!]
-          : e.matched === 0 ? ['NoMatch', 'the resource selectors match no federated object']
-            : ['Applied', `selects ${e.matched} federated object(s)`];
-  const condition: PolicyCondition = { type: 'Ready', status: reason === 'Applied' ? 'True' : 'False', reason, message, observedGeneration: generation };
-  return {
-    observedGeneration: generation,
-    matched: e.matched,
-    matchedObjects: e.matchedObjects,
-    unknownKinds: e.unknownKinds,
-    conflicts: e.conflicts,
-    overrideFailures: [...overrideFailures],
-    conditions: setCondition(p.status?.conditions, condition, now),
-  };
-}
-
-function statusEqual(a: PolicyStatus | undefined, b: PolicyStatus): boolean {
-  if (!a) return false;
-  const strip = (s: PolicyStatus): string => JSON.stringify({ ...s, conditions: undefined });
-  return strip(a) === strip(b) && conditionsEqual(a.conditions, b.conditions, { ignoreTime: true });
-}
-
-/** `Kind ns/name` -> failures, from objects whose cluster status reports ApplyOverridesFailed naming a policy. */
-function overrideFailuresByPolicy(objects: Iterable<FederatedObject>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const fed of objects) {
-    for (const c of fed.status?.clusters ?? []) {
-      if (c.status !== 'ApplyOverridesFailed' || !c.message) continue;
-      const m = /^((?:Cluster)?OverridePolicy \S+): (.*)$/.exec(c.message);
-      if (!m) continue;
-      const list = out.get(m[1]!) ?? [];
-      if (list.length < 50) list.push(`${fed.kind} ${fed.metadata.namespace ? `${fed.metadata.namespace}/` : ''}${fed.metadata.name ?? ''} in ${c.name}: ${m[2]}`);
-      out.set(m[1]!, list);
-    }
-  }
-  return out;
+interface PolicyWhere {
+  informer: Informer<Policy>;
+  ref: ResourceRef;
+  /** the informer's key, `ns/name` or `name` */
+  key: string;
 }
 
 export class PolicyStatusController implements Runnable {
@@ -97,9 +73,20 @@ export class PolicyStatusController implements Runnable {
   readonly needLeaderElection = true;
   private readonly managed: ManagedController;
   private readonly log: Logger;
-  private readonly policies: { ref: ResourceRef; informer: Informer<EvaluatedPolicy & { status?: PolicyStatus }> }[];
+  private readonly policies: { ref: ResourceRef; informer: Informer<Policy> }[];
   private readonly ftcs: Informer<FederatedTypeConfig>;
   private readonly types = new Map<string, TypeWatch>();
+  private readonly index = new PolicyIndex();
+  /** policy key -> where it is; every policy noted, applied or not */
+  private readonly where = new Map<string, PolicyWhere>();
+  /** noted, not yet applied to the index: policy keys; objects as `type|ns/name` */
+  private readonly changedPolicies = new Set<string>();
+  private readonly changedObjects = new Map<string, { type: string; key: string }>();
+  /** policies whose status may be stale */
+  private readonly dirty = new Set<string>();
+  /** the status last written per policy: a status-only update that differs is corrected */
+  private readonly written = new Map<string, string>();
+  private typesChanged = true;
   private lastRun = -Infinity;
 
   constructor(private readonly o: PolicyStatusControllerOptions) {
@@ -107,12 +94,18 @@ export class PolicyStatusController implements Runnable {
     const selector = o.namespace ? { namespace: o.namespace } : {};
     this.ftcs = o.informers.informer<FederatedTypeConfig>(o.host, FEDERATED_TYPE_CONFIGS, { namespace: o.kubefedNamespace });
     this.policies = POLICY_REFS.map((ref) => ({ ref, informer: o.informers.informer(o.host, ref, ref.namespaced ? selector : {}) }));
-    let builder = new ControllerBuilder<string>(this.name, { workers: 1, ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) }).watch(this.ftcs, () => KEY);
-    // Only a spec change (or a new or deleted policy) matters: the status writes come back as updates.
-    for (const p of this.policies) builder = builder.watch(p.informer, (e) => (e.type !== 'update' || e.old?.metadata.generation !== e.obj.metadata.generation ? KEY : undefined));
+    let builder = new ControllerBuilder<string>(this.name, { workers: 1, ...(o.logger ? { logger: o.logger } : {}), ...(o.registry ? { registry: o.registry } : {}) })
+      .watch(this.ftcs, () => {
+        this.typesChanged = true;
+        return KEY;
+      });
+    for (const p of this.policies) builder = builder.watch(p.informer, (e) => this.notePolicy(p, e));
     this.managed = builder
       .enqueueAllFrom(() => [KEY])
-      .onStop(() => o.informers.close())
+      .onStop(() => {
+        for (const t of this.types.values()) t.off();
+        return o.informers.close();
+      })
       .reconcile((_key, signal) => this.reconcile(signal));
   }
 
@@ -120,8 +113,26 @@ export class PolicyStatusController implements Runnable {
     return this.managed.liveness();
   }
 
-  start(signal: AbortSignal): Promise<void> {
-    return this.managed.start(signal);
+  async start(signal: AbortSignal): Promise<void> {
+    const off = this.o.conflicts?.onChange((keys) => {
+      for (const k of keys) this.dirty.add(k);
+      this.managed.controller?.enqueue(KEY);
+    });
+    try {
+      await this.managed.start(signal);
+    } finally {
+      off?.();
+    }
+  }
+
+  /** A new or deleted policy, or a spec change, is applied to the index; a foreign status edit is corrected. */
+  private notePolicy(p: { ref: ResourceRef; informer: Informer<Policy> }, e: SourceEvent<Policy>): string | undefined {
+    const key = policyKey(e.obj);
+    this.where.set(key, { informer: p.informer, ref: p.ref, key: objectKey(e.obj) });
+    if (e.type !== 'update' || e.old.metadata.generation !== e.obj.metadata.generation) this.changedPolicies.add(key);
+    else if (JSON.stringify(e.obj.status ?? null) !== this.written.get(key)) this.dirty.add(key);
+    else return undefined;
+    return KEY;
   }
 
   /** Acquire an informer per enabled federated type, release those of removed types. */
@@ -131,43 +142,82 @@ export class PolicyStatusController implements Runnable {
     for (const [name, w] of this.types) {
       if (wanted.get(name)?.spec.targetType.kind === w.targetKind) continue;
       this.types.delete(name);
+      w.off();
+      for (const k of this.index.deleteGroup(name)) this.dirty.add(k);
       void this.o.informers.release(w.informer);
     }
     for (const [name, ftc] of wanted) {
       if (this.types.has(name)) continue;
       const informer = this.o.informers.informer<FederatedObject>(this.o.host, federatedRef(ftc), this.o.namespace ? { namespace: this.o.namespace } : {});
-      const enqueue = (): void => this.managed.controller?.enqueue(KEY);
-      informer.addHandlers({ onAdd: enqueue, onUpdate: enqueue, onDelete: enqueue });
-      this.types.set(name, { informer, targetKind: ftc.spec.targetType.kind });
+      const note = (obj: FederatedObject): void => {
+        const key = objectKey(obj);
+        this.changedObjects.set(`${name}|${key}`, { type: name, key });
+        this.managed.controller?.enqueue(KEY);
+      };
+      const off = informer.addHandlers({ onAdd: note, onUpdate: (_old, obj) => note(obj), onDelete: note });
+      this.types.set(name, { informer, targetKind: ftc.spec.targetType.kind, off });
     }
+    for (const k of this.index.setKnownKinds(new Set([...this.types.values()].map((t) => t.targetKind)))) this.dirty.add(k);
+  }
+
+  /** Applies the noted changes to the index; the policies they may affect become dirty. */
+  private applyChanges(): void {
+    if (this.typesChanged) {
+      this.typesChanged = false;
+      this.syncTypes();
+    }
+    for (const key of this.changedPolicies) {
+      const w = this.where.get(key);
+      const policy = w?.informer.get(w.key);
+      if (!policy) {
+        this.where.delete(key);
+        this.written.delete(key);
+      }
+      for (const k of policy ? this.index.upsertPolicy(policy) : this.index.deletePolicy(key)) this.dirty.add(k);
+    }
+    this.changedPolicies.clear();
+    for (const [id, { type, key }] of this.changedObjects) {
+      const t = this.types.get(type);
+      const fed = t?.informer.get(key);
+      const dirty = t && fed ? this.index.upsertObject(id, type, fed, t.targetKind) : this.index.deleteObject(id);
+      for (const k of dirty) this.dirty.add(k);
+    }
+    this.changedObjects.clear();
   }
 
   private async reconcile(signal: AbortSignal): Promise<ReconcileResult | void> {
     const now = this.o.now?.() ?? Date.now();
     const wait = this.lastRun + (this.o.minIntervalMs ?? 2000) - now;
     if (wait > 0) return { requeueAfterMs: wait };
-    this.syncTypes();
-    // A type whose CRD is missing never syncs: evaluate with what has synced, retry for the rest.
-    const pending = [...this.types.values()].filter((t) => !t.informer.hasSynced());
     this.lastRun = now;
-    const objects = [...this.types.values()].filter((t) => t.informer.hasSynced()).flatMap((t) => t.informer.list().map((fed) => ({ fed, targetKind: t.targetKind })));
-    const known = new Set([...this.types.values()].map((t) => t.targetKind));
-    const policies = this.policies.flatMap((p) => p.informer.list().map((policy) => ({ policy, ref: p.ref })));
-    const results = evaluatePolicies(policies.map((p) => p.policy), objects, known);
-    const failures = overrideFailuresByPolicy(objects.map((x) => x.fed));
-    for (const { policy, ref } of policies) {
+    this.applyChanges();
+    const extra = this.o.conflicts?.conflicts();
+    let failed = false;
+    for (const key of [...this.dirty]) {
       if (signal.aborted) return;
-      const key = policyKey(policy);
-      const status = policyStatus(policy, results.get(key)!, failures.get(key) ?? [], now);
-      if (statusEqual(policy.status, status)) continue;
+      this.dirty.delete(key);
+      const w = this.where.get(key);
+      const policy = w?.informer.get(w.key);
+      if (!w || !policy) continue;
+      this.index.setExtraConflicts(key, extra?.get(key) ?? []);
+      const evaluation = this.index.evaluate(key);
+      if (!evaluation) continue;
+      const status = policyStatus(policy, evaluation, this.index.overrideFailures(key), now);
+      if (statusEqual(policy.status, status)) {
+        this.written.set(key, JSON.stringify(policy.status ?? null));
+        continue;
+      }
       this.announce(policy, status);
       try {
-        await this.o.host.dynamic.patch(ref, policy.metadata.name ?? '', { status }, { ...(policy.metadata.namespace ? { namespace: policy.metadata.namespace } : {}), type: 'merge', subresource: 'status', signal });
+        const written = await this.o.host.dynamic.patch<Policy>(w.ref, policy.metadata.name ?? '', { status }, { ...(policy.metadata.namespace ? { namespace: policy.metadata.namespace } : {}), type: 'merge', subresource: 'status', signal });
+        this.written.set(key, JSON.stringify(written.status ?? null));
       } catch (err) {
+        failed = true;
+        this.dirty.add(key);
         this.log.warn({ policy: key, err: err instanceof Error ? err.message : String(err) }, 'policy status write failed');
       }
     }
-    return pending.length > 0 ? { requeueAfterMs: 1000 } : undefined;
+    return failed ? { requeueAfterMs: 1000 } : undefined;
   }
 
   /** A Warning Event when a problem appears or changes (not on every evaluation). */

@@ -72,6 +72,11 @@ export class Route53Fake {
     this.rules.push({ ...rule });
   }
 
+  /** Ends every throttling rule, whatever count it has left. */
+  clearThrottles(): void {
+    this.rules = [];
+  }
+
   count(op: string): number {
     return this.calls.get(op) ?? 0;
   }

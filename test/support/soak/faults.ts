@@ -58,6 +58,7 @@ export class FaultInjector {
     for (const c of CLUSTERS) this.rig.sb.cluster(c).faults.clear();
     this.rig.proxy.heal();
     this.rig.fake.rejectIf = undefined;
+    this.rig.fake.clearThrottles();
     if (!this.rig.controller()) await this.rig.startController();
   }
 
@@ -153,10 +154,22 @@ export class FaultInjector {
         return `SIGKILL, ${p.name} started after ${ms} ms`;
       }
       case 'provider-throttle': {
+        // A burst: the next calls within the hold, at most `count`. Healed at the end of the
+        // hold like every lasting fault; before, a rule's unused count outlived it, so the
+        // counts of bursts injected while the publisher backed off added up to hundreds of
+        // calls still refused minutes after the faults had stopped.
         const count = this.rng.int(3, 12);
         const code = this.rng.pick(['Throttling', 'PriorRequestNotComplete'] as const);
+        const ms = this.hold();
         fake.throttle({ count, code, retryAfterSeconds: 1 });
-        return `next ${count} Route53 calls answer ${code}`;
+        const before = [...fake.throttled.values()].reduce((a, b) => a + b, 0);
+        try {
+          await sleep(ms);
+        } finally {
+          fake.clearThrottles();
+        }
+        const refused = [...fake.throttled.values()].reduce((a, b) => a + b, 0) - before;
+        return `the next ${count} Route53 calls within ${ms} ms answer ${code} (${refused} did)`;
       }
       case 'provider-reject': {
         const c = this.rng.pick(CLUSTERS);

@@ -3,7 +3,7 @@
 // KubeFed CRDs, default types and short lease timings, a Domain, a Route53 zone on the
 // wire-level fake with a DNSProvider publishing to it, and `kfed controller` as a child
 // process that the soak can SIGKILL and start again.
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parse, stringify } from 'yaml';
@@ -78,6 +78,17 @@ async function prepareHost(host: ClusterClient): Promise<void> {
   await enableDefaultTypes(host, NS);
 }
 
+/** KFED_SOAK_LOG_DIR=<dir>: every controller process's JSON log lines and stderr are written there at the end. */
+async function dumpLogs(procs: readonly ControllerProcess[]): Promise<void> {
+  const dir = process.env.KFED_SOAK_LOG_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  for (const p of procs) {
+    await writeFile(join(dir, `${p.name}.jsonl`), p.logs.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    if (p.stderr) await writeFile(join(dir, `${p.name}.stderr`), p.stderr);
+  }
+}
+
 export async function startSoakRig(): Promise<SoakRig> {
   const sb = await startSandbox({ clusters: CLUSTERS.length, bookmarkIntervalMs: 500 });
   const clients: ClusterClient[] = [];
@@ -89,6 +100,7 @@ export async function startSoakRig(): Promise<SoakRig> {
   const close = async (): Promise<void> => {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
+    await dumpLogs(procs);
     await proxy?.close();
     await fake?.stop();
     for (const c of clients) c.close();

@@ -59,11 +59,23 @@ async function inventory(rig: SoakRig): Promise<Record<string, number>> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function allViolations(rig: SoakRig, workload: Workload, foreign: Awaited<ReturnType<typeof seedForeign>>): Promise<string[]> {
-  const port = rig.controller()?.dnsPort;
-  if (!port) return ['no controller process is running'];
+/** A kubelet would restart a controller whose /healthz fails: the soak counts it as a violation instead. */
+async function checkHealth(metricsPort: number): Promise<string[]> {
   try {
-    return [...(await checkPropagation(rig)), ...(await checkDns(rig, port, workload.servicesCreated)), ...(await checkForeign(rig, foreign))];
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/healthz`, { signal: AbortSignal.timeout(5000) });
+    return res.ok ? [] : [`controller /healthz answers ${res.status}: ${(await res.text()).slice(0, 300)}`];
+  } catch (err) {
+    return [`controller /healthz does not answer: ${err instanceof Error ? err.message : String(err)}`];
+  }
+}
+
+async function allViolations(rig: SoakRig, workload: Workload, foreign: Awaited<ReturnType<typeof seedForeign>>): Promise<string[]> {
+  const p = rig.controller();
+  const port = p?.dnsPort;
+  if (!p || !port) return ['no controller process is running'];
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return [`the controller process ${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) by itself`];
+  try {
+    return [...(await checkHealth(p.metricsPort)), ...(await checkPropagation(rig)), ...(await checkDns(rig, port, workload.servicesCreated)), ...(await checkForeign(rig, foreign))];
   } catch (err) {
     return [`check failed: ${err instanceof Error ? err.message : String(err)}`];
   }

@@ -15,7 +15,7 @@ const LAYERS = {
   propagation: ['api', 'clusters', 'config', 'kube', 'observability', 'runtime'],
   dns: ['api', 'clusters', 'config', 'kube', 'observability', 'runtime'],
   dnsserver: ['api', 'dns', 'kube', 'observability', 'runtime'],
-  kubefedctl: ['api', 'clusters', 'config', 'kube', 'observability', 'propagation', 'runtime'],
+  kubefedctl: ['api', 'clusters', 'config', 'dns', 'kube', 'observability', 'propagation', 'runtime'],
   sandbox: ['api', 'observability', 'runtime'],
   app: ['api', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'kubefedctl', 'observability', 'propagation', 'runtime', 'sandbox'],
   cli: ['api', 'app', 'clusters', 'config', 'dns', 'dnsserver', 'kube', 'kubefedctl', 'observability', 'propagation', 'runtime', 'sandbox'],

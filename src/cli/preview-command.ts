@@ -1,5 +1,7 @@
 // `kfed preview KIND NAME [-n NS]` and `kfed preview -f FILE`: what kfed would write to each
-// member cluster, as a readable diff or (-o yaml|json) a v1 List annotated per cluster.
+// member cluster, as a readable diff or (-o yaml|json) a v1 List annotated per cluster; with
+// --dns, also the DNS records of a FederatedService's/FederatedIngress's record (a List item
+// annotated kfed.io/preview-dns).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -8,6 +10,8 @@ import type { FederatedObject } from '../api/federation.js';
 import type { KubeObject } from '../api/meta.js';
 import { findTypeConfig, previewFederated, PREVIEW_CLUSTER_ANNOTATION, type ObjectPreview } from '../kubefedctl/preview.js';
 import { memberDiff } from '../kubefedctl/preview-diff.js';
+import { PREVIEW_DNS_ANNOTATION } from '../kubefedctl/preview-dns.js';
+import { dnsLines } from '../kubefedctl/preview-dns-diff.js';
 import { namespaceName } from './cli-support.js';
 import { hostFlags, withHost, type HostFlags } from './enable-command.js';
 
@@ -15,9 +19,14 @@ interface PreviewFlags extends HostFlags {
   namespace: string;
   filename?: string;
   output?: string;
+  dns?: boolean;
 }
 
-/** Each item annotated with its cluster, in the order of the clusters (the -o yaml|json contract). */
+/**
+ * Each item annotated with its cluster, in the order of the clusters (the -o yaml|json contract);
+ * after an object's clusters, with --dns, the DNSEndpoint its record would get, annotated
+ * kfed.io/preview-dns: <record kind>/<name> (only when one would be written).
+ */
 export function previewList(previews: readonly ObjectPreview[]): KubeObject & { items: KubeObject[] } {
   const items: KubeObject[] = [];
   for (const p of previews) {
@@ -26,12 +35,14 @@ export function previewList(previews: readonly ObjectPreview[]): KubeObject & { 
       const o = c.object;
       items.push({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [PREVIEW_CLUSTER_ANNOTATION]: c.cluster } } });
     }
+    const ep = p.dns?.source !== 'default' ? p.dns?.endpoint : undefined;
+    if (ep) items.push({ ...ep, metadata: { ...ep.metadata, annotations: { ...ep.metadata.annotations, [PREVIEW_DNS_ANNOTATION]: `${p.dns!.recordKind}/${p.dns!.name}` } } });
   }
   return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } } as KubeObject & { items: KubeObject[] };
 }
 
-/** The readable default: per object and cluster, what would change. */
-export function previewText(previews: readonly ObjectPreview[]): string {
+/** The readable default: per object and cluster, what would change (and with `dns`, its DNS records). */
+export function previewText(previews: readonly ObjectPreview[], dns = false): string {
   const out: string[] = [];
   for (const p of previews) {
     out.push(`${p.target}${p.schedule ? ` (ReplicaSchedulingPreference: ${Object.entries(p.schedule).map(([c, n]) => `${c}=${n}`).join(', ')})` : ''}`);
@@ -49,11 +60,14 @@ export function previewText(previews: readonly ObjectPreview[]): string {
         }
       }
     }
+    if (p.dns) out.push(...dnsLines(p.dns).map((l) => `  ${l}`));
+    else if (dns) out.push(`  DNS: none: only FederatedServices and FederatedIngresses (namespaced) have DNS records`);
   }
   return `${out.join('\n')}\n`;
 }
 
-async function objectsFromFile(path: string): Promise<FederatedObject[]> {
+/** Every object of the file (List items flattened). */
+async function objectsFromFile(path: string): Promise<KubeObject[]> {
   const text = path === '-' ? await new Promise<string>((resolve, reject) => {
     let s = '';
     process.stdin.on('data', (d: Buffer) => (s += d.toString())).on('end', () => resolve(s)).on('error', reject);
@@ -62,7 +76,11 @@ async function objectsFromFile(path: string): Promise<FederatedObject[]> {
   const bad = docs.find((d) => d.errors.length > 0);
   if (bad) throw new Error(`${path}: ${bad.errors[0]!.message}`);
   const objs = docs.map((d) => d.toJS() as KubeObject | null).flatMap((o) => (o && typeof o === 'object' ? (o.kind === 'List' ? ((o as { items?: KubeObject[] }).items ?? []) : [o]) : []));
-  return objs.filter((o) => typeof o.kind === 'string' && o.kind.startsWith('Federated') && typeof o.spec === 'object') as FederatedObject[];
+  return objs.filter((o) => typeof o.kind === 'string');
+}
+
+function federatedOf(objs: readonly KubeObject[]): FederatedObject[] {
+  return objs.filter((o) => o.kind.startsWith('Federated') && typeof o.spec === 'object') as FederatedObject[];
 }
 
 export function registerPreviewCommand(program: Command): void {
@@ -76,14 +94,17 @@ export function registerPreviewCommand(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace of the federated object', namespaceName, 'default')
     .option('-f, --filename <file>', 'preview the federated objects of this file (- for stdin) instead of one on the host')
     .option('-o, --output <format>', 'yaml or json: a v1 List of the objects, each annotated kfed.io/preview-cluster')
+    .option('--dns', 'also the DNS records of a FederatedService\'s (FederatedIngress\'s) ServiceDNSRecord (IngressDNSRecord) of the same name, from the members\' current load balancers; a record or Domain in -f FILE wins over the host\'s')
     .action(async (kind: string | undefined, name: string | undefined, f: PreviewFlags) => {
       if (f.output !== undefined && f.output !== 'yaml' && f.output !== 'json') throw new Error(`invalid value for --output: ${f.output} (yaml or json)`);
       if (f.filename === undefined && (kind === undefined || name === undefined)) throw new Error('give KIND NAME, or -f FILE');
       if (f.filename !== undefined && kind !== undefined) throw new Error('give KIND NAME or -f FILE, not both');
       await withHost(f, async (host) => {
         let objects: FederatedObject[];
+        let given: KubeObject[] | undefined;
         if (f.filename !== undefined) {
-          objects = await objectsFromFile(f.filename);
+          given = await objectsFromFile(f.filename);
+          objects = federatedOf(given);
           if (objects.length === 0) throw new Error(`${f.filename}: no federated objects (kind Federated<Kind>) in it`);
         } else {
           const ftcs = (await host.dynamic.list<FederatedTypeConfig>(FEDERATED_TYPE_CONFIGS, { namespace: f.kubefedNamespace })).items;
@@ -95,10 +116,10 @@ export function registerPreviewCommand(program: Command): void {
           if (!fed) throw new Error(`${t.kind} ${ref.namespaced ? `${f.namespace}/` : ''}${name} not found`);
           objects = [fed];
         }
-        const previews = await previewFederated(host, objects, { kubefedNamespace: f.kubefedNamespace });
+        const previews = await previewFederated(host, objects, { kubefedNamespace: f.kubefedNamespace, dns: f.dns === true, ...(given ? { given } : {}) });
         if (f.output === 'json') process.stdout.write(`${JSON.stringify(previewList(previews), null, 2)}\n`);
         else if (f.output === 'yaml') process.stdout.write(stringify(previewList(previews), { lineWidth: 0 }));
-        else process.stdout.write(previewText(previews));
+        else process.stdout.write(previewText(previews, f.dns === true));
       });
     });
 }

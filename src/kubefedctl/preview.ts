@@ -4,7 +4,8 @@
 // Rendering goes through the sync controller's own functions (propagation/sync/render.ts)
 // and the RSP planner's (propagation/scheduling/rsp-schedule.ts); this module only reads the
 // inputs (KubeFedClusters and their members, FederatedTypeConfigs, policies, the
-// FederatedNamespace, the RSP, the members' current objects).
+// FederatedNamespace, the RSP, the members' current objects). With `dns`, a FederatedService's or
+// FederatedIngress's DNS records are previewed too (preview-dns.ts).
 import { FEDERATED_TYPE_CONFIGS, KUBEFED_CONFIGS, KUBEFED_CONFIG_NAME, apiVersionOf, type FederatedTypeConfig, type KubeFedConfig } from '../api/core.js';
 import {
   CLUSTER_OVERRIDE_POLICIES, CLUSTER_PROPAGATION_POLICIES, FEDERATED_NAMESPACES, OVERRIDE_POLICIES, PROPAGATION_POLICIES,
@@ -20,6 +21,7 @@ import type { ClusterInfo } from '../propagation/policy/placement.js';
 import { reconcileRSP } from '../propagation/scheduling/rsp-schedule.js';
 import { targetTypeInfo, type TargetTypeInfo } from '../propagation/sync/desired.js';
 import { applyBody, desiredFor, placementOf } from '../propagation/sync/render.js';
+import { previewDNS, type DNSPreview } from './preview-dns.js';
 
 /** The annotation on every item of `kfed preview -o yaml|json` (an external contract). */
 export const PREVIEW_CLUSTER_ANNOTATION = 'kfed.io/preview-cluster';
@@ -44,12 +46,18 @@ export interface ObjectPreview {
   /** RSP scheduling applied to placement and replicas, when an RSP drives the object */
   schedule?: Record<string, number>;
   clusters: ClusterPreview[];
+  /** with `dns`: the DNS records of the object's ServiceDNSRecord/IngressDNSRecord (absent for other types) */
+  dns?: DNSPreview;
 }
 
 export interface PreviewOptions {
   kubefedNamespace: string;
   /** how long to wait for the members' credentials and readiness to be read */
   timeoutMs?: number;
+  /** also preview the DNS records (ServiceDNSRecord/IngressDNSRecord of the same name) */
+  dns?: boolean;
+  /** other objects of the previewed file: its ServiceDNSRecords, IngressDNSRecords and Domains win over the host's */
+  given?: readonly KubeObject[];
 }
 
 function ref(r: FederatedTypeConfig['spec']['federatedType'] | FederatedTypeConfig['spec']['targetType']): ResourceRef {
@@ -101,13 +109,29 @@ export async function previewFederated(host: ClusterClient, objects: readonly Fe
         const c = members.find((m) => m.name === cluster)?.client;
         return c ? await c.dynamic.getIfExists(ref(ftc.spec.targetType), fed.metadata.name ?? '', ns ? { namespace: ns } : {}).catch(() => undefined) : undefined;
       };
-      out.push(await previewOne({ host, fed, target, clusters, live, pp: [...pp, ...cpp], op: [...op, ...cop], limitedScope, givenNamespaces }));
+      const preview = await previewOne({ host, fed, target, clusters, live, pp: [...pp, ...cpp], op: [...op, ...cop], limitedScope, givenNamespaces });
+      if (o.dns && ns) {
+        const dns = await previewDNS({ host, kubefedNamespace: o.kubefedNamespace, target, namespace: ns, name: fed.metadata.name ?? '', members, ...(o.given ? { given: o.given } : {}) });
+        if (dns) preview.dns = withPlacementNotes(dns, preview);
+      }
+      out.push(preview);
     }
     return out;
   } finally {
     stop.abort();
     await running;
   }
+}
+
+/** What the preview's writes would change for DNS: clusters gaining or losing the object (DNS is computed from what is there now). */
+function withPlacementNotes(dns: DNSPreview, p: ObjectPreview): DNSPreview {
+  const kind = p.target.split(' ')[0];
+  const notes = [...dns.notes];
+  for (const c of p.clusters) {
+    if (c.action === 'write' && !c.live) notes.push(`${c.cluster}: kfed would create the ${kind} there; its address joins these records once its load balancer has one`);
+    if (c.action === 'remove') notes.push(`${c.cluster}: kfed would delete the ${kind} there; its address then leaves these records`);
+  }
+  return { ...dns, notes };
 }
 
 interface OneInput {

@@ -4,6 +4,8 @@
 // server-side apply bodies, captured on the members' clients) is byte for byte the
 // preview. The CLI's -o json is a v1 List annotated kfed.io/preview-cluster, and its
 // default output is a per-cluster diff. Nothing is written by a preview.
+// With --dns, a FederatedService's ServiceDNSRecord is previewed as the DNSEndpoint the DNS
+// controllers then write (equal as JSON), from a file's record and from the host's.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,11 +17,13 @@ import { stringify } from 'yaml';
 import { FEDERATED_NAMESPACES, OVERRIDE_POLICIES, type FederatedObject } from '../../../src/api/federation.js';
 import { DEPLOYMENTS, NAMESPACES } from '../../../src/api/kubernetes.js';
 import type { KubeObject } from '../../../src/api/meta.js';
+import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, type DNSEndpoint, type Endpoint, type ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
 import { REPLICA_SCHEDULING_PREFERENCES } from '../../../src/api/scheduling.js';
 import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { PREVIEW_CLUSTER_ANNOTATION, previewFederated } from '../../../src/kubefedctl/preview.js';
+import { PREVIEW_DNS_ANNOTATION } from '../../../src/kubefedctl/preview-dns.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { pollUntil } from '../../support/until.js';
@@ -151,7 +155,98 @@ describe('kfed preview', () => {
     // cluster-2's own override still wins there.
     expect(diff).toContain('  cluster-2: unchanged\n');
   }, 120_000);
+
+  describe('--dns', dnsTests);
 });
+
+const FED_SERVICES = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedservices', namespaced: true, kind: 'FederatedService' };
+const KFNS = 'kube-federation-system';
+
+/** Endpoints as JSON, in canonical order (name, type, set identifier), targets and properties sorted. */
+function normalized(eps: readonly Endpoint[] | undefined): string {
+  const key = (e: Endpoint): string => `${e.dnsName} ${e.recordType} ${e.setIdentifier ?? ''}`;
+  return JSON.stringify([...(eps ?? [])].map((e) => ({ ...e, targets: [...e.targets].sort(), ...(e.providerSpecific ? { providerSpecific: [...e.providerSpecific].sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}) })).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)));
+}
+
+/** `--dns`: run inside 'kfed preview', whose sandbox and FederatedDeployment web (the Service's endpoints) it uses. */
+function dnsTests(): void {
+  // Placed on cluster-1 and cluster-2 only: cluster-3's region and zone names fall back to CNAMEs.
+  const svc: FederatedObject = {
+    apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedService', metadata: { name: 'web', namespace: NS },
+    spec: { template: { spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }, placement: { clusters: [{ name: 'cluster-1' }, { name: 'cluster-2' }] } },
+  };
+  const record = (spec: ServiceDNSRecord['spec']): ServiceDNSRecord => ({ apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'ServiceDNSRecord', metadata: { name: 'web', namespace: NS }, spec });
+  const weighted = record({ domainRef: 'myfed', recordTTL: 60, dnsPrefix: 'web-preview', routing: { policy: 'weighted', weights: { 'cluster-1': 3 } } });
+  const simple = record({ domainRef: 'myfed', recordTTL: 60, dnsPrefix: 'web-preview' });
+  const hostEndpoint = (): Promise<DNSEndpoint | undefined> => host.dynamic.getIfExists<DNSEndpoint>(DNS_ENDPOINTS, 'service-web', { namespace: NS });
+
+  it('previews the DNSEndpoint of a record in a file, then of the host\'s, equal to what the DNS controllers write', async () => {
+    await host.dynamic.create(DOMAINS, { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'Domain', metadata: { name: 'myfed', namespace: KFNS }, domain: 'example.com' } as KubeObject);
+    await host.dynamic.create(FED_SERVICES, structuredClone(svc));
+    const preview = async (given: KubeObject[]) => (await previewFederated(host, [svc], { kubefedNamespace: KFNS, dns: true, given }))[0]!.dns!;
+    // Wait for both members' Services to have a load balancer and ready endpoints, as the record controller will see them.
+    let dns = await pollUntil(async () => {
+      const d = await preview([svc, weighted]);
+      return d.dns.filter((c) => (c.loadBalancer?.ingress ?? []).length > 0).length === 2 ? d : undefined;
+    }, 30_000, 200);
+    expect(dns.source).toBe('file');
+    expect(dns.problem).toBeUndefined();
+    expect(dns.current).toBeUndefined();
+    expect(dns.notes).toContain(`cluster-3: no Service ${NS}/web there now`);
+    const eps = dns.endpoint!.spec.endpoints;
+    const global = eps.filter((e) => e.dnsName === `web.${NS}.myfed.svc.example.com`);
+    expect(global.map((e) => [e.recordType, e.setIdentifier, e.recordTTL])).toEqual([['A', 'cluster-1', 60], ['A', 'cluster-2', 60]]);
+    expect(eps.find((e) => e.dnsName === `web.${NS}.myfed.svc.ap-southeast-1.example.com`)).toMatchObject({ recordType: 'CNAME', targets: [`web.${NS}.myfed.svc.example.com`] });
+    expect(eps.find((e) => e.dnsName === 'web-preview.example.com')).toMatchObject({ recordType: 'CNAME', targets: [`web.${NS}.myfed.svc.example.com`] });
+    // Nothing written by the preview.
+    expect(await host.dynamic.getIfExists(SERVICE_DNS_RECORDS, 'web', { namespace: NS })).toBeUndefined();
+    expect(await hostEndpoint()).toBeUndefined();
+
+    // Apply the record: the DNSEndpoint the controllers write is the preview.
+    await host.dynamic.create(SERVICE_DNS_RECORDS, structuredClone(weighted));
+    await pollUntil(async () => normalized((await hostEndpoint())?.spec.endpoints) === normalized(eps), 30_000, 100).catch((err: unknown) => {
+      throw new Error(`previewed ${normalized(eps)}`, { cause: err });
+    });
+    expect(normalized((await hostEndpoint())!.spec.endpoints)).toBe(normalized(eps));
+
+    // From the host's record: unchanged, and the List carries the DNSEndpoint as an extra item.
+    dns = await preview([]);
+    expect(dns.source).toBe('host');
+    expect(normalized(dns.endpoint!.spec.endpoints)).toBe(normalized((await hostEndpoint())!.spec.endpoints));
+    const list = JSON.parse(await kfed('preview', 'FederatedService', 'web', '-n', NS, '--dns', '-o', 'json')) as { apiVersion: string; kind: string; items: KubeObject[] };
+    expect(list.apiVersion).toBe('v1');
+    expect(list.kind).toBe('List');
+    expect(list.items.map((i) => i.metadata.annotations?.[PREVIEW_CLUSTER_ANNOTATION])).toEqual(['cluster-1', 'cluster-2', undefined]);
+    const item = list.items[2]!;
+    expect(item.kind).toBe('DNSEndpoint');
+    expect(item.metadata.annotations?.[PREVIEW_DNS_ANNOTATION]).toBe('ServiceDNSRecord/web');
+    expect(normalized((item as DNSEndpoint).spec.endpoints)).toBe(normalized((await hostEndpoint())!.spec.endpoints));
+    // Without --dns the List is as before.
+    expect((JSON.parse(await kfed('preview', 'FederatedService', 'web', '-n', NS, '-o', 'json')) as { items: KubeObject[] }).items.map((i) => i.kind)).toEqual(['Service', 'Service']);
+
+    // A changed record in a file: the readable diff, then the written DNSEndpoint equals the preview again.
+    await writeFile(join(dir, 'web-dns.yaml'), `${stringify(svc)}---\n${stringify(simple)}`);
+    const text = await kfed('preview', '-f', join(dir, 'web-dns.yaml'), '--dns');
+    expect(text, text).toContain(`  DNS: ServiceDNSRecord ${NS}/web -> DNSEndpoint ${NS}/service-web (record from the file): would be updated\n`);
+    expect(text, text).toMatch(/\n {4}NAME +TYPE +TTL +TARGETS +ROUTING\n/);
+    expect(text, text).toMatch(new RegExp(`\\n {4}- web\\.${NS}\\.myfed\\.svc\\.example\\.com A 60 [0-9.]+ set cluster-1: weighted weight 3\\n`));
+    expect(text, text).toMatch(new RegExp(`\\n {4}\\+ web\\.${NS}\\.myfed\\.svc\\.example\\.com A 60 [0-9.]+,[0-9.]+ -\\n`));
+    expect(text, text).toContain(`    note: cluster-3: no Service ${NS}/web there now\n`);
+    dns = await preview([svc, simple]);
+    const want = dns.endpoint!.spec.endpoints;
+    const cur = await host.dynamic.get<ServiceDNSRecord>(SERVICE_DNS_RECORDS, 'web', { namespace: NS });
+    await host.dynamic.update(SERVICE_DNS_RECORDS, { ...cur, spec: simple.spec });
+    await pollUntil(async () => normalized((await hostEndpoint())?.spec.endpoints) === normalized(want), 30_000, 100);
+    expect(normalized((await hostEndpoint())!.spec.endpoints)).toBe(normalized(want));
+
+    // No record: said so, with what a record naming the one Domain would publish; nothing in the List.
+    const other = { ...structuredClone(svc), metadata: { name: 'other', namespace: NS } };
+    const none = (await previewFederated(host, [other], { kubefedNamespace: KFNS, dns: true }))[0]!.dns!;
+    expect(none.source).toBe('default');
+    expect(none.problem).toBe(`no ServiceDNSRecord ${NS}/other: kfed publishes no DNS records for it; a ServiceDNSRecord with only domainRef: myfed (the one Domain in ${KFNS}) would publish what follows`);
+    expect(none.endpoint?.spec.endpoints.some((e) => e.dnsName === `other.${NS}.myfed.svc.us-east-1.example.com` && e.recordType === 'CNAME')).toBe(true);
+  }, 180_000);
+}
 
 async function clusterReplicas(cluster: string): Promise<number | undefined> {
   const c = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: cluster, timeoutMs: 3000 });

@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { FEDERATED_NAMESPACES, OVERRIDE_POLICIES, type FederatedObject } from '../../../src/api/federation.js';
 import { DEPLOYMENTS, NAMESPACES } from '../../../src/api/kubernetes.js';
 import type { KubeObject } from '../../../src/api/meta.js';
-import { DNS_ENDPOINTS, DOMAINS, SERVICE_DNS_RECORDS, type DNSEndpoint, type Endpoint, type ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
+import { DNS_ENDPOINTS, DOMAINS, INGRESS_DNS_RECORDS, SERVICE_DNS_RECORDS, type DNSEndpoint, type Endpoint, type IngressDNSRecord, type ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
 import { REPLICA_SCHEDULING_PREFERENCES } from '../../../src/api/scheduling.js';
 import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { startSandboxControlPlane } from '../../../src/app/sandbox-control-plane.js';
@@ -246,6 +246,35 @@ function dnsTests(): void {
     expect(none.problem).toBe(`no ServiceDNSRecord ${NS}/other: kfed publishes no DNS records for it; a ServiceDNSRecord with only domainRef: myfed (the one Domain in ${KFNS}) would publish what follows`);
     expect(none.endpoint?.spec.endpoints.some((e) => e.dnsName === `other.${NS}.myfed.svc.us-east-1.example.com` && e.recordType === 'CNAME')).toBe(true);
   }, 180_000);
+
+  it('previews a FederatedIngress\'s IngressDNSRecord (failover routing) as the DNSEndpoint then written', async () => {
+    const ing: FederatedObject = {
+      apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedIngress', metadata: { name: 'shop', namespace: NS },
+      spec: {
+        template: { spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } },
+        placement: { clusterSelector: {} },
+      },
+    };
+    const rec: IngressDNSRecord = {
+      apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', kind: 'IngressDNSRecord', metadata: { name: 'shop', namespace: NS },
+      spec: { hosts: ['shop.example.com'], recordTTL: 30, routing: { policy: 'failover', primary: ['cluster-1'] } },
+    };
+    await host.dynamic.create({ ...FED_SERVICES, resource: 'federatedingresses', kind: 'FederatedIngress' }, structuredClone(ing));
+    const dns = await pollUntil(async () => {
+      const d = (await previewFederated(host, [ing], { kubefedNamespace: KFNS, dns: true, given: [rec] }))[0]!.dns!;
+      return d.dns.filter((c) => (c.loadBalancer?.ingress ?? []).length > 0).length === 3 ? d : undefined;
+    }, 30_000, 200);
+    expect(dns.recordKind).toBe('IngressDNSRecord');
+    expect(dns.dnsEndpoint).toBe(`${NS}/ingress-shop`);
+    const eps = dns.endpoint!.spec.endpoints;
+    expect(eps.map((e) => [e.dnsName, e.recordType, e.setIdentifier, e.recordTTL])).toEqual(CLUSTERS.map((c) => ['shop.example.com', 'A', c, 30]));
+    await host.dynamic.create(INGRESS_DNS_RECORDS, structuredClone(rec));
+    const written = (): Promise<DNSEndpoint | undefined> => host.dynamic.getIfExists<DNSEndpoint>(DNS_ENDPOINTS, 'ingress-shop', { namespace: NS });
+    await pollUntil(async () => normalized((await written())?.spec.endpoints) === normalized(eps), 30_000, 100).catch((err: unknown) => {
+      throw new Error(`previewed ${normalized(eps)}`, { cause: err });
+    });
+    expect(normalized((await written())!.spec.endpoints)).toBe(normalized(eps));
+  }, 120_000);
 }
 
 async function clusterReplicas(cluster: string): Promise<number | undefined> {

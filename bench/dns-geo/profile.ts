@@ -2,7 +2,8 @@
 // this process (no worker processes, so --cpu-prof sees the serving path); --workers N
 // runs the ClusteredDnsServer the benchmark runs. The load generator is another process.
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/dns-geo/profile.ts \
-//        [--seconds N] [--warmup N] [--policy geo|latency] [--subnets N] [--clients N] [--workers N]
+//        [--seconds N] [--warmup N] [--policy geo|latency] [--subnets N] [--clients N] [--workers N] [--threads N]
+// --threads N: UDP serving threads (DnsServerOptions.udpThreads) in the server or in each worker.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ const seconds = Number(arg('seconds', '5'));
 const policy = arg('policy', 'geo') === 'latency' ? 'latency' : 'geo';
 const names = Number(arg('names', '10000'));
 const workers = Number(arg('workers', '0'));
+const udpThreads = Number(arg('threads', '1'));
 const [gen, geo] = [await buildGoTool('loadgen'), await geoData((l) => console.log(l))];
 const snapshot = { zones: [{ domain: BENCH_ZONE, nameServers: [`ns1.${BENCH_ZONE}`] }], endpoints: routedEndpoints(names, policy) };
 let port: number;
@@ -36,14 +38,14 @@ function userSys(pid: number): [number, number] {
   return [Number(f[11]) * 1e4, Number(f[12]) * 1e4];
 }
 if (workers > 0) {
-  const server = new ClusteredDnsServer({ port: 0, workers, rateLimit: false, geo: { path: geo.mmdb } });
+  const server = new ClusteredDnsServer({ port: 0, workers, udpThreads, rateLimit: false, geo: { path: geo.mmdb } });
   port = (await server.start()).udpPort;
   await server.setSnapshot(buildSnapshot(snapshot));
   cpu = () => server.pids.reduce((s, pid) => s + userSys(pid)[0] + userSys(pid)[1], 0);
   sys = () => server.pids.reduce((s, pid) => s + userSys(pid)[1], 0);
   stop = () => server.close();
 } else {
-  const server = new DnsServer({ port: 0, rateLimit: false, geo: await openMaxmindGeoLocator({ path: geo.mmdb }) });
+  const server = new DnsServer({ port: 0, rateLimit: false, udpThreads, geo: await openMaxmindGeoLocator({ path: geo.mmdb }) });
   port = (await server.start()).udpPort;
   server.setSnapshot(buildSnapshot(snapshot));
   cpu = () => { const u = process.cpuUsage(); return u.user + u.system; };
@@ -63,6 +65,6 @@ const sys0 = sys();
 const r = await loadgen(gen, port, settings, BENCH_ZONE, 1);
 const usPerQuery = (cpu() - cpu0) / (r.qps * seconds);
 const sysPerQuery = (sys() - sys0) / (r.qps * seconds);
-console.log(`kfed ${policy} (${workers > 0 ? `${workers} worker processes` : 'one process'}): ${r.qps.toFixed(0)} qps, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, NOERROR ${r.okPct.toFixed(1)}%, server CPU ${usPerQuery.toFixed(1)} us/query (system ${sysPerQuery.toFixed(1)}), loadgen ${r.clientCpuUs.toFixed(1)} us/query`);
+console.log(`kfed ${policy} (${workers > 0 ? `${workers} worker processes` : 'one process'}, ${udpThreads} UDP thread(s) each): ${r.qps.toFixed(0)} qps, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, NOERROR ${r.okPct.toFixed(1)}%, server CPU ${usPerQuery.toFixed(1)} us/query (system ${sysPerQuery.toFixed(1)}), loadgen ${r.clientCpuUs.toFixed(1)} us/query`);
 await stop();
 process.exit(0);

@@ -1,5 +1,5 @@
 // The geo benchmark's result and its table.
-export type TargetId = 'kfed-geo' | 'kfed-latency' | 'kfed-geo-1w' | 'gdnsd-geo' | 'pdns-geo' | 'knot-plain' | 'bind9-plain';
+export type TargetId = 'kfed-geo' | 'kfed-latency' | 'kfed-geo-procs' | 'gdnsd-geo' | 'pdns-geo' | 'knot-plain' | 'bind9-plain';
 
 export interface GeoRow {
   id: TargetId;

@@ -52,7 +52,6 @@ struct ac_cache {
   uint32_t metric_slots;
   int nbounds;
   double bounds[32];
-  double* stats;
 };
 
 static inline int u16(const uint8_t* b, int o) { return (b[o] << 8) | b[o + 1]; }
@@ -162,7 +161,7 @@ static void clear_answers(ac_cache* c) {
   c->count = 0;
 }
 
-ac_cache* ac_new(uint32_t max_entries, uint32_t metric_slots, const double* bounds, int nbounds, double* stats) {
+ac_cache* ac_new(uint32_t max_entries, uint32_t metric_slots, const double* bounds, int nbounds) {
   ac_cache* c = calloc(1, sizeof *c);
   if (!c || nbounds < 0 || nbounds > 32 || max_entries == 0) {
     free(c);
@@ -183,7 +182,6 @@ ac_cache* ac_new(uint32_t max_entries, uint32_t metric_slots, const double* boun
   c->metric_slots = metric_slots;
   c->nbounds = nbounds;
   memcpy(c->bounds, bounds, (size_t)nbounds * sizeof *bounds);
-  c->stats = stats;
   return c;
 }
 
@@ -201,7 +199,7 @@ void ac_clear(ac_cache* c) {
   c->nsubnets = 0;
 }
 
-int ac_answer(ac_cache* c, const uint8_t* m, int len, uint8_t* out, size_t cap) {
+int ac_answer(ac_cache* c, double* stats, const uint8_t* m, int len, uint8_t* out, size_t cap) {
   if (c->count == 0) return 0;
   int ecs = find_ecs(m, len);
   if (ecs == -2) return 0;
@@ -232,8 +230,8 @@ int ac_answer(ac_cache* c, const uint8_t* m, int len, uint8_t* out, size_t cap) 
     memcpy(out + a->ecs_at, m + from, (size_t)(to - from));
     if (scope >= 0) out[a->ecs_at - 1] = (uint8_t)scope;
   }
-  c->stats[a->metric] += 1;
-  c->stats[c->metric_slots + AC_HITS] += 1;
+  stats[a->metric] += 1;
+  stats[c->metric_slots + AC_HITS] += 1;
   return a->len;
 }
 
@@ -326,12 +324,14 @@ void ac_learn_subnet(ac_cache* c, const uint8_t* m, int len, int cls, int scope)
   s->scope = scope;
 }
 
-void ac_record(ac_cache* c, int hits, double seconds) {
+size_t ac_stats_len(const ac_cache* c) { return (size_t)c->metric_slots + AC_BUCKETS + (size_t)c->nbounds + 1; }
+
+void ac_record(ac_cache* c, double* stats, int hits, double seconds) {
   if (hits <= 0) return;
   double each = seconds / hits;
   int b = 0;
   while (b < c->nbounds && each > c->bounds[b]) b++;
-  double* s = c->stats + c->metric_slots;
+  double* s = stats + c->metric_slots;
   s[AC_SUM] += seconds;
   s[AC_BUCKETS + b] += hits;
 }

@@ -35,11 +35,13 @@
 #include <uv.h>
 
 #include "answer_cache.h"
+#include "serve_threads.h"
 
 #define BATCH 64
 #define IN_SLOT 4096
 #define META_STRIDE 16
 #define MAX_ROUNDS 16
+#define MAX_THREADS 16
 
 typedef struct {
   int fd;
@@ -62,6 +64,16 @@ typedef struct {
   ac_cache* cache;
   int cache_mode;  // 1: answer every source from the cache; 2: loopback sources only
   napi_ref stats_ref;
+  double* stats;
+  // Extra serving threads (startThreads): the cache is written under `lock`.
+  pthread_rwlock_t lock;
+  st_pool* pool;
+  uv_async_t wake;
+  int wake_open;
+  int open_handles;
+  napi_ref thread_stats[MAX_THREADS];
+  int32_t take_lens[BATCH];
+  socklen_t take_addr_lens[BATCH];
   struct sockaddr_storage addrs[BATCH];
   struct iovec in_iov[BATCH];
   struct mmsghdr in_msgs[BATCH];
@@ -114,6 +126,10 @@ static batch_socket* socket_arg(napi_env env, napi_callback_info info, napi_valu
 static void free_socket(batch_socket* s) {
   ac_free(s->cache);
   if (s->stats_ref) napi_delete_reference(s->env, s->stats_ref);
+  for (int k = 0; k < MAX_THREADS; k++) {
+    if (s->thread_stats[k]) napi_delete_reference(s->env, s->thread_stats[k]);
+  }
+  pthread_rwlock_destroy(&s->lock);
   if (s->in_ref) napi_delete_reference(s->env, s->in_ref);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
   if (s->meta_ref) napi_delete_reference(s->env, s->meta_ref);
@@ -174,7 +190,7 @@ static int answer_from_cache(batch_socket* s, int n) {
   for (int i = 0; i < n; i++) {
     int32_t* m = s->meta + i * META_STRIDE;
     if (m[0] <= 0 || m[2] == 0 || m[1] == 0 || (s->cache_mode == 2 && !loopback_source(m))) continue;
-    int len = ac_answer(s->cache, s->in + (size_t)i * IN_SLOT, m[0], s->out + (size_t)i * s->out_slot, s->out_slot);
+    int len = ac_answer(s->cache, s->stats, s->in + (size_t)i * IN_SLOT, m[0], s->out + (size_t)i * s->out_slot, s->out_slot);
     if (len > 0) {
       m[7] = len;
       m[8] = 1;
@@ -182,12 +198,13 @@ static int answer_from_cache(batch_socket* s, int n) {
     }
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  ac_record(s->cache, hits, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  ac_record(s->cache, s->stats, hits, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
   return hits;
 }
 
 // Keeps what JavaScript answered and located for the next queries like them.
 static void learn_from_js(batch_socket* s, int n) {
+  pthread_rwlock_wrlock(&s->lock);
   for (int i = 0; i < n; i++) {
     int32_t* m = s->meta + i * META_STRIDE;
     if (m[8] != 0 || m[0] <= 0) continue;
@@ -197,25 +214,13 @@ static void learn_from_js(batch_socket* s, int n) {
     }
     if (m[13] == 1) ac_learn_subnet(s->cache, q, m[0], m[14], m[15]);
   }
+  pthread_rwlock_unlock(&s->lock);
 }
 
-static void on_readable(uv_poll_t* handle, int status, int events) {
-  batch_socket* s = (batch_socket*)handle->data;
-  if (s->closing || status < 0 || !(events & UV_READABLE)) return;
+// Answers the n datagrams in the input slots (cache, then JavaScript) and sends the
+// replies; 0 when JavaScript threw (reported as a fatal exception) or the socket closed.
+static int run_batch(batch_socket* s, int n, napi_value cb, napi_value resource) {
   napi_env env = s->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value cb, resource;
-  napi_get_reference_value(env, s->callback, &cb);
-  napi_get_reference_value(env, s->resource, &resource);
-  for (int round = 0; round < MAX_ROUNDS && !s->closing; round++) {
-    for (int i = 0; i < BATCH; i++) {
-      s->in_msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
-      s->in_msgs[i].msg_hdr.msg_flags = 0;
-    }
-    int n = recvmmsg(s->fd, s->in_msgs, BATCH, MSG_DONTWAIT, NULL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
     for (int i = 0; i < n; i++) {
       int32_t* m = s->meta + i * META_STRIDE;
       m[0] = (s->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)s->in_msgs[i].msg_len;
@@ -247,13 +252,56 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
         napi_value err;
         napi_get_and_clear_last_exception(env, &err);
         napi_fatal_exception(env, err);
-        break;
+        return 0;
       }
-      if (s->closing) break;
+      if (s->closing) return 0;
       if (s->cache) learn_from_js(s, n);
     }
     send_replies(s, n);
-    if (n < BATCH) break;
+    return 1;
+}
+
+static void on_readable(uv_poll_t* handle, int status, int events) {
+  batch_socket* s = (batch_socket*)handle->data;
+  if (s->closing || status < 0 || !(events & UV_READABLE)) return;
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value cb, resource;
+  napi_get_reference_value(env, s->callback, &cb);
+  napi_get_reference_value(env, s->resource, &resource);
+  for (int round = 0; round < MAX_ROUNDS && !s->closing; round++) {
+    for (int i = 0; i < BATCH; i++) {
+      s->in_msgs[i].msg_hdr.msg_namelen = sizeof s->addrs[i];
+      s->in_msgs[i].msg_hdr.msg_flags = 0;
+    }
+    int n = recvmmsg(s->fd, s->in_msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (!run_batch(s, n, cb, resource) || n < BATCH) break;
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+// The serving threads queued datagrams the cache could not answer: answer them here.
+static void on_wake(uv_async_t* handle) {
+  batch_socket* s = (batch_socket*)handle->data;
+  if (s->closing || !s->pool) return;
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value cb, resource;
+  napi_get_reference_value(env, s->callback, &cb);
+  napi_get_reference_value(env, s->resource, &resource);
+  for (int round = 0; round < MAX_ROUNDS && !s->closing; round++) {
+    int n = st_take(s->pool, s->in, s->addrs, s->take_addr_lens, s->take_lens, BATCH);
+    if (n <= 0) break;
+    for (int i = 0; i < n; i++) {
+      s->in_msgs[i].msg_len = s->take_lens[i] < 0 ? 0 : (unsigned)s->take_lens[i];
+      s->in_msgs[i].msg_hdr.msg_flags = s->take_lens[i] < 0 ? MSG_TRUNC : 0;
+      s->in_msgs[i].msg_hdr.msg_namelen = s->take_addr_lens[i];
+    }
+    if (!run_batch(s, n, cb, resource)) break;
   }
   napi_close_handle_scope(env, scope);
 }
@@ -327,6 +375,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return NULL;
   }
   s->env = env;
+  pthread_rwlock_init(&s->lock, NULL);
   if (new_buffer(env, (size_t)BATCH * IN_SLOT, (void**)&s->in, &s->in_ref) != napi_ok ||
       new_buffer(env, (size_t)BATCH * (size_t)outSlot, (void**)&s->out, &s->out_ref) != napi_ok ||
       new_buffer(env, (size_t)BATCH * META_STRIDE * sizeof(int32_t), (void**)&s->meta, &s->meta_ref) != napi_ok) {
@@ -410,6 +459,7 @@ static napi_value start(napi_env env, napi_callback_info info) {
 
 static void on_closed(uv_handle_t* h) {
   batch_socket* s = (batch_socket*)h->data;
+  if (--s->open_handles > 0) return;
   close(s->fd);
   free_socket(s);
 }
@@ -419,12 +469,17 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   batch_socket* s = socket_arg(env, info, NULL);
   if (!s || s->closing) return NULL;
   s->closing = 1;
+  // The threads read the cache: they stop (and are joined) before anything is freed.
+  st_stop(s->pool);
+  s->pool = NULL;
   if (s->callback) {
     napi_async_destroy(env, s->async);
     napi_delete_reference(env, s->callback);
     napi_delete_reference(env, s->resource);
     uv_poll_stop(&s->poll);
+    s->open_handles = 1 + s->wake_open;
     uv_close((uv_handle_t*)&s->poll, on_closed);
+    if (s->wake_open) uv_close((uv_handle_t*)&s->wake, on_closed);
   } else {
     close(s->fd);
     free_socket(s);
@@ -436,7 +491,7 @@ static napi_value dropped(napi_env env, napi_callback_info info) {
   batch_socket* s = socket_arg(env, info, NULL);
   if (!s) return NULL;
   napi_value v;
-  CHECK(env, napi_create_double(env, s->dropped, &v));
+  CHECK(env, napi_create_double(env, s->dropped + (s->pool ? st_dropped(s->pool) : 0), &v));
   return v;
 }
 
@@ -472,7 +527,8 @@ static napi_value cache_init(napi_env env, napi_callback_info info) {
   napi_value ab;
   CHECK(env, napi_create_arraybuffer(env, ((size_t)slots + AC_BUCKETS + nb + 1) * sizeof(double), (void**)&stats, &ab));
   memset(stats, 0, ((size_t)slots + AC_BUCKETS + nb + 1) * sizeof(double));
-  s->cache = ac_new((uint32_t)max, (uint32_t)slots, bounds, (int)nb, stats);
+  s->cache = ac_new((uint32_t)max, (uint32_t)slots, bounds, (int)nb);
+  s->stats = stats;
   if (!s->cache) {
     napi_throw_error(env, NULL, "udp-batch: out of memory");
     return NULL;
@@ -485,8 +541,68 @@ static napi_value cache_init(napi_env env, napi_callback_info info) {
 // cacheClear(handle): forget every cached answer and located subnet (a new snapshot).
 static napi_value cache_clear(napi_env env, napi_callback_info info) {
   batch_socket* s = socket_arg(env, info, NULL);
-  if (s && s->cache) ac_clear(s->cache);
+  if (s && s->cache) {
+    pthread_rwlock_wrlock(&s->lock);
+    ac_clear(s->cache);
+    pthread_rwlock_unlock(&s->lock);
+  }
   return NULL;
+}
+
+static void wake_main(void* arg) { uv_async_send((uv_async_t*)arg); }
+
+// startThreads(handle, n) -> stats: ArrayBuffer[] (one per thread, layout in answer_cache.h).
+// n more threads serve the socket's address from the answer cache (serve_threads.h);
+// needs start() and cacheInit() first, and a socket opened with reusePort.
+static napi_value start_threads(napi_env env, napi_callback_info info) {
+  napi_value nv;
+  batch_socket* s = socket_arg(env, info, &nv);
+  if (!s) return NULL;
+  int32_t n = 0;
+  CHECK(env, napi_get_value_int32(env, nv, &n));
+  if (!s->cache || !s->callback || s->pool || s->closing || n < 1 || n > MAX_THREADS) {
+    napi_throw_error(env, NULL, "udp-batch: startThreads needs a started socket with the cache on, once, 1..16 threads");
+    return NULL;
+  }
+  struct sockaddr_storage bound;
+  socklen_t bound_len = sizeof bound;
+  if (getsockname(s->fd, (struct sockaddr*)&bound, &bound_len) < 0) return throw_errno(env, "getsockname", errno);
+  int recv_buf = 0;
+  socklen_t rl = sizeof recv_buf;
+  getsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &recv_buf, &rl);
+  napi_value arr;
+  CHECK(env, napi_create_array_with_length(env, (size_t)n, &arr));
+  double* stats[MAX_THREADS];
+  size_t len = ac_stats_len(s->cache);
+  for (int k = 0; k < n; k++) {
+    napi_value ab;
+    CHECK(env, napi_create_arraybuffer(env, len * sizeof(double), (void**)&stats[k], &ab));
+    memset(stats[k], 0, len * sizeof(double));
+    CHECK(env, napi_create_reference(env, ab, 1, &s->thread_stats[k]));
+    CHECK(env, napi_set_element(env, arr, (uint32_t)k, ab));
+  }
+  uv_loop_t* loop;
+  CHECK(env, napi_get_uv_event_loop(env, &loop));
+  if (uv_async_init(loop, &s->wake, on_wake) != 0) {
+    napi_throw_error(env, NULL, "udp-batch: uv_async_init failed");
+    return NULL;
+  }
+  s->wake.data = s;
+  s->wake_open = 1;
+  st_config cfg = {
+      .addr = (struct sockaddr*)&bound, .addr_len = bound_len, .recv_buf = recv_buf / 2, .cache = s->cache, .lock = &s->lock,
+      .loopback_only = s->cache_mode == 2, .out_slot = s->out_slot, .in_slot = IN_SLOT, .stats = stats,
+      .wake = wake_main, .wake_arg = &s->wake,
+  };
+  char err[256] = "";
+  s->pool = st_start(n, &cfg, err, sizeof err);
+  if (!s->pool) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "udp-batch: serving threads: %s", err);
+    napi_throw_error(env, NULL, msg);
+    return NULL;
+  }
+  return arr;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -499,6 +615,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dropped", NULL, dropped, NULL, NULL, NULL, napi_default, NULL},
       {"cacheInit", NULL, cache_init, NULL, NULL, NULL, napi_default, NULL},
       {"cacheClear", NULL, cache_clear, NULL, NULL, NULL, napi_default, NULL},
+      {"startThreads", NULL, start_threads, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -35,6 +35,8 @@ export interface WorkerServerOptions {
   udpBatching?: boolean;
   /** Set by ClusteredDnsServer: with batched UDP each worker binds its own SO_REUSEPORT socket. */
   reusePort?: boolean;
+  /** UDP serving threads in each worker (DnsServerOptions.udpThreads). */
+  udpThreads?: number;
 }
 
 export interface ClusteredDnsServerOptions extends WorkerServerOptions {

@@ -41,8 +41,8 @@ export class DnsMetrics {
   /** [answers replayed from the answer cache, of them already flushed]. */
   private readonly cached = new Float64Array(2);
   private readonly latency: DurationHistogram;
-  /** The native answer cache's statistics (counts by slot, hits, seconds, buckets), when it is on. */
-  private native: Float64Array | undefined;
+  /** The native answer cache's statistics (counts by slot, hits, seconds, buckets), one per serving thread. */
+  private readonly native: Float64Array[] = [];
   private readonly nativeFlushed = new Float64Array(METRIC_SLOTS + 1);
   private readonly generation: Gauge;
   private readonly serial: Gauge;
@@ -57,18 +57,19 @@ export class DnsMetrics {
     const counts = this.counts;
     const flushed = this.flushed;
     const nativeFlushed = this.nativeFlushed;
-    const native = (): Float64Array | undefined => this.native;
+    const native = this.native;
+    /** Value `i` summed over the native serving threads. */
+    const nat = (i: number): number => { let v = 0; for (const a of native) v += a[i] ?? 0; return v; };
     const limited = this.limited;
     const limitedFlushed = this.limitedFlushed;
     new Counter({
       name: 'kfed_dns_queries_total', help: 'DNS queries answered, by transport, query type and response code.',
       labelNames: ['transport', 'qtype', 'rcode'], registers: [reg],
       collect() {
-        const n = native();
         for (let i = 0; i < counts.length; i++) {
           let d = (counts[i] ?? 0) - (flushed[i] ?? 0);
           flushed[i] = counts[i] ?? 0;
-          if (n) { d += (n[i] ?? 0) - (nativeFlushed[i] ?? 0); nativeFlushed[i] = n[i] ?? 0; }
+          if (native.length > 0) { const v = nat(i); d += v - (nativeFlushed[i] ?? 0); nativeFlushed[i] = v; }
           if (d <= 0) continue;
           const t = Math.floor(i / (NQ * NR));
           const r = i % NR;
@@ -94,8 +95,7 @@ export class DnsMetrics {
       collect() {
         let d = (cached[0] ?? 0) - (cached[1] ?? 0);
         cached[1] = cached[0] ?? 0;
-        const n = native();
-        if (n) { d += (n[NATIVE_HITS] ?? 0) - (nativeFlushed[METRIC_SLOTS] ?? 0); nativeFlushed[METRIC_SLOTS] = n[NATIVE_HITS] ?? 0; }
+        if (native.length > 0) { const v = nat(NATIVE_HITS); d += v - (nativeFlushed[METRIC_SLOTS] ?? 0); nativeFlushed[METRIC_SLOTS] = v; }
         if (d > 0) this.inc(d);
       },
     });
@@ -134,12 +134,12 @@ export class DnsMetrics {
   }
 
   /**
-   * Adds the native answer cache's statistics (native/udp-batch/answer_cache.h: answers
+   * Adds a native serving thread's statistics (native/udp-batch/answer_cache.h: answers
    * by slot, hits, seconds, duration buckets for DURATION_BUCKETS) at every scrape.
    */
   addNativeCache(stats: Float64Array): void {
     if (stats.length !== NATIVE_BUCKETS + DURATION_BUCKETS.length + 1) throw new Error(`native answer cache statistics: ${stats.length} values, expected ${NATIVE_BUCKETS + DURATION_BUCKETS.length + 1}`);
-    this.native = stats;
+    this.native.push(stats);
     this.latency.addSource({ buckets: (i) => stats[NATIVE_BUCKETS + i] ?? 0, sum: () => stats[NATIVE_SUM] ?? 0 });
   }
 

@@ -52,6 +52,12 @@ export interface DnsServerOptions {
   udpBatching?: boolean | undefined;
   /** With batched UDP: SO_REUSEPORT, so each DNS worker process binds its own socket. */
   reusePort?: boolean | undefined;
+  /**
+   * With batched UDP and the answer cache: threads answering UDP from the cache in this
+   * process, each on its own SO_REUSEPORT socket, the JavaScript thread included (default
+   * 1: that thread only). Misses are answered by JavaScript whichever thread got them.
+   */
+  udpThreads?: number | undefined;
   /** Registry for the kfed_dns_* metrics (default: a private one, see `metrics.registry`). */
   metrics?: Registry | undefined;
   logger?: DnsLogger | undefined;
@@ -172,7 +178,7 @@ export class DnsServer {
       let sock: BatchUdpSocket | undefined;
       try {
         sock = BatchUdpSocket.open({
-          address, port: want, ipv6: net.isIPv6(address), reusePort: this.opts.reusePort ?? false,
+          address, port: want, ipv6: net.isIPv6(address), reusePort: (this.opts.reusePort ?? false) || (this.opts.udpThreads ?? 1) > 1,
           maxReply: this.responder.maxUdpPayload, recvBufferSize: this.opts.udpRecvBufferSize ?? 0,
         });
         const tcp = await this.listenTcp(address, sock.port);
@@ -316,6 +322,12 @@ export class DnsServer {
       }
       if (answered > 0) metrics.answered(answered, (performance.now() - t0) / 1000);
     });
+    const threads = Math.max(1, Math.min(16, Math.floor(this.opts.udpThreads ?? 1)));
+    if (threads > 1 && native) {
+      for (const stats of sock.startThreads(threads - 1)) metrics.addNativeCache(stats);
+    } else if (threads > 1) {
+      this.log.warn({ udpThreads: threads }, 'dns server: UDP serving threads need the answer cache and, with rate limiting, loopback exempt; serving on one thread');
+    }
   }
 
   private listenTcp(address: string, port: number): Promise<net.Server> {

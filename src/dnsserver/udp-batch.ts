@@ -17,6 +17,7 @@ interface Binding {
   dropped(h: unknown): number;
   cacheInit(h: unknown, maxEntries: number, metricSlots: number, bounds: number[], mode: number): ArrayBuffer;
   cacheClear(h: unknown): void;
+  startThreads(h: unknown, n: number): ArrayBuffer[];
 }
 
 const ADDON = join('native', 'udp-batch', 'build', 'Release', 'udp_batch.node');
@@ -126,6 +127,18 @@ export class BatchUdpSocket {
   enableCache(maxEntries: number, metricSlots: number, bounds: number[], mode: 1 | 2): Float64Array {
     if (this.handle === undefined) throw new Error('udp batch socket is closed');
     return new Float64Array(this.b.cacheInit(this.handle, maxEntries, metricSlots, bounds, mode));
+  }
+
+  /**
+   * Starts `n` more serving threads, each on its own SO_REUSEPORT socket on this
+   * socket's address (which must have been opened with reusePort): they answer from
+   * the answer cache and queue every other datagram for the batch handler, whose
+   * replies leave from this socket. Needs `start` and `enableCache` first. Returns each
+   * thread's statistics array (the layout of `enableCache`'s).
+   */
+  startThreads(n: number): Float64Array[] {
+    if (this.handle === undefined) throw new Error('udp batch socket is closed');
+    return this.b.startThreads(this.handle, n).map((ab) => new Float64Array(ab));
   }
 
   /** Forgets every cached answer and located subnet (the zone changed). */

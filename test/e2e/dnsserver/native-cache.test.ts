@@ -43,10 +43,14 @@ async function rig(opts: DnsServerOptions = {}): Promise<Rig> {
   const respond = r.respond.bind(r);
   let calls = 0;
   r.respond = (...a: Parameters<Responder['respond']>) => { calls++; return respond(...a); };
-  const sock = dgram.createSocket('udp4');
-  await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
+  // Several client sockets: SO_REUSEPORT spreads them over the serving threads' sockets.
   const waiting = new Map<number, (p: dnsPacket.Packet) => void>();
-  sock.on('message', (m) => { const p = dnsPacket.decode(m); waiting.get(p.id ?? -1)?.(p); });
+  const socks = await Promise.all(Array.from({ length: 8 }, async () => {
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
+    sock.on('message', (m) => { const p = dnsPacket.decode(m); waiting.get(p.id ?? -1)?.(p); });
+    return sock;
+  }));
   let id = 1;
   return {
     server, port: udpPort, registry, calls: () => calls,
@@ -55,10 +59,10 @@ async function rig(opts: DnsServerOptions = {}): Promise<Rig> {
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`no answer to ${name}`)), 3000);
         waiting.set(qid, (p) => { clearTimeout(t); waiting.delete(qid); resolve(p); });
-        sock.send(query(name, 'A', { ...o, id: qid }), udpPort, '127.0.0.1');
+        socks[qid % socks.length]?.send(query(name, 'A', { ...o, id: qid }), udpPort, '127.0.0.1');
       });
     },
-    async close() { sock.close(); await server.close(); },
+    async close() { for (const s of socks) s.close(); await server.close(); },
   };
 }
 
@@ -145,5 +149,25 @@ describe.skipIf(!available)('native answer cache', () => {
     const r = (open = await rig({ rateLimit: { responsesPerSecond: 5 } }));
     for (let i = 0; i < 30; i++) expect(addrs(await r.ask(`www.${ZONE}`))).toEqual(['192.0.2.1']);
     expect(r.calls()).toBe(1);
+  });
+
+  it('serves from several threads: each answer right, JavaScript asked once per question and class, a new snapshot at once', async () => {
+    const r = (open = await rig({ udpThreads: 3 }));
+    const cases = [
+      { ip: '81.2.69.0', want: '192.0.2.10' }, { ip: '8.8.8.0', want: '198.51.100.10' }, { ip: '1.0.16.0', want: '203.0.113.10' },
+    ];
+    for (let round = 0; round < 10; round++) {
+      for (const c of cases) expect(addrs(await r.ask(NAME, { ecs: { ip: c.ip, prefix: 24 } }))).toEqual([c.want]);
+    }
+    expect(r.calls()).toBe(3);
+    // Concurrent queries over every socket.
+    const all = await Promise.all(Array.from({ length: 300 }, (_, i) => r.ask(NAME, { ecs: { ip: cases[i % 3]?.ip ?? '', prefix: 24 } })));
+    all.forEach((p, i) => expect(addrs(p)).toEqual([cases[i % 3]?.want]));
+    expect(r.calls()).toBe(3);
+    r.server.setSnapshot(buildSnapshot({ zones: [{ domain: ZONE }], endpoints: endpoints('192.0.2.99') }));
+    for (let i = 0; i < 16; i++) expect(addrs(await r.ask(NAME, { ecs: { ip: '81.2.69.0', prefix: 24 } }))).toEqual(['192.0.2.99']);
+    const text = await r.registry.metrics();
+    expect(text).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR"\} 346\n/);
+    expect(text).toMatch(/kfed_dns_answer_duration_seconds_count 346\n/);
   });
 });

@@ -21,6 +21,8 @@ import type { Runnable } from '../runtime/runnable.js';
 import { createPropagationController } from '../propagation/types/controller-factory.js';
 import { RSPController } from '../propagation/scheduling/rsp-controller.js';
 import { PolicyStatusController } from '../propagation/policy/policy-status-controller.js';
+import { PlainConflicts } from '../propagation/plain/plain-conflicts.js';
+import { PlainResourceController } from '../propagation/plain/plain-resource-controller.js';
 import { PublishingController } from '../dns/publish/publishing-controller.js';
 import { DNS_PROVIDER_FACTORIES } from './dns-providers.js';
 import { KubeFedConfigWatcher } from '../clusters/kubefedconfig-watcher.js';
@@ -131,18 +133,26 @@ export const CONTROLLERS: ControllerEntry[] = [
       }),
   },
   {
-    // Policy status: what each PropagationPolicy/OverridePolicy matched, conflicts, override failures (leader only).
+    // Policy status: what each PropagationPolicy/OverridePolicy matched, conflicts, override failures (leader only);
+    // with --policy-propagate-plain-resources, the plain-resource controller beside it (its conflicts go into the status).
     name: 'policy-status',
-    create: (d) =>
-      new PolicyStatusController({
-        host: d.host,
-        informers: d.informers.scope(),
-        kubefedNamespace: d.config.kubefedNamespace,
-        ...(d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {}),
-        events: d.events('policy-status-controller'),
-        logger: d.logger,
-        registry: d.metrics,
-      }),
+    create: (d) => {
+      const scope = d.config.kubeFedConfig.spec.scope === 'Namespaced' ? { namespace: d.config.kubefedNamespace } : {};
+      const conflicts = d.config.policies.propagatePlainResources ? new PlainConflicts() : undefined;
+      return [
+        new PolicyStatusController({
+          host: d.host,
+          informers: d.informers.scope(),
+          kubefedNamespace: d.config.kubefedNamespace,
+          ...scope,
+          conflicts,
+          events: d.events('policy-status-controller'),
+          logger: d.logger,
+          registry: d.metrics,
+        }),
+        ...(conflicts ? [new PlainResourceController({ host: d.host, informers: d.informers.scope(), kubefedNamespace: d.config.kubefedNamespace, ...scope, conflicts, events: d.events('plain-resource-controller'), logger: d.logger, registry: d.metrics })] : []),
+      ];
+    },
   },
   {
     // DNSProviders: publish the DNSEndpoints' records to Route53, Cloud DNS, RFC2136 (leader only).

@@ -54,6 +54,7 @@ const FLAGS: readonly FlagRow[] = [
   { key: 'healthCheckFastProbeInterval', flags: '--health-check-fast-probe-interval <duration>', env: 'KFED_HEALTH_CHECK_FAST_PROBE_INTERVAL', help: 'spacing of confirmation probes when a member refuses connections (0 disables the fast path)', default: D.healthCheckFastProbeInterval },
   { key: 'rspUnschedulableAfter', flags: '--rsp-unschedulable-after <duration>', env: 'KFED_RSP_UNSCHEDULABLE_AFTER', help: 'ReplicaSchedulingPreference: a pod Unschedulable this long counts against its cluster\'s capacity', default: D.rspUnschedulableAfter },
   { key: 'rspReplanInterval', flags: '--rsp-replan-interval <duration>', env: 'KFED_RSP_REPLAN_INTERVAL', help: 'ReplicaSchedulingPreference: re-plan every RSP this often', default: D.rspReplanInterval },
+  { key: 'policyPropagatePlainResources', flags: '--policy-propagate-plain-resources [bool]', env: 'KFED_POLICY_PROPAGATE_PLAIN_RESOURCES', help: 'PropagationPolicies also federate the plain host objects they select by target kind (Karmada-style): kfed keeps a generated Federated<Kind> per selected object', default: D.policyPropagatePlainResources, parse: bool },
   { key: 'logLevel', flags: '--log-level <level>', env: 'KFED_LOG_LEVEL', help: 'log level of the JSON logs on stdout', default: D.logLevel, choices: LOG_LEVELS },
 ];
 

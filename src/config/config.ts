@@ -79,6 +79,8 @@ export interface Config {
   clusterHealthCheck: HealthCheckConfig;
   /** ReplicaSchedulingPreference controller timing (README "Propagation"). */
   scheduling: SchedulingConfig;
+  /** PropagationPolicies also place plain (non-federated) host objects, Karmada-style (README "Policies"). */
+  policies: { propagatePlainResources: boolean };
   /** The KubeFedConfig as read (defaulted), for controllers that need other fields (feature gates, sync). */
   kubeFedConfig: KubeFedConfig;
   /** Invalid stored KubeFedConfig fields that were replaced by their defaults at start-up. */
@@ -127,6 +129,8 @@ export interface ConfigFlags extends DnsOptionFlags {
   dnsEndpointSelector?: string | undefined;
   /** DNS worker processes: `0` (default, in this process), a count, or `auto` (one per available core). */
   dnsWorkers?: string | number | undefined;
+  /** PropagationPolicies federate the plain host objects they select by target kind (default false). */
+  policyPropagatePlainResources?: boolean | undefined;
 }
 
 /**
@@ -142,6 +146,7 @@ export const CONFIG_DEFAULTS = {
   healthCheckFastProbeInterval: '200ms',
   rspUnschedulableAfter: '60s',
   rspReplanInterval: '30s',
+  policyPropagatePlainResources: false,
   /** Off: a replica serves DNS when asked to (the chart passes `--dns-listen=:5353`). */
   dnsListen: '',
   dnsGeoDatabase: 'bundled',
@@ -293,6 +298,7 @@ export function buildConfig(flags: ConfigFlags, kubeFedConfig?: KubeFedConfig): 
     dnsEndpoints,
     clusterHealthCheck: health,
     scheduling,
+    policies: { propagatePlainResources: flags.policyPropagatePlainResources ?? CONFIG_DEFAULTS.policyPropagatePlainResources },
     kubeFedConfig: kfc,
     logLevel: flags.logLevel ?? CONFIG_DEFAULTS.logLevel,
   };

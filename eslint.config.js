@@ -29,6 +29,7 @@ const SUBLAYERS = {
     sync: ['.', 'policy'],
     scheduling: ['.', 'policy'],
     types: ['.', 'policy', 'sync'],
+    plain: ['.', 'policy', 'sync'],
   },
 };
 const CLIENT_NODE = { group: ['@kubernetes/client-node', '@kubernetes/client-node/*'], message: 'only src/kube uses @kubernetes/client-node (README: Architecture)' };

@@ -21,6 +21,11 @@ describe('buildConfig', () => {
     expect(c.clusterHealthCheck.failureThreshold).toBe(2);
   });
 
+  it('policies place plain resources only when asked (--policy-propagate-plain-resources)', () => {
+    expect(buildConfig(flags).policies).toEqual({ propagatePlainResources: false });
+    expect(buildConfig({ ...flags, policyPropagatePlainResources: true }).policies).toEqual({ propagatePlainResources: true });
+  });
+
   it('names every invalid field', () => {
     const kfc = { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed' }, spec: { scope: 'Cluster' as const, clusterHealthCheck: { period: 'soon' } } };
     expect(() => buildConfig(flags, kfc)).toThrow(/spec.clusterHealthCheck.period/);

@@ -199,6 +199,18 @@ describe('charts/kfed with other values', () => {
     expect(buildConfig({ inCluster: true, dnsListen: ':5353', dnsRateLimit: 'off' }).dns?.rateLimit).toBe(false);
   });
 
+  it('policies.propagatePlainResources: the flag and the RBAC of the plain-resource controller, only when on', () => {
+    const plainArgs = (values: Record<string, unknown>): string[] => controller(renderChart(values)).args.filter((a: string) => a.startsWith('--policy-'));
+    expect(plainArgs({})).toEqual([]);
+    expect(plainArgs({ policies: { propagatePlainResources: true } })).toEqual(['--policy-propagate-plain-resources=true']);
+    expect(buildConfig({ inCluster: true, policyPropagatePlainResources: true }).policies.propagatePlainResources).toBe(true);
+    const writes = (values: Record<string, unknown>): unknown[] => must(renderChart(values), 'ClusterRole').rules.filter((r: any) => r.apiGroups.includes('types.kubefed.io') && r.verbs.includes('create'));
+    expect(writes({})).toEqual([]);
+    expect(writes({ policies: { propagatePlainResources: true } })).toEqual([{ apiGroups: ['types.kubefed.io'], resources: ['*'], verbs: ['create', 'update', 'delete'] }]);
+    const reads = must(renderChart({ policies: { propagatePlainResources: true } }), 'ClusterRole').rules.find((r: any) => r.apiGroups.includes('apps'));
+    expect(reads).toEqual({ apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: ['get', 'list', 'watch'] });
+  });
+
   it('renders each enabled provider as a DNSProvider the controller accepts, and no provider flags', () => {
     const c = renderChart({
       providers: {

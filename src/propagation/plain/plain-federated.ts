@@ -93,9 +93,16 @@ export function generatedFederated(ftc: FederatedTypeConfig, obj: KubeObject): F
   };
 }
 
+/** A null field is an absent one (an API server with a structural schema drops nulls, e.g. `creationTimestamp: null`). */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+}
+
 /** What of a generated object kfed keeps equal to its plain object (labels, owner, template). */
 export function generatedDiffers(current: FederatedObject, desired: FederatedObject): boolean {
-  const pick = (f: FederatedObject): string => canonicalJson([f.metadata.labels ?? {}, f.metadata.ownerReferences ?? [], f.spec?.template ?? {}]);
+  const pick = (f: FederatedObject): string => canonicalJson(withoutNulls([f.metadata.labels ?? {}, f.metadata.ownerReferences ?? [], f.spec?.template ?? {}]));
   return pick(current) !== pick(desired);
 }
 

@@ -84,6 +84,9 @@ describe('generatedFederated', () => {
       status: { observedGeneration: 1 },
     };
     expect(generatedDiffers(stored, desired)).toBe(false);
+    const withNull = { ...web, spec: { replicas: 2, template: { metadata: { creationTimestamp: null } } } } as KubeObject;
+    const pruned = { ...stored, spec: { template: { ...stored.spec.template, spec: { replicas: 2, template: { metadata: {} } } } } };
+    expect(generatedDiffers(pruned, generatedFederated(DEPLOY, withNull))).toBe(false);
     expect(generatedDiffers(stored, generatedFederated(DEPLOY, { ...web, spec: { replicas: 3 } } as KubeObject))).toBe(true);
     expect(generatedDiffers(stored, generatedFederated(DEPLOY, { ...web, metadata: { ...web.metadata, uid: 'u-2' } }))).toBe(true);
   });

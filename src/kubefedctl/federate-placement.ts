@@ -70,7 +70,7 @@ export async function readPropagationPolicies(host: ClusterClient, signal?: Abor
       return (await host.dynamic.list<PropagationPolicy>(ref, signal ? { signal } : {})).items;
     } catch (err) {
       if (isNotFound(err)) return [];
-      throw new Error(`read ${ref.kind ?? ref.resource}s to decide the placement (or pass --placement all|none)`, { cause: err });
+      throw new Error(`read ${ref.kind ?? ref.resource}s to decide the placement (or pass --placement all)`, { cause: err });
     }
   };
   const [pp, cpp] = await Promise.all([list(PROPAGATION_POLICIES), list(CLUSTER_PROPAGATION_POLICIES)]);

@@ -14,6 +14,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 const WEIGHTS: Record<FaultKind, number> = {
   'member-stop': 3, partition: 3, 'host-outage': 1, 'error-rate': 3, 'drop-watches': 2, compaction: 2, 'controller-kill': 1, 'provider-throttle': 2, 'provider-reject': 2,
 };
+/** Longest a throttling fault lasts (the publisher resyncs every 10 s, so most bursts are used up). */
+const THROTTLE_MAX_MS = 30_000;
 /** The address pool of each sandbox cluster's load balancers (src/sandbox: the documentation ranges). */
 const POOLS: Record<string, string> = { 'cluster-1': '192.0.2.', 'cluster-2': '198.51.100.', 'cluster-3': '203.0.113.' };
 
@@ -154,22 +156,22 @@ export class FaultInjector {
         return `SIGKILL, ${p.name} started after ${ms} ms`;
       }
       case 'provider-throttle': {
-        // A burst: the next calls within the hold, at most `count`. Healed at the end of the
-        // hold like every lasting fault; before, a rule's unused count outlived it, so the
-        // counts of bursts injected while the publisher backed off added up to hundreds of
+        // The next `count` Route53 calls answer throttled; healed once they did, or after
+        // THROTTLE_MAX_MS at most. Before, a rule's unused count outlived the fault and the
+        // counts of bursts injected while the publisher backed off added up: hundreds of
         // calls still refused minutes after the faults had stopped.
         const count = this.rng.int(3, 12);
         const code = this.rng.pick(['Throttling', 'PriorRequestNotComplete'] as const);
-        const ms = this.hold();
+        const refused = (): number => [...fake.throttled.values()].reduce((a, b) => a + b, 0);
+        const before = refused();
+        const started = Date.now();
         fake.throttle({ count, code, retryAfterSeconds: 1 });
-        const before = [...fake.throttled.values()].reduce((a, b) => a + b, 0);
         try {
-          await sleep(ms);
+          while (refused() - before < count && Date.now() - started < THROTTLE_MAX_MS) await sleep(200);
         } finally {
           fake.clearThrottles();
         }
-        const refused = [...fake.throttled.values()].reduce((a, b) => a + b, 0) - before;
-        return `the next ${count} Route53 calls within ${ms} ms answer ${code} (${refused} did)`;
+        return `the next ${count} Route53 calls answer ${code} (${refused() - before} did within ${Date.now() - started} ms)`;
       }
       case 'provider-reject': {
         const c = this.rng.pick(CLUSTERS);

@@ -59,7 +59,12 @@ interface TypeWatch {
   informer: Informer<FederatedObject>;
   targetKind: string;
   off: () => void;
+  /** when it was acquired: a new type's objects are waited for, a while (its CRD may be missing) */
+  since: number;
 }
+
+/** How long a pass waits for a newly watched type's informer to list its objects. */
+const TYPE_SYNC_WAIT_MS = 5000;
 
 interface PolicyWhere {
   informer: Informer<Policy>;
@@ -136,7 +141,7 @@ export class PolicyStatusController implements Runnable {
   }
 
   /** Acquire an informer per enabled federated type, release those of removed types. */
-  private syncTypes(): void {
+  private syncTypes(now: number): void {
     const wanted = new Map<string, FederatedTypeConfig>();
     for (const ftc of this.ftcs.list()) if (ftc.spec.propagation === 'Enabled') wanted.set(ftc.metadata.name ?? '', ftc);
     for (const [name, w] of this.types) {
@@ -155,16 +160,16 @@ export class PolicyStatusController implements Runnable {
         this.managed.controller?.enqueue(KEY);
       };
       const off = informer.addHandlers({ onAdd: note, onUpdate: (_old, obj) => note(obj), onDelete: note });
-      this.types.set(name, { informer, targetKind: ftc.spec.targetType.kind, off });
+      this.types.set(name, { informer, targetKind: ftc.spec.targetType.kind, off, since: now });
     }
     for (const k of this.index.setKnownKinds(new Set([...this.types.values()].map((t) => t.targetKind)))) this.dirty.add(k);
   }
 
   /** Applies the noted changes to the index; the policies they may affect become dirty. */
-  private applyChanges(): void {
+  private applyChanges(now: number): void {
     if (this.typesChanged) {
       this.typesChanged = false;
-      this.syncTypes();
+      this.syncTypes(now);
     }
     for (const key of this.changedPolicies) {
       const w = this.where.get(key);
@@ -189,8 +194,10 @@ export class PolicyStatusController implements Runnable {
     const now = this.o.now?.() ?? Date.now();
     const wait = this.lastRun + (this.o.minIntervalMs ?? 2000) - now;
     if (wait > 0) return { requeueAfterMs: wait };
+    this.applyChanges(now);
+    // A status from half-listed objects would be written and then corrected: wait for new types (bounded).
+    if ([...this.types.values()].some((t) => !t.informer.hasSynced() && now - t.since < TYPE_SYNC_WAIT_MS)) return { requeueAfterMs: 250 };
     this.lastRun = now;
-    this.applyChanges();
     const extra = this.o.conflicts?.conflicts();
     let failed = false;
     for (const key of [...this.dirty]) {

@@ -11,6 +11,7 @@ import { PROPAGATION_POLICIES, type FederatedObject } from '../../../src/api/fed
 import type { KubeObject } from '../../../src/api/meta.js';
 import { federateResource } from '../../../src/kubefedctl/federate.js';
 import { CONFIGMAPS, DEPLOYMENTS, FED_CONFIGMAPS, FED_DEPLOYMENTS, KUBEFED_NS, federateNamespace, inClusters, startEnv, until, type Env } from '../../support/propagation.js';
+import { startupMs } from '../../support/sandbox-backend.js';
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -42,7 +43,7 @@ beforeAll(async () => {
     spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'example.org/web:1.0' }] } } },
   });
   await env.host.dynamic.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: NS }, data: { color: 'blue' } });
-}, 60_000);
+}, startupMs(60_000));
 
 afterAll(async () => {
   await env?.close();

@@ -15,13 +15,15 @@ typedef struct ac_cache ac_cache;
 //   [0, metric_slots)          answers by metrics slot (transport, qtype, rcode)
 //   metric_slots + AC_HITS     answers replayed here
 //   metric_slots + AC_SUM      seconds spent building them
+//   metric_slots + AC_DROPS    responses withheld by rate limiting (rrl.h)
 //   metric_slots + AC_BUCKETS  per duration bucket (nbounds + 1, the last is +Inf), not cumulative
 #define AC_HITS 0
 #define AC_SUM 1
-#define AC_BUCKETS 2
+#define AC_DROPS 2
+#define AC_BUCKETS 3
 
 // max_entries questions (a full cache starts over); a statistics array has
-// metric_slots + 2 + nbounds + 1 doubles.
+// metric_slots + AC_BUCKETS + nbounds + 1 doubles.
 ac_cache* ac_new(uint32_t max_entries, uint32_t metric_slots, const double* bounds, int nbounds);
 void ac_free(ac_cache* c);
 // Forgets every answer and every subnet's class (a new zone snapshot).

@@ -18,6 +18,7 @@
 
 typedef struct {
   int32_t len;
+  int8_t verdict;
   socklen_t addr_len;
   struct sockaddr_storage addr;
 } st_head;
@@ -37,6 +38,7 @@ typedef struct {
   struct iovec out_iov[T_BATCH];
   struct mmsghdr out_msgs[T_BATCH];
   int miss[T_BATCH];
+  int8_t verdict[T_BATCH];
 } st_thread;
 
 struct st_pool {
@@ -95,6 +97,7 @@ static void forward(st_thread* t, int misses) {
     int at = (p->qhead + p->qcount) % QUEUE;
     st_head* h = &p->heads[at];
     h->len = (t->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)t->in_msgs[i].msg_len;
+    h->verdict = t->verdict[i];
     h->addr_len = t->in_msgs[i].msg_hdr.msg_namelen;
     memcpy(&h->addr, &t->addrs[i], sizeof h->addr);
     if (h->len > 0) memcpy(p->qdata + (size_t)at * p->cfg.in_slot, t->in + (size_t)i * p->cfg.in_slot, (size_t)h->len);
@@ -111,11 +114,25 @@ static void serve_batch(st_thread* t, int n) {
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int k = 0, misses = 0;
+  // As in JavaScript: every datagram that can be answered is rate-limited before anything else.
+  memset(t->verdict, RRL_PASS, sizeof t->verdict);
+  if (c->rrl) {
+    double now = rrl_now_ms();
+    rrl_lock(c->rrl);
+    for (int i = 0; i < n; i++) {
+      if (!(t->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) && source_port(&t->addrs[i]) != 0) t->verdict[i] = (int8_t)rrl_check(c->rrl, &t->addrs[i], now);
+    }
+    rrl_unlock(c->rrl);
+  }
   pthread_rwlock_rdlock(c->lock);
   for (int i = 0; i < n; i++) {
     struct mmsghdr* m = &t->in_msgs[i];
     int len = 0;
-    if (!(m->msg_hdr.msg_flags & MSG_TRUNC) && source_port(&t->addrs[i]) != 0 && (!c->loopback_only || loopback(&t->addrs[i]))) {
+    if (t->verdict[i] == RRL_DROP) {
+      stats[c->drops_at] += 1;
+      continue;
+    }
+    if (t->verdict[i] == RRL_PASS && !(m->msg_hdr.msg_flags & MSG_TRUNC) && source_port(&t->addrs[i]) != 0 && (!c->loopback_only || loopback(&t->addrs[i]))) {
       len = ac_answer(c->cache, stats, t->in + (size_t)i * c->in_slot, (int)m->msg_len, t->out + (size_t)k * c->out_slot, c->out_slot);
     }
     if (len <= 0) {
@@ -233,12 +250,13 @@ st_pool* st_start(int n, const st_config* cfg, char* err, size_t err_len) {
   return p;
 }
 
-int st_take(st_pool* p, uint8_t* in, struct sockaddr_storage* addrs, socklen_t* addr_lens, int32_t* lens, int max) {
+int st_take(st_pool* p, uint8_t* in, struct sockaddr_storage* addrs, socklen_t* addr_lens, int32_t* lens, int8_t* verdicts, int max) {
   pthread_mutex_lock(&p->qlock);
   int k = 0;
   for (; k < max && p->qcount > 0; k++) {
     st_head* h = &p->heads[p->qhead];
     lens[k] = h->len;
+    verdicts[k] = h->verdict;
     addr_lens[k] = h->addr_len;
     memcpy(&addrs[k], &h->addr, sizeof h->addr);
     if (h->len > 0) memcpy(in + (size_t)k * p->cfg.in_slot, p->qdata + (size_t)p->qhead * p->cfg.in_slot, (size_t)h->len);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "answer_cache.h"
+#include "rrl.h"
 
 #define ST_MAX_THREADS 16
 
@@ -26,6 +27,8 @@ typedef struct {
   ac_cache* cache;
   pthread_rwlock_t* lock;
   int loopback_only;  // answer only loopback sources from the cache (the rest are rate-limited in JavaScript)
+  rrl* rrl;           // response-rate limiting here (NULL: none); drops counted at stats[drops_at]
+  size_t drops_at;
   size_t out_slot;    // largest reply
   size_t in_slot;     // largest datagram kept (longer ones are reported truncated)
   double** stats;     // one statistics array per thread (answer_cache.h), copied by st_start
@@ -36,8 +39,9 @@ typedef struct {
 // Starts n threads; NULL with a message in err when a socket or thread cannot be made.
 st_pool* st_start(int n, const st_config* cfg, char* err, size_t err_len);
 // Moves up to max queued datagrams into in (slots of cfg.in_slot bytes), their sources
-// into addrs/addr_lens and their lengths (-1: truncated) into lens; returns how many.
-int st_take(st_pool* p, uint8_t* in, struct sockaddr_storage* addrs, socklen_t* addr_lens, int32_t* lens, int max);
+// into addrs/addr_lens, their lengths (-1: truncated) into lens and the rate limiter's
+// verdict (RRL_PASS or RRL_SLIP: answer truncated) into verdicts; returns how many.
+int st_take(st_pool* p, uint8_t* in, struct sockaddr_storage* addrs, socklen_t* addr_lens, int32_t* lens, int8_t* verdicts, int max);
 // Replies the threads' sockets refused, and datagrams dropped because the queue was full.
 double st_dropped(st_pool* p);
 // Stops and joins the threads and closes their sockets.

@@ -14,7 +14,8 @@
 //   2: source port
 //   3..6: source address, network order, 4 bytes per word (IPv4 in word 3)
 //   7: reply length, written by JavaScript (0: no reply)
-//   8: 1 when the reply came from the answer cache here (JavaScript skips the slot)
+//   8: 1 when the reply came from the answer cache here, 2 when rate limiting withheld it
+//      (JavaScript skips both), 3 when rate limiting slips it (JavaScript answers truncated)
 // and, written by JavaScript for the slots it answered (see answer_cache.h):
 //   9: 1: cache the reply for every client; 2: for the location class in word 10
 //  11: offset of the echoed ECS address in the reply (-1: none); 12: its metrics slot
@@ -35,6 +36,7 @@
 #include <uv.h>
 
 #include "answer_cache.h"
+#include "rrl.h"
 #include "serve_threads.h"
 
 #define BATCH 64
@@ -65,6 +67,10 @@ typedef struct {
   int cache_mode;  // 1: answer every source from the cache; 2: loopback sources only
   napi_ref stats_ref;
   double* stats;
+  int metric_slots;
+  rrl* rrl;  // response-rate limiting here (rrlInit), for every serving thread
+  int8_t verdicts[BATCH];
+  int8_t taken_verdicts[BATCH];
   // Extra serving threads (startThreads): the cache is written under `lock`.
   pthread_rwlock_t lock;
   st_pool* pool;
@@ -130,6 +136,7 @@ static void free_socket(batch_socket* s) {
     if (s->thread_stats[k]) napi_delete_reference(s->env, s->thread_stats[k]);
   }
   pthread_rwlock_destroy(&s->lock);
+  rrl_free(s->rrl);
   if (s->in_ref) napi_delete_reference(s->env, s->in_ref);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
   if (s->meta_ref) napi_delete_reference(s->env, s->meta_ref);
@@ -182,13 +189,39 @@ static int loopback_source(const int32_t* m) {
   return memcmp(a, one, 16) == 0 || (memcmp(a, mapped, 12) == 0 && a[12] == 127);
 }
 
-// Answers the datagrams whose answers are cached; returns how many.
-static int answer_from_cache(batch_socket* s, int n) {
+// Rate-limits the datagrams (unless `given` has the verdicts a serving thread reached) and
+// answers those whose answers are cached; returns how many need nothing from JavaScript.
+static int answer_from_cache(batch_socket* s, int n, const int8_t* given) {
   struct timespec t0, t1;
+  int8_t* v = s->verdicts;
+  if (given) {
+    memcpy(v, given, (size_t)n);
+  } else {
+    memset(v, RRL_PASS, (size_t)n);
+    if (s->rrl) {
+      double now = rrl_now_ms();
+      rrl_lock(s->rrl);
+      for (int i = 0; i < n; i++) {
+        int32_t* m = s->meta + i * META_STRIDE;
+        if (m[0] >= 0 && m[2] != 0 && m[1] != 0) v[i] = (int8_t)rrl_check(s->rrl, &s->addrs[i], now);
+      }
+      rrl_unlock(s->rrl);
+    }
+  }
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  int hits = 0;
+  int hits = 0, done = 0;
   for (int i = 0; i < n; i++) {
     int32_t* m = s->meta + i * META_STRIDE;
+    if (v[i] == RRL_DROP) {
+      m[8] = 2;
+      s->stats[s->metric_slots + AC_DROPS] += 1;
+      done++;
+      continue;
+    }
+    if (v[i] == RRL_SLIP) {
+      m[8] = 3;
+      continue;
+    }
     if (m[0] <= 0 || m[2] == 0 || m[1] == 0 || (s->cache_mode == 2 && !loopback_source(m))) continue;
     int len = ac_answer(s->cache, s->stats, s->in + (size_t)i * IN_SLOT, m[0], s->out + (size_t)i * s->out_slot, s->out_slot);
     if (len > 0) {
@@ -199,7 +232,7 @@ static int answer_from_cache(batch_socket* s, int n) {
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   ac_record(s->cache, s->stats, hits, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-  return hits;
+  return hits + done;
 }
 
 // Keeps what JavaScript answered and located for the next queries like them.
@@ -219,7 +252,7 @@ static void learn_from_js(batch_socket* s, int n) {
 
 // Answers the n datagrams in the input slots (cache, then JavaScript) and sends the
 // replies; 0 when JavaScript threw (reported as a fatal exception) or the socket closed.
-static int run_batch(batch_socket* s, int n, napi_value cb, napi_value resource) {
+static int run_batch(batch_socket* s, int n, napi_value cb, napi_value resource, const int8_t* verdicts) {
   napi_env env = s->env;
     for (int i = 0; i < n; i++) {
       int32_t* m = s->meta + i * META_STRIDE;
@@ -243,7 +276,7 @@ static int run_batch(batch_socket* s, int n, napi_value cb, napi_value resource)
         m[2] = 0;
       }
     }
-    int hits = s->cache ? answer_from_cache(s, n) : 0;
+    int hits = s->cache ? answer_from_cache(s, n, verdicts) : 0;
     if (hits < n) {
       napi_value argv[1], result;
       napi_create_int32(env, n, &argv[0]);
@@ -278,7 +311,7 @@ static void on_readable(uv_poll_t* handle, int status, int events) {
     int n = recvmmsg(s->fd, s->in_msgs, BATCH, MSG_DONTWAIT, NULL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    if (!run_batch(s, n, cb, resource) || n < BATCH) break;
+    if (!run_batch(s, n, cb, resource, NULL) || n < BATCH) break;
   }
   napi_close_handle_scope(env, scope);
 }
@@ -294,14 +327,14 @@ static void on_wake(uv_async_t* handle) {
   napi_get_reference_value(env, s->callback, &cb);
   napi_get_reference_value(env, s->resource, &resource);
   for (int round = 0; round < MAX_ROUNDS && !s->closing; round++) {
-    int n = st_take(s->pool, s->in, s->addrs, s->take_addr_lens, s->take_lens, BATCH);
+    int n = st_take(s->pool, s->in, s->addrs, s->take_addr_lens, s->take_lens, s->taken_verdicts, BATCH);
     if (n <= 0) break;
     for (int i = 0; i < n; i++) {
       s->in_msgs[i].msg_len = s->take_lens[i] < 0 ? 0 : (unsigned)s->take_lens[i];
       s->in_msgs[i].msg_hdr.msg_flags = s->take_lens[i] < 0 ? MSG_TRUNC : 0;
       s->in_msgs[i].msg_hdr.msg_namelen = s->take_addr_lens[i];
     }
-    if (!run_batch(s, n, cb, resource)) break;
+    if (!run_batch(s, n, cb, resource, s->taken_verdicts)) break;
   }
   napi_close_handle_scope(env, scope);
 }
@@ -529,6 +562,7 @@ static napi_value cache_init(napi_env env, napi_callback_info info) {
   memset(stats, 0, ((size_t)slots + AC_BUCKETS + nb + 1) * sizeof(double));
   s->cache = ac_new((uint32_t)max, (uint32_t)slots, bounds, (int)nb);
   s->stats = stats;
+  s->metric_slots = slots;
   if (!s->cache) {
     napi_throw_error(env, NULL, "udp-batch: out of memory");
     return NULL;
@@ -545,6 +579,44 @@ static napi_value cache_clear(napi_env env, napi_callback_info info) {
     pthread_rwlock_wrlock(&s->lock);
     ac_clear(s->cache);
     pthread_rwlock_unlock(&s->lock);
+  }
+  return NULL;
+}
+
+// rrlInit(handle, rate, burst, slip, ipv4Bits, ipv6Bits, exemptLoopback, maxEntries): rate
+// limiting in C (rrl.h) for this socket and its serving threads, before the cache is
+// consulted; needs cacheInit first and comes before startThreads.
+static napi_value rrl_init(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) {
+    napi_throw_type_error(env, NULL, "udp-batch: rrlInit(handle, rate, burst, slip, ipv4Bits, ipv6Bits, exemptLoopback, maxEntries)");
+    return NULL;
+  }
+  batch_socket* s = unwrap(env, argv[0]);
+  if (!s) return NULL;
+  rrl_config cfg;
+  bool exempt = false;
+  int32_t max = 0;
+  CHECK(env, napi_get_value_double(env, argv[1], &cfg.rate));
+  CHECK(env, napi_get_value_double(env, argv[2], &cfg.burst));
+  CHECK(env, napi_get_value_int32(env, argv[3], &cfg.slip));
+  CHECK(env, napi_get_value_int32(env, argv[4], &cfg.v4_bits));
+  CHECK(env, napi_get_value_int32(env, argv[5], &cfg.v6_bits));
+  CHECK(env, napi_get_value_bool(env, argv[6], &exempt));
+  CHECK(env, napi_get_value_int32(env, argv[7], &max));
+  cfg.exempt_loopback = exempt;
+  if (!s->cache || s->rrl || s->pool || !(cfg.rate > 0) || !(cfg.burst >= 1) || cfg.slip < 0 || cfg.v4_bits < 1 || cfg.v4_bits > 32 || cfg.v6_bits < 1 ||
+      cfg.v6_bits > 128 || max < 1) {
+    napi_throw_range_error(env, NULL, "udp-batch: rrlInit needs the cache on, no threads yet, and settings in range");
+    return NULL;
+  }
+  cfg.max_entries = (uint32_t)max;
+  s->rrl = rrl_new(&cfg);
+  if (!s->rrl) {
+    napi_throw_error(env, NULL, "udp-batch: out of memory");
+    return NULL;
   }
   return NULL;
 }
@@ -591,7 +663,7 @@ static napi_value start_threads(napi_env env, napi_callback_info info) {
   s->wake_open = 1;
   st_config cfg = {
       .addr = (struct sockaddr*)&bound, .addr_len = bound_len, .recv_buf = recv_buf / 2, .cache = s->cache, .lock = &s->lock,
-      .loopback_only = s->cache_mode == 2, .out_slot = s->out_slot, .in_slot = IN_SLOT, .stats = stats,
+      .loopback_only = s->cache_mode == 2, .rrl = s->rrl, .drops_at = (size_t)s->metric_slots + AC_DROPS, .out_slot = s->out_slot, .in_slot = IN_SLOT, .stats = stats,
       .wake = wake_main, .wake_arg = &s->wake,
   };
   char err[256] = "";
@@ -616,6 +688,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"cacheInit", NULL, cache_init, NULL, NULL, NULL, napi_default, NULL},
       {"cacheClear", NULL, cache_clear, NULL, NULL, NULL, napi_default, NULL},
       {"startThreads", NULL, start_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"rrlInit", NULL, rrl_init, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -27,10 +27,11 @@ const NQ = QTYPES.length;
 const NR = RCODES.length;
 /** Metrics slots (transport x qtype x rcode) of the queries counter. */
 export const METRIC_SLOTS = 2 * NQ * NR;
-/** The native answer cache's statistics: HITS, SUM, then the duration buckets (answer_cache.h). */
+/** The native serving threads' statistics: HITS, SUM, rate-limit DROPS, then the duration buckets (answer_cache.h). */
 const NATIVE_HITS = METRIC_SLOTS;
 const NATIVE_SUM = METRIC_SLOTS + 1;
-const NATIVE_BUCKETS = METRIC_SLOTS + 2;
+const NATIVE_DROPS = METRIC_SLOTS + 2;
+const NATIVE_BUCKETS = METRIC_SLOTS + 3;
 
 export class DnsMetrics {
   readonly registry: Registry;
@@ -43,7 +44,8 @@ export class DnsMetrics {
   private readonly latency: DurationHistogram;
   /** The native answer cache's statistics (counts by slot, hits, seconds, buckets), one per serving thread. */
   private readonly native: Float64Array[] = [];
-  private readonly nativeFlushed = new Float64Array(METRIC_SLOTS + 1);
+  /** Native values already flushed: the query slots, then hits, then rate-limit drops. */
+  private readonly nativeFlushed = new Float64Array(METRIC_SLOTS + 2);
   private readonly generation: Gauge;
   private readonly serial: Gauge;
   private readonly records: Gauge;
@@ -83,8 +85,10 @@ export class DnsMetrics {
       labelNames: ['action'], registers: [reg],
       collect() {
         (['drop', 'slip'] as const).forEach((a, i) => {
-          const d = (limited[i] ?? 0) - (limitedFlushed[i] ?? 0);
-          if (d > 0) { limitedFlushed[i] = limited[i] ?? 0; this.inc({ action: a }, d); }
+          let d = (limited[i] ?? 0) - (limitedFlushed[i] ?? 0);
+          limitedFlushed[i] = limited[i] ?? 0;
+          if (a === 'drop' && native.length > 0) { const v = nat(NATIVE_DROPS); d += v - (nativeFlushed[METRIC_SLOTS + 1] ?? 0); nativeFlushed[METRIC_SLOTS + 1] = v; }
+          if (d > 0) this.inc({ action: a }, d);
         });
       },
     });

@@ -78,9 +78,9 @@ export class ResponseRateLimiter {
     return this.buckets.size;
   }
 
-  /** Loopback sources are never limited. */
-  get exemptsLoopback(): boolean {
-    return this.exemptLoopback;
+  /** The settings in force (for the native limiter, which applies the same rules). */
+  get settings(): { responsesPerSecond: number; burst: number; slip: number; ipv4PrefixLength: number; ipv6PrefixLength: number; exemptLoopback: boolean; maxEntries: number } {
+    return { responsesPerSecond: this.rate, burst: this.burst, slip: this.slip, ipv4PrefixLength: this.v4Bits, ipv6PrefixLength: this.v6Bits, exemptLoopback: this.exemptLoopback, maxEntries: this.maxEntries };
   }
 
   /** Decides for one response to `ip` at time `nowMs` (monotonic milliseconds). */

@@ -260,17 +260,21 @@ export class DnsServer {
    * return. With the answer cache in C, the addon answers the queries whose answers are
    * cached itself and calls this only for a batch with misses, which it learns from:
    * each reply the Responder says may be replayed, and each client subnet it located.
-   * With response-rate limiting on, only loopback sources (exempt from it) are answered
-   * in C; the rest are limited here.
+   * Response-rate limiting then runs in C too, with the same rules, before the cache:
+   * withheld responses never reach JavaScript, slipped ones come marked to be truncated.
    */
   private wireBatch(sock: BatchUdpSocket): void {
     const { input, output, meta, inSlot, outSlot } = sock;
     const responder = this.responder;
     const metrics = this.metrics;
     const rrl = this.rrl;
-    const nativeMode = responder.answerCacheSize === 0 ? 0 : !rrl ? 1 : rrl.exemptsLoopback ? 2 : 0;
-    const native = nativeMode !== 0;
-    if (nativeMode !== 0) metrics.addNativeCache(sock.enableCache(responder.answerCacheSize, METRIC_SLOTS, DURATION_BUCKETS, nativeMode as 1 | 2));
+    const native = responder.answerCacheSize > 0;
+    if (native) {
+      metrics.addNativeCache(sock.enableCache(responder.answerCacheSize, METRIC_SLOTS, DURATION_BUCKETS, 1));
+      if (rrl) sock.enableRateLimit(rrl.settings);
+    }
+    // Limited here only when the addon does not (no answer cache).
+    const jsRrl = native ? undefined : rrl;
     // The source string is rebuilt only when the address differs from the previous datagram's.
     let k1 = 0; let k3 = 0; let k4 = 0; let k5 = 0; let k6 = 0;
     let source = '';
@@ -280,7 +284,8 @@ export class DnsServer {
       let answered = 0;
       for (let i = 0; i < n; i++) {
         const base = i * META_STRIDE;
-        if (meta[base + META.DONE] === 1) continue;
+        const done = meta[base + META.DONE] ?? 0;
+        if (done === 1 || done === 2) continue;
         try {
           const len = meta[base + META.LEN] ?? -1;
           if (len < 0 || meta[base + META.PORT] === 0) { metrics.count('udp', -1, -1); continue; }
@@ -290,8 +295,9 @@ export class DnsServer {
             k1 = a1; k3 = a3; k4 = a4; k5 = a5; k6 = a6;
           }
           let truncate = false;
-          if (rrl) {
-            const v = rrl.check(source, t0);
+          if (done === 3) { metrics.rateLimited('slip'); truncate = true; }
+          if (jsRrl) {
+            const v = jsRrl.check(source, t0);
             if (v === 'drop') { metrics.rateLimited('drop'); continue; }
             if (v === 'slip') { metrics.rateLimited('slip'); truncate = true; }
           }
@@ -326,7 +332,7 @@ export class DnsServer {
     if (threads > 1 && native) {
       for (const stats of sock.startThreads(threads - 1)) metrics.addNativeCache(stats);
     } else if (threads > 1) {
-      this.log.warn({ udpThreads: threads }, 'dns server: UDP serving threads need the answer cache and, with rate limiting, loopback exempt; serving on one thread');
+      this.log.warn({ udpThreads: threads }, 'dns server: UDP serving threads need the answer cache; serving on one thread');
     }
   }
 

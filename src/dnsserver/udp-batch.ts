@@ -18,6 +18,7 @@ interface Binding {
   cacheInit(h: unknown, maxEntries: number, metricSlots: number, bounds: number[], mode: number): ArrayBuffer;
   cacheClear(h: unknown): void;
   startThreads(h: unknown, n: number): ArrayBuffer[];
+  rrlInit(h: unknown, rate: number, burst: number, slip: number, ipv4Bits: number, ipv6Bits: number, exemptLoopback: boolean, maxEntries: number): void;
 }
 
 const ADDON = join('native', 'udp-batch', 'build', 'Release', 'udp_batch.node');
@@ -53,7 +54,10 @@ export const META_STRIDE = 16;
 /** Meta words per datagram slot (see native/udp-batch/udp_batch.c). */
 export const META = {
   LEN: 0, FAMILY: 1, PORT: 2, ADDR: 3, REPLY_LEN: 7,
-  /** 1: answered from the native answer cache; the batch handler leaves the slot alone. */
+  /**
+   * 1: answered from the native answer cache, 2: withheld by native rate limiting (the
+   * batch handler leaves both alone); 3: rate limiting slips it (answer it truncated).
+   */
   DONE: 8,
   /** Written by the handler: 1 cache the reply for every client, 2 for the class in STORE_CLASS. */
   STORE: 9, STORE_CLASS: 10,
@@ -64,7 +68,18 @@ export const META = {
 } as const;
 
 /** Layout of the native answer cache's statistics (after the metrics slots; see answer_cache.h). */
-export const CACHE_STATS = { HITS: 0, SUM: 1, BUCKETS: 2 } as const;
+export const CACHE_STATS = { HITS: 0, SUM: 1, DROPS: 2, BUCKETS: 3 } as const;
+
+/** Response-rate limiting settings, as the JavaScript limiter holds them (rate-limit.ts). */
+export interface NativeRateLimit {
+  responsesPerSecond: number;
+  burst: number;
+  slip: number;
+  ipv4PrefixLength: number;
+  ipv6PrefixLength: number;
+  exemptLoopback: boolean;
+  maxEntries: number;
+}
 
 export interface BatchSocketOptions {
   address: string;
@@ -139,6 +154,17 @@ export class BatchUdpSocket {
   startThreads(n: number): Float64Array[] {
     if (this.handle === undefined) throw new Error('udp batch socket is closed');
     return this.b.startThreads(this.handle, n).map((ab) => new Float64Array(ab));
+  }
+
+  /**
+   * Rate-limits responses in C (native/udp-batch/rrl.c, the rules of rate-limit.ts) for
+   * this socket and its serving threads, before the cache is consulted: withheld ones
+   * never reach the handler (META.DONE 2, counted in the statistics' DROPS), slipped ones
+   * reach it marked 3. After `enableCache`, before `startThreads`.
+   */
+  enableRateLimit(r: NativeRateLimit): void {
+    if (this.handle === undefined) throw new Error('udp batch socket is closed');
+    this.b.rrlInit(this.handle, r.responsesPerSecond, r.burst, r.slip, r.ipv4PrefixLength, r.ipv6PrefixLength, r.exemptLoopback, r.maxEntries);
   }
 
   /** Forgets every cached answer and located subnet (the zone changed). */

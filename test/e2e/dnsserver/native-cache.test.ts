@@ -145,11 +145,32 @@ describe.skipIf(!available)('native answer cache', () => {
     expect(await r.registry.metrics()).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR"\} 21\n/);
   });
 
-  it('with rate limiting on, answers loopback (exempt) from C and limits the rest in JavaScript', async () => {
+  it('with rate limiting on, answers loopback (exempt) from C', async () => {
     const r = (open = await rig({ rateLimit: { responsesPerSecond: 5 } }));
     for (let i = 0; i < 30; i++) expect(addrs(await r.ask(`www.${ZONE}`))).toEqual(['192.0.2.1']);
     expect(r.calls()).toBe(1);
   });
+
+  for (const udpThreads of [1, 3]) {
+    it(`rate-limits in C, one budget per prefix across ${udpThreads} thread(s): cached answers, slips truncated, the rest withheld`, async () => {
+      const r = (open = await rig({ udpThreads, rateLimit: { responsesPerSecond: 5, slip: 2, exemptLoopback: false } }));
+      const replies: dnsPacket.Packet[] = [];
+      // 24 at once over every client socket: 5 within the budget, then every 2nd of the 19 limited slips.
+      await Promise.all(Array.from({ length: 24 }, () => r.ask(`www.${ZONE}`).then((p) => replies.push(p), () => undefined)));
+      const full = replies.filter((p) => addrs(p).length > 0);
+      const slipped = replies.filter((p) => ((p.flags ?? 0) & dnsPacket.TRUNCATED_RESPONSE) !== 0);
+      expect(full.length).toBeGreaterThanOrEqual(5);
+      expect(full.length).toBeLessThanOrEqual(6);
+      expect(slipped.length).toBeGreaterThanOrEqual(8);
+      expect(slipped.every((p) => addrs(p).length === 0)).toBe(true);
+      expect(replies.length).toBeLessThan(24);
+      const text = await r.registry.metrics();
+      const drops = Number(/kfed_dns_rate_limited_total\{action="drop"\} (\d+)/.exec(text)?.[1] ?? 0);
+      const slips = Number(/kfed_dns_rate_limited_total\{action="slip"\} (\d+)/.exec(text)?.[1] ?? 0);
+      expect(slips).toBe(slipped.length);
+      expect(drops + slips + full.length).toBe(24);
+    });
+  }
 
   it('serves from several threads: each answer right, JavaScript asked once per question and class, a new snapshot at once', async () => {
     const r = (open = await rig({ udpThreads: 3 }));

@@ -21,14 +21,27 @@ export function isGenerated(fed: KubeObject): boolean {
   return fed.metadata.labels?.[GENERATED_FROM_LABEL] === GENERATED_FROM_PLAIN;
 }
 
+/** Objects every cluster makes for itself: federating the host's would overwrite the members' own. */
+function clusterManaged(obj: KubeObject): boolean {
+  const { kind, metadata } = obj;
+  return (kind === 'ConfigMap' && metadata.name === 'kube-root-ca.crt')
+    || (kind === 'ServiceAccount' && metadata.name === 'default')
+    || (kind === 'Secret' && (obj as { type?: string }).type === 'kubernetes.io/service-account-token');
+}
+
 /**
  * Why a plain object is not federated even when a policy selects it, if so: it is being
- * deleted, or another object controls it (a Deployment's ReplicaSets, a Job's Pods).
+ * deleted, another object controls it (a Deployment's ReplicaSets, a Job's Pods), it lives in
+ * a system namespace (`kube-*`, the KubeFed namespace; for a Namespace, its own name), or
+ * every cluster makes it for itself (kube-root-ca.crt, the default ServiceAccount, its tokens).
  */
-export function ineligible(obj: KubeObject): string | undefined {
+export function ineligible(obj: KubeObject, kubefedNamespace: string): string | undefined {
   if (obj.metadata.deletionTimestamp) return 'being deleted';
   const owner = obj.metadata.ownerReferences?.find((o) => o.controller);
   if (owner) return `controlled by ${owner.kind} ${owner.name}`;
+  const ns = obj.kind === 'Namespace' && obj.apiVersion === 'v1' ? obj.metadata.name : obj.metadata.namespace;
+  if (ns !== undefined && (ns.startsWith('kube-') || ns === kubefedNamespace)) return `in the system namespace ${ns}`;
+  if (clusterManaged(obj)) return 'made by every cluster for itself';
   return undefined;
 }
 

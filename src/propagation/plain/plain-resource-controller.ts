@@ -155,7 +155,7 @@ export class PlainResourceController implements Runnable {
       this.o.conflicts.set(key, new Map());
       return;
     }
-    const selecting = plain && ineligible(plain) === undefined ? plainSelectors(this.propagationPolicies(), t.ftc, plain) : [];
+    const selecting = plain && ineligible(plain, this.o.kubefedNamespace) === undefined ? plainSelectors(this.propagationPolicies(), t.ftc, plain) : [];
     if (!plain || selecting.length === 0) {
       this.o.conflicts.set(key, new Map());
       if (fed && isGenerated(fed) && !fed.metadata.deletionTimestamp) await this.remove(t, fed, plain, signal);

@@ -56,9 +56,19 @@ describe('plainSelectors', () => {
 
 describe('sources', () => {
   it('skips objects being deleted or controlled by another object; kfed\'s member copies are told apart', () => {
-    expect(ineligible(web)).toBeUndefined();
-    expect(ineligible({ ...web, metadata: { ...web.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } })).toBe('being deleted');
-    expect(ineligible({ ...web, metadata: { ...web.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'x', uid: 'u', controller: true }] } })).toBe('controlled by Deployment x');
+    const K = 'kube-federation-system';
+    expect(ineligible(web, K)).toBeUndefined();
+    expect(ineligible({ ...web, metadata: { ...web.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }, K)).toBe('being deleted');
+    expect(ineligible({ ...web, metadata: { ...web.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'x', uid: 'u', controller: true }] } }, K)).toBe('controlled by Deployment x');
+    expect(ineligible({ ...web, metadata: { ...web.metadata, namespace: 'kube-system' } }, K)).toBe('in the system namespace kube-system');
+    expect(ineligible({ ...web, metadata: { ...web.metadata, namespace: K } }, K)).toBe(`in the system namespace ${K}`);
+    expect(ineligible({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-public' } }, K)).toBe('in the system namespace kube-public');
+    expect(ineligible({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, K)).toBeUndefined();
+    for (const obj of [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'shop' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 't', namespace: 'shop' }, type: 'kubernetes.io/service-account-token' },
+    ] as KubeObject[]) expect(ineligible(obj, K), obj.kind).toBe('made by every cluster for itself');
     expect(isMemberCopy(web)).toBe(false);
     expect(isMemberCopy({ ...web, metadata: { ...web.metadata, labels: { 'kubefed.io/managed': 'true' } } })).toBe(true);
   });

@@ -275,6 +275,15 @@ function dnsTests(): void {
     });
     expect(normalized((await written())!.spec.endpoints)).toBe(normalized(eps));
   }, 120_000);
+
+  it('says why nothing would be written (a record naming no Domain), and has no DNS for other kinds', async () => {
+    const bad = record({ domainRef: 'nope' });
+    const dns = (await previewFederated(host, [svc], { kubefedNamespace: KFNS, dns: true, given: [bad] }))[0]!.dns!;
+    expect(dns.endpoint).toBeUndefined();
+    expect(dns.problem).toBe(`ServiceDNSRecord ${NS}/web is invalid (Valid=False): spec.domainRef: Domain "nope" not found; its DNSEndpoint is left as it is`);
+    expect(dns.current?.spec.endpoints.length).toBeGreaterThan(0);
+    expect((await previewFederated(host, [fed], { kubefedNamespace: KFNS, dns: true }))[0]!.dns).toBeUndefined();
+  }, 60_000);
 }
 
 async function clusterReplicas(cluster: string): Promise<number | undefined> {

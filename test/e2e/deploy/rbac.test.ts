@@ -28,6 +28,7 @@ import { renderChart } from '../../unit/deploy/manifests.js';
 import { installKustomizeBase, kubectl, type KubectlTarget } from './install.js';
 import { accessOf, describeAccess, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 import { LEASES } from '../../../src/api/kubernetes.js';
+import { PROPAGATION_POLICIES } from '../../../src/api/federation.js';
 
 const tools = requireTools('kubectl');
 const NS = 'kube-federation-system';
@@ -122,6 +123,8 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
       await joinCluster({ clusterName: name, kubeconfig: { kubeconfigPath: sb.kubeconfigPath }, clusterContext: name, hostClusterContext: 'cluster-1', kubefedNamespace: NS });
     }
     await kubectl(target, ['apply', '-f', '-'], await readFile(EXAMPLE, 'utf8'));
+    // A policy that selects nothing: the policy status controller still writes its status.
+    await kubectl(target, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'policy.kfed.io/v1alpha1', kind: 'PropagationPolicy', metadata: { name: 'rbac-check', namespace: 'go-app' }, spec: { resourceSelectors: [{ kind: 'ConfigMap', name: 'absent' }], placement: { clusters: [] } } }));
     // What propagation creates in the members, written directly as well, so the DNS part
     // does not wait on propagation (which adopts them: adoptResources is Enabled).
     for (const name of ['cluster-1', 'cluster-2', 'cluster-3']) {
@@ -138,6 +141,8 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
       expect(JSON.stringify(ep)).toContain('go-app.go-app.myfed.svc.example.com');
       const record = await admin.dynamic.get(SERVICE_DNS_RECORDS, 'go-app', { namespace: 'go-app' });
       expect(record['status']).toBeDefined();
+      const policy = await admin.dynamic.get(PROPAGATION_POLICIES, 'rbac-check', { namespace: 'go-app' });
+      expect(policy['status']).toBeDefined();
       const fed = await admin.dynamic.get(FEDERATED_DEPLOYMENTS, 'go-app', { namespace: 'go-app' });
       expect((fed['status'] as { conditions?: unknown[] } | undefined)?.conditions?.length ?? 0).toBeGreaterThan(0);
     }, 60_000, 200);
@@ -172,6 +177,7 @@ describe.skipIf(!tools)("chart RBAC covers the controller's API calls", () => {
       'patch types.kubefed.io/federateddeployments in go-app',
       'patch types.kubefed.io/federateddeployments/status in go-app',
       'create core.kubefed.io/propagatedversions in go-app',
+      'patch policy.kfed.io/propagationpolicies/status in go-app',
     ]) {
       expect([...seen], want).toContain(want);
     }

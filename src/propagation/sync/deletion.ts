@@ -75,5 +75,11 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
   }
   const current = ctx.fedExpect.current(key, fed) ?? fed;
   const updated = await setFinalizers(ctx.host, ctx.fedRef, current, (current.metadata.finalizers ?? []).filter((f) => f !== SYNC_FINALIZER), signal);
-  if (updated) ctx.fedExpect.wrote(key, updated);
+  if (!updated) return;
+  // With its last finalizer gone the server deletes the object in this very write, and its
+  // watch event may come before this answer: expect it gone. Expecting
+  // the copy answered would show it as still there (finalizer released, so no more work) until the
+  // expectation expires, and reconciles meanwhile, the leftover cleanup's included, would do nothing.
+  if ((updated.metadata.finalizers ?? []).length === 0) ctx.fedExpect.deleted(key);
+  else ctx.fedExpect.wrote(key, updated);
 }

@@ -6,9 +6,12 @@
 // version record (which names every cluster kfed wrote to) outlives the object: it loses
 // its ownerReference (so garbage collection keeps it) and gains the annotation
 // kfed.io/left-behind=<clusters>. When such a member is back, Ready and its cache synced,
-// the leftover's own informer event enqueues the vanished object's key; that reconcile
-// deletes the labelled member object, drops the cluster from the annotation, and deletes
-// the record once no cluster is left. Only objects kfed recorded writing are touched.
+// the leftover's own informer event, and the member's Ready and synced events (through
+// leftBehindKeys: the leftover may be gone already, deleted by an earlier attempt whose
+// answer was lost or by someone else, and then has no event to give), enqueue the
+// vanished object's key; that reconcile deletes the labelled member object, drops the
+// cluster from the annotation, and deletes the record once no cluster is left. Only
+// objects kfed recorded writing are touched.
 import type { PropagatedVersion } from '../../api/core.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
@@ -19,7 +22,7 @@ import type { ReconcileResult } from '../../runtime/controller.js';
 import { errorMessage } from '../../runtime/errors.js';
 import { removeFromCluster } from './cluster-ops.js';
 import { FIELD_MANAGER } from '../resources.js';
-import { CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS } from '../../api/core.js';
+import { CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS, propagatedVersionName } from '../../api/core.js';
 
 export const LEFT_BEHIND_ANNOTATION = 'kfed.io/left-behind';
 
@@ -42,6 +45,22 @@ export interface LeftoverContext {
 export function leftBehindClusters(record: PropagatedVersion | undefined): string[] {
   const v = record?.metadata.annotations?.[LEFT_BEHIND_ANNOTATION];
   return v ? v.split(',').filter((c) => c !== '') : [];
+}
+
+/**
+ * Keys of the vanished federated objects of kind `targetKind` whose records name `cluster` as
+ * left behind: to enqueue when that member is back.
+ */
+export function leftBehindKeys(records: Iterable<PropagatedVersion>, targetKind: string, cluster: string): string[] {
+  const prefix = propagatedVersionName(targetKind, '');
+  const keys: string[] = [];
+  for (const r of records) {
+    const name = r.metadata.name ?? '';
+    if (!name.startsWith(prefix) || !leftBehindClusters(r).includes(cluster)) continue;
+    const fedName = name.slice(prefix.length);
+    keys.push(r.metadata.namespace ? `${r.metadata.namespace}/${fedName}` : fedName);
+  }
+  return keys;
 }
 
 function recordRef(record: PropagatedVersion): ResourceRef {
@@ -80,7 +99,7 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
     if (!member) continue; // unjoined: nothing kfed can reach any more
     const client = ctx.members.client(cluster) ?? member.client;
     if (!member.ready || !client) {
-      // No requeue for it: the leftover's informer event, once it is back, enqueues this key.
+      // No requeue for it: once it is back, its Ready and synced events (and the leftover's own informer event) enqueue this key.
       waiting.push(cluster);
       continue;
     }

@@ -28,7 +28,7 @@ import type { HostCaches } from './host-caches.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { reconcileDeletion } from './deletion.js';
-import { cleanLeftovers } from './leftovers.js';
+import { cleanLeftovers, leftBehindKeys } from './leftovers.js';
 import { removeStrays } from './strays.js';
 import { isProtectedNamespace, misplacedFederatedNamespace, refuseMisplacedNamespace } from './namespace-guard.js';
 import { reconcilePropagation } from './propagate.js';
@@ -98,7 +98,10 @@ export class SyncController implements Runnable, SyncContext {
         this.memberExpect.observe(`${cluster}|${this.memberKey(fedKey)}`, obj, deleted);
         this.controller.enqueue(fedKey);
       },
-      onMember: () => this.enqueueAll(),
+      onMember: (cluster, event) => {
+        this.enqueueAll();
+        if (event === 'ready' || event === 'synced') this.enqueueLeftBehind(cluster);
+      },
       ...(o.memberInformer ? { tuning: o.memberInformer } : {}),
       ...common,
     });
@@ -154,6 +157,12 @@ export class SyncController implements Runnable, SyncContext {
 
   enqueueAll(): void {
     for (const key of this.federated.keys()) this.controller.enqueue(key);
+  }
+
+  /** Vanished objects whose records name `cluster` as left behind: clean up there now that it is back. */
+  private enqueueLeftBehind(cluster: string): void {
+    const cache = this.scope.targetNamespaced || this.scope.namespaceTarget ? this.hostCaches.versions : this.hostCaches.clusterVersions;
+    for (const key of leftBehindKeys(cache.list(), this.target.kind, cluster)) this.controller.enqueue(key);
   }
 
   liveness(): true | string {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PropagatedVersion } from '../../../../src/api/core.js';
 import type { KubeObject } from '../../../../src/api/meta.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { cleanLeftovers, leftBehindClusters, type LeftoverContext } from '../../../../src/propagation/sync/leftovers.js';
+import { cleanLeftovers, leftBehindClusters, leftBehindKeys, type LeftoverContext } from '../../../../src/propagation/sync/leftovers.js';
 import { NAMESPACES } from '../../../../src/api/kubernetes.js';
 
 function context(name: string, opts: { ready: boolean; protect: boolean }): { ctx: LeftoverContext; calls: string[] } {
@@ -35,6 +35,21 @@ function context(name: string, opts: { ready: boolean; protect: boolean }): { ct
 }
 
 describe('cleanLeftovers', () => {
+  it('finds the vanished objects of one kind left behind in a cluster, from their records', () => {
+    const rec = (name: string, namespace: string | undefined, clusters: string | undefined): PropagatedVersion => ({
+      apiVersion: 'core.kubefed.io/v1alpha1', kind: namespace ? 'PropagatedVersion' : 'ClusterPropagatedVersion',
+      metadata: { name, ...(namespace ? { namespace } : {}), ...(clusters ? { annotations: { 'kfed.io/left-behind': clusters } } : {}) },
+      status: { templateVersion: '', overridesVersion: '' },
+    });
+    const records = [
+      rec('configmap-a', 'ns1', 'cluster-2,cluster-3'), rec('configmap-b', 'ns1', 'cluster-2'), rec('configmap-c', 'ns2', undefined),
+      rec('configmapx-d', 'ns1', 'cluster-3'), rec('secret-e', 'ns1', 'cluster-3'), rec('configmap-f-g', 'ns2', 'cluster-3'),
+    ];
+    expect(leftBehindKeys(records, 'ConfigMap', 'cluster-3')).toEqual(['ns1/a', 'ns2/f-g']);
+    expect(leftBehindKeys(records, 'ConfigMap', 'cluster-2')).toEqual(['ns1/a', 'ns1/b']);
+    expect(leftBehindKeys([rec('clusterrole-admin-x', undefined, 'cluster-3')], 'ClusterRole', 'cluster-3')).toEqual(['admin-x']);
+  });
+
   it('parses the annotation', () => {
     expect(leftBehindClusters({ metadata: { annotations: { 'kfed.io/left-behind': 'a,b' } } } as never)).toEqual(['a', 'b']);
     expect(leftBehindClusters(undefined)).toEqual([]);

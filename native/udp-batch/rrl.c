@@ -86,6 +86,7 @@ static bucket* slot(rrl* r, uint64_t hi, uint64_t lo, uint8_t v6) {
 
 // Drops the buckets that have refilled (idle prefixes), as the JavaScript limiter's sweep.
 static void sweep(rrl* r, double now) {
+  if (r->count == 0) return;
   uint32_t cap = r->mask + 1;
   bucket* old = malloc(cap * sizeof *old);
   if (!old) return;

@@ -12,7 +12,7 @@
 import { POLICY_STATUS_LIST_LIMIT, type FederatedObject } from '../../api/federation.js';
 import { hasOwnPlacement } from './policies.js';
 import {
-  compile, conflictMessage, firstSorted, isPropagation, objectConflicts, objectName, policyKey, resolveKind,
+  compile, conflictMessage, firstSorted, firstSortedBy, isPropagation, objectConflicts, objectName, policyKey, resolveKind,
   type ConflictGroup, type EvaluatedPolicy, type PolicyEvaluation,
 } from './policy-match.js';
 
@@ -45,6 +45,8 @@ interface PolicyEntry {
   selectors: CompiledSelector[];
   unknown: string[];
   selected: Set<ObjectEntry>;
+  /** the first names of `selected` in order, while known: all of them, or the first POLICY_STATUS_LIST_LIMIT */
+  top?: string[] | undefined;
 }
 
 interface KindIndex {
@@ -64,6 +66,26 @@ export function overrideFailuresOf(fed: FederatedObject): Map<string, string[]> 
     out.set(m[1]!, list);
   }
   return out;
+}
+
+function* names(entries: Iterable<ObjectEntry>): Generator<string> {
+  for (const e of entries) yield e.name;
+}
+
+/** Adds an object to a policy's selection, keeping its first names when they are known. */
+function select(pe: PolicyEntry, e: ObjectEntry): void {
+  pe.selected.add(e);
+  if (!pe.top) return;
+  if (pe.top.length >= POLICY_STATUS_LIST_LIMIT && e.name >= pe.top[pe.top.length - 1]!) return;
+  pe.top = firstSorted([...pe.top, e.name], POLICY_STATUS_LIST_LIMIT);
+}
+
+/** Removes an object from a policy's selection; a listed name forgets the list when more are behind it. */
+function unselect(pe: PolicyEntry, e: ObjectEntry): void {
+  pe.selected.delete(e);
+  if (!pe.top?.includes(e.name)) return;
+  if (pe.selected.size >= pe.top.length) pe.top = undefined;
+  else pe.top = pe.top.filter((n) => n !== e.name);
 }
 
 const sameFailures = (a: Map<string, string[]>, b: Map<string, string[]>): boolean =>
@@ -120,11 +142,11 @@ export class PolicyIndex {
     const changed = own !== e.own || before.size !== after.size || [...before].some((pe) => !after.has(pe));
     if (changed) {
       for (const pe of before) {
-        pe.selected.delete(e);
+        unselect(pe, e);
         dirty.add(pe.key);
       }
       for (const pe of after) {
-        pe.selected.add(e);
+        select(pe, e);
         dirty.add(pe.key);
       }
       e.selecting = after;
@@ -147,7 +169,7 @@ export class PolicyIndex {
     k.all.delete(id);
     k.byNamespace.get(e.fed.metadata.namespace ?? '')?.delete(id);
     for (const pe of e.selecting) {
-      pe.selected.delete(e);
+      unselect(pe, e);
       dirty.add(pe.key);
     }
     for (const key of e.failures.keys()) dirty.add(key);
@@ -196,24 +218,28 @@ export class PolicyIndex {
   evaluate(key: string): PolicyEvaluation | undefined {
     const pe = this.policies.get(key);
     if (!pe) return undefined;
-    const names = (function* () {
-      for (const e of pe.selected) yield e.name;
-    })();
+    pe.top ??= firstSorted(names(pe.selected), POLICY_STATUS_LIST_LIMIT);
     // A line starts with its object's name: the first lines are those of the first objects.
-    const conflicting: ObjectEntry[] = [];
+    const conflicting = firstSortedBy(this.conflicting(pe), (e) => e.order, POLICY_STATUS_LIST_LIMIT);
+    const lines = conflicting.map((e) => {
+      const c = e.conflicts!.get(pe.p)!;
+      return (c.line ??= conflictMessage(pe.p, c, e.name));
+    });
+    return {
+      matched: pe.selected.size,
+      matchedObjects: [...pe.top],
+      unknownKinds: [...pe.unknown],
+      conflicts: firstSorted([...(this.extra.get(key) ?? []), ...lines], POLICY_STATUS_LIST_LIMIT),
+    };
+  }
+
+  /** The objects `pe` selects over which it conflicts with another policy. */
+  private *conflicting(pe: PolicyEntry): Generator<ObjectEntry> {
     for (const e of pe.selected) {
       if (e.selecting.size < 2) continue;
       e.conflicts ??= objectConflicts([...e.selecting].map((x) => x.p), e.own);
-      if (e.conflicts.has(pe.p)) conflicting.push(e);
+      if (e.conflicts.has(pe.p)) yield e;
     }
-    if (conflicting.length > POLICY_STATUS_LIST_LIMIT) conflicting.sort((a, b) => (a.order < b.order ? -1 : 1)).length = POLICY_STATUS_LIST_LIMIT;
-    const conflicts = [...(this.extra.get(key) ?? []), ...conflicting.map((e) => conflictMessage(pe.p, e.conflicts!.get(pe.p)!, e.name))];
-    return {
-      matched: pe.selected.size,
-      matchedObjects: firstSorted(names, POLICY_STATUS_LIST_LIMIT),
-      unknownKinds: [...pe.unknown],
-      conflicts: firstSorted(conflicts, POLICY_STATUS_LIST_LIMIT),
-    };
   }
 
   /** The override failures objects' status names this policy with (bounded, sorted). */
@@ -250,7 +276,7 @@ export class PolicyIndex {
       const candidates = s.namespace !== undefined ? k?.byNamespace.get(s.namespace) : k?.all;
       for (const e of candidates?.values() ?? []) {
         if (pe.selected.has(e) || !s.matches(e.fed)) continue;
-        pe.selected.add(e);
+        select(pe, e);
         e.selecting.add(pe);
         e.conflicts = undefined;
       }
@@ -280,6 +306,7 @@ export class PolicyIndex {
       e.conflicts = undefined;
     }
     pe.selected.clear();
+    pe.top = undefined;
     for (const s of pe.selectors) this.policiesByKind.get(s.kind)?.get(s.namespace ?? '*')?.delete(pe);
   }
 

@@ -60,18 +60,29 @@ export function compile(sel: ResourceSelector): (fed: FederatedObject) => boolea
 
 /** The first `limit` of `names` in order, without sorting them all. */
 export function firstSorted(names: Iterable<string>, limit: number): string[] {
-  const top: string[] = [];
-  for (const n of names) {
-    if (top.length >= limit && n >= top[top.length - 1]!) continue;
+  return firstSortedBy(names, (n) => n, limit);
+}
+
+/** The first `limit` of `items` in the order of their keys, without sorting them all. */
+export function firstSortedBy<T>(items: Iterable<T>, key: (item: T) => string, limit: number): T[] {
+  const top: T[] = [];
+  const keys: string[] = [];
+  for (const item of items) {
+    const n = key(item);
+    if (keys.length >= limit && n >= keys[keys.length - 1]!) continue;
     let lo = 0;
-    let hi = top.length;
+    let hi = keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (top[mid]! < n) lo = mid + 1;
+      if (keys[mid]! < n) lo = mid + 1;
       else hi = mid;
     }
-    top.splice(lo, 0, n);
-    if (top.length > limit) top.pop();
+    keys.splice(lo, 0, n);
+    top.splice(lo, 0, item);
+    if (keys.length > limit) {
+      keys.pop();
+      top.pop();
+    }
   }
   return top;
 }
@@ -102,6 +113,8 @@ export interface ConflictGroup {
   group: EvaluatedPolicy[];
   winner: EvaluatedPolicy;
   propagation: boolean;
+  /** the status line, once made (one group object per policy) */
+  line?: string;
 }
 
 /**

@@ -71,6 +71,7 @@ interface SandboxFlags {
   kubeApiserverBin?: string;
   etcdBin?: string;
   kubeControllerManagerBin?: string;
+  kwok: boolean;
 }
 
 export function registerSandboxCommands(program: Command): void {
@@ -92,6 +93,7 @@ export function registerSandboxCommands(program: Command): void {
     .option('--kube-apiserver-bin <path>', 'with --real-apiserver: this kube-apiserver instead of the built one')
     .option('--etcd-bin <path>', 'with --real-apiserver: this etcd instead of the built one')
     .option('--kube-controller-manager-bin <path>', 'with --real-apiserver: this kube-controller-manager instead of the built one')
+    .option('--kwok', 'with --real-apiserver: real pods, simulated by kwok (kube-scheduler places them; kube-controller-manager runs Deployments and ReplicaSets)', false)
     .action(async (opts: SandboxFlags) => {
       const path = resolve(opts.kubeconfig);
       const out = (s: string): boolean => process.stdout.write(`${s}\n`);
@@ -107,9 +109,10 @@ export function registerSandboxCommands(program: Command): void {
           ...(opts.kubeApiserverBin ? { kubeApiserverBin: resolve(opts.kubeApiserverBin) } : {}),
           ...(opts.etcdBin ? { etcdBin: resolve(opts.etcdBin) } : {}),
           ...(opts.kubeControllerManagerBin ? { kubeControllerManagerBin: resolve(opts.kubeControllerManagerBin) } : {}),
+          kwok: opts.kwok,
         });
       } else {
-        if (opts.kubeApiserverBin || opts.etcdBin || opts.kubeControllerManagerBin) throw new Error('--kube-apiserver-bin, --etcd-bin and --kube-controller-manager-bin need --real-apiserver');
+        if (opts.kubeApiserverBin || opts.etcdBin || opts.kubeControllerManagerBin || opts.kwok) throw new Error('--kube-apiserver-bin, --etcd-bin, --kube-controller-manager-bin and --kwok need --real-apiserver');
         sb = await startSandbox({ clusters: opts.clusters, ...shape, kubeconfigPath: path });
       }
       for (const c of sb.clusters) {

@@ -56,8 +56,9 @@ export async function goAppObjects(): Promise<KubeObject[]> {
   return parseAllDocuments(text).map((d) => d.toJS() as KubeObject).filter((o) => o && o.apiVersion === 'types.kubefed.io/v1beta1');
 }
 
-export async function startEnv(options: Partial<TypeConfigControllerOptions> = {}): Promise<Env> {
-  const sb = await startTestSandbox({ clusters: 3, bookmarkIntervalMs: 500 });
+/** `start` makes the 3-cluster sandbox (default: on the backend KFED_SANDBOX_BACKEND names). */
+export async function startEnv(options: Partial<TypeConfigControllerOptions> = {}, start: () => Promise<Sandbox<SandboxMember>> = () => startTestSandbox({ clusters: 3, bookmarkIntervalMs: 500 })): Promise<Env> {
+  const sb = await start();
   const clients: Record<string, ClusterClient> = {};
   for (const name of CLUSTERS) clients[name] = await clusterClientFromKubeconfig({ kubeconfigYaml: sb.kubeconfigYaml, context: name, timeoutMs: 3000 });
   const host = clients['cluster-1']!;

@@ -1,7 +1,8 @@
 // kfed's simulated data plane for a real API server, acting as an agent through the API (as a
 // kubelet, cloud provider and endpoint controllers would): nodes with region/zone labels,
 // Deployment and ReplicaSet status from a pod-capacity model, load-balancer addresses for
-// Services and Ingresses, Endpoints and EndpointSlices. The same model as sim/workloads.ts.
+// Services and Ingresses, Endpoints and EndpointSlices. The same model as sim/workloads.ts. With
+// kwok (real-cluster.ts) the workload status is left to kube-controller-manager's controllers.
 import { isDeepStrictEqual } from 'node:util';
 import type { ClusterTopology } from '../topology.js';
 import { nodeObjects } from '../bootstrap.js';
@@ -15,6 +16,11 @@ export interface AgentOptions {
   topology: ClusterTopology;
   allocateLbIp: () => string;
   podIp: (uid: string, i: number) => string;
+  /**
+   * Write Deployment and ReplicaSet status from the pod-capacity model (default true); false when
+   * the cluster's own controllers run real (kwok) pods and report it.
+   */
+  workloads?: boolean;
 }
 
 const MANAGER = 'kfed-sandbox-agent';
@@ -27,6 +33,10 @@ export function covers(have: unknown, want: unknown): boolean {
     return Object.entries(want as Obj).every(([k, v]) => covers((have as Obj)[k], v));
   }
   return isDeepStrictEqual(have, want);
+}
+
+function ownedByDeployment(o: Obj): boolean {
+  return (o.metadata.ownerReferences ?? []).some((r: Obj) => r.kind === 'Deployment');
 }
 
 export class SimulationAgent {
@@ -62,12 +72,22 @@ export class SimulationAgent {
       const { status, ...spec } = node as Obj;
       const r = await this.api.call('POST', '/api/v1/nodes', spec);
       if (r.status !== 201 && r.status !== 409) throw new Error(`register node ${node.metadata.name}: ${r.status} ${r.body.message ?? ''}`);
-      const cur = await this.api.must('GET', `/api/v1/nodes/${node.metadata.name}`);
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       const conditions = (status.conditions as Obj[]).map((c) => ({ ...c, lastHeartbeatTime: now, lastTransitionTime: now }));
-      await this.api.must('PUT', `/api/v1/nodes/${node.metadata.name}/status?fieldManager=${MANAGER}`, { ...cur, status: { ...status, conditions } });
+      // merge patches: kwok (real-cluster.ts's kwok option) may write the same new node meanwhile
+      const ready = await this.mergePatch(`/api/v1/nodes/${node.metadata.name}/status`, { status: { ...status, conditions } });
+      // kube-apiserver taints a new node not-ready (TaintNodesByCondition); the node lifecycle
+      // controller, which this backend does not run, lifts it once the node is Ready
+      const taints = ((ready.spec?.taints ?? []) as Obj[]).filter((t) => t.key !== 'node.kubernetes.io/not-ready');
+      if (taints.length !== (ready.spec?.taints ?? []).length) await this.mergePatch(`/api/v1/nodes/${node.metadata.name}`, { spec: { taints: taints.length > 0 ? taints : null } });
     }
     for (const r of this.reflectors()) r.start();
+  }
+
+  private async mergePatch(path: string, body: Obj): Promise<Obj> {
+    const r = await this.api.call('PATCH', `${path}?fieldManager=${MANAGER}`, body, { contentType: 'application/merge-patch+json' });
+    if (r.status !== 200) throw new Error(`PATCH ${path}: ${r.status} ${r.body.message ?? ''}`);
+    return r.body;
   }
 
   stop(): void {
@@ -119,7 +139,7 @@ export class SimulationAgent {
   }
 
   private async reconcile(): Promise<void> {
-    await this.workloads();
+    if (this.o.workloads !== false) await this.workloads();
     for (const svc of this.services.items.values()) await this.service(svc);
     for (const ing of this.ingresses.items.values()) await this.ingress(ing);
     await this.removeOrphanedEndpoints();
@@ -132,7 +152,7 @@ export class SimulationAgent {
     for (const o of this.replicasets.items.values()) all.push({ res: 'replicasets', o });
     all.sort((a, b) => String(a.o.metadata.creationTimestamp ?? '').localeCompare(String(b.o.metadata.creationTimestamp ?? '')) || (a.o.metadata.uid < b.o.metadata.uid ? -1 : 1));
     for (const { res, o } of all) {
-      if (res === 'replicasets' && (o.metadata.ownerReferences ?? []).some((r: Obj) => r.kind === 'Deployment')) continue;
+      if (res === 'replicasets' && ownedByDeployment(o)) continue;
       const want = Number(o.spec?.replicas ?? 1);
       const ready = o.metadata.deletionTimestamp ? 0 : Math.max(0, Math.min(want, free));
       free -= ready;
@@ -167,6 +187,8 @@ export class SimulationAgent {
     const pods: { ip: string; name: string }[] = [];
     for (const r of [this.deployments, this.replicasets]) {
       for (const o of r.items.values()) {
+        // a Deployment's ReplicaSets' pods are the Deployment's (counted there)
+        if (r === this.replicasets && ownedByDeployment(o)) continue;
         if (o.metadata.namespace !== ns || !matchLabelSelector({ matchLabels: selector }, o.spec?.template?.metadata?.labels)) continue;
         const ready = Number(o.status?.readyReplicas ?? 0);
         for (let i = 0; i < ready; i++) pods.push({ ip: this.o.podIp(o.metadata.uid, i), name: `${o.metadata.name}-${i}` });

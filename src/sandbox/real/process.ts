@@ -1,4 +1,4 @@
-// A child process of the real backend (etcd, kube-apiserver, kube-controller-manager), its
+// A child process of the real backend (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok), its
 // output in a log file, and waiting for it to be ready or gone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ export class ServerProcess {
   /** where this start's output begins in the log (the log is appended to across restarts) */
   private logOffset = 0;
 
-  constructor(readonly name: string, private readonly bin: string, private readonly args: string[], readonly logPath: string) {}
+  constructor(readonly name: string, private readonly bin: string, private readonly args: string[], readonly logPath: string, private readonly env?: Record<string, string>) {}
 
   get alive(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
@@ -27,7 +27,7 @@ export class ServerProcess {
     const fd = openSync(this.logPath, 'a');
     this.logOffset = statSync(this.logPath).size;
     try {
-      const child = spawn(this.bin, this.args, { stdio: ['ignore', fd, fd] });
+      const child = spawn(this.bin, this.args, { stdio: ['ignore', fd, fd], ...(this.env ? { env: { ...process.env, ...this.env } } : {}) });
       this.child = child;
       live.add(child);
       this.exited = new Promise((resolve) => {

@@ -1,11 +1,11 @@
 // One sandbox cluster on real servers: etcd, kube-apiserver and kube-controller-manager (the
-// namespace, garbage-collector, service-account and root-CA controllers only) as child
+// namespace, garbage-collector, service-account and root-CA controllers only; with the kwok
+// option also the Deployment and ReplicaSet controllers, kube-scheduler and kwok) as child
 // processes, kfed's simulation as an agent through the API, and a front proxy (front-proxy.ts)
 // that clients connect to.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { newToken } from '../auth/authn.js';
 import { createServingCert, type CertificateAuthority } from '../pki.js';
 import type { ClusterTopology } from '../topology.js';
@@ -17,7 +17,8 @@ import { SimulationAgent } from './agent.js';
 import type { RealBinaries } from './binaries.js';
 import { FrontProxy } from './front-proxy.js';
 import { ServerProcess, startOnFreePorts } from './process.js';
-import { apiserverArgs, clusterFiles, etcdArgs, kcmArgs, KCM_CONTROLLERS } from './server-args.js';
+import { kwokStages } from './kwok-stages.js';
+import { apiserverArgs, clusterFiles, componentKubeconfig, etcdArgs, kcmArgs, KCM_CONTROLLERS, kwokArgs, KWOK_KCM_CONTROLLERS, schedulerArgs, type ClusterFiles } from './server-args.js';
 
 export interface RealClusterOptions {
   index: number;
@@ -28,6 +29,12 @@ export interface RealClusterOptions {
   workDir: string;
   /** how long kube-apiserver may take to become ready (default 120 s: 2 busy cores) */
   readyTimeoutMs?: number;
+  /**
+   * Pods for real: kube-controller-manager's Deployment and ReplicaSet controllers create them,
+   * kube-scheduler places them on the agent's nodes and kwok runs them (kwok-stages.ts); the agent
+   * then leaves Deployment and ReplicaSet status to those controllers. Needs bins.kubeScheduler and bins.kwok.
+   */
+  kwok?: boolean;
 }
 
 
@@ -39,6 +46,8 @@ export class RealCluster implements SandboxMember {
   private etcd!: ServerProcess;
   private apiserver!: ServerProcess;
   private kcm!: ServerProcess;
+  /** kube-scheduler and kwok, with the kwok option */
+  private podServers: ServerProcess[] = [];
   private proxy!: FrontProxy;
   private api!: ApiClient;
   private agent!: SimulationAgent;
@@ -81,15 +90,17 @@ export class RealCluster implements SandboxMember {
     await mkdir(join(d, 'etcd'), { recursive: true, mode: 0o700 });
     const tls = await createServingCert(this.options.ca, this.name);
     const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const kcmToken = newToken();
     const files = clusterFiles(d);
     await writeFile(files.ca, this.caPem);
     await writeFile(files.cert, tls.certPem);
     await writeFile(files.key, tls.keyPem, { mode: 0o600 });
     await writeFile(files.sa, sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     await writeFile(files.saPub, sa.publicKey.export({ type: 'spki', format: 'pem' }));
-    // static tokens: the kubeconfig's admin, and the controller manager
-    await writeFile(files.tokens, `${this.adminToken},kubernetes-admin,kubernetes-admin,"system:masters"\n${kcmToken},system:kube-controller-manager,system:kube-controller-manager,"system:masters"\n`, { mode: 0o600 });
+    // static tokens: the kubeconfig's admin and the cluster's own components
+    const tokens = { kcm: newToken(), scheduler: newToken(), kwok: newToken() };
+    const tokenLine = (token: string, user: string): string => `${token},${user},${user},"system:masters"\n`;
+    await writeFile(files.tokens, tokenLine(this.adminToken, 'kubernetes-admin') + tokenLine(tokens.kcm, 'system:kube-controller-manager')
+      + (this.options.kwok ? tokenLine(tokens.scheduler, 'system:kube-scheduler') + tokenLine(tokens.kwok, 'kwok-controller') : ''), { mode: 0o600 });
 
     // Ports are picked free just before each server binds them, and picked again if another
     // process took one in between (startOnFreePorts).
@@ -113,15 +124,11 @@ export class RealCluster implements SandboxMember {
       return { proc, ready: () => this.waitApiserver(proc) };
     });
     this.apiserver = api.proc;
-    await writeFile(files.kcmKubeconfig, stringify({
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'kcm',
-      clusters: [{ name: 'c', cluster: { server: this.apiserverUrl, 'certificate-authority': files.ca } }],
-      users: [{ name: 'kcm', user: { token: kcmToken } }],
-      contexts: [{ name: 'kcm', context: { cluster: 'c', user: 'kcm' } }],
-    }), { mode: 0o600 });
-    this.kcm = new ServerProcess(`${this.name} kube-controller-manager`, this.options.bins.kubeControllerManager, kcmArgs(files, KCM_CONTROLLERS), join(d, 'kube-controller-manager.log'));
+    await writeFile(files.kcmKubeconfig, componentKubeconfig(this.apiserverUrl, files.ca, tokens.kcm), { mode: 0o600 });
+    this.kcm = new ServerProcess(`${this.name} kube-controller-manager`, this.options.bins.kubeControllerManager, kcmArgs(files, this.options.kwok ? KWOK_KCM_CONTROLLERS : KCM_CONTROLLERS), join(d, 'kube-controller-manager.log'));
     this.kcm.start();
-    this.agent = new SimulationAgent(this.api, { topology: this.options.topology, allocateLbIp: lbPool(this.options.index), podIp: podIp(this.options.index) });
+    if (this.options.kwok) await this.startPodServers(files, tokens);
+    this.agent = new SimulationAgent(this.api, { topology: this.options.topology, allocateLbIp: lbPool(this.options.index), podIp: podIp(this.options.index), workloads: !this.options.kwok });
     await this.agent.start();
     this.proxy = new FrontProxy({
       tls, caPem: this.caPem, upstreamPort: this.apiPort,
@@ -131,6 +138,21 @@ export class RealCluster implements SandboxMember {
       },
     });
     await this.proxy.start();
+  }
+
+  private async startPodServers(files: ClusterFiles, tokens: { scheduler: string; kwok: string }): Promise<void> {
+    const { kubeScheduler, kwok } = this.options.bins;
+    if (!kubeScheduler || !kwok) throw new Error(`${this.name}: the kwok option needs kube-scheduler and kwok (scripts/build-go-tools.sh kwok)`);
+    const d = this.options.workDir;
+    await writeFile(files.schedulerKubeconfig, componentKubeconfig(this.apiserverUrl, files.ca, tokens.scheduler), { mode: 0o600 });
+    await writeFile(files.kwokKubeconfig, componentKubeconfig(this.apiserverUrl, files.ca, tokens.kwok), { mode: 0o600 });
+    await writeFile(files.kwokStages, kwokStages());
+    this.podServers = [
+      new ServerProcess(`${this.name} kube-scheduler`, kubeScheduler, schedulerArgs(files), join(d, 'kube-scheduler.log')),
+      // its own HOME: kwok also reads ~/.kwok/kwok.yaml when there is one
+      new ServerProcess(`${this.name} kwok`, kwok, kwokArgs(files, this.options.index), join(d, 'kwok.log'), { HOME: d }),
+    ];
+    for (const p of this.podServers) p.start();
   }
 
   private waitApiserver(proc: ServerProcess): Promise<void> {
@@ -191,7 +213,8 @@ export class RealCluster implements SandboxMember {
     this.agent?.stop();
     await this.proxy?.stop();
     this.api?.close();
-    // kube-controller-manager and kube-apiserver first, so nothing writes to a stopped etcd
+    // the controllers and kube-apiserver first, so nothing writes to a stopped etcd
+    await Promise.all(this.podServers.map((p) => p.kill('SIGTERM')));
     await this.kcm?.kill('SIGTERM');
     await this.apiserver?.kill('SIGTERM');
     await this.etcd?.kill('SIGTERM');

@@ -11,7 +11,7 @@ export interface RealSandboxOptions extends SandboxOptions, BinaryOptions {
 export async function startRealSandbox(opts: RealSandboxOptions): Promise<Sandbox<RealCluster>> {
   const bins = await resolveBinaries(opts);
   return Sandbox.startWith(opts, ({ index, topology, ca, workDir }) => RealCluster.create({
-    index, topology, ca, bins, workDir,
+    index, topology, ca, bins, workDir, kwok: opts.kwok ?? false,
     ...(opts.readyTimeoutMs !== undefined ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
   }));
 }

@@ -1,5 +1,7 @@
-// Command lines of the real backend's servers: etcd, kube-apiserver and kube-controller-manager.
+// Command lines of the real backend's servers: etcd, kube-apiserver, kube-controller-manager and,
+// with kwok, kube-scheduler and kwok.
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 
 /** The files boot() writes into a cluster's work folder. */
 export interface ClusterFiles {
@@ -10,12 +12,16 @@ export interface ClusterFiles {
   saPub: string;
   tokens: string;
   kcmKubeconfig: string;
+  schedulerKubeconfig: string;
+  kwokKubeconfig: string;
+  kwokStages: string;
 }
 
 export function clusterFiles(dir: string): ClusterFiles {
   return {
     ca: join(dir, 'ca.crt'), cert: join(dir, 'apiserver.crt'), key: join(dir, 'apiserver.key'),
     sa: join(dir, 'sa.key'), saPub: join(dir, 'sa.pub'), tokens: join(dir, 'tokens.csv'), kcmKubeconfig: join(dir, 'kcm.kubeconfig'),
+    schedulerKubeconfig: join(dir, 'scheduler.kubeconfig'), kwokKubeconfig: join(dir, 'kwok.kubeconfig'), kwokStages: join(dir, 'kwok-stages.yaml'),
   };
 }
 
@@ -24,6 +30,19 @@ export const KCM_CONTROLLERS = [
   'namespace-controller', 'garbage-collector-controller', 'serviceaccount-controller', 'serviceaccount-token-controller',
   'root-ca-certificate-publisher-controller', 'clusterrole-aggregation-controller', 'resourcequota-controller', 'service-cidr-controller',
 ];
+
+/** With kwok: Deployments and ReplicaSets are run by their real controllers, and pods of deleted nodes collected. */
+export const KWOK_KCM_CONTROLLERS = [...KCM_CONTROLLERS, 'deployment-controller', 'replicaset-controller', 'pod-garbage-collector-controller'];
+
+/** A kubeconfig for one of the cluster's own components: a bearer token from the static token file. */
+export function componentKubeconfig(server: string, caFile: string, token: string): string {
+  return stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
+    clusters: [{ name: 'c', cluster: { server, 'certificate-authority': caFile } }],
+    users: [{ name: 'c', user: { token } }],
+    contexts: [{ name: 'c', context: { cluster: 'c', user: 'c' } }],
+  });
+}
 
 export function etcdArgs(name: string, dataDir: string, clientPort: number, peerPort: number): string[] {
   const url = `http://127.0.0.1:${clientPort}`;
@@ -56,5 +75,18 @@ export function kcmArgs(files: ClusterFiles, controllers: readonly string[]): st
     `--kubeconfig=${files.kcmKubeconfig}`, '--leader-elect=false', `--controllers=${controllers.join(',')}`,
     `--service-account-private-key-file=${files.sa}`, `--root-ca-file=${files.ca}`, '--use-service-account-credentials=false',
     '--secure-port=0', '--profiling=false', '--v=0',
+  ];
+}
+
+export function schedulerArgs(files: ClusterFiles): string[] {
+  return [`--kubeconfig=${files.schedulerKubeconfig}`, '--leader-elect=false', '--secure-port=0', '--profiling=false', '--v=0'];
+}
+
+/** kwok manages every node (all are the agent's) and plays kwokStages() on their pods. */
+export function kwokArgs(files: ClusterFiles, index: number): string[] {
+  return [
+    `--kubeconfig=${files.kwokKubeconfig}`, `--config=${files.kwokStages}`, '--manage-all-nodes=true',
+    // pod addresses from the cluster's own range (as topology.ts's podIp), nodes' from 198.18.0.0/15
+    `--cidr=10.${(index % 200) + 1}.0.0/16`, `--node-ip=198.18.${(index % 250) + 1}.1`, '--v=WARN',
   ];
 }

@@ -79,7 +79,10 @@ export function plainSelectors<P extends PropagationPolicy>(policies: readonly P
   const ns = federatedNamespace(ftc, obj);
   const view: FederatedObject = { apiVersion: obj.apiVersion, kind, metadata: { name: obj.metadata.name ?? '', ...(ns ? { namespace: ns } : {}), ...(obj.metadata.labels ? { labels: obj.metadata.labels } : {}) }, spec: {} };
   // Only the target kind: `FederatedDeployment` in a selector means federated objects, not plain ones.
-  return policies.filter((p) => p.spec.resourceSelectors.some((s) => s.kind === kind) && policyApplies({ ...p, spec: { ...p.spec, resourceSelectors: p.spec.resourceSelectors.filter((s) => s.kind === kind) } }, view, kind));
+  return policies.filter((p) => {
+    const selectors = (p.spec.resourceSelectors ?? []).filter((s) => s.kind === kind);
+    return selectors.length > 0 && policyApplies({ ...p, spec: { ...p.spec, resourceSelectors: selectors } }, view, kind);
+  });
 }
 
 /** The Federated<Kind> kfed keeps for a selected plain object. */

@@ -88,6 +88,27 @@ describe('plain resources placed by policies', () => {
       return m['cluster-2'] === 'nginx:1.28' && m['cluster-3'] === 'nginx:1.28';
     }, 30_000);
 
+    // A second controller starting cold (every object looked at again) writes nothing.
+    const writes: string[] = [];
+    const dynamic = new Proxy(env.host.dynamic, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          if (['create', 'update', 'patch', 'apply', 'delete'].includes(String(prop))) writes.push(String(prop));
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const again = new AbortController();
+    const second = new PlainResourceController({ host: { ...env.host, dynamic }, informers: new InformerFactory({}).scope(), kubefedNamespace: KUBEFED_NS, conflicts: new PlainConflicts() });
+    const secondRun = second.start(again.signal);
+    await until(() => second.liveness() === true, 10_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    again.abort();
+    await secondRun;
+    expect(writes).toEqual([]);
+
     // A FederatedDeployment someone wrote is not taken over: a conflict in the policy status and an Event.
     const userTemplate = { spec: { ...(deployment('mine', 'nginx:1.26')['spec'] as object), replicas: 0 } };
     await env.host.dynamic.create(FED_DEPLOYMENTS, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', metadata: { name: 'mine', namespace: NS }, spec: { template: userTemplate, placement: { clusters: [] } } } as FederatedObject);

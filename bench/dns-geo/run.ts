@@ -9,6 +9,7 @@
 // Run: npx tsx bench/dns-geo/run.ts [--seconds N] [--rounds N] [--warmup N] [--threads N]
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,12 +41,21 @@ interface Target {
   start(port: number): Promise<RunningServer>;
 }
 
+/** A loopback port free for both UDP and TCP (every server binds both; Knot fails on a taken TCP port). */
 async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind({ address: '127.0.0.1', port: 0 }, () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  for (let i = 0; i < 20; i++) {
+    const s = dgram.createSocket('udp4');
+    await new Promise<void>((r) => s.bind({ address: '127.0.0.1', port: 0 }, () => r()));
+    const port = s.address().port;
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const t = net.createServer();
+      t.once('error', () => resolve(false));
+      t.listen({ host: '127.0.0.1', port, exclusive: true }, () => t.close(() => resolve(true)));
+    });
+    await new Promise<void>((r) => s.close(() => r()));
+    if (tcpFree) return port;
+  }
+  throw new Error('dns-geo bench: no loopback port free for both UDP and TCP');
 }
 
 /** kfed in `workers` worker processes with `udpThreads` UDP serving threads each. */

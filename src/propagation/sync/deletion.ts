@@ -71,7 +71,7 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
     ctx.log.warn({ key, clusters: decision.leftBehind }, 'deletion gave up on unreachable clusters');
     ctx.events?.record(fed, 'Warning', 'DeletionTimedOut', decision.message ?? `member objects may remain in ${decision.leftBehind.join(', ')}`);
     // The version record outlives the object and says where to clean up once those members are back.
-    await markLeftBehind(ctx, key, decision.leftBehind, signal);
+    await markLeftBehind(ctx, key, decision.leftBehind, orphan, signal);
   }
   const current = ctx.fedExpect.current(key, fed) ?? fed;
   const updated = await setFinalizers(ctx.host, ctx.fedRef, current, (current.metadata.finalizers ?? []).filter((f) => f !== SYNC_FINALIZER), signal);

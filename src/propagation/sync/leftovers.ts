@@ -11,7 +11,9 @@
 // answer was lost or by someone else, and then has no event to give), enqueue the
 // vanished object's key; that reconcile deletes the labelled member object, drops the
 // cluster from the annotation, and deletes the record once no cluster is left. Only
-// objects kfed recorded writing are touched.
+// objects kfed recorded writing are touched. A deletion asked to orphan (kubefed.io/orphan:
+// "true") says so on the record (kfed.io/left-behind-orphan), and its leftovers then only
+// lose the managed label, as they would have in the deletion itself.
 import type { PropagatedVersion } from '../../api/core.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
@@ -25,6 +27,8 @@ import { FIELD_MANAGER } from '../resources.js';
 import { CLUSTER_PROPAGATED_VERSIONS, PROPAGATED_VERSIONS, propagatedVersionName } from '../../api/core.js';
 
 export const LEFT_BEHIND_ANNOTATION = 'kfed.io/left-behind';
+/** On a left-behind record: the deletion was to orphan the member objects, not delete them. */
+export const LEFT_BEHIND_ORPHAN_ANNOTATION = 'kfed.io/left-behind-orphan';
 
 /** What the cleanup needs of a sync controller (kept structural so either controller shape fits). */
 export interface LeftoverContext {
@@ -72,11 +76,12 @@ function nsOpt(record: PropagatedVersion): { namespace?: string } {
 }
 
 /** Before the finalizer goes: keep the record, naming the clusters whose member objects may remain. */
-export async function markLeftBehind(ctx: LeftoverContext, fedKey: string, clusters: readonly string[], signal: AbortSignal): Promise<void> {
+export async function markLeftBehind(ctx: LeftoverContext, fedKey: string, clusters: readonly string[], orphan: boolean, signal: AbortSignal): Promise<void> {
   const record = ctx.record(fedKey);
   if (!record || clusters.length === 0) return;
   const all = [...new Set([...leftBehindClusters(record), ...clusters])].sort();
-  const patch = { metadata: { annotations: { [LEFT_BEHIND_ANNOTATION]: all.join(',') }, ownerReferences: null } };
+  const annotations = { [LEFT_BEHIND_ANNOTATION]: all.join(','), ...(orphan ? { [LEFT_BEHIND_ORPHAN_ANNOTATION]: 'true' } : {}) };
+  const patch = { metadata: { annotations, ownerReferences: null } };
   await ctx.host.dynamic.patch(recordRef(record), record.metadata.name ?? '', patch, { ...nsOpt(record), type: 'merge', fieldManager: FIELD_MANAGER, signal });
 }
 
@@ -94,6 +99,7 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
   const memberKey = ctx.memberKey(fedKey);
   const name = memberKey.slice(memberKey.indexOf('/') + 1);
   const namespace = ctx.scope.targetNamespaced && split >= 0 ? fedKey.slice(0, split) : undefined;
+  const orphan = record.metadata.annotations?.[LEFT_BEHIND_ORPHAN_ANNOTATION] === 'true';
   for (const cluster of clusters) {
     const member = ctx.clusters.get(cluster);
     if (!member) continue; // unjoined: nothing kfed can reach any more
@@ -113,9 +119,9 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
     const target = { cluster, client, ref: ctx.targetRef, name, namespace, signal: AbortSignal.any([signal, AbortSignal.timeout(ctx.settings.clusterTimeoutMs)]) };
     try {
       // A protected Namespace left behind only loses its managed label, as in a normal deletion.
-      const r = await removeFromCluster({ target, observed, orphan: false, protect: ctx.protectsNamespace?.(cluster, name) ?? false });
+      const r = await removeFromCluster({ target, observed, orphan, protect: ctx.protectsNamespace?.(cluster, name) ?? false });
       if (r.pending || r.retry) remaining.push(cluster);
-      else ctx.log.info({ key: fedKey, cluster }, 'deleted a member object left behind by a timed-out deletion');
+      else ctx.log.info({ key: fedKey, cluster, orphan }, orphan ? 'released a member object left behind by a timed-out orphaning deletion' : 'deleted a member object left behind by a timed-out deletion');
     } catch (err) {
       ctx.log.warn({ key: fedKey, cluster, err: errorMessage(err) }, 'cleaning up a left-behind member object failed');
       remaining.push(cluster);

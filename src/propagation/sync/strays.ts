@@ -56,11 +56,14 @@ export function straysRemovable(ctx: Pick<StrayContext, 'scope' | 'settings'>, f
 /**
  * The federated object `fedKey` is not in the cache: delete its managed member objects,
  * once the host confirms it is gone. Returns a requeue while one could not be deleted.
+ * `leftBehind`: clusters a version record names as left behind by a timed-out deletion;
+ * leftovers.ts handles those (it knows whether that deletion was to orphan them).
  */
-export async function removeStrays(ctx: StrayContext, fedKey: string, signal: AbortSignal): Promise<ReconcileResult | void> {
+export async function removeStrays(ctx: StrayContext, fedKey: string, leftBehind: readonly string[], signal: AbortSignal): Promise<ReconcileResult | void> {
   if (!straysRemovable(ctx, fedKey)) return;
   const found: string[] = [];
   for (const m of ctx.clusters.list()) {
+    if (leftBehind.includes(m.name)) continue;
     const observed = ctx.observed(m.name, fedKey);
     if (observed?.metadata.labels?.[MANAGED_LABEL] === MANAGED_LABEL_VALUE && !observed.metadata.deletionTimestamp) found.push(m.name);
   }

@@ -28,7 +28,7 @@ import type { HostCaches } from './host-caches.js';
 import type { MemberRegistry } from '../../clusters/member-registry.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { reconcileDeletion } from './deletion.js';
-import { cleanLeftovers, leftBehindKeys } from './leftovers.js';
+import { cleanLeftovers, leftBehindClusters, leftBehindKeys } from './leftovers.js';
 import { removeStrays } from './strays.js';
 import { isProtectedNamespace, misplacedFederatedNamespace, refuseMisplacedNamespace } from './namespace-guard.js';
 import { reconcilePropagation } from './propagate.js';
@@ -189,8 +189,10 @@ export class SyncController implements Runnable, SyncContext {
     if (!fed) {
       this.fedExpect.forget(key);
       this.statusWrittenAt.delete(key);
+      // Read before cleanLeftovers, which may delete the record: strays leave those clusters to it.
+      const leftBehind = leftBehindClusters(this.record(key));
       const leftovers = await cleanLeftovers(this, key, signal);
-      return (await removeStrays(this, key, signal)) ?? leftovers;
+      return (await removeStrays(this, key, leftBehind, signal)) ?? leftovers;
     }
     // Checked before the finalizer is added: a misplaced FederatedNamespace never gets one.
     const misplaced = this.scope.namespaceTarget ? misplacedFederatedNamespace(fed) : undefined;

@@ -11,8 +11,11 @@ let env: Env;
 const NS = 'leftovers';
 const RECORD = 'configmap-stuck';
 
-function fedCM(name: string): FederatedObject {
-  return { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name, namespace: NS }, spec: { template: { data: { a: '1' } }, placement: { clusterSelector: {} } } };
+function fedCM(name: string, annotations?: Record<string, string>): FederatedObject {
+  return {
+    apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name, namespace: NS, ...(annotations ? { annotations } : {}) },
+    spec: { template: { data: { a: '1' } }, placement: { clusterSelector: {} } },
+  };
 }
 
 beforeAll(async () => {
@@ -26,8 +29,8 @@ afterAll(async () => {
 
 describe('a deletion that timed out on an unreachable member', () => {
   /** Creates `name` everywhere, then deletes it while cluster-3 is stopped; resolves once its record says cluster-3 was left behind. */
-  async function leaveBehind(name: string): Promise<void> {
-    await env.host.dynamic.create(FED_CONFIGMAPS, fedCM(name));
+  async function leaveBehind(name: string, annotations?: Record<string, string>): Promise<void> {
+    await env.host.dynamic.create(FED_CONFIGMAPS, fedCM(name, annotations));
     await until(async () => (await inClusters(env, CONFIGMAPS, NS, name))['cluster-3']);
     await until(async () => env.ctl.syncController('configmaps')!.record(`${NS}/${name}`)?.status?.clusterVersions?.length === 3);
     await env.sb.cluster('cluster-3').stop();
@@ -59,5 +62,24 @@ describe('a deletion that timed out on an unreachable member', () => {
     await env.clients['cluster-3']!.dynamic.delete(CONFIGMAPS, 'gone', { namespace: NS });
     env.members.setReady('cluster-3', true);
     await until(async () => !(await env.host.dynamic.getIfExists(PROPAGATED_VERSIONS, 'configmap-gone', { namespace: NS })), 30_000);
+  }, 90_000);
+
+  it('only releases the leftover when the deletion was to orphan (kubefed.io/orphan)', async () => {
+    await leaveBehind('orphaned', { 'kubefed.io/orphan': 'true' });
+    const record = await env.host.dynamic.getIfExists(PROPAGATED_VERSIONS, 'configmap-orphaned', { namespace: NS });
+    expect(record?.metadata.annotations?.['kfed.io/left-behind-orphan']).toBe('true');
+    await env.sb.cluster('cluster-3').start();
+    env.members.setReady('cluster-3', true);
+    await until(async () => !(await env.host.dynamic.getIfExists(PROPAGATED_VERSIONS, 'configmap-orphaned', { namespace: NS })), 30_000);
+    // The member keeps its object, no longer labelled managed (so nothing of kfed's deletes it later).
+    const kept = await until(async () => {
+      const o = await env.clients['cluster-3']!.dynamic.getIfExists(CONFIGMAPS, 'orphaned', { namespace: NS });
+      return o && o.metadata.labels?.['kubefed.io/managed'] === undefined ? o : undefined;
+    }, 30_000);
+    expect(kept.data).toEqual({ a: '1' });
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await env.clients['cluster-3']!.dynamic.getIfExists(CONFIGMAPS, 'orphaned', { namespace: NS })).toBeTruthy();
+    // The reachable members orphaned theirs in the deletion itself.
+    expect((await inClusters(env, CONFIGMAPS, NS, 'orphaned'))['cluster-1']?.metadata.labels?.['kubefed.io/managed']).toBeUndefined();
   }, 90_000);
 });

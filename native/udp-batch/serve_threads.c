@@ -55,14 +55,6 @@ struct st_pool {
   double qdropped;
 };
 
-static int loopback(const struct sockaddr_storage* a) {
-  if (a->ss_family == AF_INET) return (ntohl(((const struct sockaddr_in*)a)->sin_addr.s_addr) >> 24) == 127;
-  const uint8_t* b = ((const struct sockaddr_in6*)a)->sin6_addr.s6_addr;
-  static const uint8_t one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return memcmp(b, one, 16) == 0 || (memcmp(b, mapped, 12) == 0 && b[12] == 127);
-}
-
 static int source_port(const struct sockaddr_storage* a) {
   if (a->ss_family == AF_INET) return ntohs(((const struct sockaddr_in*)a)->sin_port);
   if (a->ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6*)a)->sin6_port);
@@ -132,7 +124,7 @@ static void serve_batch(st_thread* t, int n) {
       stats[c->drops_at] += 1;
       continue;
     }
-    if (t->verdict[i] == RRL_PASS && !(m->msg_hdr.msg_flags & MSG_TRUNC) && source_port(&t->addrs[i]) != 0 && (!c->loopback_only || loopback(&t->addrs[i]))) {
+    if (t->verdict[i] == RRL_PASS && !(m->msg_hdr.msg_flags & MSG_TRUNC) && source_port(&t->addrs[i]) != 0) {
       len = ac_answer(c->cache, stats, t->in + (size_t)i * c->in_slot, (int)m->msg_len, t->out + (size_t)k * c->out_slot, c->out_slot);
     }
     if (len <= 0) {

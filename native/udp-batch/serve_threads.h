@@ -26,7 +26,6 @@ typedef struct {
   int recv_buf;       // SO_RCVBUF, 0: the kernel's default
   ac_cache* cache;
   pthread_rwlock_t* lock;
-  int loopback_only;  // answer only loopback sources from the cache (the rest are rate-limited in JavaScript)
   rrl* rrl;           // response-rate limiting here (NULL: none); drops counted at stats[drops_at]
   size_t drops_at;
   size_t out_slot;    // largest reply

@@ -64,7 +64,6 @@ typedef struct {
   size_t out_slot;
   double dropped;  // replies the kernel would not take (EAGAIN/ENOBUFS) or refused
   ac_cache* cache;
-  int cache_mode;  // 1: answer every source from the cache; 2: loopback sources only
   napi_ref stats_ref;
   double* stats;
   int metric_slots;
@@ -181,14 +180,6 @@ static void send_replies(batch_socket* s, int n) {
   }
 }
 
-static int loopback_source(const int32_t* m) {
-  const uint8_t* a = (const uint8_t*)&m[3];
-  if (m[1] == 4) return a[0] == 127;
-  static const uint8_t one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return memcmp(a, one, 16) == 0 || (memcmp(a, mapped, 12) == 0 && a[12] == 127);
-}
-
 // Rate-limits the datagrams (unless `given` has the verdicts a serving thread reached) and
 // answers those whose answers are cached; returns how many need nothing from JavaScript.
 static int answer_from_cache(batch_socket* s, int n, const int8_t* given) {
@@ -222,7 +213,7 @@ static int answer_from_cache(batch_socket* s, int n, const int8_t* given) {
       m[8] = 3;
       continue;
     }
-    if (m[0] <= 0 || m[2] == 0 || m[1] == 0 || (s->cache_mode == 2 && !loopback_source(m))) continue;
+    if (m[0] <= 0 || m[2] == 0 || m[1] == 0) continue;
     int len = ac_answer(s->cache, s->stats, s->in + (size_t)i * IN_SLOT, m[0], s->out + (size_t)i * s->out_slot, s->out_slot);
     if (len > 0) {
       m[7] = len;
@@ -254,44 +245,44 @@ static void learn_from_js(batch_socket* s, int n) {
 // replies; 0 when JavaScript threw (reported as a fatal exception) or the socket closed.
 static int run_batch(batch_socket* s, int n, napi_value cb, napi_value resource, const int8_t* verdicts) {
   napi_env env = s->env;
-    for (int i = 0; i < n; i++) {
-      int32_t* m = s->meta + i * META_STRIDE;
-      m[0] = (s->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)s->in_msgs[i].msg_len;
-      memset(&m[7], 0, 9 * sizeof *m);
-      struct sockaddr_storage* a = &s->addrs[i];
-      if (a->ss_family == AF_INET) {
-        struct sockaddr_in* v4 = (struct sockaddr_in*)a;
-        m[1] = 4;
-        m[2] = ntohs(v4->sin_port);
-        memcpy(&m[3], &v4->sin_addr, 4);
-        m[4] = m[5] = m[6] = 0;
-      } else if (a->ss_family == AF_INET6) {
-        struct sockaddr_in6* v6 = (struct sockaddr_in6*)a;
-        m[1] = 6;
-        m[2] = ntohs(v6->sin6_port);
-        memcpy(&m[3], &v6->sin6_addr, 16);
-      } else {
-        m[0] = -1;
-        m[1] = 0;
-        m[2] = 0;
-      }
+  for (int i = 0; i < n; i++) {
+    int32_t* m = s->meta + i * META_STRIDE;
+    m[0] = (s->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? -1 : (int32_t)s->in_msgs[i].msg_len;
+    memset(&m[7], 0, 9 * sizeof *m);
+    struct sockaddr_storage* a = &s->addrs[i];
+    if (a->ss_family == AF_INET) {
+      struct sockaddr_in* v4 = (struct sockaddr_in*)a;
+      m[1] = 4;
+      m[2] = ntohs(v4->sin_port);
+      memcpy(&m[3], &v4->sin_addr, 4);
+      m[4] = m[5] = m[6] = 0;
+    } else if (a->ss_family == AF_INET6) {
+      struct sockaddr_in6* v6 = (struct sockaddr_in6*)a;
+      m[1] = 6;
+      m[2] = ntohs(v6->sin6_port);
+      memcpy(&m[3], &v6->sin6_addr, 16);
+    } else {
+      m[0] = -1;
+      m[1] = 0;
+      m[2] = 0;
     }
-    int hits = s->cache ? answer_from_cache(s, n, verdicts) : 0;
-    if (hits < n) {
-      napi_value argv[1], result;
-      napi_create_int32(env, n, &argv[0]);
-      napi_status st = napi_make_callback(env, s->async, resource, cb, 1, argv, &result);
-      if (st == napi_pending_exception) {
-        napi_value err;
-        napi_get_and_clear_last_exception(env, &err);
-        napi_fatal_exception(env, err);
-        return 0;
-      }
-      if (s->closing) return 0;
-      if (s->cache) learn_from_js(s, n);
+  }
+  int hits = s->cache ? answer_from_cache(s, n, verdicts) : 0;
+  if (hits < n) {
+    napi_value argv[1], result;
+    napi_create_int32(env, n, &argv[0]);
+    napi_status st = napi_make_callback(env, s->async, resource, cb, 1, argv, &result);
+    if (st == napi_pending_exception) {
+      napi_value err;
+      napi_get_and_clear_last_exception(env, &err);
+      napi_fatal_exception(env, err);
+      return 0;
     }
-    send_replies(s, n);
-    return 1;
+    if (s->closing) return 0;
+    if (s->cache) learn_from_js(s, n);
+  }
+  send_replies(s, n);
+  return 1;
 }
 
 static void on_readable(uv_poll_t* handle, int status, int events) {
@@ -528,25 +519,24 @@ static napi_value dropped(napi_env env, napi_callback_info info) {
   return v;
 }
 
-// cacheInit(handle, maxEntries, metricSlots, bounds: number[], mode) -> stats: ArrayBuffer
-// (layout in answer_cache.h). mode 1 answers every source from the cache, 2 loopback only.
+// cacheInit(handle, maxEntries, metricSlots, bounds: number[]) -> stats: ArrayBuffer
+// (layout in answer_cache.h).
 static napi_value cache_init(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 5) {
-    napi_throw_type_error(env, NULL, "udp-batch: cacheInit(handle, maxEntries, metricSlots, bounds, mode)");
+  if (argc < 4) {
+    napi_throw_type_error(env, NULL, "udp-batch: cacheInit(handle, maxEntries, metricSlots, bounds)");
     return NULL;
   }
   batch_socket* s = unwrap(env, argv[0]);
   if (!s) return NULL;
-  int32_t max = 0, slots = 0, mode = 0;
+  int32_t max = 0, slots = 0;
   uint32_t nb = 0;
   CHECK(env, napi_get_value_int32(env, argv[1], &max));
   CHECK(env, napi_get_value_int32(env, argv[2], &slots));
   CHECK(env, napi_get_array_length(env, argv[3], &nb));
-  CHECK(env, napi_get_value_int32(env, argv[4], &mode));
-  if (s->cache || s->closing || max < 1 || max > (1 << 24) || slots < 1 || slots > 4096 || nb > 32 || (mode != 1 && mode != 2)) {
+  if (s->cache || s->closing || max < 1 || max > (1 << 24) || slots < 1 || slots > 4096 || nb > 32) {
     napi_throw_range_error(env, NULL, "udp-batch: cacheInit arguments out of range, or already initialised");
     return NULL;
   }
@@ -568,7 +558,6 @@ static napi_value cache_init(napi_env env, napi_callback_info info) {
     return NULL;
   }
   CHECK(env, napi_create_reference(env, ab, 1, &s->stats_ref));
-  s->cache_mode = mode;
   return ab;
 }
 
@@ -663,7 +652,7 @@ static napi_value start_threads(napi_env env, napi_callback_info info) {
   s->wake_open = 1;
   st_config cfg = {
       .addr = (struct sockaddr*)&bound, .addr_len = bound_len, .recv_buf = recv_buf / 2, .cache = s->cache, .lock = &s->lock,
-      .loopback_only = s->cache_mode == 2, .rrl = s->rrl, .drops_at = (size_t)s->metric_slots + AC_DROPS, .out_slot = s->out_slot, .in_slot = IN_SLOT, .stats = stats,
+      .rrl = s->rrl, .drops_at = (size_t)s->metric_slots + AC_DROPS, .out_slot = s->out_slot, .in_slot = IN_SLOT, .stats = stats,
       .wake = wake_main, .wake_arg = &s->wake,
   };
   char err[256] = "";

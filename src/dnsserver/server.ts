@@ -270,7 +270,7 @@ export class DnsServer {
     const rrl = this.rrl;
     const native = responder.answerCacheSize > 0;
     if (native) {
-      metrics.addNativeCache(sock.enableCache(responder.answerCacheSize, METRIC_SLOTS, DURATION_BUCKETS, 1));
+      metrics.addNativeCache(sock.enableCache(responder.answerCacheSize, METRIC_SLOTS, DURATION_BUCKETS));
       if (rrl) sock.enableRateLimit(rrl.settings);
     }
     // Limited here only when the addon does not (no answer cache).

@@ -15,7 +15,7 @@ interface Binding {
   start(h: unknown, onBatch: (n: number) => void): void;
   close(h: unknown): void;
   dropped(h: unknown): number;
-  cacheInit(h: unknown, maxEntries: number, metricSlots: number, bounds: number[], mode: number): ArrayBuffer;
+  cacheInit(h: unknown, maxEntries: number, metricSlots: number, bounds: number[]): ArrayBuffer;
   cacheClear(h: unknown): void;
   startThreads(h: unknown, n: number): ArrayBuffer[];
   rrlInit(h: unknown, rate: number, burst: number, slip: number, ipv4Bits: number, ipv6Bits: number, exemptLoopback: boolean, maxEntries: number): void;
@@ -134,14 +134,13 @@ export class BatchUdpSocket {
 
   /**
    * Turns on the answer cache in C: a query whose answer the handler stored (META.STORE)
-   * is answered as it arrives, without calling the handler. `mode` 1 answers every
-   * source, 2 only loopback ones (the others go through response-rate limiting in
-   * JavaScript). Returns the statistics array (answers by metrics slot, hits, seconds,
-   * duration buckets for `bounds`).
+   * is answered as it arrives, without calling the handler. Returns the statistics
+   * array (answers by metrics slot, hits, seconds, rate-limit drops, duration buckets
+   * for `bounds`).
    */
-  enableCache(maxEntries: number, metricSlots: number, bounds: number[], mode: 1 | 2): Float64Array {
+  enableCache(maxEntries: number, metricSlots: number, bounds: number[]): Float64Array {
     if (this.handle === undefined) throw new Error('udp batch socket is closed');
-    return new Float64Array(this.b.cacheInit(this.handle, maxEntries, metricSlots, bounds, mode));
+    return new Float64Array(this.b.cacheInit(this.handle, maxEntries, metricSlots, bounds));
   }
 
   /**

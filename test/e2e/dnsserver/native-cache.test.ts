@@ -191,4 +191,29 @@ describe.skipIf(!available)('native answer cache', () => {
     expect(text).toMatch(/kfed_dns_queries_total\{transport="udp",qtype="A",rcode="NOERROR"\} 346\n/);
     expect(text).toMatch(/kfed_dns_answer_duration_seconds_count 346\n/);
   });
+
+  it('rate-limits IPv6 sources in C by their /56, with the answers cached', async () => {
+    const registry = new Registry();
+    const server = new DnsServer({ address: '::1', port: 0, geo, metrics: registry, rateLimit: { responsesPerSecond: 5, slip: 2, exemptLoopback: false } });
+    const { udpPort } = await server.start();
+    server.setSnapshot(buildSnapshot({ zones: [{ domain: ZONE }], endpoints: endpoints() }));
+    const sock = dgram.createSocket('udp6');
+    try {
+      const replies: dnsPacket.Packet[] = [];
+      sock.on('message', (m) => replies.push(dnsPacket.decode(m)));
+      await new Promise<void>((res) => sock.bind(0, '::1', () => res()));
+      for (let i = 0; i < 24; i++) sock.send(query(NAME, 'A', { id: i, ecs: { ip: '81.2.69.0', prefix: 24 } }), udpPort, '::1');
+      await new Promise((res) => setTimeout(res, 500));
+      const full = replies.filter((p) => addrs(p).length > 0);
+      expect(full.length).toBeGreaterThanOrEqual(5);
+      expect(full.length).toBeLessThanOrEqual(6);
+      expect(full.every((p) => addrs(p)[0] === '192.0.2.10' && ecs(p)?.scopePrefixLength === 20)).toBe(true);
+      expect(replies.filter((p) => ((p.flags ?? 0) & dnsPacket.TRUNCATED_RESPONSE) !== 0).length).toBeGreaterThanOrEqual(8);
+      expect(replies.length).toBeLessThan(24);
+      expect(await registry.metrics()).toMatch(/kfed_dns_rate_limited_total\{action="drop"\} [1-9]/);
+    } finally {
+      sock.close();
+      await server.close();
+    }
+  });
 });

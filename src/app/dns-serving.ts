@@ -93,7 +93,7 @@ interface Started {
 /** The answering options every server kind takes (plain data: they also cross IPC to workers). */
 function answerOptions(c: DnsServingConfig): {
   latency: LatencyTableOptions; defaultLocation?: { country?: string; region?: string }; unlocatedClients: 'default' | 'all';
-  rateLimit: DnsServingConfig['rateLimit']; maxUdpPayload: number; tcpIdleTimeoutMs: number; maxTcpConnections: number;
+  rateLimit: DnsServingConfig['rateLimit']; maxUdpPayload: number; tcpIdleTimeoutMs: number; maxTcpConnections: number; udpThreads: number;
 } {
   return {
     latency: c.latencyTable ? { latencyMs: c.latencyTable.latencyMs, regions: c.latencyTable.regions } : {},
@@ -103,6 +103,7 @@ function answerOptions(c: DnsServingConfig): {
     maxUdpPayload: c.maxUdpPayload,
     tcpIdleTimeoutMs: c.tcpIdleTimeoutMs,
     maxTcpConnections: c.maxTcpConnections,
+    udpThreads: c.udpThreads,
   };
 }
 

@@ -7,7 +7,7 @@ import { DEFAULT_KUBEFED_NAMESPACE, type KubeFedConfig, type ResourceScope } fro
 import { DEFAULT_HEALTH_CHECK, defaultKubeFedConfig, parseDuration, validateKubeFedConfig } from '../api/core-validation.js';
 import type { LogLevel } from '../observability/logger.js';
 import { DnsEndpointScopeError, parseDnsEndpointScope, type DnsEndpointScopeConfig } from './dns-endpoint-scope.js';
-import { DEFAULT_DNS_MAX_TCP_CONNECTIONS, DEFAULT_DNS_TCP_IDLE_TIMEOUT, DEFAULT_DNS_UNLOCATED_CLIENTS, DEFAULT_MAX_UDP_PAYLOAD, DnsOptionError, parseDnsAnswerOptions, type DnsAnswerOptions, type DnsOptionFlags } from './dns-options.js';
+import { DEFAULT_DNS_MAX_TCP_CONNECTIONS, DEFAULT_DNS_TCP_IDLE_TIMEOUT, DEFAULT_DNS_UDP_THREADS, DEFAULT_DNS_UNLOCATED_CLIENTS, DEFAULT_MAX_UDP_PAYLOAD, DnsOptionError, parseDnsAnswerOptions, type DnsAnswerOptions, type DnsOptionFlags } from './dns-options.js';
 
 export interface HealthCheckConfig {
   periodMs: number;
@@ -157,6 +157,7 @@ export const CONFIG_DEFAULTS = {
   dnsMaxUdpPayload: DEFAULT_MAX_UDP_PAYLOAD,
   dnsTcpIdleTimeout: DEFAULT_DNS_TCP_IDLE_TIMEOUT,
   dnsMaxTcpConnections: DEFAULT_DNS_MAX_TCP_CONNECTIONS,
+  dnsUdpThreads: DEFAULT_DNS_UDP_THREADS,
   logLevel: 'info',
 } as const satisfies ConfigFlags;
 

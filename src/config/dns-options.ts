@@ -42,6 +42,8 @@ export interface DnsAnswerOptions {
   maxUdpPayload: number;
   tcpIdleTimeoutMs: number;
   maxTcpConnections: number;
+  /** UDP serving threads in the serving process (each worker, with --dns-workers): 1 = the JavaScript thread only. */
+  udpThreads: number;
 }
 
 /** The DNS flags, as strings (command line or environment). */
@@ -55,12 +57,14 @@ export interface DnsOptionFlags {
   dnsMaxUdpPayload?: string | number | undefined;
   dnsTcpIdleTimeout?: string | undefined;
   dnsMaxTcpConnections?: string | number | undefined;
+  dnsUdpThreads?: string | number | undefined;
 }
 
 export const DNS_RATE_LIMIT_DEFAULTS: DnsRateLimit = { responsesPerSecond: 100, burst: 100, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56, exemptLoopback: true };
 export const DEFAULT_MAX_UDP_PAYLOAD = 1232;
 export const DEFAULT_DNS_TCP_IDLE_TIMEOUT = '10s';
 export const DEFAULT_DNS_MAX_TCP_CONNECTIONS = 256;
+export const DEFAULT_DNS_UDP_THREADS = 1;
 export const DEFAULT_DNS_UNLOCATED_CLIENTS = 'default';
 
 const q = (v: unknown): string => JSON.stringify(v);
@@ -187,5 +191,6 @@ export function parseDnsAnswerOptions(f: DnsOptionFlags): DnsAnswerOptions {
     maxUdpPayload: f.dnsMaxUdpPayload === undefined || f.dnsMaxUdpPayload === '' ? DEFAULT_MAX_UDP_PAYLOAD : int('--dns-max-udp-payload', f.dnsMaxUdpPayload, 512, 4096),
     tcpIdleTimeoutMs: idleMs,
     maxTcpConnections: f.dnsMaxTcpConnections === undefined || f.dnsMaxTcpConnections === '' ? DEFAULT_DNS_MAX_TCP_CONNECTIONS : int('--dns-max-tcp-connections', f.dnsMaxTcpConnections, 1, 100_000),
+    udpThreads: f.dnsUdpThreads === undefined || f.dnsUdpThreads === '' ? DEFAULT_DNS_UDP_THREADS : int('--dns-udp-threads', f.dnsUdpThreads, 1, 16),
   };
 }

@@ -331,6 +331,7 @@ export class DnsServer {
     const threads = Math.max(1, Math.min(16, Math.floor(this.opts.udpThreads ?? 1)));
     if (threads > 1 && native) {
       for (const stats of sock.startThreads(threads - 1)) metrics.addNativeCache(stats);
+      this.log.info({ udpThreads: threads }, 'dns server: UDP serving threads started');
     } else if (threads > 1) {
       this.log.warn({ udpThreads: threads }, 'dns server: UDP serving threads need the answer cache; serving on one thread');
     }

@@ -179,4 +179,34 @@ describe.skipIf(!tools)('DNS worker processes', () => {
       expect(await portFree(c.dnsPort, true)).toBe(true);
     });
   });
+
+  describe('kfed controller --dns-udp-threads 2', () => {
+    let ctl: ControllerProcess | undefined;
+
+    afterAll(async () => {
+      if (ctl && ctl.child.exitCode === null) {
+        ctl.child.kill('SIGKILL');
+        await ctl.exited;
+      }
+    });
+
+    it('starts a second UDP serving thread in the controller process and answers through both sockets', { timeout: 90_000 }, async () => {
+      ctl = await startController(sb, 'ctl-threads', ['--dns-udp-threads', '2']);
+      const c = ctl;
+      await until(() => c.logs.some((l) => l.msg === 'dns server: UDP serving threads started'), 20_000);
+      expect(c.logs.find((l) => l.msg === 'dns server: UDP serving threads started')).toMatchObject({ udpThreads: 2 });
+      await digUntil(c.dnsPort, GO_APP_DNS_NAME, GO_APP_ADDRESSES);
+      // Many client sockets (each dig its own source port): SO_REUSEPORT spreads them over both sockets;
+      // every one gets the right answer, also after a change (the threads' cache is cleared with the snapshot).
+      const answers = await Promise.all(Array.from({ length: 24 }, () => dig(c.dnsPort, GO_APP_DNS_NAME)));
+      for (const a of answers) expect(a).toEqual(GO_APP_ADDRESSES);
+      await publish(sb, '192.0.2.80');
+      await digUntil(c.dnsPort, NAME, ['192.0.2.80']);
+      const after = await Promise.all(Array.from({ length: 24 }, () => dig(c.dnsPort, NAME)));
+      for (const a of after) expect(a).toEqual(['192.0.2.80']);
+      c.child.kill('SIGTERM');
+      expect(await c.exited).toBe(0);
+      expect(await portFree(c.dnsPort, true)).toBe(true);
+    });
+  });
 });

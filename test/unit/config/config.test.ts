@@ -56,7 +56,7 @@ describe('embedded DNS server configuration', () => {
       listen: { host: '0.0.0.0', port: 5353 }, geoDatabase: { kind: 'bundled' }, externalDNS: true, workers: 0,
       nameServerAddresses: [], nameServerService: undefined, latencyTable: undefined, defaultLocation: undefined, unlocatedClients: 'default',
       rateLimit: { responsesPerSecond: 100, burst: 100, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56, exemptLoopback: true },
-      maxUdpPayload: 1232, tcpIdleTimeoutMs: 10_000, maxTcpConnections: 256,
+      maxUdpPayload: 1232, tcpIdleTimeoutMs: 10_000, maxTcpConnections: 256, udpThreads: 1,
     });
     expect(buildConfig({ ...flags, dnsListen: '[::1]:53', dnsGeoDatabase: 'none', dnsExternalDNS: false }).dns).toMatchObject({ listen: { host: '::1', port: 53 }, geoDatabase: { kind: 'none' }, externalDNS: false, workers: 0 });
     expect(buildConfig({ ...flags, dnsListen: '127.0.0.1:0', dnsGeoDatabase: '/data/GeoLite2-City.mmdb' }).dns?.geoDatabase).toEqual({ kind: 'file', path: '/data/GeoLite2-City.mmdb' });

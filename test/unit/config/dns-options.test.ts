@@ -16,14 +16,14 @@ describe('DNS server options', () => {
     const dns = buildConfig({
       ...flags, dnsNameServerAddresses: '192.0.2.53, 2001:db8::53', dnsService: 'kfed-dns', dnsLatencyTable: table,
       dnsDefaultLocation: 'country:de,region:eu-west-1', dnsUnlocatedClients: 'all', dnsRateLimit: 'responses-per-second=20,slip=0,ipv4-prefix=32',
-      dnsMaxUdpPayload: '4096', dnsTcpIdleTimeout: '2s', dnsMaxTcpConnections: '16',
+      dnsMaxUdpPayload: '4096', dnsTcpIdleTimeout: '2s', dnsMaxTcpConnections: '16', dnsUdpThreads: '2',
     }).dns;
     expect(dns).toMatchObject({
       nameServerAddresses: ['192.0.2.53', '2001:db8::53'], nameServerService: 'kfed-dns',
       latencyTable: { latencyMs: { 'af-south-1': { 'eu-west-1': 160, 'ap-southeast-1': 300 } }, regions: { 'onprem-1': { lat: 52.4, lon: 4.9 } } },
       defaultLocation: { country: 'DE', region: 'eu-west-1' }, unlocatedClients: 'all',
       rateLimit: { responsesPerSecond: 20, burst: 20, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 56, exemptLoopback: true },
-      maxUdpPayload: 4096, tcpIdleTimeoutMs: 2000, maxTcpConnections: 16,
+      maxUdpPayload: 4096, tcpIdleTimeoutMs: 2000, maxTcpConnections: 16, udpThreads: 2,
     });
   });
 
@@ -48,6 +48,8 @@ describe('DNS server options', () => {
     [{ dnsMaxUdpPayload: '100' }, /--dns-max-udp-payload "100": expected an integer from 512 to 4096/],
     [{ dnsTcpIdleTimeout: 'soon' }, /--dns-tcp-idle-timeout "soon"/],
     [{ dnsMaxTcpConnections: '0' }, /--dns-max-tcp-connections "0"/],
+    [{ dnsUdpThreads: '0' }, /--dns-udp-threads "0": expected an integer from 1 to 16/],
+    [{ dnsUdpThreads: 'many' }, /--dns-udp-threads "many"/],
   ])('refuses %j with a ConfigError naming the flag', (bad, message) => {
     expect(() => buildConfig({ ...flags, ...bad })).toThrow(ConfigError);
     expect(() => buildConfig({ ...flags, ...bad })).toThrow(message);

@@ -52,7 +52,7 @@ describe('charts/kfed with default values', () => {
     expect(c.args).toEqual([
       'controller', `--kubefed-namespace=${ns}`, '--metrics-addr=:8080', '--dns-listen=:5353', '--dns-service=kfed-dns', '--dns-unlocated-clients=default',
       '--dns-rate-limit=responses-per-second=100,burst=100,slip=2,ipv4-prefix=24,ipv6-prefix=56', '--dns-max-udp-payload=1232', '--dns-tcp-idle-timeout=10s',
-      '--dns-max-tcp-connections=256', '--leader-elect=true', '--leader-election-id=kubefed-controller-manager', '--log-level=info',
+      '--dns-max-tcp-connections=256', '--dns-udp-threads=1', '--leader-elect=true', '--leader-election-id=kubefed-controller-manager', '--log-level=info',
     ]);
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
@@ -166,14 +166,14 @@ describe('charts/kfed with other values', () => {
     const c = renderChart({
       dns: {
         nameServerAddresses: '192.0.2.53,2001:db8::53', latencyTable: table, defaultLocation: 'country:DE,region:eu-west-1', unlocatedClients: 'all',
-        rateLimit: { enabled: true, responsesPerSecond: 20, burst: 40, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 64 }, maxUdpPayload: 4096, tcpIdleTimeout: '3s', maxTcpConnections: 64,
+        rateLimit: { enabled: true, responsesPerSecond: 20, burst: 40, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 64 }, maxUdpPayload: 4096, tcpIdleTimeout: '3s', maxTcpConnections: 64, udpThreads: 2,
       },
     });
     const args: string[] = controller(c).args;
     expect(args.filter((a) => a.startsWith('--dns-'))).toEqual([
       '--dns-listen=:5353', '--dns-nameserver-addresses=192.0.2.53,2001:db8::53', '--dns-latency-table=/etc/kfed/dns/latency.yaml',
       '--dns-default-location=country:DE,region:eu-west-1', '--dns-unlocated-clients=all',
-      '--dns-rate-limit=responses-per-second=20,burst=40,slip=0,ipv4-prefix=32,ipv6-prefix=64', '--dns-max-udp-payload=4096', '--dns-tcp-idle-timeout=3s', '--dns-max-tcp-connections=64',
+      '--dns-rate-limit=responses-per-second=20,burst=40,slip=0,ipv4-prefix=32,ipv6-prefix=64', '--dns-max-udp-payload=4096', '--dns-tcp-idle-timeout=3s', '--dns-max-tcp-connections=64', '--dns-udp-threads=2',
     ]);
     const cm = must(c, 'ConfigMap', 'kfed-dns-latency');
     expect(parseLatencyTable(cm.data['latency.yaml'], 'configmap')).toEqual(table);
@@ -187,11 +187,11 @@ describe('charts/kfed with other values', () => {
     const dns = buildConfig({
       inCluster: true, dnsListen: flag('dns-listen'), dnsNameServerAddresses: flag('dns-nameserver-addresses'), dnsLatencyTable: join(dir, 'latency.yaml'),
       dnsDefaultLocation: flag('dns-default-location'), dnsUnlocatedClients: flag('dns-unlocated-clients'), dnsRateLimit: flag('dns-rate-limit'),
-      dnsMaxUdpPayload: flag('dns-max-udp-payload'), dnsTcpIdleTimeout: flag('dns-tcp-idle-timeout'), dnsMaxTcpConnections: flag('dns-max-tcp-connections'),
+      dnsMaxUdpPayload: flag('dns-max-udp-payload'), dnsTcpIdleTimeout: flag('dns-tcp-idle-timeout'), dnsMaxTcpConnections: flag('dns-max-tcp-connections'), dnsUdpThreads: flag('dns-udp-threads'),
     }).dns;
     expect(dns).toMatchObject({
       nameServerAddresses: ['192.0.2.53', '2001:db8::53'], latencyTable: table, defaultLocation: { country: 'DE', region: 'eu-west-1' }, unlocatedClients: 'all',
-      rateLimit: { responsesPerSecond: 20, burst: 40, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 64 }, maxUdpPayload: 4096, tcpIdleTimeoutMs: 3000, maxTcpConnections: 64,
+      rateLimit: { responsesPerSecond: 20, burst: 40, slip: 0, ipv4PrefixLength: 32, ipv6PrefixLength: 64 }, maxUdpPayload: 4096, tcpIdleTimeoutMs: 3000, maxTcpConnections: 64, udpThreads: 2,
     });
     // Defaults: the DNS Service's addresses, rate limiting on, no ConfigMap; off: --dns-rate-limit=off.
     expect(get(renderChart(), 'ConfigMap')).toBeUndefined();

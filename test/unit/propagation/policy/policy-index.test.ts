@@ -6,19 +6,15 @@ import type { FederatedObject, OverridePolicy, PropagationPolicy } from '../../.
 import { buildIndex } from '../../../../src/propagation/policy/policy-evaluation.js';
 import { PolicyIndex } from '../../../../src/propagation/policy/policy-index.js';
 import type { EvaluatedPolicy } from '../../../../src/propagation/policy/policy-match.js';
+import { Rng } from '../../../support/soak/rng.js';
 
 const KINDS = ['ConfigMap', 'Deployment'];
 const known = new Set(KINDS);
 
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+/** A small deterministic PRNG (the soak's mulberry32), so a failure reproduces. */
 function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next();
 }
 
 function world(seed: number) {

@@ -5,18 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../../src/sandbox/server/api-error.js';
 import { decodeProtobuf } from '../../../../src/sandbox/server/protobuf/decode.js';
 import type { KubectlFixture } from './capture-fixtures.js';
+import { Rng } from '../../../support/soak/rng.js';
 
 const { fixtures } = JSON.parse(readFileSync(new URL('./kubectl-bodies.json', import.meta.url), 'utf8')) as { fixtures: KubectlFixture[] };
 
-/** mulberry32: small, seeded, good enough to pick bytes. */
+/** mulberry32 (the soak's): small, seeded, good enough to pick bytes. */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next();
 }
 
 function outcome(body: Buffer): 'decoded' | 400 | 415 {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RateLimitOptions } from './rate-limit.js';
 
 interface Binding {
   open(address: string, port: number, ipv6: boolean, reusePort: boolean, outSlot: number, recvBuf: number): unknown;
@@ -70,16 +71,8 @@ export const META = {
 /** Layout of the native answer cache's statistics (after the metrics slots; see answer_cache.h). */
 export const CACHE_STATS = { HITS: 0, SUM: 1, DROPS: 2, BUCKETS: 3 } as const;
 
-/** Response-rate limiting settings, as the JavaScript limiter holds them (rate-limit.ts). */
-export interface NativeRateLimit {
-  responsesPerSecond: number;
-  burst: number;
-  slip: number;
-  ipv4PrefixLength: number;
-  ipv6PrefixLength: number;
-  exemptLoopback: boolean;
-  maxEntries: number;
-}
+/** Response-rate limiting settings, as the JavaScript limiter holds them (rate-limit.ts), every one set. */
+export type NativeRateLimit = Required<RateLimitOptions>;
 
 export interface BatchSocketOptions {
   address: string;

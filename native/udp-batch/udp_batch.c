@@ -116,16 +116,22 @@ static batch_socket* unwrap(napi_env env, napi_value v) {
   return (batch_socket*)p;
 }
 
-// The handle argument of a call (and the next argument in `second`, when asked for).
-static batch_socket* socket_arg(napi_env env, napi_callback_info info, napi_value* second) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < (second ? 2u : 1u)) {
-    napi_throw_type_error(env, NULL, "udp-batch: missing arguments");
+// The socket handle (the first argument) and the n arguments after it, into rest; a TypeError
+// naming the call (usage) when fewer were given.
+static batch_socket* socket_args(napi_env env, napi_callback_info info, size_t n, napi_value* rest, const char* usage) {
+  size_t argc = 8;
+  napi_value argv[8];
+  if (n > 7 || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < n + 1) {
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  if (second) *second = argv[1];
+  for (size_t i = 0; i < n; i++) rest[i] = argv[i + 1];
   return unwrap(env, argv[0]);
+}
+
+// The handle argument of a call (and the next argument in `second`, when asked for).
+static batch_socket* socket_arg(napi_env env, napi_callback_info info, napi_value* second) {
+  return socket_args(env, info, second ? 1 : 0, second, "udp-batch: missing arguments");
 }
 
 static void free_socket(batch_socket* s) {
@@ -522,20 +528,14 @@ static napi_value dropped(napi_env env, napi_callback_info info) {
 // cacheInit(handle, maxEntries, metricSlots, bounds: number[]) -> stats: ArrayBuffer
 // (layout in answer_cache.h).
 static napi_value cache_init(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "udp-batch: cacheInit(handle, maxEntries, metricSlots, bounds)");
-    return NULL;
-  }
-  batch_socket* s = unwrap(env, argv[0]);
+  napi_value a[3];
+  batch_socket* s = socket_args(env, info, 3, a, "udp-batch: cacheInit(handle, maxEntries, metricSlots, bounds)");
   if (!s) return NULL;
   int32_t max = 0, slots = 0;
   uint32_t nb = 0;
-  CHECK(env, napi_get_value_int32(env, argv[1], &max));
-  CHECK(env, napi_get_value_int32(env, argv[2], &slots));
-  CHECK(env, napi_get_array_length(env, argv[3], &nb));
+  CHECK(env, napi_get_value_int32(env, a[0], &max));
+  CHECK(env, napi_get_value_int32(env, a[1], &slots));
+  CHECK(env, napi_get_array_length(env, a[2], &nb));
   if (s->cache || s->closing || max < 1 || max > (1 << 24) || slots < 1 || slots > 4096 || nb > 32) {
     napi_throw_range_error(env, NULL, "udp-batch: cacheInit arguments out of range, or already initialised");
     return NULL;
@@ -543,7 +543,7 @@ static napi_value cache_init(napi_env env, napi_callback_info info) {
   double bounds[32];
   for (uint32_t i = 0; i < nb; i++) {
     napi_value v;
-    CHECK(env, napi_get_element(env, argv[3], i, &v));
+    CHECK(env, napi_get_element(env, a[2], i, &v));
     CHECK(env, napi_get_value_double(env, v, &bounds[i]));
   }
   double* stats = NULL;
@@ -576,25 +576,19 @@ static napi_value cache_clear(napi_env env, napi_callback_info info) {
 // limiting in C (rrl.h) for this socket and its serving threads, before the cache is
 // consulted; needs cacheInit first and comes before startThreads.
 static napi_value rrl_init(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 8) {
-    napi_throw_type_error(env, NULL, "udp-batch: rrlInit(handle, rate, burst, slip, ipv4Bits, ipv6Bits, exemptLoopback, maxEntries)");
-    return NULL;
-  }
-  batch_socket* s = unwrap(env, argv[0]);
+  napi_value a[7];
+  batch_socket* s = socket_args(env, info, 7, a, "udp-batch: rrlInit(handle, rate, burst, slip, ipv4Bits, ipv6Bits, exemptLoopback, maxEntries)");
   if (!s) return NULL;
   rrl_config cfg;
   bool exempt = false;
   int32_t max = 0;
-  CHECK(env, napi_get_value_double(env, argv[1], &cfg.rate));
-  CHECK(env, napi_get_value_double(env, argv[2], &cfg.burst));
-  CHECK(env, napi_get_value_int32(env, argv[3], &cfg.slip));
-  CHECK(env, napi_get_value_int32(env, argv[4], &cfg.v4_bits));
-  CHECK(env, napi_get_value_int32(env, argv[5], &cfg.v6_bits));
-  CHECK(env, napi_get_value_bool(env, argv[6], &exempt));
-  CHECK(env, napi_get_value_int32(env, argv[7], &max));
+  CHECK(env, napi_get_value_double(env, a[0], &cfg.rate));
+  CHECK(env, napi_get_value_double(env, a[1], &cfg.burst));
+  CHECK(env, napi_get_value_int32(env, a[2], &cfg.slip));
+  CHECK(env, napi_get_value_int32(env, a[3], &cfg.v4_bits));
+  CHECK(env, napi_get_value_int32(env, a[4], &cfg.v6_bits));
+  CHECK(env, napi_get_value_bool(env, a[5], &exempt));
+  CHECK(env, napi_get_value_int32(env, a[6], &max));
   cfg.exempt_loopback = exempt;
   if (!s->cache || s->rrl || s->pool || !(cfg.rate > 0) || !(cfg.burst >= 1) || cfg.slip < 0 || cfg.v4_bits < 1 || cfg.v4_bits > 32 || cfg.v6_bits < 1 ||
       cfg.v6_bits > 128 || max < 1) {

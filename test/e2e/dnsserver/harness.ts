@@ -44,7 +44,9 @@ export function parseDig(out: string): DigResult {
 
 export async function tool(bin: string, port: number, args: string[]): Promise<string> {
   const retry = bin.endsWith('kdig') ? '+retry=0' : '+tries=1';
-  const { stdout } = await run(bin, ['@127.0.0.1', '-p', String(port), '+time=2', retry, ...args], { maxBuffer: 64 << 20 });
+  // +time=5: every caller expects an answer, and the server answers in the test's own process,
+  // whose event loop a loaded machine can stall for a second or two.
+  const { stdout } = await run(bin, ['@127.0.0.1', '-p', String(port), '+time=5', retry, ...args], { maxBuffer: 64 << 20 });
   return stdout;
 }
 

@@ -32,25 +32,42 @@ const SA_CLIENT = '41.0.0.0/24'; // Johannesburg in the bundled GeoLite2
 
 let sb: Sandbox<SandboxMember>;
 let host: ClusterClient;
-const servers: Record<'defaults' | 'tuned' | 'all', { serving: DnsServing; port: number; stop: AbortController; run: Promise<void> }> = {} as never;
+interface Replica { serving: DnsServing; port: number; registry: Registry; stop: AbortController; run: Promise<void> }
+const servers: Record<'defaults' | 'tuned' | 'all', Replica> = {} as never;
 let lbAddress = '';
 
-async function serve(extra: ConfigFlags): Promise<{ serving: DnsServing; port: number; stop: AbortController; run: Promise<void> }> {
+async function serve(extra: ConfigFlags): Promise<Replica> {
   const config = buildConfig({ kubeconfigYaml: sb.kubeconfigYaml, context: 'cluster-1', dnsListen: '127.0.0.1:0', ...extra });
   if (!config.dns) throw new Error('dns off');
-  const serving = await startDnsServing({ config: config.dns, host, kubefedNamespace: NS, logger: silentLogger(), registry: new Registry() });
+  const registry = new Registry();
+  const serving = await startDnsServing({ config: config.dns, host, kubefedNamespace: NS, logger: silentLogger(), registry });
   const stop = new AbortController();
   const run = serving.feed.start(stop.signal);
-  return { serving, port: serving.ports.udpPort, stop, run };
+  return { serving, port: serving.ports.udpPort, registry, stop, run };
 }
 
-function udpQuery(port: number, name: string, id: number): Promise<Buffer | undefined> {
+/** The value of an unlabelled or `{label="value"}` counter in a replica's registry (0 before its first increment). */
+async function counter(r: Replica, series: string): Promise<number> {
+  const line = (await r.registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+/**
+ * Sends `n` A queries for `name` at once from one socket and counts the replies once `settled(replies)`
+ * holds: the count is decided by what arrived, never by how long the test waited for it.
+ */
+async function udpBurst(port: number, name: string, n: number, settled: (replies: number) => Promise<boolean>): Promise<number> {
   const sock = dgram.createSocket('udp4');
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sock.close(); resolve(undefined); }, 300);
-    sock.on('message', (b) => { clearTimeout(timer); sock.close(); resolve(b); });
-    sock.send(dnsPacket.encode({ type: 'query', id, questions: [{ type: 'A', name, class: 'IN' }] }), port, '127.0.0.1');
-  });
+  let replies = 0;
+  sock.on('message', () => { replies++; });
+  try {
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    for (let i = 0; i < n; i++) sock.send(dnsPacket.encode({ type: 'query', id: i + 1, questions: [{ type: 'A', name, class: 'IN' }] }), port, '127.0.0.1');
+    await pollUntil(async () => await settled(replies), 20_000, 20, `${n} queries to port ${port} answered or withheld`);
+    return replies;
+  } finally {
+    sock.close();
+  }
 }
 
 /** Milliseconds until the server closes an idle TCP connection (capped at `maxMs`). */
@@ -139,7 +156,8 @@ describe.skipIf(!tools)('DNS server options against the running server', () => {
     await host.dynamic.updateStatus(DNS_ENDPOINTS, { ...ep, status: { observedGeneration: ep.metadata.generation ?? 1, conditions: [] } });
     const late = await serve({ dnsService: 'kfed-dns', dnsRateLimit: 'off' });
     try {
-      const serial = async (port: number): Promise<string> => ((await dig(t.dig, port, 'example.com', 'SOA')).answer[0] ?? '').split(' ')[6] ?? '';
+      // Over TCP: this poll would otherwise spend the tuned replica's UDP rate-limit budget, which later tests count on.
+      const serial = async (port: number): Promise<string> => ((await dig(t.dig, port, '+tcp', 'example.com', 'SOA')).answer[0] ?? '').split(' ')[6] ?? '';
       await pollUntil(async () => {
         const all = await Promise.all([late.port, ...Object.values(servers).map((x) => x.port)].map(serial));
         return all[0] !== '' && new Set(all).size === 1 ? true : undefined;
@@ -173,11 +191,15 @@ describe.skipIf(!tools)('DNS server options against the running server', () => {
   });
 
   it('--dns-rate-limit limits a client prefix (loopback exemption off), and off turns it off', async () => {
-    const burst = async (port: number): Promise<number> => (await Promise.all(Array.from({ length: 30 }, (_, i) => udpQuery(port, 'big.example.com', i + 1)))).filter(Boolean).length;
-    expect(await burst(servers.all.port)).toBe(30);
+    expect(await udpBurst(servers.all.port, 'big.example.com', 30, async (got) => got === 30)).toBe(30);
     // Earlier tests spent some of this prefix's budget: let the bucket refill (5/s, burst 5).
     await new Promise((r) => setTimeout(r, 1500));
-    const limited = await burst(servers.tuned.port);
+    // slip=0: every query over the budget is dropped, and counted; wait until each of the 30 was answered or dropped.
+    const DROPS = 'kfed_dns_rate_limited_total{action="drop"}';
+    const dropsBefore = await counter(servers.tuned, DROPS);
+    const limited = await udpBurst(servers.tuned.port, 'big.example.com', 30, async (got) => got + (await counter(servers.tuned, DROPS)) - dropsBefore >= 30);
+    expect(limited + (await counter(servers.tuned, DROPS)) - dropsBefore).toBe(30);
+    // The burst (5), plus what the bucket refills (5/s) while the server reads the 30 datagrams.
     expect(limited).toBeGreaterThanOrEqual(5);
     expect(limited).toBeLessThan(15);
   });
@@ -185,11 +207,15 @@ describe.skipIf(!tools)('DNS server options against the running server', () => {
   it('--dns-tcp-idle-timeout and --dns-max-tcp-connections bound TCP', async () => {
     expect(await idleClose(servers.tuned.port, 5000)).toBeLessThan(4000);
     expect(await idleClose(servers.defaults.port, 2500)).toBe(2500);
+    const REJECTED = 'kfed_dns_tcp_rejected_total';
+    const rejectedBefore = await counter(servers.tuned, REJECTED);
     const first = net.connect(servers.tuned.port, '127.0.0.1');
     await new Promise((r) => first.once('connect', r));
     try {
-      // The second concurrent connection is closed at once (the first one is still open).
-      expect(await idleClose(servers.tuned.port, 3000)).toBeLessThan(300);
+      // The second concurrent connection is closed at the cap (the first one is still open), not by
+      // the 500 ms idle timer: the server counts it as rejected. How fast it closes is the scheduler's.
+      expect(await idleClose(servers.tuned.port, 3000)).toBeLessThan(3000);
+      expect(await counter(servers.tuned, REJECTED)).toBe(rejectedBefore + 1);
     } finally {
       first.destroy();
     }

@@ -77,9 +77,15 @@ describe.skipIf(!tools)('kfed controller + kfed join + kubectl', () => {
     const lines = table.trim().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+AGE\s+READY\s+KUBERNETES-VERSION$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['cluster-1', 'cluster-2', 'cluster-3']);
-    const regions = await kubectl(sb.kubeconfigPath, '--context', 'cluster-1', '-n', 'kube-federation-system', 'get', 'kubefedclusters', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.region}:{.status.zones}{"\\n"}{end}');
-    await eventually(async () => (await kubectl(sb.kubeconfigPath, '--context', 'cluster-1', '-n', 'kube-federation-system', 'get', 'kubefedcluster', 'cluster-1', '-o', 'jsonpath={.status.zones}')).includes('us-east-1b'));
-    expect(regions).toContain('cluster-2=eu-west-1');
+    // Region and zones come from each member's Node informer, apart from the probe that sets READY:
+    // they may land in status after it, so wait for them as well.
+    let regions = '';
+    await eventually(async () => {
+      regions = await kubectl(sb.kubeconfigPath, '--context', 'cluster-1', '-n', 'kube-federation-system', 'get', 'kubefedclusters', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.region}:{.status.zones}{"\\n"}{end}');
+      return regions.includes('cluster-2=eu-west-1') && /^cluster-1=[^:]*:.*us-east-1b/m.test(regions);
+    }).catch((err: unknown) => {
+      throw new Error(`regions and zones:\n${regions}`, { cause: err });
+    });
   });
 
   it('re-running join changes nothing; a bad context is a one-line error with exit 1', { timeout: 180_000 }, async () => {

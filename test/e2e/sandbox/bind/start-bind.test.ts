@@ -72,13 +72,15 @@ describe.skipIf(!tools)('startBind', () => {
   });
 
   it('fails at once with named\'s own words when a zone does not load', async () => {
+    // "At once": on named's log line, not at the start deadline. The deadline is far off and the bound
+    // a third of it, so a slow named start on a loaded machine passes and waiting for the deadline fails.
     const started = Date.now();
-    const err = await startBind({ named: t.named, zones: [{ name: 'example.com', records: ['this is not a record'] }], startTimeoutMs: 5000 }).then(
+    const err = await startBind({ named: t.named, zones: [{ name: 'example.com', records: ['this is not a record'] }], startTimeoutMs: 60_000 }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
     expect(err?.message).toMatch(/start BIND: named failed: .*example\.com.*not loaded due to errors/);
     expect(err?.message).toMatch(/unknown RR type/);
-    expect(Date.now() - started).toBeLessThan(4000);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });

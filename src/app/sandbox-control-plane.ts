@@ -89,16 +89,19 @@ export async function startSandboxControlPlane(sb: Sandbox<SandboxMember>, o: Sa
     const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
     const pending = new Set(sb.clusters.map((c) => c.name));
     while (pending.size > 0) {
+      const late = Date.now() > deadline;
       for (const name of [...pending]) {
         const m = cp.members.get(name);
-        if (m?.ready) {
+        // Region and zones come from the member's Nodes, written to status apart from Ready (and
+        // possibly after it): the line waits for them, up to the deadline for Nodes without labels.
+        if (m?.ready && (m.region !== undefined || m.zones.length > 0 || late)) {
           pending.delete(name);
           const status = cp.members.cluster(name)?.status;
           o.out(`cluster ${name} ready: kubernetes ${status?.kubernetesVersion ?? '?'}, region ${m.region ?? '?'}, zones ${m.zones.join(',') || '?'}`);
         }
       }
       if (pending.size === 0) break;
-      if (Date.now() > deadline) throw new Error(`members not ready after ${Math.round((o.readyTimeoutMs ?? 30_000) / 1000)} s: ${[...pending].join(', ')}`);
+      if (late) throw new Error(`members not ready after ${Math.round((o.readyTimeoutMs ?? 30_000) / 1000)} s: ${[...pending].join(', ')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     return cp;

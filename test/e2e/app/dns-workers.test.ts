@@ -24,9 +24,12 @@ const tools = requireTools('dig');
 const NAME = 'workers.example.com';
 const GO_APP_ADDRESSES = ['192.0.2.1', '198.51.100.1'];
 
-/** `dig +short` lines for NAME A at 127.0.0.1:port (extra args e.g. `+tcp`). */
+/**
+ * `dig +short` lines for NAME A at 127.0.0.1:port (extra args e.g. `+tcp`). +time=5: the tests
+ * expect an answer from every dig, also 24 at once on a loaded 2-core machine.
+ */
 async function dig(port: number, name: string, ...extra: string[]): Promise<string[]> {
-  const { stdout } = await run(tools?.dig ?? 'dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', '+short', ...extra, name, 'A'], { timeout: 10_000 });
+  const { stdout } = await run(tools?.dig ?? 'dig', ['@127.0.0.1', '-p', String(port), '+time=5', '+tries=1', '+short', ...extra, name, 'A'], { timeout: 20_000 });
   return stdout.trim().split('\n').filter(Boolean).sort();
 }
 

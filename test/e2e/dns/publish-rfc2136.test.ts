@@ -31,7 +31,7 @@ describe.skipIf(!tools)('publishing through RFC2136 to BIND9', () => {
   const controllers: { c: PublishingController; stop: AbortController; run: Promise<void> }[] = [];
 
   const dig = (name: string, type = 'A'): string[] =>
-    execFileSync(tools!.dig, ['@127.0.0.1', '-p', String(bind.port), '+tcp', '+short', '+time=2', '+tries=1', name, type], { encoding: 'utf8' })
+    execFileSync(tools!.dig, ['@127.0.0.1', '-p', String(bind.port), '+tcp', '+short', '+time=5', '+tries=1', name, type], { encoding: 'utf8' })
       .split('\n').map((l) => l.trim()).filter(Boolean).sort();
 
   const provider = (name: string, extra: Partial<DNSProvider['spec']> = {}, secret = 'bind-tsig'): DNSProvider => ({

@@ -11,6 +11,7 @@ import { InformerFactory, type InformerScope } from '../../kube/informer-factory
 import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import type { Controller, ReconcileResult } from '../../runtime/controller.js';
+import { ownSignal } from '../../runtime/clock.js';
 import { ControllerBuilder, type ManagedController } from '../../runtime/controller-builder.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -34,6 +35,8 @@ interface Running {
   specKey: string;
   controller: SyncController;
   abort: AbortController;
+  /** Detaches `abort` from the controller's stop signal. */
+  detach: () => void;
   done: Promise<void>;
   failed: boolean;
 }
@@ -50,6 +53,7 @@ export class TypeConfigController implements Runnable {
   private readonly running = new Map<string, Running>();
   private readonly factory: InformerFactory;
   private readonly informers: InformerScope;
+  /** Stops every sync controller: relays the caller's signal, one listener per running type. */
   private signal: AbortSignal | undefined;
 
   constructor(o: TypeConfigControllerOptions) {
@@ -86,9 +90,16 @@ export class TypeConfigController implements Runnable {
     return this.running.get(name)?.controller;
   }
 
-  start(signal: AbortSignal): Promise<void> {
-    this.signal = signal;
-    return this.managed.start(signal);
+  async start(signal: AbortSignal): Promise<void> {
+    // Sync controllers listen on our own signal, not the caller's: one listener per
+    // running type (removed when it stops), so the caller's signal gets one relay.
+    const syncs = ownSignal(signal);
+    this.signal = syncs.signal;
+    try {
+      await this.managed.start(signal);
+    } finally {
+      syncs.dispose();
+    }
   }
 
   /** Runs beside the workers; stops every sync controller when the controller stops. */
@@ -157,10 +168,14 @@ export class TypeConfigController implements Runnable {
     const parent = this.signal;
     if (!parent || parent.aborted) return;
     const { kubefedNamespace: _ns, ...rest } = this.o;
-    const controller = new SyncController({ ...rest, kubefedNamespace: this.o.kubefedNamespace, ftc, caches: this.caches, informers: this.factory, hasReplicas: await this.hasReplicas(ftc) });
+    const hasReplicas = await this.hasReplicas(ftc);
+    if (parent.aborted) return; // stopped during discovery: nothing would stop it
+    const controller = new SyncController({ ...rest, kubefedNamespace: this.o.kubefedNamespace, ftc, caches: this.caches, informers: this.factory, hasReplicas });
     const abort = new AbortController();
-    parent.addEventListener('abort', () => abort.abort(), { once: true });
-    const entry: Running = { specKey, controller, abort, done: Promise.resolve(), failed: false };
+    const relay = (): void => abort.abort();
+    parent.addEventListener('abort', relay, { once: true });
+    const detach = (): void => parent.removeEventListener('abort', relay);
+    const entry: Running = { specKey, controller, abort, detach, done: Promise.resolve(), failed: false };
     entry.done = controller.start(abort.signal).catch((err: unknown) => {
       entry.failed = true;
       this.log.error({ type: name, err: errorMessage(err) }, 'sync controller failed; restarting with backoff');
@@ -174,6 +189,7 @@ export class TypeConfigController implements Runnable {
     const entry = this.running.get(name);
     if (!entry) return;
     this.running.delete(name);
+    entry.detach();
     entry.abort.abort();
     await entry.done;
     this.log.info({ type: name }, 'sync controller stopped');

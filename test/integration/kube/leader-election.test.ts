@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterClientFromKubeconfig, type ClusterClient } from '../../../src/kube/cluster-client.js';
 import { LeaderElector, type Lease } from '../../../src/kube/leader-election.js';
 import type { ResourceRef } from '../../../src/kube/resource.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import { Manager } from '../../../src/runtime/manager.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { pollUntil } from '../../support/until.js';
@@ -28,8 +29,17 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   await pollUntil(cond, ms, 10);
 }
 
+/** Log lines of one candidate: the elector's own timestamps, free of the test's polling delays. */
+interface LogLine {
+  msg: string;
+  time: string;
+  holder?: string;
+}
+
 function candidate(lease: string, identity: string, extra: { releaseOnCancel?: boolean } = {}) {
-  const elector = new LeaderElector({ client: client.dynamic, namespace: 'kfed-system', name: lease, identity, ...TIMING, ...extra });
+  const logs: LogLine[] = [];
+  const logger = createLogger({ destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
+  const elector = new LeaderElector({ client: client.dynamic, namespace: 'kfed-system', name: lease, identity, logger, ...TIMING, ...extra });
   const events: string[] = [];
   const ac = new AbortController();
   let leadingSignal: AbortSignal | undefined;
@@ -40,8 +50,17 @@ function candidate(lease: string, identity: string, extra: { releaseOnCancel?: b
     },
     onStoppedLeading: () => events.push('stop'),
   });
-  return { elector, events, ac, done, identity, leading: () => leadingSignal };
+  /** When the elector logged `msg` (the first time), in ms since the epoch. */
+  const loggedAt = (msg: string): number => {
+    const line = logs.find((l) => l.msg === msg);
+    if (!line) throw new Error(`${identity} never logged '${msg}': ${logs.map((l) => l.msg).join('; ')}`);
+    return Date.parse(line.time);
+  };
+  return { elector, events, ac, done, identity, logs, loggedAt, leading: () => leadingSignal };
 }
+
+/** Lease times (metav1.MicroTime) in ms since the epoch. */
+const leaseMs = (t: string | undefined): number => Date.parse(t ?? '');
 
 const getLease = (name: string): Promise<Lease> => client.dynamic.get<Lease>(LEASES, name, { namespace: 'kfed-system' });
 
@@ -60,14 +79,19 @@ describe('LeaderElector on a Lease', () => {
     expect(standby.elector.getLeader()).toBe(leader.identity);
     const transitionsBefore = lease.spec?.leaseTransitions ?? 0;
 
-    const stoppedAt = Date.now();
     leader.ac.abort();
     await leader.done;
     expect(leader.events).toEqual(['start', 'stop']);
     expect(leader.leading()?.aborted).toBe(true);
     await until(() => standby.elector.isLeader(), 5000);
-    // released, so no wait for the 2 s lease to expire
-    expect(Date.now() - stoppedAt).toBeLessThan(1200);
+    // Released, so no wait for the 2 s lease to expire: the standby took a free lease (taking
+    // an unexpired one's place would have logged 'lease expired; taking over'), at its next
+    // poll after the release. Measured between the electors' own log times, so that a test
+    // process descheduled for a while on a loaded machine does not count.
+    expect(standby.logs.map((l) => l.msg)).not.toContain('lease expired; taking over');
+    const handoverMs = standby.loggedAt('acquired lease; leading') - leader.loggedAt('released lease');
+    expect(handoverMs).toBeGreaterThanOrEqual(0);
+    expect(handoverMs).toBeLessThan(TIMING.leaseDurationMs);
     const after = await getLease('graceful');
     expect(after.spec?.holderIdentity).toBe(standby.identity);
     expect(after.spec?.leaseTransitions).toBe(transitionsBefore + 1);
@@ -84,14 +108,21 @@ describe('LeaderElector on a Lease', () => {
     const standby = candidate('crash', 'replica-standby');
     await new Promise((r) => setTimeout(r, 500));
     expect(standby.elector.isLeader()).toBe(false);
-    const killedAt = Date.now();
     crashed.ac.abort();
     await crashed.done;
-    expect((await getLease('crash')).spec?.holderIdentity).toBe('replica-crash');
+    const left = await getLease('crash');
+    expect(left.spec?.holderIdentity).toBe('replica-crash');
     await until(() => standby.elector.isLeader(), 6000);
-    const took = Date.now() - killedAt;
-    expect(took).toBeGreaterThanOrEqual(1000);
-    expect(took).toBeLessThan(TIMING.leaseDurationMs + 1500);
+    // From the crashed leader's last renewal to the standby's acquisition, both written in the
+    // Lease: never before the lease duration (the standby counts it from when it saw that
+    // renewal, which is later still); about one or two polls after it when the machine is
+    // idle, and within a second lease duration on a loaded one.
+    const taken = await getLease('crash');
+    expect(taken.spec?.holderIdentity).toBe('replica-standby');
+    const waitedMs = leaseMs(taken.spec?.acquireTime) - leaseMs(left.spec?.renewTime);
+    expect(waitedMs).toBeGreaterThanOrEqual(TIMING.leaseDurationMs);
+    expect(waitedMs).toBeLessThan(2 * TIMING.leaseDurationMs);
+    expect(standby.logs.find((l) => l.msg === 'lease expired; taking over')?.holder).toBe('replica-crash');
     standby.ac.abort();
     await standby.done;
   });
@@ -100,14 +131,21 @@ describe('LeaderElector on a Lease', () => {
     const c = candidate('flaky', 'replica-flaky');
     await until(() => c.elector.isLeader());
     sb.cluster('cluster-1').faults.set({ errorRate: 1, errorCode: 500 });
-    const failingAt = Date.now();
+    let lastRenewal: number;
     try {
       await until(() => !c.elector.isLeader(), 5000);
-      expect(Date.now() - failingAt).toBeLessThan(TIMING.renewDeadlineMs + TIMING.retryPeriodMs + 800);
       expect(c.leading()?.aborted).toBe(true);
+      // its last renewal, read from the sandbox's store (the API refuses every request now)
+      lastRenewal = leaseMs((sb.cluster('cluster-1').get('leases.coordination.k8s.io', 'kfed-system', 'flaky') as Lease | undefined)?.spec?.renewTime);
     } finally {
       sb.cluster('cluster-1').faults.clear();
     }
+    // It stepped down once renewals had failed for the renew deadline (not at the first
+    // failure), at about the next retry: from its last renewal to its own log line, so that
+    // the test's polling and a descheduled test process do not count.
+    const steppedDownAfterMs = c.loggedAt('failed to renew lease within the deadline') - lastRenewal;
+    expect(steppedDownAfterMs).toBeGreaterThanOrEqual(TIMING.renewDeadlineMs);
+    expect(steppedDownAfterMs).toBeLessThan(TIMING.renewDeadlineMs + TIMING.retryPeriodMs + 800);
     await until(() => c.elector.isLeader(), 6000);
     expect(c.events).toEqual(['start', 'stop', 'start']);
     c.ac.abort();

@@ -5,8 +5,6 @@
 // immutable snapshot (buildSnapshot is deterministic given the serial).
 import { spawnSync } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
-import dgram from 'node:dgram';
-import net, { isIPv6 } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +13,7 @@ import type { MaxmindGeoOptions } from './geo-locator.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import type { LatencyTableOptions } from './regions.js';
 import type { DnsLogger, DnsServerPorts } from './server.js';
+import { sharedPortFor } from './shared-port.js';
 import type { SnapshotInput, ZoneSnapshot } from './snapshot.js';
 
 /** Serializable server options (sent to workers over IPC). */
@@ -60,25 +59,6 @@ function isPrimaryMessage(m: unknown): m is PrimaryMessage {
   return typeof m === 'object' && m !== null && typeof (m as { kind?: unknown }).kind === 'string' && (m as { kind: string }).kind.startsWith('kfed-dns:');
 }
 
-/** A port free for both UDP and TCP on `address` at the time of the call. */
-async function freePort(address: string): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const udp = dgram.createSocket(isIPv6(address) ? 'udp6' : 'udp4');
-    const port = await new Promise<number>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind({ address, port: 0, exclusive: true }, () => resolve(udp.address().port));
-    });
-    const ok = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen({ host: address, port, exclusive: true }, () => srv.close(() => resolve(true)));
-    });
-    await new Promise<void>((r) => udp.close(() => r()));
-    if (ok) return port;
-  }
-  throw new Error(`dns server: no port free for both UDP and TCP on ${address}`);
-}
-
 function workerExec(): { exec: string; execArgv: string[] } {
   const self = fileURLToPath(import.meta.url);
   const ext = extname(self);
@@ -120,9 +100,9 @@ export class ClusteredDnsServer {
     const n = Math.max(1, this.opts.workers ?? availableParallelism());
     const { logger: _logger, workers: _workers, ...serverOpts } = this.opts;
     cluster.setupPrimary(workerExec());
-    // Workers share a handle only when they bind the very same (address, port) key, so
-    // port 0 is resolved here first.
-    const port = serverOpts.port === 0 ? await freePort(serverOpts.address ?? '127.0.0.1') : serverOpts.port;
+    // The workers bind one port with SO_REUSEPORT, so port 0 is resolved here first, to a
+    // port no port-0 bind can be given (shared-port.ts).
+    const port = serverOpts.port === 0 ? await sharedPortFor(serverOpts.address ?? '127.0.0.1') : serverOpts.port;
     const all = await Promise.all(Array.from({ length: n }, () => this.fork({ ...serverOpts, reusePort: true, ...(port !== undefined ? { port } : {}) })));
     const ports = all[0] as DnsServerPorts;
     this.opts.logger?.info({ workers: n, port: ports.udpPort }, 'dns server workers listening');

@@ -12,6 +12,7 @@ import { DURATION_BUCKETS } from './duration-histogram.js';
 import { DnsMetrics, METRIC_SLOTS } from './metrics.js';
 import { ResponseRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createLatencyTable, type LatencyTable } from './regions.js';
+import { sharedPortFor } from './shared-port.js';
 import type { ZoneSnapshot } from './snapshot.js';
 import { BatchUdpSocket, META, META_STRIDE, slotAddress, udpBatchBinding, udpBatchUnavailable } from './udp-batch.js';
 
@@ -174,11 +175,15 @@ export class DnsServer {
 
   private async startBatched(address: string, want: number): Promise<DnsServerPorts> {
     let lastErr: unknown;
+    const reusePort = (this.opts.reusePort ?? false) || (this.opts.udpThreads ?? 1) > 1;
     for (let attempt = 0; attempt < (want === 0 ? 20 : 1); attempt++) {
       let sock: BatchUdpSocket | undefined;
       try {
+        // SO_REUSEPORT on port 0 could join another process's group, or be joined by a client's
+        // socket: such a server takes a port below the ephemeral range instead (shared-port.ts).
+        const port = reusePort && want === 0 ? await sharedPortFor(address) : want;
         sock = BatchUdpSocket.open({
-          address, port: want, ipv6: net.isIPv6(address), reusePort: (this.opts.reusePort ?? false) || (this.opts.udpThreads ?? 1) > 1,
+          address, port, ipv6: net.isIPv6(address), reusePort,
           maxReply: this.responder.maxUdpPayload, recvBufferSize: this.opts.udpRecvBufferSize ?? 0,
         });
         const tcp = await this.listenTcp(address, sock.port);

@@ -1,6 +1,7 @@
 // The multi-process server: workers sharing one UDP socket and TCP listener.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusteredDnsServer } from '../../../src/dnsserver/cluster.js';
+import { ephemeralPortRange } from '../../../src/dnsserver/shared-port.js';
 import { buildSnapshot } from '../../../src/dnsserver/snapshot.js';
 import { requireTools } from '../../support/tools.js';
 import { dig, tool } from './harness.js';
@@ -15,6 +16,9 @@ describe.skipIf(!tools)('ClusteredDnsServer', () => {
 
   beforeAll(async () => {
     port = (await server.start()).udpPort;
+    // The workers' SO_REUSEPORT port is below the ephemeral range, where none of dig's sockets
+    // (SO_REUSEPORT, port 0) can land on it and read back their own queries (shared-port.ts).
+    expect(port).toBeLessThan((await ephemeralPortRange()).low);
     await server.setSnapshot(snap('192.0.2.1', 1));
   }, 30_000);
   afterAll(async () => { await server.close(); });

@@ -2,6 +2,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { sharedPortFor } from '../../../src/dnsserver/shared-port.js';
 import { BatchUdpSocket, META, META_STRIDE, slotAddress, udpBatchBinding, udpBatchUnavailable } from '../../../src/dnsserver/udp-batch.js';
 
 const available = udpBatchBinding() !== undefined;
@@ -70,8 +71,10 @@ describe.skipIf(!available)('BatchUdpSocket', () => {
   it('receives and answers bursts over IPv4 with the real source address', () => roundTrip('127.0.0.1'));
   it('receives and answers over IPv6', () => roundTrip('::1'));
 
-  it('shares a port only with SO_REUSEPORT, and frees it on close', () => {
-    const a = BatchUdpSocket.open({ address: '127.0.0.1', port: 0, ipv6: false, reusePort: true, maxReply: 512, recvBufferSize: 0 });
+  it('shares a port only with SO_REUSEPORT, and frees it on close', async () => {
+    // Not port 0: with SO_REUSEPORT that may join another process's group (a dig socket's, say),
+    // which would then hold the port after these close (shared-port.ts).
+    const a = BatchUdpSocket.open({ address: '127.0.0.1', port: await sharedPortFor('127.0.0.1'), ipv6: false, reusePort: true, maxReply: 512, recvBufferSize: 0 });
     const b = BatchUdpSocket.open({ address: '127.0.0.1', port: a.port, ipv6: false, reusePort: true, maxReply: 512, recvBufferSize: 0 });
     expect(b.port).toBe(a.port);
     let err: NodeJS.ErrnoException | undefined;

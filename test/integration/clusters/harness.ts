@@ -54,7 +54,10 @@ export async function startFederation(clusters = 3): Promise<Federation> {
         metricsAddr: '127.0.0.1:0',
         leaderElect: false,
         healthCheckPeriod: '250ms',
-        healthCheckTimeout: '200ms',
+        // A probe timeout well above what a loaded machine can add to a loopback request: a
+        // test process descheduled for a few hundred ms must not time probes out (three in a
+        // row would fail a member over). Longer than the period: probes never overlap.
+        healthCheckTimeout: '1s',
         healthCheckFailureThreshold: 3,
         healthCheckSuccessThreshold: 1,
         healthCheckFastProbeInterval: '50ms',

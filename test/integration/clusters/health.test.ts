@@ -15,6 +15,12 @@ import { KUBEFED_CLUSTERS } from '../../../src/api/core.js';
 let fed: Federation;
 const changes: [string, MemberChange][] = [];
 
+/** kfed_cluster_health_probes_total{result, path}, over all members. */
+async function probes(result: string, path: string): Promise<number> {
+  const m = (await fed.cp!.metrics.metrics()).match(new RegExp(`^kfed_cluster_health_probes_total\\{result="${result}",path="${path}"\\} (\\d+)$`, 'm'));
+  return Number(m?.[1] ?? 0);
+}
+
 beforeAll(async () => {
   fed = await startFederation(3);
   const cp = await fed.startControlPlane();
@@ -59,6 +65,7 @@ describe('a member that stops', () => {
   it('goes Offline (ClusterNotReachable) and comes back Ready', async () => {
     const c2 = fed.sb.cluster('cluster-2');
     changes.length = 0;
+    const fastOfflineBefore = await probes('offline', 'fast');
     const stoppedAt = Date.now();
     await c2.stop();
     const off = await until('cluster-2 offline', async () => {
@@ -69,8 +76,13 @@ describe('a member that stops', () => {
     expect(condition(off, 'Offline')).toMatchObject({ reason: 'ClusterNotReachable' });
     expect(condition(off, 'Offline')?.message).toMatch(/^cluster is not reachable: .*ECONNREFUSED/);
     expect(condition(off, 'Ready')).toMatchObject({ status: 'False', reason: 'ClusterNotReachable' });
-    // Fast path: refused connections are confirmed 50 ms apart, not a period (250 ms) apart.
-    expect(detectMs).toBeLessThan(1500);
+    // Fast path: the failing watch asks for a probe at once, and refused connections are
+    // confirmed 50 ms apart, not a period (250 ms) apart, so fast probes found it offline.
+    // (Periodic probes alone would take under a second here too: the time is a functional
+    // bound that a test process descheduled for a few seconds still meets; the detection
+    // figures are the health benchmark's, README Cluster health.)
+    expect(await probes('offline', 'fast')).toBeGreaterThan(fastOfflineBefore);
+    expect(detectMs).toBeLessThan(5000);
     await until('notReady notification', () => changes.some(([n, c]) => n === 'cluster-2' && c === 'notReady'));
     expect(fed.cp!.members.get('cluster-2')?.ready).toBe(false);
 
@@ -89,8 +101,8 @@ describe('a member that stops', () => {
     const c3 = fed.sb.cluster('cluster-3');
     changes.length = 0;
     const health = fed.health!;
-    expect(health.health('cluster-3')?.failureRun).toBe(0);
-    c3.faults.set({ latencyMs: 400 }); // probe timeout is 200 ms
+    await until('cluster-3 probes answered', () => health.health('cluster-3')?.failureRun === 0);
+    c3.faults.set({ latencyMs: 1500 }); // the probe timeout is 1 s
     try {
       await until('one timed-out probe', () => (health.health('cluster-3')?.failureRun ?? 0) >= 1, 3000);
     } finally {

@@ -101,8 +101,18 @@ export async function until(fn: () => boolean | Promise<boolean>, ms: number, ev
 
 /** The Lease's holder ('' when released or missing). */
 export async function leaseHolder(host: ClusterClient): Promise<string> {
-  const lease = await host.dynamic.getIfExists<Lease>(LEASES, LEASE, { namespace: NS });
-  return lease?.spec?.holderIdentity ?? '';
+  return (await readLease(host))?.spec?.holderIdentity ?? '';
+}
+
+export function readLease(host: ClusterClient): Promise<Lease | undefined> {
+  return host.dynamic.getIfExists<Lease>(LEASES, LEASE, { namespace: NS });
+}
+
+/** When `p` first logged `msg` (its own timestamp, ms since the epoch); throws when it never did. */
+export function loggedAt(p: ControllerProcess, msg: string): number {
+  const line = p.logs.find((l) => l.msg === msg);
+  if (!line) throw new Error(`${p.name} never logged '${msg}'`);
+  return Date.parse(String(line.time));
 }
 
 export async function scrape(p: ControllerProcess): Promise<string> {

@@ -130,9 +130,12 @@ describe('Informer against the sandbox', () => {
       const stoppedAt = Date.now();
       await sb.cluster('cluster-2').stop();
       await firstError;
-      // the fast path for cluster health: the failure is reported promptly
-      expect(Date.now() - stoppedAt).toBeLessThan(2000);
+      // The fast path for cluster health: the failure is reported when the connection breaks,
+      // long before the silence watchdog (30 s and more) could notice. The bound is generous:
+      // a test process descheduled for a few seconds on a loaded machine still meets it.
+      expect(Date.now() - stoppedAt).toBeLessThan(5000);
       expect(errors).toContain('Unreachable');
+      expect(errors).not.toContain('SilenceError');
       await new Promise((r) => setTimeout(r, 300));
       await sb.cluster('cluster-2').start();
       await c2.dynamic.create(CM, cm('back', {}, '1'));
@@ -148,19 +151,21 @@ describe('Informer against the sandbox', () => {
 
   it('a silent watch is restarted by the watchdog when bookmarks stop', async () => {
     // Latency longer than the watchdog on the watch request stands in for a hung connection.
-    const inf = new Informer({ client: c1.dynamic, resource: CM, namespace: 'inf', cluster: 'cluster-1', silenceTimeoutMs: 1000, backoffInitialMs: 20 });
+    // The watchdog (2.5 s) is many bookmark intervals (200 ms) long: a test process
+    // descheduled for a second must not look like a silent watch.
+    const inf = new Informer({ client: c1.dynamic, resource: CM, namespace: 'inf', cluster: 'cluster-1', silenceTimeoutMs: 2500, backoffInitialMs: 20 });
     const errors: string[] = [];
     inf.onError((e) => errors.push((e as Error).name));
     const ac = new AbortController();
     const running = inf.start(ac.signal);
     await inf.waitForSync();
-    // bookmarks every 200 ms keep a healthy watch alive past the 1 s watchdog
-    await new Promise((r) => setTimeout(r, 1500));
+    // bookmarks every 200 ms keep a healthy watch alive past the watchdog
+    await new Promise((r) => setTimeout(r, 3000));
     expect(errors).toEqual([]);
-    sb.cluster('cluster-1').faults.set({ latencyMs: 5000 });
+    sb.cluster('cluster-1').faults.set({ latencyMs: 8000 });
     sb.cluster('cluster-1').faults.dropWatches();
     try {
-      await until(() => errors.includes('SilenceError'), 5000);
+      await until(() => errors.includes('SilenceError'), 7500);
     } finally {
       sb.cluster('cluster-1').faults.clear();
     }

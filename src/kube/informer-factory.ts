@@ -209,9 +209,14 @@ export class InformerFactory {
 
   private launch(entry: Entry, signal: AbortSignal | undefined): void {
     const abort = new AbortController();
-    signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    const relay = (): void => abort.abort();
+    signal?.addEventListener('abort', relay, { once: true });
     entry.abort = abort;
     // Informers never reject (they retry forever); the catch is for programming errors.
-    entry.done = entry.informer.start(abort.signal).catch(() => undefined);
+    // A released informer leaves no listener on the factory's signal.
+    entry.done = entry.informer
+      .start(abort.signal)
+      .catch(() => undefined)
+      .finally(() => signal?.removeEventListener('abort', relay));
   }
 }

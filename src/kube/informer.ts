@@ -143,12 +143,23 @@ export class Informer<T extends KubeObject = KubeObject> {
   waitForSync(signal?: AbortSignal): Promise<void> {
     if (this.synced) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject };
-      this.syncWaiters.push(waiter);
-      signal?.addEventListener('abort', () => {
+      // The abort listener goes when the wait ends, so a long-lived signal keeps none.
+      const onAbort = (): void => {
         this.syncWaiters = this.syncWaiters.filter((w) => w !== waiter);
-        reject(signal.reason ?? new Error('aborted'));
-      });
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const waiter = {
+        resolve: (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject: (e: unknown): void => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      this.syncWaiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -190,9 +201,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.loop) return Promise.reject(new Error(`${this.name}: already started`));
     this.abort = new AbortController();
     const stop = this.abort;
-    signal.addEventListener('abort', () => stop.abort(), { once: true });
+    const relay = (): void => stop.abort();
+    signal.addEventListener('abort', relay, { once: true });
     if (signal.aborted) stop.abort();
     this.loop = this.run(stop.signal).finally(() => {
+      signal.removeEventListener('abort', relay);
       this.loop = undefined;
       const waiters = this.syncWaiters;
       this.syncWaiters = [];

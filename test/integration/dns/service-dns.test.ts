@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDNSRecord } from '../../../src/api/multiclusterdns.js';
 import { SERVICE_DNS_RECORDS } from '../../../src/api/multiclusterdns.js';
 import type { ClusterClient } from '../../../src/kube/cluster-client.js';
+import { formatStall, measureStalls } from '../../support/stall-meter.js';
 import { CLUSTERS, DEPLOYMENTS, getEndpoint, lbIp, N, show, startGoApp, until, type GoAppEnv } from './go-app-fixture.js';
 
 let env: GoAppEnv;
@@ -47,10 +48,8 @@ function without(cluster: 'cluster-2' | 'cluster-3'): string[] {
   });
 }
 
-async function waitFor(want: string[], ms = 10_000): Promise<number> {
-  const t0 = performance.now();
+async function waitFor(want: string[], ms = 10_000): Promise<void> {
   await until(async () => JSON.stringify(show(await getEndpoint(env))) === JSON.stringify(want) || undefined, ms, 2);
-  return performance.now() - t0;
 }
 
 describe('go-app on the sandbox', () => {
@@ -84,13 +83,15 @@ describe('go-app on the sandbox', () => {
   it('cluster-2 Offline: CNAMEs for its region and zone, gone from the global name within 1 s; back when it returns', async () => {
     await waitFor(healthy());
     await env.sb.cluster('cluster-2').stop();
-    // What the health controller does once the Offline condition is set.
-    const t0 = performance.now();
-    env.members.setReady('cluster-2', false);
-    await waitFor(without('cluster-2'), 5000);
-    const elapsed = performance.now() - t0;
-    console.log(`[dns] cluster-2 NotReady -> DNSEndpoint updated in ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(1000);
+    // What the health controller does once the Offline condition is set. Within 1 s of the
+    // time this process could run (stalls of a loaded machine excluded, stall-meter.ts), and
+    // within 10 s of wall time.
+    const took = await measureStalls(async () => {
+      env.members.setReady('cluster-2', false);
+      await waitFor(without('cluster-2'), 10_000);
+    });
+    console.log(`[dns] cluster-2 NotReady -> DNSEndpoint updated in ${formatStall(took)}`);
+    expect(took.activeMs).toBeLessThan(1000);
 
     await env.sb.cluster('cluster-2').start();
     env.members.setReady('cluster-2', true);
@@ -100,12 +101,12 @@ describe('go-app on the sandbox', () => {
   it('cluster-3 scaled to zero ready replicas: same as Offline for that cluster; scaling back restores', async () => {
     await waitFor(healthy());
     const c3 = env.clients['cluster-3'] as ClusterClient;
-    const t0 = performance.now();
-    await c3.dynamic.patch(DEPLOYMENTS, 'go-app', { spec: { replicas: 0 } }, { namespace: 'go-app', type: 'merge' });
-    await waitFor(without('cluster-3'), 5000);
-    const elapsed = performance.now() - t0;
-    console.log(`[dns] cluster-3 scaled to 0 -> DNSEndpoint updated in ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(1000);
+    const took = await measureStalls(async () => {
+      await c3.dynamic.patch(DEPLOYMENTS, 'go-app', { spec: { replicas: 0 } }, { namespace: 'go-app', type: 'merge' });
+      await waitFor(without('cluster-3'), 10_000);
+    });
+    console.log(`[dns] cluster-3 scaled to 0 -> DNSEndpoint updated in ${formatStall(took)}`);
+    expect(took.activeMs).toBeLessThan(1000);
     await c3.dynamic.patch(DEPLOYMENTS, 'go-app', { spec: { replicas: 2 } }, { namespace: 'go-app', type: 'merge' });
     await waitFor(healthy(), 5000);
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTERNALDNS_ENDPOINTS } from '../../../src/api/multiclusterdns.js';
 import { ServingFeed } from '../../../src/dnsserver/serving-feed.js';
 import { DnsServer } from '../../../src/dnsserver/index.js';
+import { formatStall, measureStalls } from '../../support/stall-meter.js';
 import { requireTools } from '../../support/tools.js';
 import { CLUSTERS, lbIp, N, startGoApp, until, type GoAppEnv } from '../dns/go-app-fixture.js';
 
@@ -32,7 +33,7 @@ async function query(name: string, type: 'A' | 'AAAA' | 'CNAME' | 'SOA' = 'A'): 
     const id = nextId++ & 0xffff;
     const msg = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] });
     const reply = await new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply for ${name}`)), 1000);
+      const timer = setTimeout(() => reject(new Error(`no reply for ${name}`)), 5000);
       sock.on('message', (buf) => {
         clearTimeout(timer);
         resolve(buf);
@@ -83,12 +84,14 @@ describe('serving feed -> embedded DNS server', () => {
   it('cluster-2 NotReady leaves the answers within 1 s; returns after recovery', async () => {
     const rest = [ip['cluster-1'], ip['cluster-3']].sort() as string[];
     await env.sb.cluster('cluster-2').stop();
-    const t0 = performance.now();
-    env.members.setReady('cluster-2', false);
-    await until(async () => JSON.stringify(addresses(await query(`${N}.example.com`))) === JSON.stringify(rest) || undefined, 5000, 2);
-    const elapsed = performance.now() - t0;
-    console.log(`[dns] cluster-2 NotReady -> DNS answer without it in ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(1000);
+    // Within 1 s of the time this process could run (stalls of a loaded machine excluded,
+    // stall-meter.ts), and within 10 s of wall time.
+    const took = await measureStalls(async () => {
+      env.members.setReady('cluster-2', false);
+      await until(async () => JSON.stringify(addresses(await query(`${N}.example.com`))) === JSON.stringify(rest) || undefined, 10_000, 2);
+    });
+    console.log(`[dns] cluster-2 NotReady -> DNS answer without it in ${formatStall(took)}`);
+    expect(took.activeMs).toBeLessThan(1000);
     const region = await query(`${N}.eu-west-1.example.com`);
     expect(region.answers).toContain(`${N}.eu-west-1.example.com CNAME ${N}.example.com`);
     expect(addresses(region)).toEqual(rest);

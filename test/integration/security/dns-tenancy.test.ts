@@ -34,7 +34,7 @@ async function query(name: string): Promise<{ rcode: string; answers: string[] }
   try {
     const msg = dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name, class: 'IN' }] });
     const reply = await new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply for ${name}`)), 2000);
+      const timer = setTimeout(() => reject(new Error(`no reply for ${name}`)), 5000);
       sock.on('message', (buf) => { clearTimeout(timer); resolve(buf); });
       sock.send(msg, port, '127.0.0.1');
     });

@@ -35,6 +35,7 @@ export function startStallMeter(tickMs = 5, allowanceMs = 20): StallMeter {
     stalled += excess(now);
     last = now;
   }, tickMs);
+  timer.unref();
   const read = (): StallFigures => {
     const now = performance.now();
     const stalledMs = stalled + excess(now);

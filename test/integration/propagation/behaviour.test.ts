@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/meta.js';
 import type { FederatedObject } from '../../../src/api/federation.js';
 import { CLUSTERS, CONFIGMAPS, FED_CONFIGMAPS, inClusters, settled, startEnv, until, type Env, federateNamespace } from '../../support/propagation.js';
+import { formatStall, measureStalls } from '../../support/stall-meter.js';
 
 let env: Env;
 const NS = 'demo';
@@ -103,10 +104,14 @@ describe('member-side changes', () => {
     await env.host.dynamic.create(FED_CONFIGMAPS, fedCM('drift', {}));
     await until(async () => (await inClusters(env, CONFIGMAPS, NS, 'drift'))['cluster-2']);
     await settled(env, 300);
-    const started = Date.now();
-    await env.clients['cluster-2']!.dynamic.patch(CONFIGMAPS, 'drift', { data: { color: 'hacked' } }, { namespace: NS, type: 'merge' });
-    await until(async () => data((await inClusters(env, CONFIGMAPS, NS, 'drift'))['cluster-2'])?.color === 'blue', 5000);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Within 3 s of the time this process could run (the sandbox and the controllers run in
+    // it; stalls of a loaded machine excluded, stall-meter.ts), within 10 s of wall time; the
+    // figures are `npm run bench -- drift`'s.
+    const took = await measureStalls(async () => {
+      await env.clients['cluster-2']!.dynamic.patch(CONFIGMAPS, 'drift', { data: { color: 'hacked' } }, { namespace: NS, type: 'merge' });
+      await until(async () => data((await inClusters(env, CONFIGMAPS, NS, 'drift'))['cluster-2'])?.color === 'blue', 10_000);
+    });
+    expect(took.activeMs, formatStall(took)).toBeLessThan(3000);
   });
 
   it('adopts a pre-existing object (adoptResources Enabled) and leaves managed=false alone', async () => {

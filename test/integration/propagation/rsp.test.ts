@@ -14,6 +14,7 @@ import type { ControlPlane } from '../../../src/app/control-plane.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import { installCrds } from '../../support/crds.js';
+import { formatStall, measureStalls } from '../../support/stall-meter.js';
 import { CLUSTERS, DEPLOYMENTS, FED_DEPLOYMENTS, FED_NAMESPACES, ensureNamespace, inClusters, settled, startEnv, until, type Env } from '../../support/propagation.js';
 import { REPLICA_SCHEDULING_PREFERENCES } from '../../../src/api/scheduling.js';
 import { NAMESPACES } from '../../../src/api/kubernetes.js';
@@ -222,15 +223,16 @@ describe('ReplicaSchedulingPreference on the sandbox control plane', () => {
   it('schedules 4/3/2, fails over when cluster-2 stops, rebalances when it starts', async () => {
     await until(() => are({ 'cluster-1': 4, 'cluster-2': 3, 'cluster-3': 2 }), 20_000);
     await sb.cluster('cluster-2').stop();
-    const t0 = Date.now();
-    await until(() => are({ 'cluster-1': 6, 'cluster-3': 3 }), 15_000);
-    const failoverMs = Date.now() - t0;
+    const failover = await measureStalls(() => until(() => are({ 'cluster-1': 6, 'cluster-3': 3 }), 20_000));
+    const failoverMs = failover.wallMs.toFixed(0);
     expect(cp.members.get('cluster-2')?.ready).toBe(false);
     await sb.cluster('cluster-2').start();
     const t1 = Date.now();
     await until(() => are({ 'cluster-1': 4, 'cluster-2': 3, 'cluster-3': 2 }), 20_000);
     console.log(`rsp on the control plane: cluster-2 stopped -> replicas moved in ${failoverMs} ms; started -> rebalanced in ${Date.now() - t1} ms`);
-    // Kubefed's failure threshold is 3 probes at a 1 s period; a failing watch asks for a probe at once.
-    expect(failoverMs).toBeLessThan(8000);
+    // Kubefed's failure threshold is 3 probes at a 1 s period; a failing watch asks for a probe
+    // at once. Counted in the time this process could run (the sandbox and the control plane
+    // run in it; stalls of a loaded machine excluded, stall-meter.ts).
+    expect(failover.activeMs, formatStall(failover)).toBeLessThan(8000);
   }, 60_000);
 });

@@ -75,7 +75,7 @@ describe('watch', () => {
       if (!stopped) setTimeout(() => void informer.start(), 50);
     });
     await informer.start();
-    await eventually(() => expect(informer.list().filter((o) => o.metadata!.name!.startsWith('i-'))).toHaveLength(5));
+    await eventually(() => expect(informer.list().filter((o) => o.metadata!.name!.startsWith('i-'))).toHaveLength(5), 15_000);
     const cl = sb.cluster('cluster-1');
     cl.faults.compact();
     cl.faults.dropWatches();
@@ -109,7 +109,7 @@ describe('authentication and RBAC', () => {
       expect(s.data?.['ca.crt']).toBeDefined();
       expect(Buffer.from(s.data!.namespace!, 'base64').toString()).toBe('team');
       return s;
-    });
+    }, 15_000);
     await c.rbac.createNamespacedRole({ namespace: 'team', body: { metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }] } });
     await c.rbac.createNamespacedRoleBinding({ namespace: 'team', body: { metadata: { name: 'bot-reads' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'bot', namespace: 'team' }] } });
     const kc = kubeConfig(sb.kubeconfigYaml, 'cluster-1');
@@ -178,18 +178,18 @@ describe('simulated cluster', () => {
       expect(s.status?.loadBalancer?.ingress?.[0]?.ip).toMatch(/^192\.0\.2\./);
       const slices = await clients(sb.kubeconfigYaml).kc.makeApiClient(k8s.DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: 'app', labelSelector: 'kubernetes.io/service-name=web' });
       expect(slices.items[0]!.endpoints.filter((e) => e.conditions?.ready)).toHaveLength(2);
-    });
+    }, 15_000);
     // beyond capacity (2 nodes x 100 pods), replicas stay unavailable
     await c.apps.patchNamespacedDeployment({ namespace: 'app', name: 'web', body: { spec: { replicas: 500 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     await eventually(async () => {
       const d = await c.apps.readNamespacedDeployment({ namespace: 'app', name: 'web' });
       expect(d.status?.readyReplicas).toBeLessThanOrEqual(200);
       expect(d.status?.unavailableReplicas).toBeGreaterThanOrEqual(300);
-    });
+    }, 15_000);
     await c.apps.patchNamespacedDeployment({ namespace: 'app', name: 'web', body: { spec: { replicas: 0 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     await eventually(async () => {
       const slices = await c.kc.makeApiClient(k8s.DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: 'app', labelSelector: 'kubernetes.io/service-name=web' });
       expect(slices.items[0]!.endpoints ?? []).toHaveLength(0);
-    });
+    }, 15_000);
   });
 });

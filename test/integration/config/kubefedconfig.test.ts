@@ -64,10 +64,10 @@ describe('KubeFedConfig durations', () => {
     };
     try {
       await patchSpec({ clusterHealthCheck: { timeout: '0s' } });
-      const invalid = await pollUntil(async () => (await reasons())['InvalidKubeFedConfig'], 5000, 20);
+      const invalid = await pollUntil(async () => (await reasons())['InvalidKubeFedConfig'], 15_000, 20);
       expect(invalid).toMatch(/^invalid KubeFedConfig, not applied .*spec\.clusterHealthCheck\.timeout: Invalid value: "0s"/);
       await patchSpec({ clusterHealthCheck: { timeout: '1s' } });
-      const restart = await pollUntil(async () => (await reasons())['RestartRequired'], 5000, 20);
+      const restart = await pollUntil(async () => (await reasons())['RestartRequired'], 15_000, 20);
       expect(restart).toMatch(/^spec\.clusterHealthCheck changed; .*restart/);
     } finally {
       abort.abort();

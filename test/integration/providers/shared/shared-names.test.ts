@@ -103,5 +103,5 @@ describe.each(RIGS)('%s: two kfed instances share one plain name', (_name, rig) 
     expect(await read()).toEqual({ targets: ['198.51.100.10'], owners: ['prod-us'] });
     await publisher(1).sync([], signal);
     expect(await read()).toEqual({ targets: [], owners: [] });
-  });
+  }, 90_000); // the moto rig starts moto_server (Python, up to 30 s on a loaded machine) inside the test
 });

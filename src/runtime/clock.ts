@@ -98,6 +98,20 @@ export function linkedSignal(parent: AbortSignal | undefined, timeoutMs: number 
 }
 
 /**
+ * Runs `fn` under linkedSignal(parent, timeoutMs) and detaches it when `fn` settles: a
+ * per-operation timeout that leaves nothing on a long-lived parent. (On Node 20,
+ * AbortSignal.any([parent, ...]) leaves an entry in the parent's dependant set per call.)
+ */
+export async function withTimeout<T>(parent: AbortSignal, timeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const linked = linkedSignal(parent, timeoutMs);
+  try {
+    return await fn(linked.signal);
+  } finally {
+    linked.dispose();
+  }
+}
+
+/**
  * A component's own stop signal: aborts (with the parent's reason) when `parent` does,
  * and has no listener cap, because every informer, worker and in-flight request of the
  * component listens on it and the caller's signal is not ours to tune. `dispose()`

@@ -25,6 +25,7 @@ import type { Registry } from '../../observability/metrics.js';
 import type { Controller, ReconcileResult } from '../../runtime/controller.js';
 import { ControllerBuilder, type ManagedController } from '../../runtime/controller-builder.js';
 import type { Runnable } from '../../runtime/runnable.js';
+import { withTimeout } from '../../runtime/clock.js';
 import { Expectations } from '../../runtime/expectations.js';
 import { MemberInformers, type MemberInformerTuning } from '../member-informers.js';
 import { FIELD_MANAGER } from '../resources.js';
@@ -215,9 +216,9 @@ export class RSPController implements Runnable {
     // An empty selector would list every pod of the namespace (other workloads' pending pods too).
     if (!client || !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) return { cluster, object, pods: [] };
     try {
-      const list = await client.dynamic.list<KubeObject>(PODS, {
-        namespace: object.metadata.namespace ?? '', labelSelector: selector, signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.memberTimeoutMs ?? 5000)]),
-      });
+      const list = await withTimeout(signal, this.o.memberTimeoutMs ?? 5000, (opSignal) =>
+        client.dynamic.list<KubeObject>(PODS, { namespace: object.metadata.namespace ?? '', labelSelector: selector, signal: opSignal }),
+      );
       return { cluster, object, pods: list.items };
     } catch (err) {
       // One member's failure must not block the others: count nothing running there.

@@ -11,7 +11,7 @@ import { deletionDecision } from './cluster-action.js';
 import { mapLimit } from '../../runtime/map-limit.js';
 import { removeFromCluster, type OpResult } from './cluster-ops.js';
 import { markLeftBehind } from './leftovers.js';
-import { clusterTarget, emitFailureEvents, noteResult, updateStatus } from './propagate.js';
+import { clusterTarget, emitFailureEvents, noteResult, updateStatus, withClusterTimeout } from './propagate.js';
 import { buildFederatedStatus, type ClusterOutcome } from './status.js';
 import { setFinalizers } from './status-writer.js';
 import type { SyncContext } from './sync-context.js';
@@ -28,16 +28,18 @@ export async function reconcileDeletion(ctx: SyncContext, fed: FederatedObject, 
     // Kfed cannot see into this member: it is pending only if kfed ever wrote there.
     else if (recorded.has(m.name)) unreachable.push(m.name);
   }
-  const results = await mapLimit(reachable, ctx.settings.clusterConcurrency, async (cluster): Promise<OpResult> => {
-    const target = clusterTarget(ctx, cluster, fed, signal);
-    if (!target) return { cluster, status: 'ClientRetrievalFailed', pending: true, retry: true };
-    try {
-      const protect = ctx.protectsNamespace(cluster, fed.metadata.name ?? '');
-      return await removeFromCluster({ target, observed: ctx.observed(cluster, key), orphan, protect });
-    } catch (err) {
-      return { cluster, status: 'DeletionFailed', message: errorMessage(err), pending: true, retry: true };
-    }
-  });
+  const results = await mapLimit(reachable, ctx.settings.clusterConcurrency, (cluster): Promise<OpResult> =>
+    withClusterTimeout(ctx, signal, async (opSignal): Promise<OpResult> => {
+      const target = clusterTarget(ctx, cluster, fed, opSignal);
+      if (!target) return { cluster, status: 'ClientRetrievalFailed', pending: true, retry: true };
+      try {
+        const protect = ctx.protectsNamespace(cluster, fed.metadata.name ?? '');
+        return await removeFromCluster({ target, observed: ctx.observed(cluster, key), orphan, protect });
+      } catch (err) {
+        return { cluster, status: 'DeletionFailed', message: errorMessage(err), pending: true, retry: true };
+      }
+    }),
+  );
   if (signal.aborted) return;
   for (const r of results) noteResult(ctx, key, r);
   const pending = [...results.filter((r) => r.pending).map((r) => r.cluster), ...unreachable];

@@ -21,6 +21,7 @@ import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { ResourceRef } from '../../kube/resource.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReconcileResult } from '../../runtime/controller.js';
+import { withTimeout } from '../../runtime/clock.js';
 import { errorMessage } from '../../runtime/errors.js';
 import { removeFromCluster } from './cluster-ops.js';
 import { FIELD_MANAGER } from '../resources.js';
@@ -116,10 +117,11 @@ export async function cleanLeftovers(ctx: LeftoverContext, fedKey: string, signa
     }
     const observed = ctx.observed(cluster, fedKey);
     if (!observed) continue;
-    const target = { cluster, client, ref: ctx.targetRef, name, namespace, signal: AbortSignal.any([signal, AbortSignal.timeout(ctx.settings.clusterTimeoutMs)]) };
     try {
       // A protected Namespace left behind only loses its managed label, as in a normal deletion.
-      const r = await removeFromCluster({ target, observed, orphan, protect: ctx.protectsNamespace?.(cluster, name) ?? false });
+      const r = await withTimeout(signal, ctx.settings.clusterTimeoutMs, (opSignal) =>
+        removeFromCluster({ target: { cluster, client, ref: ctx.targetRef, name, namespace, signal: opSignal }, observed, orphan, protect: ctx.protectsNamespace?.(cluster, name) ?? false }),
+      );
       if (r.pending || r.retry) remaining.push(cluster);
       else ctx.log.info({ key: fedKey, cluster, orphan }, orphan ? 'released a member object left behind by a timed-out orphaning deletion' : 'deleted a member object left behind by a timed-out deletion');
     } catch (err) {

@@ -8,6 +8,7 @@ import type { ClusterOverride, FederatedClusterStatus, FederatedObject, Override
 import { objectKey } from '../../kube/resource.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { ReconcileResult } from '../../runtime/controller.js';
+import { withTimeout } from '../../runtime/clock.js';
 import { mapLimit } from '../../runtime/map-limit.js';
 import { removeFromCluster, syncPlacedCluster, type ClusterTarget, type OpResult } from './cluster-ops.js';
 import { baseObject, desiredObject } from './desired.js';
@@ -41,13 +42,18 @@ export function placementFor(ctx: SyncContext, fed: FederatedObject, clusters: r
   });
 }
 
+/** The member to operate on; `signal` is the operation's own (see withClusterTimeout). */
 export function clusterTarget(ctx: SyncContext, cluster: string, fed: FederatedObject, signal: AbortSignal): ClusterTarget | undefined {
   const client = ctx.members.client(cluster) ?? ctx.clusters.get(cluster)?.client;
   if (!client) return undefined;
-  const timeout = AbortSignal.timeout(ctx.settings.clusterTimeoutMs);
   const name = fed.metadata.name ?? '';
   const namespace = ctx.scope.targetNamespaced ? fed.metadata.namespace : undefined;
-  return { cluster, client, ref: ctx.targetRef, name, namespace, signal: AbortSignal.any([signal, timeout]) };
+  return { cluster, client, ref: ctx.targetRef, name, namespace, signal };
+}
+
+/** Runs one member operation under `signal` and the cluster timeout, leaving nothing on `signal` after. */
+export function withClusterTimeout<T>(ctx: SyncContext, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withTimeout(signal, ctx.settings.clusterTimeoutMs, fn);
 }
 
 /** Record what a member operation did in the expectations, and report unreachable members. */
@@ -181,13 +187,15 @@ async function writeMembers(ctx: SyncContext, fed: FederatedObject, key: string,
       unsynced.add(task.cluster);
       return undefined;
     }
-    const target = clusterTarget(ctx, task.cluster, fed, signal);
-    if (!target) return { cluster: task.cluster, status: 'ClientRetrievalFailed', message: 'no client for this member', retry: true };
-    try {
-      return task.kind === 'remove' ? await removeUnplaced(ctx, fed, key, target) : await syncPlaced(ctx, fed, key, plan, target);
-    } catch (err) {
-      return { cluster: task.cluster, status: task.kind === 'remove' ? 'DeletionFailed' : 'ComputeResourceFailed', message: errorMessage(err), retry: true };
-    }
+    return withClusterTimeout(ctx, signal, async (opSignal) => {
+      const target = clusterTarget(ctx, task.cluster, fed, opSignal);
+      if (!target) return { cluster: task.cluster, status: 'ClientRetrievalFailed', message: 'no client for this member', retry: true };
+      try {
+        return task.kind === 'remove' ? await removeUnplaced(ctx, fed, key, target) : await syncPlaced(ctx, fed, key, plan, target);
+      } catch (err) {
+        return { cluster: task.cluster, status: task.kind === 'remove' ? 'DeletionFailed' : 'ComputeResourceFailed', message: errorMessage(err), retry: true };
+      }
+    });
   });
   return { results: results.filter((r): r is OpResult => r !== undefined), unsynced };
 }

@@ -23,6 +23,7 @@ import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { ResourceRef } from '../../kube/resource.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReconcileResult } from '../../runtime/controller.js';
+import { withTimeout } from '../../runtime/clock.js';
 import { errorMessage } from '../../runtime/errors.js';
 import { removeFromCluster } from './cluster-ops.js';
 import type { KeyScope } from './keys.js';
@@ -81,12 +82,11 @@ export async function removeStrays(ctx: StrayContext, fedKey: string, leftBehind
       continue;
     }
     const memberKey = ctx.memberKey(fedKey);
-    const target = {
-      cluster, client, ref: ctx.targetRef, name: memberKey.slice(memberKey.indexOf('/') + 1), namespace: ctx.scope.targetNamespaced ? namespace : undefined,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(ctx.settings.clusterTimeoutMs)]),
-    };
+    const target = { cluster, client, ref: ctx.targetRef, name: memberKey.slice(memberKey.indexOf('/') + 1), namespace: ctx.scope.targetNamespaced ? namespace : undefined };
     try {
-      const r = await removeFromCluster({ target, observed: ctx.observed(cluster, fedKey), orphan: false, protect: false });
+      const r = await withTimeout(signal, ctx.settings.clusterTimeoutMs, (opSignal) =>
+        removeFromCluster({ target: { ...target, signal: opSignal }, observed: ctx.observed(cluster, fedKey), orphan: false, protect: false }),
+      );
       if (r.retry) retry = true;
       else if (r.deleted) ctx.log.info({ key: fedKey, cluster }, 'deleted a managed member object that no federated object accounts for');
     } catch (err) {

@@ -81,7 +81,8 @@ describe('kfed controller: two replicas', () => {
     await until(async () => propagationGap(await host.dynamic.getIfExists(FEDERATED_DEPLOYMENTS, 'go-app', { namespace: 'go-app' }), ['cluster-1', 'cluster-2']) === undefined, 30_000);
     for (const p of [leader, standby]) {
       await until(async () => (await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: p.dnsPort })).addresses.length === 2, 20_000);
-      const answer = await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: p.dnsPort });
+      // Outside a poll, a query waits 5 s for the reply: the child is as loaded as the machine.
+      const answer = await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: p.dnsPort, timeoutMs: 5000 });
       expect(answer.addresses, p.name).toEqual(['192.0.2.1', '198.51.100.1']);
     }
     const [lm, sm] = await Promise.all([metrics(leader), metrics(standby)]);
@@ -140,7 +141,7 @@ describe('kfed controller: two replicas', () => {
 
     // Work for every component: a new federated object, DNS queries, a member outage.
     await propagatedConfigMap('metrics-probe');
-    for (let i = 0; i < 5; i++) await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: leader.dnsPort });
+    for (let i = 0; i < 5; i++) await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: leader.dnsPort, timeoutMs: 5000 });
     const stoppedAt = Date.now();
     await sb.cluster('cluster-2').stop();
     // The member's address leaves DNS while it is down.
@@ -193,7 +194,7 @@ describe('kfed controller: two replicas', () => {
     const converged = Date.now();
     await propagatedConfigMap('after-failover');
     figures.propagationAfterTakeoverMs = Date.now() - converged;
-    expect((await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: standby.dnsPort })).addresses).toEqual(['192.0.2.1', '198.51.100.1']);
+    expect((await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: standby.dnsPort, timeoutMs: 5000 })).addresses).toEqual(['192.0.2.1', '198.51.100.1']);
   });
 
   it('SIGTERM releases the lease at once, exits 0 and frees its ports', { timeout: 60_000 }, async () => {

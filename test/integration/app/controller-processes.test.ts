@@ -26,6 +26,9 @@ const procs: ControllerProcess[] = [];
 let leader: ControllerProcess;
 let standby: ControllerProcess;
 const figures: Record<string, number> = {};
+// A cold `kfed controller` start compiles the CLI with tsx, a few seconds of CPU: many times
+// that on a 2-core machine under a full test run (one took over 30 s at load 30).
+const START_MS = 90_000;
 
 function federatedConfigMap(name: string): KubeObject {
   return {
@@ -59,8 +62,8 @@ describe('kfed controller: two replicas', () => {
     host = await prepareHost(sb);
     member2 = await clusterClientFromKubeconfig({ kubeconfigPath: sb.kubeconfigPath, context: 'cluster-2', name: 'test-member' });
     await applyManifestFile(host, findGoAppExample(), { fieldManager: 'test' });
-    procs.push(...(await Promise.all([startController(sb, 'ctl-a'), startController(sb, 'ctl-b')])));
-  }, 120_000);
+    procs.push(...(await Promise.all([startController(sb, 'ctl-a', [], START_MS), startController(sb, 'ctl-b', [], START_MS)])));
+  }, 180_000);
 
   afterAll(async () => {
     for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
@@ -197,8 +200,8 @@ describe('kfed controller: two replicas', () => {
     expect((await queryDns(GO_APP_DNS_NAME, { address: '127.0.0.1', port: standby.dnsPort, timeoutMs: 5000 })).addresses).toEqual(['192.0.2.1', '198.51.100.1']);
   });
 
-  it('SIGTERM releases the lease at once, exits 0 and frees its ports', { timeout: 60_000 }, async () => {
-    const next = await startController(sb, 'ctl-c');
+  it('SIGTERM releases the lease at once, exits 0 and frees its ports', { timeout: 150_000 }, async () => {
+    const next = await startController(sb, 'ctl-c', [], START_MS);
     procs.push(next);
     // ctl-c must have seen the current holder renewing before the handover counts.
     await until(() => next.logs.some((l) => l.msg === 'new leader observed'), 10_000);

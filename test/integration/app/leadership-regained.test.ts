@@ -65,11 +65,13 @@ describe('leadership lost and regained in one process', () => {
     await sb?.close();
   }, 60_000);
 
-  it('propagates new and edited objects after the lease came back', { timeout: 120_000 }, async () => {
-    await until(() => cp.isLeader(), 20_000);
+  it('propagates new and edited objects after the lease came back', { timeout: 240_000 }, async () => {
+    // The starting point: a leader that propagates. Its first start (every type's informers in
+    // both clusters, in this process beside the sandbox) took over 30 s once at load 30.
+    await until(() => cp.isLeader(), 60_000);
     await applyObjects(host, [federatedConfigMap('before-outage', 'one')], { fieldManager: 'test' });
-    await until(async () => (await greetingIn(member2, 'before-outage')) === 'one', 30_000);
-    await until(async () => propagationGap(await host.dynamic.getIfExists(FEDERATED_DEPLOYMENTS, 'go-app', { namespace: 'go-app' }), ['cluster-1', 'cluster-2']) === undefined, 30_000);
+    await until(async () => (await greetingIn(member2, 'before-outage')) === 'one', 60_000);
+    await until(async () => propagationGap(await host.dynamic.getIfExists(FEDERATED_DEPLOYMENTS, 'go-app', { namespace: 'go-app' }), ['cluster-1', 'cluster-2']) === undefined, 60_000);
     expect(await healthz()).toBe(200);
 
     // The host API goes away for longer than the renew deadline (4 s): the leader steps down.

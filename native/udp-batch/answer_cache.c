@@ -15,7 +15,7 @@
 
 typedef struct {
   uint16_t len;
-  int16_t ecs_at;
+  int32_t ecs_at;  // a reply may be 65535 bytes: the offset does not fit 16 bits
   int32_t metric;
   uint8_t bytes[];
 } ac_answer_t;
@@ -271,7 +271,7 @@ void ac_store(ac_cache* c, const uint8_t* m, int len, const uint8_t* reply, int 
   ac_answer_t* a = malloc(sizeof *a + (size_t)reply_len);
   if (!a) return;
   a->len = (uint16_t)reply_len;
-  a->ecs_at = (int16_t)(ecs_at < 0 ? -1 : ecs_at);
+  a->ecs_at = ecs_at < 0 ? -1 : ecs_at;
   a->metric = metric;
   memcpy(a->bytes, reply, (size_t)reply_len);
   if (cls < 0) {

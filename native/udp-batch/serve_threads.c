@@ -29,7 +29,7 @@ typedef struct {
   int fd;
   pthread_t tid;
   int started;
-  double dropped;
+  uint64_t dropped;  // replies this thread's socket refused; read by the main thread (atomic)
   uint8_t* in;
   uint8_t* out;
   struct sockaddr_storage addrs[T_BATCH];
@@ -52,7 +52,7 @@ struct st_pool {
   uint8_t* qdata;
   int qhead;
   int qcount;
-  double qdropped;
+  double qdropped;  // under qlock
 };
 
 static int source_port(const struct sockaddr_storage* a) {
@@ -70,7 +70,7 @@ static void send_all(st_thread* t, int k) {
     } else if (r < 0 && errno == EINTR) {
       continue;
     } else {
-      t->dropped += 1;
+      __atomic_fetch_add(&t->dropped, 1, __ATOMIC_RELAXED);
       done += 1;
     }
   }
@@ -259,9 +259,13 @@ int st_take(st_pool* p, uint8_t* in, struct sockaddr_storage* addrs, socklen_t* 
   return k;
 }
 
+// Called by the main thread while the threads run (a metrics scrape): qdropped is read
+// under the queue lock, each thread's count atomically.
 double st_dropped(st_pool* p) {
+  pthread_mutex_lock(&p->qlock);
   double d = p->qdropped;
-  for (int k = 0; k < p->n; k++) d += p->threads[k].dropped;
+  pthread_mutex_unlock(&p->qlock);
+  for (int k = 0; k < p->n; k++) d += (double)__atomic_load_n(&p->threads[k].dropped, __ATOMIC_RELAXED);
   return d;
 }
 

@@ -615,7 +615,9 @@ static napi_value start_threads(napi_env env, napi_callback_info info) {
   if (!s) return NULL;
   int32_t n = 0;
   CHECK(env, napi_get_value_int32(env, nv, &n));
-  if (!s->cache || !s->callback || s->pool || s->closing || n < 1 || n > MAX_THREADS) {
+  // Once: a failed try leaves the wake handle initialised (closed with the socket), and
+  // initialising it again would put it on the loop's handle queue twice.
+  if (!s->cache || !s->callback || s->pool || s->wake_open || s->closing || n < 1 || n > MAX_THREADS) {
     napi_throw_error(env, NULL, "udp-batch: startThreads needs a started socket with the cache on, once, 1..16 threads");
     return NULL;
   }

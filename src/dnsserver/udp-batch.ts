@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RateLimitOptions } from './rate-limit.js';
 
@@ -32,17 +32,30 @@ export function udpBatchBinding(): Binding | undefined {
   binding = null;
   if (process.env['KFED_DNS_NATIVE'] === '0') { loadError = 'turned off by KFED_DNS_NATIVE=0'; return undefined; }
   if (process.platform !== 'linux' || endianness() !== 'LE') { loadError = `not built for ${process.platform} (${endianness()})`; return undefined; }
-  // src/dnsserver or dist/src/dnsserver: the addon is under the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync(join(dir, ADDON)); i++) dir = dirname(dir);
-  const path = join(dir, ADDON);
-  if (!existsSync(path)) { loadError = `${ADDON} not built (npm ci builds it; needs python3, make and a C compiler)`; return undefined; }
+  const path = addonPath();
+  if (!existsSync(path)) {
+    loadError = process.env['KFED_NATIVE_ADDON'] ? `KFED_NATIVE_ADDON=${path} does not exist` : `${ADDON} not built (npm ci builds it; needs python3, make and a C compiler)`;
+    return undefined;
+  }
   try {
     binding = createRequire(import.meta.url)(path) as Binding;
   } catch (err) {
     loadError = `load ${path}: ${(err as Error).message}`;
   }
   return binding ?? undefined;
+}
+
+/**
+ * Where the addon is loaded from: KFED_NATIVE_ADDON (a path to a udp_batch.node) when set, which
+ * scripts/check-native.sh uses to run the tests on a sanitizer build; else the package's
+ * own build (src/dnsserver or dist/src/dnsserver: the addon is under the package root).
+ */
+export function addonPath(): string {
+  const override = process.env['KFED_NATIVE_ADDON'];
+  if (override) return resolve(override);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync(join(dir, ADDON)); i++) dir = dirname(dir);
+  return join(dir, ADDON);
 }
 
 /** Why the addon is not in use, or undefined when it is. */

@@ -34,10 +34,10 @@ describe.skipIf(!tools)('kfed sandbox --bind', () => {
     exited = new Promise((resolve) => child.once('close', (code) => resolve(code)));
     child.stdout?.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr?.resume();
-    await until(() => out.includes('sandbox ready'), 90_000, 100).catch((err: unknown) => {
+    await until(() => out.includes('sandbox ready'), 180_000, 100).catch((err: unknown) => {
       throw new Error(`no ready line:\n${out}`, { cause: err });
     });
-  }, 120_000);
+  }, 210_000);
 
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGINT');
@@ -68,7 +68,7 @@ describe.skipIf(!tools)('kfed sandbox --bind', () => {
     await until(async () => (await dig(printedDig(GLOBAL))).length === 2, 30_000, 200);
     await run(process.execPath, [...ctl, 'start', 'cluster-2']);
     await until(async () => (await dig(printedDig(GLOBAL))).length === 3, 30_000, 200);
-  }, 90_000);
+  }, 180_000);
 
   it('Ctrl-C stops the sandbox and BIND', async () => {
     const port = printedDig(GLOBAL).find((a) => /^\d+$/.test(a));

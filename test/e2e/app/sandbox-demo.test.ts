@@ -60,13 +60,14 @@ describe.skipIf(!tools)('npm start (kfed sandbox)', () => {
     exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await until(() => out.includes('sandbox ready') || child.exitCode !== null, 90_000).catch((e: unknown) => {
+    // Up to 82 s seen at load 19 on this 2-core machine (readyLineMs below): room beyond it.
+    await until(() => out.includes('sandbox ready') || child.exitCode !== null, 180_000).catch((e: unknown) => {
       throw new Error(`no ready line:\n${out}\n${err}`, { cause: e });
     });
     if (child.exitCode !== null) throw new Error(`sandbox exited ${child.exitCode}:\n${out}\n${err}`);
     readyMs = Date.now() - started;
     figures.readyLineMs = readyMs;
-  }, 120_000);
+  }, 210_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {
@@ -126,7 +127,7 @@ describe.skipIf(!tools)('npm start (kfed sandbox)', () => {
     expect(sum(families, 'kfed_dns_queries_total', { rcode: 'NOERROR' })).toBeGreaterThan(0);
   });
 
-  it('the printed failover works: cluster-2 leaves DNS when stopped and returns when started', { timeout: 90_000 }, async () => {
+  it('the printed failover works: cluster-2 leaves DNS when stopped and returns when started', { timeout: 180_000 }, async () => {
     const ctl = out.split('\n').filter((l) => / sandbox ctl /.test(l)).map((l) => l.trim());
     expect(ctl).toHaveLength(2);
     expect(ctl[0]).toBe(`npm run -s kfed -- sandbox ctl --kubeconfig ${kubeconfig} stop cluster-2`);
@@ -165,7 +166,7 @@ describe.skipIf(!tools)('npm start (kfed sandbox)', () => {
 });
 
 describe.skipIf(!tools)('npm start in a terminal', () => {
-  it('Ctrl-C to the whole process group (npm, node with tsx\'s loader) stops cleanly once', { timeout: 120_000 }, async () => {
+  it('Ctrl-C to the whole process group (npm, node with tsx\'s loader) stops cleanly once', { timeout: 240_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kfed-e2e-npm-start-'));
     const dnsPort = await freeUdpTcpPort();
     // detached: its own process group, as a shell's foreground job has.
@@ -178,7 +179,7 @@ describe.skipIf(!tools)('npm start in a terminal', () => {
     npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     npm.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     try {
-      await until(() => out.includes('sandbox ready') || npm.exitCode !== null, 90_000);
+      await until(() => out.includes('sandbox ready') || npm.exitCode !== null, 180_000);
       expect(out, err).toContain('sandbox ready');
       const apiPorts = [...out.matchAll(/^cluster cluster-\d\s+https:\/\/127\.0\.0\.1:(\d+)/gm)].map((m) => Number(m[1]));
       // No tsx CLI process between npm and kfed: on Ctrl-C it waits 30 ms for its child to report

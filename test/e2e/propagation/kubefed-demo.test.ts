@@ -118,7 +118,7 @@ spec:
     expect(disabled).toContain('Propagation controller for FederatedTypeConfig "kube-federation-system/widgets.example.com" is stopped');
     expect(disabled).toContain('customresourcedefinition "federatedwidgets.types.kubefed.io" deleted');
     expect(await kubectl('--context', 'cluster-1', 'get', 'federatedtypeconfig', '-n', 'kube-federation-system', 'widgets.example.com', '--ignore-not-found')).toBe('');
-    // About 30 kubectl and kfed processes: 103 s at load 19 on this 2-core machine.
+    // Some 17 kubectl and kfed runs plus the polls: 103 s at load 19 on this 2-core machine.
   }, 240_000);
 
   it('federates a namespace with its contents', async () => {

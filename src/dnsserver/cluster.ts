@@ -13,7 +13,7 @@ import type { MaxmindGeoOptions } from './geo-locator.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import type { LatencyTableOptions } from './regions.js';
 import type { DnsLogger, DnsServerPorts } from './server.js';
-import { sharedPortFor } from './shared-port.js';
+import { sharedPortFor } from '../runtime/shared-port.js';
 import type { SnapshotInput, ZoneSnapshot } from './snapshot.js';
 
 /** Serializable server options (sent to workers over IPC). */

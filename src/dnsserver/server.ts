@@ -12,7 +12,7 @@ import { DURATION_BUCKETS } from './duration-histogram.js';
 import { DnsMetrics, METRIC_SLOTS } from './metrics.js';
 import { ResponseRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createLatencyTable, type LatencyTable } from './regions.js';
-import { sharedPortFor } from './shared-port.js';
+import { sharedPortFor } from '../runtime/shared-port.js';
 import type { ZoneSnapshot } from './snapshot.js';
 import { BatchUdpSocket, META, META_STRIDE, slotAddress, udpBatchBinding, udpBatchUnavailable } from './udp-batch.js';
 

@@ -1,16 +1,17 @@
 // A real BIND9 primary on a loopback port, for `kfed sandbox --bind` and the RFC2136
 // end-to-end tests: writes named.conf and the zone files into a folder, starts
-// `named -g` (foreground, logs on stderr) on a free 127.0.0.1 port (UDP and TCP),
+// `named -g` (foreground, logs on stderr) on a free 127.0.0.1 port (UDP and TCP) below the
+// kernel's ephemeral range (named uses SO_REUSEPORT: runtime/shared-port.ts),
 // waits until every zone answers its SOA over TCP, and stops it on request.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
-import { createSocket } from 'node:dgram';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import type { TSIGAlgorithm } from '../../api/dns-provider.js';
+import { sharedPortFor } from '../../runtime/shared-port.js';
 import { generateKey, renderNamedConf, renderZoneFile, zoneFileName, type BindKey, type BindZone } from './bind-config.js';
 
 export type { BindKey, BindZone } from './bind-config.js';
@@ -47,27 +48,6 @@ export interface RunningBind {
 export function locateNamed(pathEnv: string = process.env.PATH ?? ''): string | undefined {
   const dirs = [...pathEnv.split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin'];
   return dirs.map((d) => join(d, 'named')).find((p) => existsSync(p));
-}
-
-/** A port free for both TCP and UDP on 127.0.0.1 right now. */
-export async function freeLoopbackPort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const s = createSocket('udp4');
-      s.once('error', () => resolve(false));
-      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (port > 0 && udpFree) return port;
-  }
-  throw new Error('no free loopback port for both TCP and UDP after 20 attempts');
 }
 
 /** One SOA query over TCP; resolves true when the server answered it authoritatively. */
@@ -178,7 +158,8 @@ export async function startBind(o: StartBindOptions): Promise<RunningBind> {
   const key = o.key ?? generateKey(o.keyName, o.algorithm);
   let lastError: unknown;
   for (let attempt = 0; attempt < (o.port === undefined ? 3 : 1); attempt++) {
-    const port = o.port ?? (await freeLoopbackPort());
+    // named sets SO_REUSEPORT on its listeners: a port below the ephemeral range (shared-port.ts).
+    const port = o.port ?? (await sharedPortFor('127.0.0.1'));
     try {
       const running = await startOnce(o, dir, port, key);
       const removeOnExit = (): void => rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The multi-process server: workers sharing one UDP socket and TCP listener.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusteredDnsServer } from '../../../src/dnsserver/cluster.js';
-import { ephemeralPortRange } from '../../../src/dnsserver/shared-port.js';
+import { ephemeralPortRange } from '../../../src/runtime/shared-port.js';
 import { buildSnapshot } from '../../../src/dnsserver/snapshot.js';
 import { requireTools } from '../../support/tools.js';
 import { dig, tool } from './harness.js';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import * as dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { sharedPortFor } from '../../../src/dnsserver/shared-port.js';
+import { sharedPortFor } from '../../../src/runtime/shared-port.js';
 import { addonPath, BatchUdpSocket, META, META_STRIDE, udpBatchBinding, udpBatchUnavailable } from '../../../src/dnsserver/udp-batch.js';
 
 const available = udpBatchBinding() !== undefined;

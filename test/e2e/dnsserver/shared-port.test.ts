@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DnsServer } from '../../../src/dnsserver/server.js';
 import { buildSnapshot } from '../../../src/dnsserver/snapshot.js';
-import { ephemeralPortRange, sharedPortFor } from '../../../src/dnsserver/shared-port.js';
+import { ephemeralPortRange, sharedPortFor } from '../../../src/runtime/shared-port.js';
 import { udpBatchBinding } from '../../../src/dnsserver/udp-batch.js';
 import { requireTools } from '../../support/tools.js';
 import { dig } from './harness.js';

@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { sharedPortFor } from '../../../src/dnsserver/shared-port.js';
+import { sharedPortFor } from '../../../src/runtime/shared-port.js';
 import { BatchUdpSocket, META, META_STRIDE, slotAddress, udpBatchBinding, udpBatchUnavailable } from '../../../src/dnsserver/udp-batch.js';
 
 const available = udpBatchBinding() !== undefined;

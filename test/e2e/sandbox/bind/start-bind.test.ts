@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ephemeralPortRange } from '../../../../src/runtime/shared-port.js';
 import { startBind } from '../../../../src/sandbox/bind/start-bind.js';
 import { requireTools } from '../../../support/tools.js';
 
@@ -32,6 +33,10 @@ describe.skipIf(!tools)('startBind', () => {
     ]);
     try {
       expect(a.port).not.toBe(b.port);
+      // named listens with SO_REUSEPORT: a port from the ephemeral range could be given to a
+      // dig socket binding port 0 with SO_REUSEPORT, which would read back its own query.
+      const { low } = await ephemeralPortRange();
+      for (const p of [a.port, b.port]) expect(p).toBeLessThan(low);
       expect(a.server).toBe(`127.0.0.1:${a.port}`);
       for (const transport of ['+notcp', '+tcp']) {
         const { stdout } = await run(t.dig, ['@127.0.0.1', '-p', String(a.port), transport, '+short', 'www.example.com', 'A']);

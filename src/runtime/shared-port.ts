@@ -1,5 +1,5 @@
-// The port for a DNS server whose UDP sockets use SO_REUSEPORT (worker processes, serving
-// threads) when it is asked for "any free port".
+// The port for a DNS server whose UDP sockets use SO_REUSEPORT (kfed's worker processes and
+// serving threads, BIND's listeners in the sandbox) when it is asked for "any free port".
 //
 // On Linux, a UDP socket bound to port 0 with SO_REUSEPORT may be given a port that
 // SO_REUSEPORT sockets of the same user already hold: the kernel's ephemeral search does
@@ -69,5 +69,5 @@ export async function sharedPortFor(address: string, random: () => number = Math
     if (port >= low) continue;
     if (await freeForBoth(address, port)) return port;
   }
-  throw new Error(`dns server: no port below ${low} free for both UDP and TCP on ${address}`);
+  throw new Error(`no port below ${low} free for both UDP and TCP on ${address}`);
 }

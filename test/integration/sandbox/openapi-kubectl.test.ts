@@ -13,7 +13,11 @@ import { requireTools } from '../../support/tools.js';
 const tools = requireTools('kubectl');
 let sb: Sandbox;
 let dir: string;
-const kubectl = kubectlRunner(tools?.kubectl ?? 'kubectl', () => sb.kubeconfigPath);
+const run = kubectlRunner(tools?.kubectl ?? 'kubectl', () => sb.kubeconfigPath);
+// kubectl's own discovery and OpenAPI cache in this test's directory: the shared one under
+// ~/.kube/cache is keyed by host:port, and a port an earlier sandbox served (one with a Widget
+// CRD, say) makes kubectl trust that server's kinds here.
+const kubectl = (...args: string[]): Promise<string> => run('--cache-dir', join(dir, 'kube-cache'), ...args);
 
 const BAD_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

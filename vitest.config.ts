@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/support/kube-cache-dir.ts'],
     reporters: process.env.KFED_TEST_REPORT ? ['default', ['json', { outputFile: process.env.KFED_TEST_REPORT }]] : ['default'],
     projects: LAYERS.map((layer) => ({ extends: true, test: { name: layer, include: [`test/${layer}/**/*.test.ts`] } })),
   },

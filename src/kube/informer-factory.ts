@@ -11,6 +11,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { Logger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
 import type { ClusterClient } from './cluster-client.js';
+import { childAbort, type ChildAbort } from '../runtime/clock.js';
 import { Informer, type InformerOptions } from './informer.js';
 import { resourceId, type ResourceRef } from './resource.js';
 import { formatFieldSelector, formatLabelSelector, type FieldSelectorInput, type LabelSelectorInput } from './selectors.js';
@@ -36,7 +37,7 @@ interface Entry {
   cluster: string;
   informer: Informer<KubeObject>;
   done?: Promise<void> | undefined;
-  abort?: AbortController | undefined;
+  abort?: ChildAbort | undefined;
   /** Made by informer(): lives as long as the factory, whatever the scopes do. */
   pinned: boolean;
   /** Acquisitions through scopes not yet released. */
@@ -208,15 +209,13 @@ export class InformerFactory {
   }
 
   private launch(entry: Entry, signal: AbortSignal | undefined): void {
-    const abort = new AbortController();
-    const relay = (): void => abort.abort();
-    signal?.addEventListener('abort', relay, { once: true });
+    const abort = childAbort(signal);
     entry.abort = abort;
     // Informers never reject (they retry forever); the catch is for programming errors.
     // A released informer leaves no listener on the factory's signal.
     entry.done = entry.informer
       .start(abort.signal)
       .catch(() => undefined)
-      .finally(() => signal?.removeEventListener('abort', relay));
+      .finally(() => abort.detach());
   }
 }

@@ -10,7 +10,7 @@ import type { KubeObject } from '../api/meta.js';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import type { Registry } from '../observability/metrics.js';
-import { pause } from '../runtime/clock.js';
+import { childAbort, pause, type ChildAbort } from '../runtime/clock.js';
 import type { ClusterClient } from './cluster-client.js';
 import type { DynamicClient, ListOptions, ListResult, WatchEvent } from './dynamic-client.js';
 import { errorFromWatchStatus, isGone, KubeApiError } from './errors.js';
@@ -112,7 +112,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly errorHooks = new Set<(err: unknown) => void>();
   private synced = false;
   private syncWaiters: { resolve(): void; reject(e: unknown): void }[] = [];
-  private abort: AbortController | undefined;
+  private abort: ChildAbort | undefined;
   private loop: Promise<void> | undefined;
   private lastRv = '';
   private restartCount = 0;
@@ -199,13 +199,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Runnable: runs until `signal` aborts. */
   start(signal: AbortSignal): Promise<void> {
     if (this.loop) return Promise.reject(new Error(`${this.name}: already started`));
-    this.abort = new AbortController();
-    const stop = this.abort;
-    const relay = (): void => stop.abort();
-    signal.addEventListener('abort', relay, { once: true });
-    if (signal.aborted) stop.abort();
+    const stop = childAbort(signal);
+    this.abort = stop;
     this.loop = this.run(stop.signal).finally(() => {
-      signal.removeEventListener('abort', relay);
+      stop.detach();
       this.loop = undefined;
       const waiters = this.syncWaiters;
       this.syncWaiters = [];

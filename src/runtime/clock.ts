@@ -112,6 +112,25 @@ export async function withTimeout<T>(parent: AbortSignal, timeoutMs: number, fn:
 }
 
 /**
+ * An AbortController whose signal also aborts when `parent` does (a child's stop), and
+ * `detach()`, which removes that relay from `parent` once the child stopped: a long-lived
+ * parent keeps no listener per child it ever started.
+ */
+export interface ChildAbort {
+  readonly signal: AbortSignal;
+  abort(): void;
+  detach(): void;
+}
+
+export function childAbort(parent: AbortSignal | undefined): ChildAbort {
+  const ac = new AbortController();
+  const relay = (): void => ac.abort();
+  if (parent?.aborted) ac.abort();
+  else parent?.addEventListener('abort', relay, { once: true });
+  return { signal: ac.signal, abort: () => ac.abort(), detach: () => parent?.removeEventListener('abort', relay) };
+}
+
+/**
  * A component's own stop signal: aborts (with the parent's reason) when `parent` does,
  * and has no listener cap, because every informer, worker and in-flight request of the
  * component listens on it and the caller's signal is not ours to tune. `dispose()`

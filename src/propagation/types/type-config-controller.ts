@@ -11,7 +11,7 @@ import { InformerFactory, type InformerScope } from '../../kube/informer-factory
 import { silentLogger, type Logger } from '../../observability/logger.js';
 import type { Registry } from '../../observability/metrics.js';
 import type { Controller, ReconcileResult } from '../../runtime/controller.js';
-import { ownSignal } from '../../runtime/clock.js';
+import { childAbort, ownSignal, type ChildAbort } from '../../runtime/clock.js';
 import { ControllerBuilder, type ManagedController } from '../../runtime/controller-builder.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Runnable } from '../../runtime/runnable.js';
@@ -34,9 +34,8 @@ export interface TypeConfigControllerOptions extends Omit<SyncControllerOptions,
 interface Running {
   specKey: string;
   controller: SyncController;
-  abort: AbortController;
-  /** Detaches `abort` from the controller's stop signal. */
-  detach: () => void;
+  /** Stops it; relays the controller's stop signal until detached. */
+  abort: ChildAbort;
   done: Promise<void>;
   failed: boolean;
 }
@@ -171,11 +170,8 @@ export class TypeConfigController implements Runnable {
     const hasReplicas = await this.hasReplicas(ftc);
     if (parent.aborted) return; // stopped during discovery: nothing would stop it
     const controller = new SyncController({ ...rest, kubefedNamespace: this.o.kubefedNamespace, ftc, caches: this.caches, informers: this.factory, hasReplicas });
-    const abort = new AbortController();
-    const relay = (): void => abort.abort();
-    parent.addEventListener('abort', relay, { once: true });
-    const detach = (): void => parent.removeEventListener('abort', relay);
-    const entry: Running = { specKey, controller, abort, detach, done: Promise.resolve(), failed: false };
+    const abort = childAbort(parent);
+    const entry: Running = { specKey, controller, abort, done: Promise.resolve(), failed: false };
     entry.done = controller.start(abort.signal).catch((err: unknown) => {
       entry.failed = true;
       this.log.error({ type: name, err: errorMessage(err) }, 'sync controller failed; restarting with backoff');
@@ -189,7 +185,7 @@ export class TypeConfigController implements Runnable {
     const entry = this.running.get(name);
     if (!entry) return;
     this.running.delete(name);
-    entry.detach();
+    entry.abort.detach();
     entry.abort.abort();
     await entry.done;
     this.log.info({ type: name }, 'sync controller stopped');
